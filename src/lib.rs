@@ -1,0 +1,10 @@
+//! Paxos Playground: single-decree Paxos as a sans-IO state machine (`protocol`), a
+//! deterministic world that runs it under faults (`sim`), the data that reproduces a run
+//! (`scenario`), random-fault sweeps (`sweep`) and, in the browser, the playground page.
+//!
+//! Dependencies run one way: `ui -> view -> sim -> protocol`; nothing below `ui` touches the
+//! browser, so all of it is tested natively.
+
+pub mod protocol;
+pub mod scenario;
+pub mod sim;

@@ -1,0 +1,121 @@
+//! A node hosts any subset of the three roles and routes each input to the roles it concerns.
+
+use super::acceptor::Acceptor;
+use super::cluster::Cluster;
+use super::learner::Learner;
+use super::msg::{AcceptorDurable, Input, Msg, Output, ProposerDurable};
+use super::proposer::Proposer;
+use super::types::NodeId;
+use serde::{Deserialize, Serialize};
+
+/// What a node has written to stable storage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Durable {
+    pub acceptor: AcceptorDurable,
+    pub proposer: ProposerDurable,
+}
+
+impl Durable {
+    /// Carries out a persist output; other outputs leave storage alone.
+    pub fn apply(&mut self, output: &Output) {
+        match *output {
+            Output::PersistAcceptor(a) => self.acceptor = a,
+            Output::PersistProposer(p) => self.proposer = p,
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Node {
+    pub id: NodeId,
+    pub proposer: Option<Proposer>,
+    pub acceptor: Option<Acceptor>,
+    pub learner: Option<Learner>,
+}
+
+impl Node {
+    /// A node starting for the first time, with empty storage.
+    pub fn new(id: NodeId, cluster: &Cluster) -> Node {
+        Node::recover(id, cluster, &Durable::default())
+    }
+
+    /// A node restarting after a crash: volatile state is gone, durable state is read back.
+    pub fn recover(id: NodeId, cluster: &Cluster, storage: &Durable) -> Node {
+        let roles = cluster.roles[id.index()];
+        // BROKEN variant: a forgetful acceptor comes back as if it had never promised anything.
+        let acceptor_state = if cluster.broken.forgetful_acceptors { AcceptorDurable::default() } else { storage.acceptor };
+        Node {
+            id,
+            proposer: roles.proposer.then(|| Proposer::recover(id, storage.proposer)),
+            acceptor: roles.acceptor.then(|| Acceptor::recover(acceptor_state)),
+            learner: roles.learner.then(Learner::default),
+        }
+    }
+
+    /// Feeds one input to the roles it concerns; effects are appended to `out`, in order.
+    pub fn handle(&mut self, input: Input, cluster: &Cluster, out: &mut Vec<Output>) {
+        match input {
+            Input::Propose(value) => {
+                if let Some(p) = &mut self.proposer {
+                    p.on_propose(value, cluster, out);
+                }
+            }
+            Input::Timer(_) => {
+                if let Some(p) = &mut self.proposer {
+                    p.on_timer(cluster, out);
+                }
+            }
+            Input::Deliver { from, msg } => self.deliver(from, msg, cluster, out),
+        }
+    }
+
+    fn deliver(&mut self, from: NodeId, msg: Msg, cluster: &Cluster, out: &mut Vec<Output>) {
+        match msg {
+            Msg::Prepare { ballot } => {
+                if let Some(a) = &mut self.acceptor {
+                    a.on_prepare(from, ballot, cluster, out);
+                }
+            }
+            Msg::Accept { ballot, value } => {
+                if let Some(a) = &mut self.acceptor {
+                    a.on_accept(from, ballot, value, cluster, out);
+                }
+            }
+            Msg::Promise { ballot, accepted } => {
+                if let Some(p) = &mut self.proposer {
+                    p.on_promise(from, ballot, accepted, cluster, out);
+                }
+            }
+            Msg::Nack { ballot, promised } => {
+                if let Some(p) = &mut self.proposer {
+                    p.on_nack(ballot, promised, cluster, out);
+                }
+            }
+            Msg::Accepted { ballot, value } => {
+                if let Some(p) = &mut self.proposer {
+                    p.on_accepted(from, ballot, cluster, out);
+                }
+                if let Some(l) = &mut self.learner {
+                    l.on_accepted(from, ballot, value, cluster, out);
+                }
+            }
+            Msg::Decided { value } => {
+                if let Some(p) = &mut self.proposer {
+                    p.on_decided(value, out);
+                }
+                if let Some(a) = &mut self.acceptor {
+                    a.on_decided(value);
+                }
+                if let Some(l) = &mut self.learner {
+                    l.on_decided(value, out);
+                }
+            }
+        }
+    }
+
+    /// The value this node knows to be chosen, from whichever role knows it.
+    pub fn learned(&self) -> Option<super::types::Value> {
+        self.learner.as_ref().and_then(|l| l.learned).or_else(|| self.acceptor.as_ref().and_then(|a| a.decided))
+    }
+}

@@ -1,0 +1,219 @@
+//! The trace: every event of a run, with its step and time, and a hash that is the same on
+//! every platform for the same run.
+
+use super::action::{Action, MsgId};
+use crate::protocol::{Ballot, Msg, NodeId, Note, Proposal, Value};
+use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
+
+pub type Tick = u64;
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// The network lost it (the link's loss probability).
+    Lost,
+    /// A partition or a cut link was in the way when it arrived.
+    Partitioned,
+    /// Its destination was down when it arrived.
+    NodeDown,
+    /// A person dropped it.
+    ByHand,
+}
+
+/// The properties checked after every event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Invariant {
+    /// At most one value is chosen, and every learner that learned, learned it.
+    Agreement,
+    /// Only a value some client proposed can be chosen.
+    Validity,
+    /// An acceptor's promised ballot never goes down, crashes included.
+    PromiseMonotonic,
+    /// Once v is chosen at ballot b, every proposal accepted at a ballot >= b carries v.
+    ChosenStable,
+}
+
+impl Invariant {
+    pub const ALL: [Invariant; 4] =
+        [Invariant::Agreement, Invariant::Validity, Invariant::PromiseMonotonic, Invariant::ChosenStable];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::Agreement => "agreement",
+            Invariant::Validity => "validity",
+            Invariant::PromiseMonotonic => "promise monotonicity",
+            Invariant::ChosenStable => "chosen value stable",
+        }
+    }
+
+    /// What the property says, and where the paper states it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Invariant::Agreement => "At most one value is chosen; every learner that learned a value learned that one (Paxos Made Simple, 2.1: safety).",
+            Invariant::Validity => "A chosen value was proposed by some client (Paxos Made Simple, 2.1: only a proposed value may be chosen).",
+            Invariant::PromiseMonotonic => "An acceptor never lowers its promise, across crashes too (its promise is what phase 1 relies on).",
+            Invariant::ChosenStable => "Once v is chosen at ballot b, every proposal accepted at a ballot >= b has value v (Paxos Made Simple, P2a).",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    Send { id: MsgId, from: NodeId, to: NodeId, msg: Msg, arrive: Tick },
+    /// A second copy of `of`, by the network or by hand.
+    Duplicate { of: MsgId, id: MsgId, from: NodeId, to: NodeId, msg: Msg, arrive: Tick },
+    Deliver { id: MsgId, from: NodeId, to: NodeId, msg: Msg },
+    Drop { id: MsgId, from: NodeId, to: NodeId, msg: Msg, reason: DropReason },
+    /// A message in flight was rescheduled by hand (deliver now, or delay).
+    Reschedule { id: MsgId, arrive: Tick },
+    Timeout { node: NodeId },
+    Crash { node: NodeId },
+    Recover { node: NodeId },
+    /// An acceptor raised its promise.
+    Promised { node: NodeId, ballot: Ballot },
+    /// An acceptor accepted a proposal.
+    Accepted { node: NodeId, proposal: Proposal },
+    /// A proposer's step that no message shows (phase changes, giving up, done).
+    Proposer { node: NodeId, note: Note },
+    Learned { node: NodeId, value: Value },
+    /// A phase-2 quorum accepted `value` at `ballot`: the value is chosen (seen by the
+    /// simulator, which sees every acceptor; no single node knows this yet).
+    Chosen { ballot: Ballot, value: Value },
+    /// Something a person or the schedule did.
+    Action { action: Action },
+    Violation { invariant: Invariant, nodes: Vec<NodeId>, detail: String },
+}
+
+impl EventKind {
+    /// The nodes an event concerns, for log filters and highlights.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match self {
+            EventKind::Send { from, to, .. }
+            | EventKind::Duplicate { from, to, .. }
+            | EventKind::Deliver { from, to, .. }
+            | EventKind::Drop { from, to, .. } => vec![*from, *to],
+            EventKind::Timeout { node }
+            | EventKind::Crash { node }
+            | EventKind::Recover { node }
+            | EventKind::Promised { node, .. }
+            | EventKind::Accepted { node, .. }
+            | EventKind::Proposer { node, .. }
+            | EventKind::Learned { node, .. } => vec![*node],
+            EventKind::Action { action } => action.nodes(),
+            EventKind::Violation { nodes, .. } => nodes.clone(),
+            EventKind::Reschedule { .. } | EventKind::Chosen { .. } => Vec::new(),
+        }
+    }
+
+    /// A short name for filters: "send", "deliver", "drop", ...
+    pub fn tag(&self) -> &'static str {
+        match self {
+            EventKind::Send { .. } => "send",
+            EventKind::Duplicate { .. } => "duplicate",
+            EventKind::Deliver { .. } => "deliver",
+            EventKind::Drop { .. } => "drop",
+            EventKind::Reschedule { .. } => "reschedule",
+            EventKind::Timeout { .. } => "timeout",
+            EventKind::Crash { .. } => "crash",
+            EventKind::Recover { .. } => "recover",
+            EventKind::Promised { .. } => "promise",
+            EventKind::Accepted { .. } => "accept",
+            EventKind::Proposer { .. } => "proposer",
+            EventKind::Learned { .. } => "learned",
+            EventKind::Chosen { .. } => "chosen",
+            EventKind::Action { .. } => "action",
+            EventKind::Violation { .. } => "violation",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub step: u64,
+    pub time: Tick,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Where events go. `()` throws them away (and compiles to nothing); `Vec<Event>` keeps them.
+pub trait Sink {
+    fn record(&mut self, step: u64, time: Tick, kind: impl FnOnce() -> EventKind);
+}
+
+impl Sink for () {
+    #[inline(always)]
+    fn record(&mut self, _: u64, _: Tick, _: impl FnOnce() -> EventKind) {}
+}
+
+impl Sink for Vec<Event> {
+    #[inline]
+    fn record(&mut self, step: u64, time: Tick, kind: impl FnOnce() -> EventKind) {
+        self.push(Event { step, time, kind: kind() });
+    }
+}
+
+/// A `Hasher` that gives the same answer on 32- and 64-bit targets: `usize`/`isize` (lengths,
+/// enum discriminants) are widened to 64 bits before they reach xxh3.
+struct StableHasher(xxhash_rust::xxh3::Xxh3);
+
+impl Hasher for StableHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0.update(&(n as u64).to_le_bytes());
+    }
+    fn write_isize(&mut self, n: isize) {
+        self.0.update(&(n as i64).to_le_bytes());
+    }
+    fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+}
+
+impl Hash for Event {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.step.hash(h);
+        self.time.hash(h);
+        // The kind is hashed through its serde-independent derived shape below.
+        HashKind(&self.kind).hash(h);
+    }
+}
+
+struct HashKind<'a>(&'a EventKind);
+
+impl Hash for HashKind<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        std::mem::discriminant(self.0).hash(h);
+        match self.0 {
+            EventKind::Send { id, from, to, msg, arrive } => (id, from, to, msg, arrive).hash(h),
+            EventKind::Duplicate { of, id, from, to, msg, arrive } => (of, id, from, to, msg, arrive).hash(h),
+            EventKind::Deliver { id, from, to, msg } => (id, from, to, msg).hash(h),
+            EventKind::Drop { id, from, to, msg, reason } => (id, from, to, msg, reason).hash(h),
+            EventKind::Reschedule { id, arrive } => (id, arrive).hash(h),
+            EventKind::Timeout { node } | EventKind::Crash { node } | EventKind::Recover { node } => node.hash(h),
+            EventKind::Promised { node, ballot } => (node, ballot).hash(h),
+            EventKind::Accepted { node, proposal } => (node, proposal).hash(h),
+            EventKind::Proposer { node, note } => (node, note).hash(h),
+            EventKind::Learned { node, value } => (node, value).hash(h),
+            EventKind::Chosen { ballot, value } => (ballot, value).hash(h),
+            // Actions hold floats; their Debug form is exact and the same on every platform.
+            EventKind::Action { action } => format!("{action:?}").hash(h),
+            EventKind::Violation { invariant, nodes, detail } => (invariant, nodes, detail).hash(h),
+        }
+    }
+}
+
+/// The trace hash: equal traces give equal hashes, natively and in wasm.
+pub fn trace_hash(events: &[Event]) -> u64 {
+    let mut h = StableHasher(xxhash_rust::xxh3::Xxh3::new());
+    events.len().hash(&mut h);
+    for e in events {
+        e.hash(&mut h);
+    }
+    h.finish()
+}

@@ -1,0 +1,356 @@
+//! The deterministic world: nodes, network, an event queue ordered by (time, sequence number),
+//! and one seeded RNG. `World::step` does exactly one thing (a scheduled action, a delivery or
+//! a timer) and reports it to a `Sink`; the same seed and schedule always give the same steps.
+
+use super::action::{Action, MsgId, Schedule};
+use super::check::{Checker, Violation};
+use super::config::Config;
+use super::event::{DropReason, EventKind, Sink, Tick};
+use super::net::Network;
+use super::rng::SimRng;
+use crate::protocol::{Cluster, Durable, Input, Msg, Node, NodeId, Output, TimerKind};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+/// A message on its way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InFlight {
+    pub id: MsgId,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub msg: Msg,
+    pub sent_at: Tick,
+    pub arrive: Tick,
+    /// Decided when sent: the network will lose it (it still travels, and dies on arrival).
+    pub lost: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Item {
+    Deliver(InFlight),
+    Timer { node: NodeId, generation: u32 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Entry {
+    time: Tick,
+    seq: u64,
+    item: Item,
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed: BinaryHeap is a max-heap and the earliest (time, seq) must come out first.
+        (other.time, other.seq).cmp(&(self.time, self.seq))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// One node as the simulator holds it: the protocol state, whether it is up, and its disk.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NodeSlot {
+    pub node: Node,
+    pub up: bool,
+    pub storage: Durable,
+    /// Bumped to invalidate the pending timer (reset, cancel, crash).
+    timer_generation: u32,
+    pub timer_due: Option<Tick>,
+}
+
+/// Counters over the whole run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Stats {
+    pub sent: u64,
+    pub delivered: u64,
+    pub dropped: u64,
+    pub duplicated: u64,
+    pub timeouts: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct World {
+    pub cluster: Arc<Cluster>,
+    pub now: Tick,
+    /// Steps done so far; the next step is number `steps`.
+    pub steps: u64,
+    rng: SimRng,
+    pub nodes: Vec<NodeSlot>,
+    pub net: Network,
+    queue: BinaryHeap<Entry>,
+    /// Sequence numbers of queue entries taken out by hand (dropped or rescheduled).
+    cancelled: Vec<u64>,
+    next_seq: u64,
+    next_msg: u64,
+    tick_cursor: usize,
+    step_cursor: usize,
+    pub checker: Checker,
+    pub violations: Vec<Violation>,
+    pub stats: Stats,
+    out: Vec<Output>,
+    found: Vec<Violation>,
+}
+
+/// Most violations kept (a broken run can produce one per event).
+const MAX_VIOLATIONS: usize = 64;
+
+impl World {
+    /// A world for a configuration that passed `Config::validate`.
+    pub fn new(config: &Config, seed: u64) -> World {
+        let cluster = Arc::new(config.cluster());
+        let n = cluster.node_count();
+        let nodes = cluster
+            .nodes()
+            .map(|id| NodeSlot {
+                node: Node::new(id, &cluster),
+                up: true,
+                storage: Durable::default(),
+                timer_generation: 0,
+                timer_due: None,
+            })
+            .collect();
+        World {
+            now: 0,
+            steps: 0,
+            rng: SimRng::new(seed),
+            nodes,
+            net: Network::new(n, &config.network),
+            queue: BinaryHeap::with_capacity(64),
+            cancelled: Vec::new(),
+            next_seq: 0,
+            next_msg: 0,
+            tick_cursor: 0,
+            step_cursor: 0,
+            checker: Checker::new(n),
+            violations: Vec::new(),
+            stats: Stats::default(),
+            out: Vec::with_capacity(32),
+            found: Vec::new(),
+            cluster,
+        }
+    }
+
+    /// Does one step: the next due scheduled action, or the next delivery or timer. Returns
+    /// false when nothing is left to do.
+    pub fn step(&mut self, schedule: &Schedule, sink: &mut impl Sink) -> bool {
+        self.skip_dead_entries();
+        let next_time = self.queue.peek().map(|e| e.time);
+        if let Some(action) = self.due_action(schedule, next_time) {
+            self.apply(&action, sink);
+        } else if let Some(entry) = self.queue.pop() {
+            self.now = entry.time;
+            match entry.item {
+                Item::Deliver(m) => self.arrive(m, sink),
+                Item::Timer { node, .. } => self.fire_timer(node, sink),
+            }
+        } else {
+            return false;
+        }
+        self.steps += 1;
+        true
+    }
+
+    /// Runs until nothing is left to do, `max_steps` steps are done, or time passes `max_time`.
+    pub fn run(&mut self, schedule: &Schedule, sink: &mut impl Sink, max_steps: u64, max_time: Tick) -> u64 {
+        let start = self.steps;
+        while self.steps - start < max_steps && self.now <= max_time && self.step(schedule, sink) {}
+        self.steps - start
+    }
+
+    fn due_action(&mut self, schedule: &Schedule, next_time: Option<Tick>) -> Option<Action> {
+        if let Some((n, action)) = schedule.by_step.get(self.step_cursor) {
+            if *n <= self.steps {
+                self.step_cursor += 1;
+                return Some(action.clone());
+            }
+        }
+        if let Some((t, action)) = schedule.by_tick.get(self.tick_cursor) {
+            if next_time.is_none_or(|next| *t <= next) {
+                self.tick_cursor += 1;
+                self.now = self.now.max(*t);
+                return Some(action.clone());
+            }
+        }
+        None
+    }
+
+    /// Whether a step is left: something queued or scheduled.
+    pub fn has_work(&mut self, schedule: &Schedule) -> bool {
+        self.skip_dead_entries();
+        !self.queue.is_empty()
+            || self.tick_cursor < schedule.by_tick.len()
+            || self.step_cursor < schedule.by_step.len()
+    }
+
+    /// Pops stale timers and messages taken out by hand, so the head of the queue is live.
+    fn skip_dead_entries(&mut self) {
+        while let Some(e) = self.queue.peek() {
+            let dead = match e.item {
+                Item::Timer { node, generation } => {
+                    let slot = &self.nodes[node.index()];
+                    !slot.up || slot.timer_generation != generation
+                }
+                Item::Deliver(_) => !self.cancelled.is_empty() && self.cancelled.contains(&e.seq),
+            };
+            if !dead {
+                return;
+            }
+            let seq = e.seq;
+            self.queue.pop();
+            self.cancelled.retain(|&s| s != seq);
+        }
+    }
+
+    fn arrive(&mut self, m: InFlight, sink: &mut impl Sink) {
+        let reason = if m.lost {
+            Some(DropReason::Lost)
+        } else if !self.net.connected(m.from, m.to) {
+            Some(DropReason::Partitioned)
+        } else if !self.nodes[m.to.index()].up {
+            Some(DropReason::NodeDown)
+        } else {
+            None
+        };
+        let (step, time) = (self.steps, self.now);
+        if let Some(reason) = reason {
+            self.stats.dropped += 1;
+            sink.record(step, time, || EventKind::Drop { id: m.id, from: m.from, to: m.to, msg: m.msg, reason });
+            return;
+        }
+        self.stats.delivered += 1;
+        sink.record(step, time, || EventKind::Deliver { id: m.id, from: m.from, to: m.to, msg: m.msg });
+        self.input(m.to, Input::Deliver { from: m.from, msg: m.msg }, sink);
+    }
+
+    fn fire_timer(&mut self, node: NodeId, sink: &mut impl Sink) {
+        self.stats.timeouts += 1;
+        self.nodes[node.index()].timer_due = None;
+        sink.record(self.steps, self.now, || EventKind::Timeout { node });
+        self.input(node, Input::Timer(TimerKind::Retry), sink);
+    }
+
+    /// Feeds one input to a node and carries out its outputs, in order.
+    fn input(&mut self, node: NodeId, input: Input, sink: &mut impl Sink) {
+        let mut out = std::mem::take(&mut self.out);
+        self.nodes[node.index()].node.handle(input, &self.cluster, &mut out);
+        for o in &out {
+            self.carry_out(node, o, sink);
+        }
+        out.clear();
+        self.out = out;
+        self.flush_violations(sink);
+    }
+
+    fn carry_out(&mut self, node: NodeId, output: &Output, sink: &mut impl Sink) {
+        let (step, time) = (self.steps, self.now);
+        match *output {
+            Output::Send { to, msg } => self.send(node, to, msg, sink),
+            Output::SetTimer { min_ticks, max_ticks, .. } => {
+                let delay = self.rng.range(min_ticks, max_ticks) as Tick;
+                let slot = &mut self.nodes[node.index()];
+                slot.timer_generation = slot.timer_generation.wrapping_add(1);
+                slot.timer_due = Some(time + delay);
+                let item = Item::Timer { node, generation: slot.timer_generation };
+                self.push(time + delay, item);
+            }
+            Output::CancelTimer { .. } => {
+                let slot = &mut self.nodes[node.index()];
+                slot.timer_generation = slot.timer_generation.wrapping_add(1);
+                slot.timer_due = None;
+            }
+            Output::PersistAcceptor(d) => {
+                let before = self.nodes[node.index()].storage.acceptor;
+                self.nodes[node.index()].storage.apply(output);
+                if d.promised != before.promised {
+                    if let Some(ballot) = d.promised {
+                        sink.record(step, time, || EventKind::Promised { node, ballot });
+                    }
+                    self.checker.on_promise(node, d.promised, &mut self.found);
+                }
+                if let (Some(p), true) = (d.accepted, d.accepted != before.accepted) {
+                    sink.record(step, time, || EventKind::Accepted { node, proposal: p });
+                    self.on_accepted(node, p, sink);
+                }
+            }
+            Output::PersistProposer(_) => self.nodes[node.index()].storage.apply(output),
+            Output::Learned { value } => {
+                sink.record(step, time, || EventKind::Learned { node, value });
+                self.checker.on_learned(node, value, &mut self.found);
+            }
+            Output::Note(note) => sink.record(step, time, || EventKind::Proposer { node, note }),
+        }
+    }
+
+    fn on_accepted(&mut self, node: NodeId, p: crate::protocol::Proposal, sink: &mut impl Sink) {
+        let position = self.cluster.position(node).unwrap_or(0);
+        let quorum = self.cluster.quorums.phase2;
+        if let Some(chosen) = self.checker.on_accept(node, position, p, quorum, &mut self.found) {
+            sink.record(self.steps, self.now, || EventKind::Chosen { ballot: chosen.ballot, value: chosen.value });
+            // Every proposal already accepted at or above the chosen ballot must carry its value.
+            for slot in &self.nodes {
+                if let Some(a) = slot.storage.acceptor.accepted {
+                    self.checker.check_stable(slot.node.id, a, &mut self.found);
+                }
+            }
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, sink: &mut impl Sink) {
+        let link = *self.net.link(from, to);
+        let now = self.now;
+        let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
+        let lost = self.rng.chance(link.loss);
+        let id = self.new_msg_id();
+        self.stats.sent += 1;
+        self.push(arrive, Item::Deliver(InFlight { id, from, to, msg, sent_at: now, arrive, lost }));
+        sink.record(self.steps, now, || EventKind::Send { id, from, to, msg, arrive });
+        if self.rng.chance(link.duplicate) {
+            let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
+            let lost = self.rng.chance(link.loss);
+            self.twin(id, InFlight { id, from, to, msg, sent_at: now, arrive, lost }, sink);
+        }
+    }
+
+    /// Queues a copy of `m` under a new id.
+    fn twin(&mut self, of: MsgId, m: InFlight, sink: &mut impl Sink) {
+        let id = self.new_msg_id();
+        self.stats.duplicated += 1;
+        self.push(m.arrive, Item::Deliver(InFlight { id, ..m }));
+        sink.record(self.steps, self.now, || EventKind::Duplicate {
+            of,
+            id,
+            from: m.from,
+            to: m.to,
+            msg: m.msg,
+            arrive: m.arrive,
+        });
+    }
+
+    fn new_msg_id(&mut self) -> MsgId {
+        self.next_msg += 1;
+        MsgId(self.next_msg)
+    }
+
+    fn push(&mut self, time: Tick, item: Item) {
+        self.next_seq += 1;
+        self.queue.push(Entry { time, seq: self.next_seq, item });
+    }
+
+    fn flush_violations(&mut self, sink: &mut impl Sink) {
+        for v in self.found.drain(..) {
+            let (step, time) = (self.steps, self.now);
+            let kind = || EventKind::Violation { invariant: v.invariant, nodes: v.nodes.clone(), detail: v.detail.clone() };
+            sink.record(step, time, kind);
+            if self.violations.len() < MAX_VIOLATIONS {
+                self.violations.push(v);
+            }
+        }
+    }
+}
+
+mod actions;

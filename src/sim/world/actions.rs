@@ -1,0 +1,159 @@
+//! Actions on a world (faults, clients, network changes) and the read-only views the page uses.
+
+use super::{Entry, InFlight, Item, NodeSlot, World};
+use crate::protocol::{Input, Node, NodeId};
+use crate::sim::action::{Action, MsgId};
+use crate::sim::event::{DropReason, EventKind, Sink, Tick};
+
+impl World {
+    /// Carries out one action now. Actions that name something that is not there (a node out
+    /// of range, a message already delivered) are recorded and do nothing else.
+    pub(super) fn apply(&mut self, action: &Action, sink: &mut impl Sink) {
+        let (step, time) = (self.steps, self.now);
+        sink.record(step, time, || EventKind::Action { action: action.clone() });
+        let valid = |n: &NodeId| n.index() < self.nodes.len();
+        match action {
+            Action::Propose { node, value } if valid(node) => {
+                self.checker.on_proposed(*value);
+                if self.nodes[node.index()].up {
+                    self.input(*node, Input::Propose(*value), sink);
+                }
+            }
+            Action::Crash { node } if valid(node) => self.crash(*node, sink),
+            Action::Recover { node } if valid(node) => self.recover(*node, sink),
+            Action::Drop { msg } => {
+                if let Some(m) = self.take_in_flight(*msg) {
+                    self.stats.dropped += 1;
+                    let reason = DropReason::ByHand;
+                    sink.record(step, time, || EventKind::Drop { id: m.id, from: m.from, to: m.to, msg: m.msg, reason });
+                }
+            }
+            Action::Duplicate { msg } => {
+                if let Some(m) = self.in_flight_by_id(*msg) {
+                    let arrive = self.now + self.rng.range(self.link_min(&m), self.link_max(&m)) as Tick;
+                    self.twin(m.id, InFlight { sent_at: self.now, arrive, lost: false, ..m }, sink);
+                }
+            }
+            Action::DeliverNow { msg } => self.reschedule(*msg, 0, sink),
+            Action::Delay { msg, ticks } => {
+                if let Some(m) = self.in_flight_by_id(*msg) {
+                    let extra = (m.arrive - self.now.min(m.arrive)) + *ticks as Tick;
+                    self.reschedule(*msg, extra, sink);
+                }
+            }
+            Action::Partition { groups } => self.net.partition(groups),
+            Action::Heal => self.net.heal(),
+            Action::Cut { from, to, both } if valid(from) && valid(to) => self.set_cut(*from, *to, *both, true),
+            Action::Restore { from, to, both } if valid(from) && valid(to) => self.set_cut(*from, *to, *both, false),
+            Action::SetNetwork { params } => self.net.set_all(params),
+            _ => {}
+        }
+        self.flush_violations(sink);
+    }
+
+    fn set_cut(&mut self, from: NodeId, to: NodeId, both: bool, cut: bool) {
+        self.net.link_mut(from, to).cut = cut;
+        if both {
+            self.net.link_mut(to, from).cut = cut;
+        }
+    }
+
+    fn link_min(&self, m: &InFlight) -> u32 {
+        self.net.link(m.from, m.to).latency_ticks_min
+    }
+
+    fn link_max(&self, m: &InFlight) -> u32 {
+        self.net.link(m.from, m.to).latency_ticks_max
+    }
+
+    /// Moves a message in flight to arrive `after` ticks from now, keeping its id.
+    fn reschedule(&mut self, id: MsgId, after: Tick, sink: &mut impl Sink) {
+        if let Some(m) = self.take_in_flight(id) {
+            let arrive = self.now + after;
+            self.push(arrive, Item::Deliver(InFlight { arrive, ..m }));
+            sink.record(self.steps, self.now, || EventKind::Reschedule { id, arrive });
+        }
+    }
+
+    /// A crash: volatile state is lost (the node is rebuilt from storage on recovery), its
+    /// timer dies, and messages arriving while it is down are dropped.
+    fn crash(&mut self, node: NodeId, sink: &mut impl Sink) {
+        let slot = &mut self.nodes[node.index()];
+        if !slot.up {
+            return;
+        }
+        slot.up = false;
+        slot.timer_generation = slot.timer_generation.wrapping_add(1);
+        slot.timer_due = None;
+        sink.record(self.steps, self.now, || EventKind::Crash { node });
+    }
+
+    fn recover(&mut self, node: NodeId, sink: &mut impl Sink) {
+        let slot = &mut self.nodes[node.index()];
+        if slot.up {
+            return;
+        }
+        slot.up = true;
+        slot.node = Node::recover(node, &self.cluster, &slot.storage);
+        sink.record(self.steps, self.now, || EventKind::Recover { node });
+        // A forgetful acceptor comes back with less than it promised: check it at once.
+        if let Some(a) = &slot.node.acceptor {
+            let promised = a.durable.promised;
+            self.checker.on_promise(node, promised, &mut self.found);
+        }
+    }
+
+    fn in_flight_by_id(&self, id: MsgId) -> Option<InFlight> {
+        self.live_entries().find_map(|e| match e.item {
+            Item::Deliver(m) if m.id == id => Some(m),
+            _ => None,
+        })
+    }
+
+    /// Takes a message out of the queue (lazily: its entry is skipped when it comes up).
+    fn take_in_flight(&mut self, id: MsgId) -> Option<InFlight> {
+        let (seq, m) = self.live_entries().find_map(|e| match e.item {
+            Item::Deliver(m) if m.id == id => Some((e.seq, m)),
+            _ => None,
+        })?;
+        self.cancelled.push(seq);
+        Some(m)
+    }
+
+    fn live_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.queue.iter().filter(|e| !self.cancelled.contains(&e.seq))
+    }
+
+    /// Every message in flight, in the order they will arrive.
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        let mut entries: Vec<&Entry> =
+            self.live_entries().filter(|e| matches!(e.item, Item::Deliver(_))).collect();
+        entries.sort_by_key(|e| (e.time, e.seq));
+        entries
+            .into_iter()
+            .filter_map(|e| match e.item {
+                Item::Deliver(m) => Some(m),
+                Item::Timer { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The number of messages in flight.
+    pub fn in_flight_count(&self) -> usize {
+        self.live_entries().filter(|e| matches!(e.item, Item::Deliver(_))).count()
+    }
+
+    pub fn slot(&self, node: NodeId) -> &NodeSlot {
+        &self.nodes[node.index()]
+    }
+
+    /// The value chosen so far (the first, if a broken run chose more than one).
+    pub fn chosen(&self) -> Option<crate::protocol::Value> {
+        self.checker.chosen_value()
+    }
+
+    /// Whether every learner has learned a value.
+    pub fn all_learned(&self) -> bool {
+        self.cluster.learners.iter().all(|l| self.nodes[l.index()].node.learned().is_some())
+    }
+}
