@@ -22,7 +22,13 @@ pub struct Timing {
 
 impl Default for Timing {
     fn default() -> Self {
-        Timing { timeout_ticks_min: 20, timeout_ticks_max: 40, backoff: true, backoff_ticks_base: 10, backoff_ticks_max: 160 }
+        Timing {
+            timeout_ticks_min: 20,
+            timeout_ticks_max: 40,
+            backoff: true,
+            backoff_ticks_base: 10,
+            backoff_ticks_max: 160,
+        }
     }
 }
 

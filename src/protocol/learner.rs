@@ -25,7 +25,14 @@ pub struct Learner {
 impl Learner {
     /// Why per ballot: a value is chosen when one ballot's proposal is accepted by a quorum.
     /// Acceptances of the same value at different ballots do not add up.
-    pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn on_accepted(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        value: Value,
+        cluster: &Cluster,
+        out: &mut Vec<Output>,
+    ) {
         if self.learned.is_some() {
             return;
         }

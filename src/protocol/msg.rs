@@ -127,16 +127,27 @@ pub enum Note {
 /// An effect, returned as data. The simulator (or a test, or the model checker) carries it out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Output {
-    Send { to: NodeId, msg: Msg },
+    Send {
+        to: NodeId,
+        msg: Msg,
+    },
     /// Set (or reset) a timer to fire after a delay drawn uniformly from `min..=max` ticks by
     /// whoever runs the node: the core has no randomness of its own.
-    SetTimer { timer: TimerKind, min_ticks: u32, max_ticks: u32 },
-    CancelTimer { timer: TimerKind },
+    SetTimer {
+        timer: TimerKind,
+        min_ticks: u32,
+        max_ticks: u32,
+    },
+    CancelTimer {
+        timer: TimerKind,
+    },
     /// Write the acceptor's durable state. Always emitted before the reply that depends on it.
     PersistAcceptor(AcceptorDurable),
     /// Write the proposer's durable state. Always emitted before the messages of the new ballot.
     PersistProposer(ProposerDurable),
     /// This node's learner learned that `value` is chosen.
-    Learned { value: Value },
+    Learned {
+        value: Value,
+    },
     Note(Note),
 }

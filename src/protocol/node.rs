@@ -44,7 +44,8 @@ impl Node {
     pub fn recover(id: NodeId, cluster: &Cluster, storage: &Durable) -> Node {
         let roles = cluster.roles[id.index()];
         // BROKEN variant: a forgetful acceptor comes back as if it had never promised anything.
-        let acceptor_state = if cluster.broken.forgetful_acceptors { AcceptorDurable::default() } else { storage.acceptor };
+        let acceptor_state =
+            if cluster.broken.forgetful_acceptors { AcceptorDurable::default() } else { storage.acceptor };
         Node {
             id,
             proposer: roles.proposer.then(|| Proposer::recover(id, storage.proposer)),

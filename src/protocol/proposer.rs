@@ -75,7 +75,14 @@ impl Proposer {
         self.set_timeout(cluster, out);
     }
 
-    pub fn on_promise(&mut self, from: NodeId, b: Ballot, accepted: Option<Proposal>, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn on_promise(
+        &mut self,
+        from: NodeId,
+        b: Ballot,
+        accepted: Option<Proposal>,
+        cluster: &Cluster,
+        out: &mut Vec<Output>,
+    ) {
         let Phase::Preparing { ballot, promises, highest } = &mut self.phase else { return };
         let Some(position) = cluster.position(from) else { return };
         if *ballot != b {

@@ -14,27 +14,55 @@ pub struct MsgId(pub u64);
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum Action {
     /// A client asks the proposer on `node` to propose `value`.
-    Propose { node: NodeId, value: Value },
-    Crash { node: NodeId },
-    Recover { node: NodeId },
+    Propose {
+        node: NodeId,
+        value: Value,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Recover {
+        node: NodeId,
+    },
     /// Lose one message in flight.
-    Drop { msg: MsgId },
+    Drop {
+        msg: MsgId,
+    },
     /// Send a second copy of a message in flight.
-    Duplicate { msg: MsgId },
+    Duplicate {
+        msg: MsgId,
+    },
     /// Deliver a message in flight now, ahead of the others (reordering by hand).
-    DeliverNow { msg: MsgId },
+    DeliverNow {
+        msg: MsgId,
+    },
     /// Hold a message in flight for `ticks` more.
-    Delay { msg: MsgId, ticks: u32 },
+    Delay {
+        msg: MsgId,
+        ticks: u32,
+    },
     /// Split the nodes into groups that cannot talk; nodes not named form one more group.
-    Partition { groups: Vec<Vec<NodeId>> },
+    Partition {
+        groups: Vec<Vec<NodeId>>,
+    },
     /// Remove every partition and cut.
     Heal,
     /// Cut the directed link `from -> to` (`both` cuts the reverse too).
-    Cut { from: NodeId, to: NodeId, both: bool },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+        both: bool,
+    },
     /// Restore a cut link (`both` restores the reverse too).
-    Restore { from: NodeId, to: NodeId, both: bool },
+    Restore {
+        from: NodeId,
+        to: NodeId,
+        both: bool,
+    },
     /// New parameters for every link, from now on.
-    SetNetwork { params: NetParams },
+    SetNetwork {
+        params: NetParams,
+    },
 }
 
 impl Action {

@@ -97,7 +97,10 @@ impl Checker {
             out.push(Violation {
                 invariant: Invariant::Agreement,
                 nodes: Vec::new(),
-                detail: format!("\"{}\" chosen at {} after \"{}\" was chosen at {}", p.value, p.ballot, other.value, other.ballot),
+                detail: format!(
+                    "\"{}\" chosen at {} after \"{}\" was chosen at {}",
+                    p.value, p.ballot, other.value, other.ballot
+                ),
             });
         }
         if !self.proposed.contains(&p.value) {

@@ -102,7 +102,10 @@ impl Config {
             return err(format!("quorum sizes {}/{} must each be between 1 and the {n} acceptors", q.phase1, q.phase2));
         }
         let net = &self.network;
-        if net.latency_ticks_min == 0 || net.latency_ticks_min > net.latency_ticks_max || net.latency_ticks_max > MAX_TICKS {
+        if net.latency_ticks_min == 0
+            || net.latency_ticks_min > net.latency_ticks_max
+            || net.latency_ticks_max > MAX_TICKS
+        {
             return err(format!(
                 "latency {}..={} ticks: need 1 <= min <= max <= {MAX_TICKS}",
                 net.latency_ticks_min, net.latency_ticks_max
@@ -115,7 +118,10 @@ impl Config {
         }
         let t = &self.timing;
         if t.timeout_ticks_min == 0 || t.timeout_ticks_min > t.timeout_ticks_max || t.timeout_ticks_max > MAX_TICKS {
-            return err(format!("timeout {}..={} ticks: need 1 <= min <= max <= {MAX_TICKS}", t.timeout_ticks_min, t.timeout_ticks_max));
+            return err(format!(
+                "timeout {}..={} ticks: need 1 <= min <= max <= {MAX_TICKS}",
+                t.timeout_ticks_min, t.timeout_ticks_max
+            ));
         }
         if t.backoff_ticks_base > MAX_TICKS || t.backoff_ticks_max > MAX_TICKS {
             return err(format!("backoff ticks must be at most {MAX_TICKS}"));
@@ -183,7 +189,11 @@ mod tests {
 
     #[test]
     fn unsafe_quorums_are_allowed_but_reported() {
-        let c = Config { topology: Topology::Servers { count: 5 }, quorums: Some(Quorums { phase1: 2, phase2: 2 }), ..Config::default() };
+        let c = Config {
+            topology: Topology::Servers { count: 5 },
+            quorums: Some(Quorums { phase1: 2, phase2: 2 }),
+            ..Config::default()
+        };
         assert_eq!(c.validate(), Ok(()));
         assert!(!c.is_safe());
         assert!(c.warnings()[0].starts_with("UNSAFE"));

@@ -63,29 +63,83 @@ impl Invariant {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
-    Send { id: MsgId, from: NodeId, to: NodeId, msg: Msg, arrive: Tick },
+    Send {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+        arrive: Tick,
+    },
     /// A second copy of `of`, by the network or by hand.
-    Duplicate { of: MsgId, id: MsgId, from: NodeId, to: NodeId, msg: Msg, arrive: Tick },
-    Deliver { id: MsgId, from: NodeId, to: NodeId, msg: Msg },
-    Drop { id: MsgId, from: NodeId, to: NodeId, msg: Msg, reason: DropReason },
+    Duplicate {
+        of: MsgId,
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+        arrive: Tick,
+    },
+    Deliver {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+    },
+    Drop {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+        reason: DropReason,
+    },
     /// A message in flight was rescheduled by hand (deliver now, or delay).
-    Reschedule { id: MsgId, arrive: Tick },
-    Timeout { node: NodeId },
-    Crash { node: NodeId },
-    Recover { node: NodeId },
+    Reschedule {
+        id: MsgId,
+        arrive: Tick,
+    },
+    Timeout {
+        node: NodeId,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Recover {
+        node: NodeId,
+    },
     /// An acceptor raised its promise.
-    Promised { node: NodeId, ballot: Ballot },
+    Promised {
+        node: NodeId,
+        ballot: Ballot,
+    },
     /// An acceptor accepted a proposal.
-    Accepted { node: NodeId, proposal: Proposal },
+    Accepted {
+        node: NodeId,
+        proposal: Proposal,
+    },
     /// A proposer's step that no message shows (phase changes, giving up, done).
-    Proposer { node: NodeId, note: Note },
-    Learned { node: NodeId, value: Value },
+    Proposer {
+        node: NodeId,
+        note: Note,
+    },
+    Learned {
+        node: NodeId,
+        value: Value,
+    },
     /// A phase-2 quorum accepted `value` at `ballot`: the value is chosen (seen by the
     /// simulator, which sees every acceptor; no single node knows this yet).
-    Chosen { ballot: Ballot, value: Value },
+    Chosen {
+        ballot: Ballot,
+        value: Value,
+    },
     /// Something a person or the schedule did.
-    Action { action: Action },
-    Violation { invariant: Invariant, nodes: Vec<NodeId>, detail: String },
+    Action {
+        action: Action,
+    },
+    Violation {
+        invariant: Invariant,
+        nodes: Vec<NodeId>,
+        detail: String,
+    },
 }
 
 impl EventKind {

@@ -28,7 +28,13 @@ pub struct History {
 impl History {
     pub fn new(config: &Config, seed: u64, schedule: &[Scheduled]) -> History {
         let head = World::new(config, seed);
-        History { schedule: Schedule::new(schedule), snapshots: vec![head.clone()], trace: Vec::new(), head, view: None }
+        History {
+            schedule: Schedule::new(schedule),
+            snapshots: vec![head.clone()],
+            trace: Vec::new(),
+            head,
+            view: None,
+        }
     }
 
     /// The world at the cursor.

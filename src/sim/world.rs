@@ -182,9 +182,7 @@ impl World {
     /// Whether a step is left: something queued or scheduled.
     pub fn has_work(&mut self, schedule: &Schedule) -> bool {
         self.skip_dead_entries();
-        !self.queue.is_empty()
-            || self.tick_cursor < schedule.by_tick.len()
-            || self.step_cursor < schedule.by_step.len()
+        !self.queue.is_empty() || self.tick_cursor < schedule.by_tick.len() || self.step_cursor < schedule.by_step.len()
     }
 
     /// Pops stale timers and messages taken out by hand, so the head of the queue is live.
@@ -344,7 +342,8 @@ impl World {
     fn flush_violations(&mut self, sink: &mut impl Sink) {
         for v in self.found.drain(..) {
             let (step, time) = (self.steps, self.now);
-            let kind = || EventKind::Violation { invariant: v.invariant, nodes: v.nodes.clone(), detail: v.detail.clone() };
+            let kind =
+                || EventKind::Violation { invariant: v.invariant, nodes: v.nodes.clone(), detail: v.detail.clone() };
             sink.record(step, time, kind);
             if self.violations.len() < MAX_VIOLATIONS {
                 self.violations.push(v);

@@ -25,7 +25,13 @@ impl World {
                 if let Some(m) = self.take_in_flight(*msg) {
                     self.stats.dropped += 1;
                     let reason = DropReason::ByHand;
-                    sink.record(step, time, || EventKind::Drop { id: m.id, from: m.from, to: m.to, msg: m.msg, reason });
+                    sink.record(step, time, || EventKind::Drop {
+                        id: m.id,
+                        from: m.from,
+                        to: m.to,
+                        msg: m.msg,
+                        reason,
+                    });
                 }
             }
             Action::Duplicate { msg } => {
@@ -126,8 +132,7 @@ impl World {
 
     /// Every message in flight, in the order they will arrive.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        let mut entries: Vec<&Entry> =
-            self.live_entries().filter(|e| matches!(e.item, Item::Deliver(_))).collect();
+        let mut entries: Vec<&Entry> = self.live_entries().filter(|e| matches!(e.item, Item::Deliver(_))).collect();
         entries.sort_by_key(|e| (e.time, e.seq));
         entries
             .into_iter()
