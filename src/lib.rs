@@ -8,3 +8,9 @@
 pub mod protocol;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
+pub mod workload;
+pub mod view;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -157,6 +157,14 @@ impl History {
         self.world().now
     }
 
+    /// The time of the step after the cursor, if any (computing it at the frontier if needed).
+    pub fn next_time(&mut self) -> Option<Tick> {
+        match &mut self.view {
+            Some(view) => view.next_time(&self.schedule),
+            None => self.head.next_time(&self.schedule),
+        }
+    }
+
     /// The hash of the recorded trace up to the frontier.
     pub fn trace_hash(&self) -> u64 {
         trace_hash(&self.trace)

@@ -161,4 +161,19 @@ impl World {
     pub fn all_learned(&self) -> bool {
         self.cluster.learners.iter().all(|l| self.nodes[l.index()].node.learned().is_some())
     }
+
+    /// The time of the next step, if there is one: the next live delivery or timer, or a due
+    /// scheduled action. The page advances its animation clock up to this.
+    pub fn next_time(&mut self, schedule: &crate::sim::action::Schedule) -> Option<Tick> {
+        self.skip_dead_entries();
+        let queued = self.queue.peek().map(|e| e.time);
+        if schedule.by_step.get(self.step_cursor).is_some_and(|(n, _)| *n <= self.steps) {
+            return Some(self.now);
+        }
+        let ticked = schedule.by_tick.get(self.tick_cursor).map(|(t, _)| (*t).max(self.now));
+        match (queued, ticked) {
+            (Some(q), Some(t)) => Some(q.min(t)),
+            (q, t) => q.or(t),
+        }
+    }
 }

@@ -1,0 +1,7 @@
+//! The view model: everything the page shows, computed from the simulator's state by pure
+//! functions (no Yew, no browser), so it is tested natively. The `ui` module only turns this into
+//! elements and forwards events back as `UiAction`s.
+
+pub mod state;
+
+pub use state::{Playground, Selection, UiAction, TICKS_PER_SECOND};

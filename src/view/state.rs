@@ -1,0 +1,252 @@
+//! The playground's state and its reducer: the UI sends `UiAction`s, `Playground::reduce`
+//! answers by changing state. Animation is a `UiAction::Frame` carrying the wall-clock time that
+//! passed; the reducer maps it to simulated time by the speed factor (long gaps clamped) and
+//! advances the recorded history up to that time.
+
+use crate::protocol::NodeId;
+use crate::scenario::Scenario;
+use crate::sim::{Action, History, MsgId, Tick};
+
+/// Simulated ticks per wall-clock second at speed 1x.
+pub const TICKS_PER_SECOND: f64 = 8.0;
+/// Slowest and fastest speed factors.
+pub const SPEED_MIN: f64 = 0.1;
+pub const SPEED_MAX: f64 = 10.0;
+/// A frame gap longer than this (a background tab, a debugger pause) counts as this long.
+pub const FRAME_GAP_MAX_MS: f64 = 100.0;
+/// Most steps a recorded history may hold; playing stops there.
+pub const MAX_STEPS: u64 = 200_000;
+
+/// What the inspector shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    #[default]
+    None,
+    Node(NodeId),
+    Message(MsgId),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiAction {
+    Play,
+    Pause,
+    TogglePlay,
+    /// Wall-clock milliseconds since the previous frame.
+    Frame(f64),
+    StepForward,
+    StepBack,
+    /// Move the cursor to a step (exact past state).
+    Seek(u64),
+    /// Move the cursor to the last step at or before a time.
+    SeekTime(Tick),
+    SetSpeed(f64),
+    /// Do something to the world now (a fault, a client request, a network change).
+    Act(Action),
+    Select(Selection),
+    /// Start a new world from a scenario.
+    Load(Box<Scenario>),
+    DismissNotice,
+}
+
+/// The whole state behind the page.
+#[derive(Clone, Debug)]
+pub struct Playground {
+    /// The scenario the run started from (configuration, seed, authored schedule, captions).
+    pub scenario: Scenario,
+    pub history: History,
+    pub playing: bool,
+    pub speed: f64,
+    /// The animation clock in ticks: the cursor is the last step at or before it, and messages
+    /// in flight are drawn where they are at this time.
+    pub clock: f64,
+    pub selection: Selection,
+    /// A message for the person, e.g. that acting in the past forked a new future.
+    pub notice: Option<String>,
+    /// Violations already seen (the run pauses on each new one).
+    violations_seen: usize,
+}
+
+impl Playground {
+    pub fn new(scenario: Scenario) -> Playground {
+        let history = scenario.history();
+        let mut p = Playground {
+            scenario,
+            history,
+            playing: false,
+            speed: 1.0,
+            clock: 0.0,
+            selection: Selection::None,
+            notice: None,
+            violations_seen: 0,
+        };
+        if let Some(step) = p.scenario.cursor {
+            p.history.extend(step);
+            p.seek(step);
+        }
+        p
+    }
+
+    pub fn reduce(&mut self, action: UiAction) {
+        match action {
+            UiAction::Play => self.playing = true,
+            UiAction::Pause => self.playing = false,
+            UiAction::TogglePlay => self.playing = !self.playing,
+            UiAction::Frame(ms) => self.frame(ms),
+            UiAction::StepForward => {
+                self.playing = false;
+                self.step_forward();
+            }
+            UiAction::StepBack => {
+                self.playing = false;
+                self.seek(self.history.cursor().saturating_sub(1));
+            }
+            UiAction::Seek(step) => {
+                self.history.extend(step.saturating_sub(self.history.frontier()).min(MAX_STEPS));
+                self.seek(step);
+            }
+            UiAction::SeekTime(t) => {
+                self.history.seek_time(t);
+                self.clock = t as f64;
+                self.sync_violations();
+            }
+            UiAction::SetSpeed(s) => self.speed = s.clamp(SPEED_MIN, SPEED_MAX),
+            UiAction::Act(action) => self.act(action),
+            UiAction::Select(s) => self.selection = s,
+            UiAction::Load(scenario) => *self = Playground::new(*scenario),
+            UiAction::DismissNotice => self.notice = None,
+        }
+    }
+
+    fn seek(&mut self, step: u64) {
+        self.history.seek(step);
+        self.clock = self.history.time() as f64;
+        self.sync_violations();
+    }
+
+    fn step_forward(&mut self) -> bool {
+        if self.history.frontier() >= MAX_STEPS && self.history.cursor() >= self.history.frontier() {
+            return false;
+        }
+        let moved = self.history.forward();
+        if moved {
+            self.clock = self.history.time() as f64;
+            self.check_new_violations();
+        }
+        moved
+    }
+
+    /// Advances the animation clock and the cursor with it.
+    fn frame(&mut self, wall_ms: f64) {
+        if !self.playing {
+            return;
+        }
+        let dt = wall_ms.clamp(0.0, FRAME_GAP_MAX_MS) / 1000.0;
+        let target = self.clock + dt * TICKS_PER_SECOND * self.speed;
+        loop {
+            match self.history.next_time() {
+                Some(t) if (t as f64) <= target => {
+                    if !self.step_forward() {
+                        self.playing = false;
+                        return;
+                    }
+                    if !self.playing {
+                        return; // paused on a violation
+                    }
+                }
+                Some(_) => break,
+                None => {
+                    // Nothing left to happen: the run is over.
+                    self.playing = false;
+                    return;
+                }
+            }
+        }
+        self.clock = target;
+    }
+
+    fn act(&mut self, action: Action) {
+        let at = self.history.cursor();
+        if self.history.act(action) {
+            self.notice = Some(format!(
+                "You acted in the past: the recorded future after step {at} was discarded and a new one begins here."
+            ));
+        }
+        self.clock = self.clock.max(self.history.time() as f64);
+        self.check_new_violations();
+    }
+
+    /// Pauses on the first step that shows a violation not seen before.
+    fn check_new_violations(&mut self) {
+        let count = self.history.world().violations.len();
+        if count > self.violations_seen {
+            self.playing = false;
+        }
+        self.violations_seen = count;
+    }
+
+    fn sync_violations(&mut self) {
+        self.violations_seen = self.history.world().violations.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{NodeId, Value};
+    use crate::sim::{At, Scheduled};
+
+    fn two_proposers() -> Scenario {
+        let propose = |t, n, v| Scheduled { at: At::Tick(t), action: Action::Propose { node: NodeId(n), value: Value(v) } };
+        Scenario { schedule: vec![propose(0, 0, 0), propose(2, 1, 1)], ..Scenario::default() }
+    }
+
+    #[test]
+    fn playing_advances_the_cursor_with_the_clock_and_stops_at_the_end() {
+        let mut p = Playground::new(two_proposers());
+        p.reduce(UiAction::Play);
+        p.reduce(UiAction::Frame(16.0));
+        assert!(p.history.cursor() >= 1, "the tick-0 proposal happens on the first frame");
+        let mut frames = 0;
+        while p.playing && frames < 100_000 {
+            p.reduce(UiAction::Frame(50.0));
+            frames += 1;
+        }
+        assert!(!p.playing, "the run ends");
+        assert!(p.history.world().chosen().is_some());
+        assert!(p.clock >= p.history.time() as f64);
+    }
+
+    #[test]
+    fn long_frame_gaps_are_clamped() {
+        let mut p = Playground::new(two_proposers());
+        p.reduce(UiAction::Play);
+        p.reduce(UiAction::Frame(60_000.0));
+        assert!(p.clock <= FRAME_GAP_MAX_MS / 1000.0 * TICKS_PER_SECOND + 1e-9);
+    }
+
+    #[test]
+    fn step_back_restores_the_exact_past_and_acting_there_forks() {
+        let mut p = Playground::new(two_proposers());
+        for _ in 0..12 {
+            p.reduce(UiAction::StepForward);
+        }
+        let at_12 = p.history.world().nodes.clone();
+        p.reduce(UiAction::StepForward);
+        p.reduce(UiAction::StepBack);
+        assert_eq!(p.history.cursor(), 12);
+        assert_eq!(p.history.world().nodes, at_12);
+        p.reduce(UiAction::Act(Action::Crash { node: NodeId(2) }));
+        assert!(p.notice.as_deref().unwrap_or("").contains("step 12"));
+        assert_eq!(p.history.frontier(), 13);
+        assert!(!p.history.world().slot(NodeId(2)).up);
+    }
+
+    #[test]
+    fn speed_is_clamped() {
+        let mut p = Playground::new(Scenario::default());
+        p.reduce(UiAction::SetSpeed(100.0));
+        assert_eq!(p.speed, SPEED_MAX);
+        p.reduce(UiAction::SetSpeed(0.0));
+        assert_eq!(p.speed, SPEED_MIN);
+    }
+}
