@@ -29,6 +29,14 @@ impl Reducible for Model {
     }
 }
 
+/// What every panel component receives: the model (cheap to clone; compare by version) and the
+/// callback that sends actions to the reducer.
+#[derive(Properties, PartialEq, Clone)]
+pub struct PanelProps {
+    pub model: Model,
+    pub dispatch: Callback<UiAction>,
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let model = use_reducer(|| Model {
