@@ -120,7 +120,8 @@ pub enum Note {
     Abandon { ballot: Ballot },
     /// The proposer saw its value (or another) chosen and stopped.
     Done { value: Value },
-    /// A client request arrived while the proposer already had a value; it is ignored.
+    /// A client request arrived while the proposer already had a value; it is ignored (a
+    /// proposer that is done announces the decision again instead).
     Ignored { value: Value },
 }
 

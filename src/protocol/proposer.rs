@@ -54,6 +54,11 @@ impl Proposer {
     pub fn on_propose(&mut self, value: Value, cluster: &Cluster, out: &mut Vec<Output>) {
         if self.value.is_some() || matches!(self.phase, Phase::Done { .. }) {
             out.push(Output::Note(Note::Ignored { value }));
+            // (5) A client asking again after the decision is answered by announcing it again:
+            // a learner keeps nothing durable, so one that crashed or missed Decided learns now.
+            if let Phase::Done { value: chosen } = self.phase {
+                self.announce(chosen, cluster, out);
+            }
             return;
         }
         self.value = Some(value);
@@ -123,9 +128,13 @@ impl Proposer {
             let value = *value;
             self.finish(value, out);
             // (3) The commit phase: tell everyone, so nodes that missed Accepted still learn.
-            for to in cluster.nodes().filter(|&n| n != self.id) {
-                out.push(Output::Send { to, msg: Msg::Decided { value } });
-            }
+            self.announce(value, cluster, out);
+        }
+    }
+
+    fn announce(&self, value: Value, cluster: &Cluster, out: &mut Vec<Output>) {
+        for to in cluster.nodes().filter(|&n| n != self.id) {
+            out.push(Output::Send { to, msg: Msg::Decided { value } });
         }
     }
 
