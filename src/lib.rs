@@ -9,7 +9,6 @@ pub mod protocol;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
-pub mod sweep;
 pub mod workload;
 pub mod view;
 
