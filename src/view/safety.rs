@@ -1,0 +1,136 @@
+//! The safety panel as data: each invariant the checker runs after every event, OK or violated
+//! at the cursor, with the step, detail and nodes of each violation, and the configuration's
+//! warnings (unsafe quorums, broken variants) that explain why a violation can happen at all.
+//!
+//! Why read the trace: the world keeps its violations without their step; the trace's
+//! `Violation` events carry it. The trace is only scanned when the world has violations, so a
+//! healthy run costs nothing here.
+
+use super::state::Playground;
+use crate::protocol::NodeId;
+use crate::sim::{EventKind, Invariant, Tick};
+
+/// Most violations listed per invariant (the first ones; the rest are counted).
+pub const VIOLATIONS_SHOWN_MAX: usize = 5;
+
+/// The `data-invariant` value of an invariant.
+pub fn slug(invariant: Invariant) -> &'static str {
+    match invariant {
+        Invariant::Agreement => "agreement",
+        Invariant::Validity => "validity",
+        Invariant::PromiseMonotonic => "promise-monotonic",
+        Invariant::ChosenStable => "chosen-stable",
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViolationRow {
+    pub step: u64,
+    pub time: Tick,
+    pub detail: String,
+    pub nodes: Vec<NodeId>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvariantRow {
+    pub invariant: Invariant,
+    pub slug: &'static str,
+    pub name: &'static str,
+    pub meaning: &'static str,
+    pub ok: bool,
+    /// The first violations, in the order they happened.
+    pub violations: Vec<ViolationRow>,
+    /// How many violations in all (more than listed when a broken run keeps breaking it).
+    pub count: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Safety {
+    pub rows: Vec<InvariantRow>,
+    pub warnings: Vec<String>,
+    pub all_ok: bool,
+}
+
+pub fn build(p: &Playground) -> Safety {
+    let mut rows: Vec<InvariantRow> = Invariant::ALL
+        .iter()
+        .map(|&i| InvariantRow {
+            invariant: i,
+            slug: slug(i),
+            name: i.name(),
+            meaning: i.meaning(),
+            ok: true,
+            violations: Vec::new(),
+            count: 0,
+        })
+        .collect();
+    if !p.history.world().violations.is_empty() {
+        for e in p.history.past() {
+            if let EventKind::Violation { invariant, nodes, detail } = &e.kind {
+                let Some(row) = rows.iter_mut().find(|r| r.invariant == *invariant) else { continue };
+                row.ok = false;
+                row.count += 1;
+                if row.violations.len() < VIOLATIONS_SHOWN_MAX {
+                    let v = ViolationRow { step: e.step, time: e.time, detail: detail.clone(), nodes: nodes.clone() };
+                    row.violations.push(v);
+                }
+            }
+        }
+    }
+    let all_ok = rows.iter().all(|r| r.ok);
+    Safety { rows, warnings: p.scenario.config.warnings(), all_ok }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{Broken, Quorums, Value};
+    use crate::scenario::Scenario;
+    use crate::sim::{Action, At, Config, Scheduled, Topology};
+    use crate::view::UiAction;
+
+    fn propose(t: u64, node: u8, value: u32) -> Scheduled {
+        Scheduled { at: At::Tick(t), action: Action::Propose { node: NodeId(node), value: Value(value) } }
+    }
+
+    #[test]
+    fn a_correct_run_is_all_ok_with_no_warnings() {
+        let mut p =
+            Playground::new(Scenario { schedule: vec![propose(0, 0, 0), propose(3, 1, 1)], ..Scenario::default() });
+        p.reduce(UiAction::Seek(400));
+        let s = build(&p);
+        let slugs: Vec<&str> = s.rows.iter().map(|r| r.slug).collect();
+        assert_eq!(slugs, ["agreement", "validity", "promise-monotonic", "chosen-stable"]);
+        assert!(s.all_ok && s.rows.iter().all(|r| r.ok && r.violations.is_empty()));
+        assert!(s.warnings.is_empty());
+    }
+
+    /// Minority quorums (1 of 3) let two proposers each get a value chosen: agreement breaks.
+    #[test]
+    fn unsafe_quorums_warn_and_the_violation_has_its_step_and_detail() {
+        let config = Config {
+            topology: Topology::Separate { proposers: 2, acceptors: 3, learners: 1 },
+            quorums: Some(Quorums { phase1: 1, phase2: 1 }),
+            broken: Broken { ignore_accepted_values: true, forgetful_acceptors: false },
+            ..Config::default()
+        };
+        let schedule = vec![propose(0, 0, 0), propose(0, 1, 1)];
+        let mut p = Playground::new(Scenario { config, schedule, ..Scenario::default() });
+        p.reduce(UiAction::Seek(2000));
+        let s = build(&p);
+        assert!(s.warnings.iter().any(|w| w.starts_with("UNSAFE")), "{:?}", s.warnings);
+        assert!(s.warnings.iter().any(|w| w.starts_with("BROKEN")));
+        assert!(!s.all_ok);
+        let agreement = &s.rows[0];
+        assert!(!agreement.ok, "{s:?}");
+        let first = &agreement.violations[0];
+        let event = p.history.events_of(first.step);
+        assert!(event
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Violation { detail, .. } if *detail == first.detail)));
+        assert!(agreement.count >= agreement.violations.len());
+        // Seeking to before the violation shows every invariant OK again.
+        p.reduce(UiAction::Seek(first.step));
+        assert!(build(&p).rows[0].ok);
+    }
+}

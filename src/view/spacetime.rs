@@ -1,0 +1,355 @@
+//! The space-time (sequence) diagram as data: one lane per node, time running left to right,
+//! an arrow per message from its send (time, sender's lane) to where it ended (delivery on the
+//! receiver's lane, the point where it died, or where it is now at the clock).
+//!
+//! Why a window: the diagram draws only `WINDOW_TICKS` of time around the clock, found by
+//! scanning the trace from a little before the window (a binary search on time), so a
+//! 10,000-step run costs the same per frame as a short one. The window moves in jumps of
+//! `WINDOW_STEP_TICKS` rather than every frame, so arrows keep their coordinates between jumps
+//! and the page only updates what moved (the cursor line, the arrows in flight).
+//!
+//! Coordinates are SVG user units in a `WIDTH` x `height` view box; the page scales it.
+
+use super::state::{Playground, Selection};
+use crate::protocol::{Msg, MsgKind, NodeId, Roles};
+use crate::sim::{Event, EventKind, MsgId, Tick};
+use std::collections::BTreeMap;
+
+/// Ticks of time shown at once.
+pub const WINDOW_TICKS: f64 = 120.0;
+/// The window moves by this much at a time.
+pub const WINDOW_STEP_TICKS: f64 = 20.0;
+/// The clock sits at most this far into the window (a fraction of its width).
+const CLOCK_AT_MOST: f64 = 0.9;
+/// How far before the window the trace is scanned for the sends of arrows that enter it.
+/// An arrow sent earlier still than this (a very long latency) starts at this edge.
+const LOOKBACK_TICKS: f64 = 4.0 * WINDOW_TICKS;
+/// The clock is rounded down to this fraction of a tick, so frames that move it by less draw
+/// the same diagram (and the page skips the redraw).
+const CLOCK_QUANTUM: f64 = 0.25;
+
+pub const WIDTH: f64 = 640.0;
+pub const LABEL_WIDTH: f64 = 74.0;
+const RIGHT_PAD: f64 = 10.0;
+pub const TOP: f64 = 20.0;
+pub const LANE_HEIGHT: f64 = 28.0;
+
+/// Maps time to x and lanes to y.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Geometry {
+    pub start: f64,
+}
+
+impl Geometry {
+    /// The window that shows `clock`: the clock stays within the window, and the window only
+    /// moves in whole `WINDOW_STEP_TICKS`.
+    pub fn around(clock: f64) -> Geometry {
+        let lead = clock - WINDOW_TICKS * CLOCK_AT_MOST;
+        let start = if lead <= 0.0 { 0.0 } else { (lead / WINDOW_STEP_TICKS).ceil() * WINDOW_STEP_TICKS };
+        Geometry { start }
+    }
+
+    pub fn end(&self) -> f64 {
+        self.start + WINDOW_TICKS
+    }
+
+    fn plot_width() -> f64 {
+        WIDTH - LABEL_WIDTH - RIGHT_PAD
+    }
+
+    pub fn x(&self, t: f64) -> f64 {
+        LABEL_WIDTH + (t - self.start) / WINDOW_TICKS * Self::plot_width()
+    }
+
+    /// The tick under `x` (what a click there seeks to), never before time 0.
+    pub fn time_at(&self, x: f64) -> Tick {
+        let t = self.start + (x - LABEL_WIDTH) / Self::plot_width() * WINDOW_TICKS;
+        t.round().max(0.0) as Tick
+    }
+
+    pub fn lane_y(index: usize) -> f64 {
+        TOP + (index as f64 + 0.5) * LANE_HEIGHT
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lane {
+    pub node: NodeId,
+    /// "proposer", "acceptor", "learner", "server" or "node".
+    pub role: &'static str,
+    pub label: String,
+    pub y: f64,
+    pub up: bool,
+    pub selected: bool,
+    pub violating: bool,
+    /// Stretches (x from, x to) when the node was down.
+    pub down: Vec<(f64, f64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    InFlight,
+    Delivered,
+    Dropped,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrow {
+    pub id: MsgId,
+    pub kind: MsgKind,
+    pub x1: f64,
+    pub y1: f64,
+    pub x2: f64,
+    pub y2: f64,
+    pub fate: Fate,
+    /// A copy made by duplication.
+    pub twin: bool,
+    pub selected: bool,
+    pub label: String,
+}
+
+/// A labelled point: a learned value on a lane, or a chosen value across all lanes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpaceTime {
+    pub geometry: Geometry,
+    pub height: f64,
+    pub lanes: Vec<Lane>,
+    pub arrows: Vec<Arrow>,
+    /// Where dropped messages died.
+    pub drops: Vec<(f64, f64)>,
+    pub learned: Vec<Mark>,
+    /// Vertical markers where a value became chosen (y unused).
+    pub chosen: Vec<Mark>,
+    pub cursor_x: f64,
+    /// Time axis labels: (x, tick).
+    pub ticks: Vec<(f64, Tick)>,
+    /// A one-line description for screen readers.
+    pub summary: String,
+}
+
+/// A message sent in the scanned part of the trace, waiting for its end.
+#[derive(Clone, Copy)]
+struct Sent {
+    from: NodeId,
+    to: NodeId,
+    msg: Msg,
+    at: f64,
+    arrive: f64,
+    twin: bool,
+}
+
+/// The lane order: grouped by role, then by id.
+fn role_rank(roles: Roles) -> u8 {
+    match roles.label() {
+        "proposer" => 0,
+        "acceptor" => 1,
+        "learner" => 2,
+        "server" => 3,
+        _ => 4,
+    }
+}
+
+/// The diagram for the playground's current clock.
+pub fn build(p: &Playground) -> SpaceTime {
+    let clock = (p.clock / CLOCK_QUANTUM).floor() * CLOCK_QUANTUM;
+    let g = Geometry::around(clock);
+    let world = p.history.world();
+    let mut lanes = lanes(p);
+    let index: BTreeMap<NodeId, usize> = lanes.iter().enumerate().map(|(i, l)| (l.node, i)).collect();
+    let y = |n: NodeId| Geometry::lane_y(index.get(&n).copied().unwrap_or(0));
+    let past = p.history.past();
+    let from = past.partition_point(|e| (e.time as f64) < g.start - LOOKBACK_TICKS);
+    let mut d = Drawing { g, clock, selected: selected_msg(p), ..Drawing::default() };
+    d.scan(&past[from..], &y);
+    for m in world.in_flight() {
+        let twin = d.pending.get(&m.id).is_some_and(|s| s.twin);
+        let s = Sent { from: m.from, to: m.to, msg: m.msg, at: m.sent_at as f64, arrive: m.arrive as f64, twin };
+        d.arrow(m.id, &s, clock, Fate::InFlight, &y);
+    }
+    down_stretches(&mut lanes, &past[from..], &g, clock, &index);
+    let summary = format!(
+        "Space-time diagram: {} lanes, time {:.0} to {:.0}, {} messages shown, cursor at t={:.0}",
+        lanes.len(),
+        g.start,
+        g.end(),
+        d.arrows.len(),
+        clock
+    );
+    SpaceTime {
+        geometry: g,
+        height: TOP + lanes.len() as f64 * LANE_HEIGHT + 4.0,
+        lanes,
+        arrows: d.arrows,
+        drops: d.drops,
+        learned: d.learned,
+        chosen: d.chosen,
+        cursor_x: g.x(clock),
+        ticks: axis_ticks(&g),
+        summary,
+    }
+}
+
+fn selected_msg(p: &Playground) -> Option<MsgId> {
+    match p.selection {
+        Selection::Message(id) => Some(id),
+        _ => None,
+    }
+}
+
+fn lanes(p: &Playground) -> Vec<Lane> {
+    let world = p.history.world();
+    let cluster = &world.cluster;
+    let violating: Vec<NodeId> = world.violations.iter().flat_map(|v| v.nodes.iter().copied()).collect();
+    let mut nodes: Vec<NodeId> = cluster.nodes().collect();
+    nodes.sort_by_key(|n| (role_rank(cluster.roles[n.index()]), *n));
+    let lane = |(i, n): (usize, NodeId)| {
+        let role = cluster.roles[n.index()].label();
+        Lane {
+            node: n,
+            role,
+            label: format!("{n} {role}"),
+            y: Geometry::lane_y(i),
+            up: world.slot(n).up,
+            selected: p.selection == Selection::Node(n),
+            violating: violating.contains(&n),
+            down: Vec::new(),
+        }
+    };
+    nodes.into_iter().enumerate().map(lane).collect()
+}
+
+/// The arrows and marks found while scanning the trace.
+#[derive(Default)]
+struct Drawing {
+    g: Geometry,
+    clock: f64,
+    selected: Option<MsgId>,
+    pending: BTreeMap<MsgId, Sent>,
+    arrows: Vec<Arrow>,
+    drops: Vec<(f64, f64)>,
+    learned: Vec<Mark>,
+    chosen: Vec<Mark>,
+}
+
+impl Drawing {
+    fn scan(&mut self, events: &[Event], y: &impl Fn(NodeId) -> f64) {
+        let horizon = self.g.start - LOOKBACK_TICKS;
+        for e in events {
+            let t = e.time as f64;
+            match &e.kind {
+                EventKind::Send { id, from, to, msg, arrive } => {
+                    self.sent(
+                        *id,
+                        Sent { from: *from, to: *to, msg: *msg, at: t, arrive: *arrive as f64, twin: false },
+                    );
+                }
+                EventKind::Duplicate { id, from, to, msg, arrive, .. } => {
+                    self.sent(*id, Sent { from: *from, to: *to, msg: *msg, at: t, arrive: *arrive as f64, twin: true });
+                }
+                EventKind::Reschedule { id, arrive } => {
+                    if let Some(s) = self.pending.get_mut(id) {
+                        s.arrive = *arrive as f64;
+                    }
+                }
+                EventKind::Deliver { id, from, to, msg } | EventKind::Drop { id, from, to, msg, .. } => {
+                    let s = self.pending.remove(id);
+                    let s = s.unwrap_or(Sent { from: *from, to: *to, msg: *msg, at: horizon, arrive: t, twin: false });
+                    if t >= self.g.start {
+                        let fate =
+                            if matches!(e.kind, EventKind::Drop { .. }) { Fate::Dropped } else { Fate::Delivered };
+                        self.arrow(*id, &s, t, fate, y);
+                    }
+                }
+                EventKind::Learned { node, value } if t >= self.g.start => {
+                    self.learned.push(Mark {
+                        x: self.g.x(t),
+                        y: y(*node),
+                        label: format!("{node} learned \"{value}\""),
+                    });
+                }
+                EventKind::Chosen { ballot, value } if t >= self.g.start => {
+                    self.chosen.push(Mark { x: self.g.x(t), y: 0.0, label: format!("\"{value}\" chosen at {ballot}") });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn sent(&mut self, id: MsgId, s: Sent) {
+        self.pending.insert(id, s);
+    }
+
+    /// An arrow from the send to time `end`: on the receiver's lane when delivered, else at
+    /// the point of its path it reached by then (drops die there; messages in flight are there).
+    fn arrow(&mut self, id: MsgId, s: &Sent, end: f64, fate: Fate, y: &impl Fn(NodeId) -> f64) {
+        let (y1, y_to) = (y(s.from), y(s.to));
+        let reached = if fate == Fate::Delivered || s.arrive <= s.at {
+            1.0
+        } else {
+            ((end - s.at) / (s.arrive - s.at)).clamp(0.0, 1.0)
+        };
+        let (x2, y2) = (self.g.x(end.min(self.clock)), y1 + (y_to - y1) * reached);
+        if fate == Fate::Dropped {
+            self.drops.push((x2, y2));
+        }
+        let label = format!("#{} {} {} -> {}", id.0, s.msg, s.from, s.to);
+        let selected = self.selected == Some(id);
+        let arrow =
+            Arrow { id, kind: s.msg.kind(), x1: self.g.x(s.at), y1, x2, y2, fate, twin: s.twin, selected, label };
+        self.arrows.push(arrow);
+    }
+}
+
+/// Shades each lane where its node was down, up to the clock.
+fn down_stretches(lanes: &mut [Lane], events: &[Event], g: &Geometry, clock: f64, index: &BTreeMap<NodeId, usize>) {
+    let mut since: Vec<Option<f64>> = vec![None; lanes.len()];
+    let mut seen = vec![false; lanes.len()];
+    let edge = g.start - LOOKBACK_TICKS;
+    for e in events {
+        let (node, down) = match e.kind {
+            EventKind::Crash { node } => (node, true),
+            EventKind::Recover { node } => (node, false),
+            _ => continue,
+        };
+        let Some(&i) = index.get(&node) else { continue };
+        let t = e.time as f64;
+        match (down, since[i].take()) {
+            (true, _) => since[i] = Some(t),
+            (false, Some(from)) => lanes[i].down.push((from, t)),
+            // Recovered without a crash in the scan: it was down since before it.
+            (false, None) if !seen[i] => lanes[i].down.push((edge, t)),
+            (false, None) => {}
+        }
+        seen[i] = true;
+    }
+    for (i, lane) in lanes.iter_mut().enumerate() {
+        match since[i] {
+            Some(from) => lane.down.push((from, clock)),
+            None if !seen[i] && !lane.up => lane.down.push((edge, clock)),
+            None => {}
+        }
+        lane.down.retain(|&(_, to)| to >= g.start);
+        for d in lane.down.iter_mut() {
+            *d = (g.x(d.0.max(g.start)), g.x(d.1.min(clock)));
+        }
+    }
+}
+
+fn axis_ticks(g: &Geometry) -> Vec<(f64, Tick)> {
+    let first = (g.start / WINDOW_STEP_TICKS).ceil() as Tick * WINDOW_STEP_TICKS as Tick;
+    (0..)
+        .map(|i| first + i * WINDOW_STEP_TICKS as Tick)
+        .take_while(|t| (*t as f64) <= g.end())
+        .map(|t| (g.x(t as f64), t))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

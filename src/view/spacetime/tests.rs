@@ -1,0 +1,146 @@
+use super::*;
+use crate::protocol::Value;
+use crate::scenario::Scenario;
+use crate::sim::{Action, At, DropReason, Scheduled};
+use crate::view::UiAction;
+
+fn propose(t: u64, node: u8, value: u32) -> Scheduled {
+    Scheduled { at: At::Tick(t), action: Action::Propose { node: NodeId(node), value: Value(value) } }
+}
+
+fn playground(schedule: Vec<Scheduled>) -> Playground {
+    Playground::new(Scenario { schedule, ..Scenario::default() })
+}
+
+fn near(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+#[test]
+fn the_window_holds_the_clock_and_moves_in_steps() {
+    assert_eq!(Geometry::around(0.0).start, 0.0);
+    assert_eq!(Geometry::around(100.0).start, 0.0);
+    for clock in [108.5, 130.0, 555.25, 10_000.0] {
+        let g = Geometry::around(clock);
+        assert!(g.start <= clock && clock <= g.start + WINDOW_TICKS * CLOCK_AT_MOST, "{clock}: {g:?}");
+        assert_eq!(g.start % WINDOW_STEP_TICKS, 0.0);
+    }
+    assert_eq!(Geometry::around(130.0), Geometry::around(131.0), "small moves keep the window");
+}
+
+#[test]
+fn clicking_at_x_seeks_to_the_time_drawn_there() {
+    let g = Geometry::around(300.0);
+    for t in [g.start as Tick, g.start as Tick + 37, g.end() as Tick] {
+        assert_eq!(g.time_at(g.x(t as f64)), t);
+    }
+    assert_eq!(Geometry::around(0.0).time_at(0.0), 0, "the label column seeks to the start, never below 0");
+}
+
+#[test]
+fn lanes_are_grouped_by_role_and_arrows_join_the_lanes_of_sender_and_receiver() {
+    let mut p = playground(vec![propose(0, 0, 0)]);
+    p.reduce(UiAction::Seek(25));
+    let d = build(&p);
+    let roles: Vec<&str> = d.lanes.iter().map(|l| l.role).collect();
+    assert_eq!(roles, ["proposer", "proposer", "acceptor", "acceptor", "acceptor", "learner"]);
+    let y = |n: NodeId| d.lanes.iter().find(|l| l.node == n).unwrap().y;
+    let delivered: Vec<_> = p.history.past().iter().filter(|e| matches!(e.kind, EventKind::Deliver { .. })).collect();
+    let arrows: Vec<&Arrow> = d.arrows.iter().filter(|a| a.fate == Fate::Delivered).collect();
+    assert_eq!(arrows.len(), delivered.len());
+    for (a, e) in arrows.iter().zip(&delivered) {
+        let EventKind::Deliver { id, from, to, .. } = e.kind else { unreachable!() };
+        assert_eq!(a.id, id);
+        assert!(near(a.y1, y(from)) && near(a.y2, y(to)));
+        assert!(near(a.x2, d.geometry.x(e.time as f64)));
+        assert!(a.x1 <= a.x2);
+    }
+    let in_flight = d.arrows.iter().filter(|a| a.fate == Fate::InFlight).count();
+    assert_eq!(in_flight, p.history.world().in_flight_count());
+    assert!(near(d.cursor_x, d.geometry.x(p.clock)));
+}
+
+#[test]
+fn messages_in_flight_end_at_the_clock_on_their_way() {
+    let mut p = playground(vec![propose(0, 0, 0)]);
+    p.reduce(UiAction::Seek(2));
+    let world = p.history.world();
+    let m = world.in_flight()[0];
+    assert!(m.arrive > m.sent_at + 1, "default latency leaves room to be halfway");
+    p.clock = (m.sent_at + 1) as f64;
+    let d = build(&p);
+    let a = d.arrows.iter().find(|a| a.id == m.id).unwrap();
+    assert_eq!(a.fate, Fate::InFlight);
+    assert!(near(a.x2, d.cursor_x));
+    let (y_from, y_to) = (d.lanes.iter().find(|l| l.node == m.from).unwrap().y, a.y2);
+    assert!(y_to != y_from, "it left the sender's lane");
+    let y_dest = d.lanes.iter().find(|l| l.node == m.to).unwrap().y;
+    assert!((y_to - y_from).abs() < (y_dest - y_from).abs(), "and has not arrived yet");
+}
+
+#[test]
+fn a_dropped_message_ends_with_a_mark_where_it_died() {
+    let mut p = playground(vec![propose(0, 0, 0)]);
+    p.reduce(UiAction::Seek(2));
+    let m = p.history.world().in_flight()[0];
+    p.reduce(UiAction::Act(Action::Drop { msg: m.id }));
+    let d = build(&p);
+    let a = d.arrows.iter().find(|a| a.id == m.id).unwrap();
+    assert_eq!(a.fate, Fate::Dropped);
+    assert_eq!(d.drops, vec![(a.x2, a.y2)]);
+    assert!(near(a.x2, d.geometry.x(p.history.time() as f64)));
+    let dropped = p.history.past().iter().any(|e| matches!(e.kind, EventKind::Drop { reason: DropReason::ByHand, .. }));
+    assert!(dropped);
+}
+
+#[test]
+fn a_crash_shades_the_lane_until_recovery() {
+    let mut p = playground(vec![propose(0, 0, 0)]);
+    p.reduce(UiAction::Seek(3));
+    p.reduce(UiAction::Act(Action::Crash { node: NodeId(3) }));
+    let crashed_at = p.history.time() as f64;
+    p.reduce(UiAction::Seek(12));
+    let d = build(&p);
+    let lane = d.lanes.iter().find(|l| l.node == NodeId(3)).unwrap();
+    assert!(!lane.up);
+    assert_eq!(lane.down, vec![(d.geometry.x(crashed_at), d.cursor_x)]);
+    p.reduce(UiAction::Act(Action::Recover { node: NodeId(3) }));
+    let back_at = p.history.time() as f64;
+    p.reduce(UiAction::Seek(20));
+    let d = build(&p);
+    let lane = d.lanes.iter().find(|l| l.node == NodeId(3)).unwrap();
+    assert_eq!(lane.down, vec![(d.geometry.x(crashed_at), d.geometry.x(back_at))]);
+    assert!(d.lanes.iter().filter(|l| l.node != NodeId(3)).all(|l| l.down.is_empty()));
+}
+
+#[test]
+fn a_long_run_draws_only_the_window_and_marks_the_chosen_value() {
+    let mut p = playground(vec![propose(0, 0, 0), propose(400, 1, 1)]);
+    p.reduce(UiAction::Seek(200));
+    let d = build(&p);
+    assert!(p.history.time() > 400, "the late proposal ran: t={}", p.history.time());
+    assert!(d.geometry.start > 0.0);
+    assert!(d.arrows.iter().all(|a| a.x2 >= LABEL_WIDTH - 1e-9), "every arrow reaches into the window");
+    let all = p.history.past().iter().filter(|e| matches!(e.kind, EventKind::Send { .. })).count();
+    assert!(d.arrows.len() < all, "{} of {all}", d.arrows.len());
+    // The first decision is out of the window; rewinding to it shows the marker.
+    let chosen = p.history.past().iter().find(|e| matches!(e.kind, EventKind::Chosen { .. })).unwrap().clone();
+    assert!(d.chosen.is_empty());
+    p.reduce(UiAction::Seek(chosen.step + 1));
+    let d = build(&p);
+    assert_eq!(d.chosen.len(), 1);
+    assert!(near(d.chosen[0].x, d.geometry.x(chosen.time as f64)));
+    assert!(d.chosen[0].label.contains("\"A\""));
+}
+
+#[test]
+fn selection_and_frames_that_barely_move_the_clock() {
+    let mut p = playground(vec![propose(0, 0, 0)]);
+    p.reduce(UiAction::Seek(6));
+    let id = p.history.world().in_flight()[0].id;
+    p.reduce(UiAction::Select(Selection::Message(id)));
+    let d = build(&p);
+    assert_eq!(d.arrows.iter().filter(|a| a.selected).map(|a| a.id).collect::<Vec<_>>(), vec![id]);
+    p.clock = (p.clock / CLOCK_QUANTUM).floor() * CLOCK_QUANTUM + 0.1;
+    assert_eq!(build(&p), d, "a sub-quantum move draws the same diagram");
+}
