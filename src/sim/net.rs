@@ -68,6 +68,13 @@ impl Network {
         Network { nodes, links: vec![Link::from_params(params); nodes * nodes], group: vec![0; nodes] }
     }
 
+    /// Back to `Network::new(nodes, params)`: no partition, no cut, the same parameters on
+    /// every link, keeping the allocations.
+    pub fn reset(&mut self, params: &NetParams) {
+        self.links.fill(Link::from_params(params));
+        self.group.fill(0);
+    }
+
     pub fn link(&self, from: NodeId, to: NodeId) -> &Link {
         &self.links[from.index() * self.nodes + to.index()]
     }

@@ -6,11 +6,9 @@ use super::action::{Action, MsgId, Schedule};
 use super::check::{Checker, Violation};
 use super::config::Config;
 use super::event::{DropReason, EventKind, Sink, Tick};
-use super::net::Network;
+use super::net::{NetParams, Network};
 use super::rng::SimRng;
 use crate::protocol::{Cluster, Durable, Input, Msg, Node, NodeId, Output, TimerKind};
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 /// A message on its way.
@@ -39,19 +37,6 @@ struct Entry {
     item: Item,
 }
 
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and the earliest (time, seq) must come out first.
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 /// One node as the simulator holds it: the protocol state, whether it is up, and its disk.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NodeSlot {
@@ -61,6 +46,18 @@ pub struct NodeSlot {
     /// Bumped to invalidate the pending timer (reset, cancel, crash).
     timer_generation: u32,
     pub timer_due: Option<Tick>,
+}
+
+impl NodeSlot {
+    fn new(id: NodeId, cluster: &Cluster) -> NodeSlot {
+        NodeSlot {
+            node: Node::new(id, cluster),
+            up: true,
+            storage: Durable::default(),
+            timer_generation: 0,
+            timer_due: None,
+        }
+    }
 }
 
 /// Counters over the whole run.
@@ -76,13 +73,15 @@ pub struct Stats {
 #[derive(Clone, Debug)]
 pub struct World {
     pub cluster: Arc<Cluster>,
+    /// The network parameters the world started with (what `reset` restores).
+    initial_net: NetParams,
     pub now: Tick,
     /// Steps done so far; the next step is number `steps`.
     pub steps: u64,
     rng: SimRng,
     pub nodes: Vec<NodeSlot>,
     pub net: Network,
-    queue: BinaryHeap<Entry>,
+    queue: Queue,
     /// Sequence numbers of queue entries taken out by hand (dropped or rescheduled).
     cancelled: Vec<u64>,
     next_seq: u64,
@@ -104,23 +103,15 @@ impl World {
     pub fn new(config: &Config, seed: u64) -> World {
         let cluster = Arc::new(config.cluster());
         let n = cluster.node_count();
-        let nodes = cluster
-            .nodes()
-            .map(|id| NodeSlot {
-                node: Node::new(id, &cluster),
-                up: true,
-                storage: Durable::default(),
-                timer_generation: 0,
-                timer_due: None,
-            })
-            .collect();
+        let nodes = cluster.nodes().map(|id| NodeSlot::new(id, &cluster)).collect();
         World {
+            initial_net: config.network,
             now: 0,
             steps: 0,
             rng: SimRng::new(seed),
             nodes,
             net: Network::new(n, &config.network),
-            queue: BinaryHeap::with_capacity(64),
+            queue: Queue::with_capacity(64),
             cancelled: Vec::new(),
             next_seq: 0,
             next_msg: 0,
@@ -133,6 +124,30 @@ impl World {
             found: Vec::new(),
             cluster,
         }
+    }
+
+    /// Starts over as `World::new` with the same configuration and another seed, keeping every
+    /// allocation: a benchmark or a sweep that runs millions of short worlds spends its time
+    /// simulating, not in the allocator.
+    pub fn reset(&mut self, seed: u64) {
+        for (slot, id) in self.nodes.iter_mut().zip(self.cluster.nodes()) {
+            *slot = NodeSlot::new(id, &self.cluster);
+        }
+        self.net.reset(&self.initial_net);
+        self.now = 0;
+        self.steps = 0;
+        self.rng = SimRng::new(seed);
+        self.queue.clear();
+        self.cancelled.clear();
+        self.next_seq = 0;
+        self.next_msg = 0;
+        self.tick_cursor = 0;
+        self.step_cursor = 0;
+        self.checker = Checker::new(self.nodes.len());
+        self.violations.clear();
+        self.stats = Stats::default();
+        self.out.clear();
+        self.found.clear();
     }
 
     /// Does one step: the next due scheduled action, or the next delivery or timer. Returns
@@ -353,3 +368,6 @@ impl World {
 }
 
 mod actions;
+mod queue;
+
+use queue::Queue;
