@@ -184,7 +184,10 @@ pub fn sweep(seeds: std::ops::Range<u64>, mix: &FaultMix, stop_at_violation: boo
 pub fn describe_failure(o: &SeedOutcome, mix: &FaultMix) -> String {
     let what = match o.violations.first() {
         Some(v) => format!("{} violated: {}", v.invariant.name(), v.detail),
-        None => format!("learners had not all learned {} ticks after the faults stopped", o.time - o.faults_end),
+        None => format!(
+            "learners had not all learned {} ticks after the faults stopped",
+            o.time.saturating_sub(o.faults_end)
+        ),
     };
     format!("seed {}: {what} (steps {}, time {})\n  reproduce: {}", o.seed, o.steps, o.time, repro_command(o.seed, mix))
 }
@@ -192,7 +195,18 @@ pub fn describe_failure(o: &SeedOutcome, mix: &FaultMix) -> String {
 /// (seed, trace hash) of `random_scenario(seed, &FaultMix::all())` run with full recording.
 /// Pinned so that any change of behaviour (protocol, simulator, generator) shows; native and
 /// wasm builds must both reproduce it. Regenerate only for an intended change, and say why.
-pub const PINNED_TRACE_HASHES: &[(u64, u64)] = &[];
+/// The seeds were picked for variety: together they crash and recover nodes, partition, cut
+/// links, lose, duplicate, drop and reschedule messages, time out and Nack.
+pub const PINNED_TRACE_HASHES: &[(u64, u64)] = &[
+    (2, 0x1e46_ea5b_57ce_b293),   // 867 events
+    (44, 0x87b9_a627_fcee_6132),  // 10,058 events
+    (90, 0x87c0_9ab0_4bfa_6309),  // 1,071 events
+    (114, 0xf538_e1e5_fc45_0412), // 2,712 events
+    (179, 0x85ba_b13a_8c89_a5c8), // 465 events
+    (260, 0x01df_9b4e_0fef_c8df), // 241 events
+    (292, 0x16f6_d952_352e_bd7f), // 447 events
+    (384, 0xf421_29bc_01a5_c8d1), // 9,842 events
+];
 
 /// The trace hash of the pinned run for `seed` (full recording, every fault, correct variant).
 pub fn pinned_trace_hash(seed: u64) -> u64 {

@@ -43,11 +43,12 @@ pub(crate) fn plan_scenario(seed: u64, mix: &FaultMix) -> (Scenario, Plan) {
     let nodes = config.roles().len() as u8;
     let proposers: Vec<NodeId> = config.cluster().proposers;
     let window = rng.range(FAULT_WINDOW_TICKS_MIN, FAULT_WINDOW_TICKS_MAX) as u64;
-    let mut g = Gen { rng, mix, nodes, window, schedule: Vec::new(), crashed: Vec::new() };
+    let mut g = Gen { rng, mix, nodes, window, busy: Vec::new(), schedule: Vec::new(), crashed: Vec::new() };
     let requests = g.client_requests(&proposers);
     for &(at, node, value) in &requests {
         g.push(at, Action::Propose { node, value });
     }
+    g.busy = requests.iter().map(|r| r.0).collect();
     g.faults(&config.network);
     g.end_of_window(&config.network, &requests);
     let plan = Plan { faults_end: window, backoff: config.timing.backoff };
@@ -131,6 +132,8 @@ struct Gen<'a> {
     mix: &'a FaultMix,
     nodes: u8,
     window: u64,
+    /// Ticks at which clients ask: the protocol is busiest just after them.
+    busy: Vec<u64>,
     schedule: Vec<Scheduled>,
     /// Every node crashed at some point (recovered at the end of the window).
     crashed: Vec<NodeId>,
@@ -171,9 +174,19 @@ impl Gen<'_> {
         }
         for _ in 0..self.rng.range(0, FAULTS_MAX) {
             let fault = enabled[self.rng.range(0, enabled.len() as u32 - 1) as usize];
-            let at = self.tick_in_window();
+            let at = self.fault_tick();
             self.fault(fault, at, base);
         }
+    }
+
+    /// Half the faults land anywhere in the window, half while a round is likely in flight:
+    /// within a few latencies of a client request (faults on an idle cluster test little).
+    fn fault_tick(&mut self) -> u64 {
+        if self.rng.range(0, 1) == 0 {
+            return self.tick_in_window();
+        }
+        let request = self.busy[self.rng.range(0, self.busy.len() as u32 - 1) as usize];
+        (request + self.rng.range(0, 30) as u64).min(self.window - 1)
     }
 
     /// Loss and duplication are network parameters (set at the start, changed by `Net`); the
@@ -207,23 +220,23 @@ impl Gen<'_> {
                 self.push(at, Action::SetNetwork { params });
                 self.maybe_undo(at, Action::SetNetwork { params: *base });
             }
-            Fault::MsgDrop => {
-                let msg = self.msg_id(at);
-                self.push(at, Action::Drop { msg });
-            }
-            Fault::MsgDup => {
-                let msg = self.msg_id(at);
-                self.push(at, Action::Duplicate { msg });
-            }
-            Fault::Reorder => {
-                let msg = self.msg_id(at);
-                let action = match self.rng.range(0, 1) {
-                    0 => Action::DeliverNow { msg },
-                    _ => Action::Delay { msg, ticks: self.rng.range(1, 50) },
-                };
-                self.push(at, action);
-            }
+            Fault::MsgDrop | Fault::MsgDup | Fault::Reorder => self.message_faults(fault, at),
             Fault::Loss | Fault::Dup => {}
+        }
+    }
+
+    /// A burst of by-hand faults on messages with consecutive ids, so that some are in flight.
+    fn message_faults(&mut self, fault: Fault, at: u64) {
+        let first = self.msg_id().0;
+        for id in first..first + self.rng.range(1, 6) as u64 {
+            let msg = MsgId(id);
+            let action = match fault {
+                Fault::MsgDrop => Action::Drop { msg },
+                Fault::MsgDup => Action::Duplicate { msg },
+                _ if self.rng.range(0, 1) == 0 => Action::DeliverNow { msg },
+                _ => Action::Delay { msg, ticks: self.rng.range(1, 50) },
+            };
+            self.push(at, action);
         }
     }
 
@@ -247,11 +260,11 @@ impl Gen<'_> {
         groups
     }
 
-    /// A message id likely to be in flight around tick `at`: ids are handed out in order, a
-    /// few per tick. An id that is not in flight makes the action do nothing, which is fine.
-    fn msg_id(&mut self, at: u64) -> MsgId {
-        let estimate = (at as u32 + 1).saturating_mul(self.nodes as u32).min(100_000);
-        MsgId(self.rng.range(1, estimate.max(4)) as u64)
+    /// A message id that may be in flight: ids are handed out in order from 1, and a round
+    /// sends a few messages per node, so early rounds use small ids. An id that is not in
+    /// flight when the action comes makes it do nothing, which is fine.
+    fn msg_id(&mut self) -> MsgId {
+        MsgId(self.rng.range(1, 12 * self.nodes as u32) as u64)
     }
 
     /// The end of the window: heal, calm the network, recover, and let every client retry.
