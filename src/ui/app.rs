@@ -1,7 +1,17 @@
-//! The application shell: owns the reducer over `view::Playground` and the animation loop.
+//! The application shell: owns the reducer over `view::Playground`, the animation loop, the page
+//! chrome (theme, dialogs), and lays out the stage, the time controls and every panel.
 
+use super::config_form::ConfigDialog;
+use super::controls::legend::Legend;
+use super::controls::selection::SelectionBar;
+use super::controls::status::{About, Announcer, Banners, Chosen};
+use super::controls::{clients::Clients, faults::NetworkPanel, icon, TimeControls};
+use super::shortcuts::{use_shortcuts, ShortcutsDialog};
+use super::stage::Stage;
 use crate::scenario::Scenario;
+use crate::view::state::default_scenario;
 use crate::view::{Playground, UiAction};
+use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -37,17 +47,229 @@ pub struct PanelProps {
     pub dispatch: Callback<UiAction>,
 }
 
+/// Which dialog is open over the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialog {
+    #[default]
+    None,
+    Config,
+    Shortcuts,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// Page state that is not the simulation: the theme and the open dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chrome {
+    pub theme: Theme,
+    pub dialog: Dialog,
+}
+
+pub enum ChromeAction {
+    ToggleTheme,
+    Open(Dialog),
+    Close,
+}
+
+impl Reducible for Chrome {
+    type Action = ChromeAction;
+
+    fn reduce(self: Rc<Self>, action: ChromeAction) -> Rc<Self> {
+        let mut c = *self;
+        match action {
+            ChromeAction::ToggleTheme => {
+                c.theme = if c.theme == Theme::Dark { Theme::Light } else { Theme::Dark };
+                store_theme(c.theme);
+            }
+            ChromeAction::Open(d) => c.dialog = d,
+            ChromeAction::Close => c.dialog = Dialog::None,
+        }
+        Rc::new(c)
+    }
+}
+
+const THEME_KEY: &str = "paxos-playground-theme";
+
+/// The saved theme, else the system's preference.
+fn initial_theme() -> Theme {
+    let window = gloo::utils::window();
+    let saved = window.local_storage().ok().flatten().and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+    match saved.as_deref() {
+        Some("dark") => return Theme::Dark,
+        Some("light") => return Theme::Light,
+        _ => {}
+    }
+    let dark = window.match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|m| m.matches());
+    if dark {
+        Theme::Dark
+    } else {
+        Theme::Light
+    }
+}
+
+fn store_theme(theme: Theme) {
+    if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
+        storage.set_item(THEME_KEY, theme.name()).ok();
+    }
+}
+
+/// Whether the person asked the system for less motion.
+pub fn reduced_motion() -> bool {
+    gloo::utils::window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches())
+}
+
+/// What the page opens with.
+#[allow(dead_code)] // `Load` is chosen by the bench mode (src/ui/bench.rs, not yet committed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Default,
+    Load,
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
-    let model = use_reducer(|| Model {
-        playground: Rc::new(RefCell::new(Playground::new(Scenario::default()))),
-        version: 0,
+    html! { <Page start={Start::Default} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    start: Start,
+}
+
+/// Drives `UiAction::Frame` from animation frames while playing. The frame handle lives in the
+/// effect and is dropped (cancelling the frame) in its cleanup.
+#[hook]
+fn use_animation(playing: bool, dispatch: Callback<UiAction>) {
+    use_effect_with(playing, move |&playing| {
+        let slot: Rc<RefCell<Option<AnimationFrame>>> = Rc::default();
+        if playing {
+            next_frame(slot.clone(), dispatch, None);
+        }
+        move || drop(slot.borrow_mut().take())
     });
-    let p = model.playground.borrow();
+}
+
+fn next_frame(slot: Rc<RefCell<Option<AnimationFrame>>>, dispatch: Callback<UiAction>, last_ms: Option<f64>) {
+    let inner = slot.clone();
+    let handle = request_animation_frame(move |now_ms| {
+        if let Some(last) = last_ms {
+            dispatch.emit(UiAction::Frame(now_ms - last));
+        }
+        next_frame(inner, dispatch, Some(now_ms));
+    });
+    *slot.borrow_mut() = Some(handle);
+}
+
+#[function_component(Page)]
+fn page(props: &PageProps) -> Html {
+    let start = props.start;
+    let model = use_reducer(move || {
+        let scenario: Scenario = match start {
+            Start::Load => default_scenario(),
+            Start::Default => default_scenario(),
+        };
+        let mut playground = Playground::new(scenario);
+        playground.reduce(UiAction::Play);
+        Model { playground: Rc::new(RefCell::new(playground)), version: 0 }
+    });
+    let chrome = use_reducer(|| Chrome { theme: initial_theme(), dialog: Dialog::None });
+    let dispatch = {
+        let d = model.dispatcher();
+        use_callback((), move |a: UiAction, _| d.dispatch(a))
+    };
+    let chrome_dispatch = {
+        let d = chrome.dispatcher();
+        use_callback((), move |a: ChromeAction, _| d.dispatch(a))
+    };
+    use_effect_with(chrome.theme, |theme| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            root.set_attribute("data-theme", theme.name()).ok();
+        }
+    });
+    let playing = model.playground.borrow().playing;
+    use_animation(playing, dispatch.clone());
+    use_shortcuts(model.playground.clone(), chrome.dialog, dispatch.clone(), chrome_dispatch.clone());
+    let panel = PanelProps { model: (*model).clone(), dispatch: dispatch.clone() };
     html! {
         <main id="playground">
-            <h1>{ "Paxos Playground" }</h1>
-            <p>{ format!("step {} of {}", p.history.cursor(), p.history.frontier()) }</p>
+            { header(&panel, *chrome, &chrome_dispatch) }
+            <Banners ..panel.clone() />
+            <TimeControls ..panel.clone() />
+            <div class="workspace">
+                <section class="stage-area" aria-label="Stage">
+                    <Stage ..panel.clone() />
+                    <SelectionBar ..panel.clone() />
+                    <Legend />
+                </section>
+                <section class="side-area" aria-label="Space-time diagram">
+                    { slot("Space-time diagram") }
+                </section>
+            </div>
+            <div class="panels">
+                <div class="panel-col">{ slot("Inspector") }<Clients ..panel.clone() /></div>
+                <div class="panel-col">{ slot("Safety") }<NetworkPanel ..panel.clone() /></div>
+                <div class="panel-col wide">{ slot("Event log") }</div>
+            </div>
+            <About ..panel.clone() />
+            <Announcer ..panel.clone() />
+            { dialog(&panel, *chrome, &chrome_dispatch) }
         </main>
     }
+}
+
+const SUN: &str = "M12 7a5 5 0 1 0 0 10a5 5 0 1 0 0-10zM11 1h2v3h-2zM11 20h2v3h-2zM1 11h3v2H1zM20 11h3v2h-3zM4.2 2.8l2.1 2.1-1.4 1.4-2.1-2.1zM17.7 16.3l2.1 2.1-1.4 1.4-2.1-2.1zM2.8 19.8l2.1-2.1 1.4 1.4-2.1 2.1zM16.3 6.3l2.1-2.1 1.4 1.4-2.1 2.1z";
+const MOON: &str = "M20 15.5A8.5 8.5 0 0 1 8.5 4a8.5 8.5 0 1 0 11.5 11.5z";
+
+fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeAction>) -> Html {
+    let title = panel.model.playground.borrow().scenario.title.clone();
+    let open = |d: Dialog| chrome_dispatch.reform(move |_: MouseEvent| ChromeAction::Open(d));
+    let theme = chrome_dispatch.reform(|_: MouseEvent| ChromeAction::ToggleTheme);
+    let next = if chrome.theme == Theme::Dark { "light" } else { "dark" };
+    html! {
+        <header class="topbar">
+            <div class="brand">
+                <h1>{ "Paxos Playground" }</h1>
+                <p class="scenario-title">{ title }</p>
+            </div>
+            <Chosen ..panel.clone() />
+            <nav class="topbar-actions" aria-label="Page">
+                <button id="open-config" class="btn" onclick={open(Dialog::Config)}>{ "Configure…" }</button>
+                <button id="open-shortcuts" class="btn icon" onclick={open(Dialog::Shortcuts)}
+                    aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
+                <button id="theme" class="btn icon" onclick={theme} aria-label={format!("Switch to {next} theme")}
+                    title={format!("Switch to {next} theme (t)")}>
+                    { if chrome.theme == Theme::Dark { icon(SUN) } else { icon(MOON) } }
+                </button>
+            </nav>
+        </header>
+    }
+}
+
+fn dialog(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeAction>) -> Html {
+    let close = chrome_dispatch.reform(|_: ()| ChromeAction::Close);
+    match chrome.dialog {
+        Dialog::None => html! {},
+        Dialog::Config => {
+            html! { <ConfigDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} /> }
+        }
+        Dialog::Shortcuts => html! { <ShortcutsDialog {close} /> },
+    }
+}
+
+/// SLOT: where a panel of the ui-panels task goes until its component lands.
+fn slot(name: &'static str) -> Html {
+    html! { <section class="panel slot" aria-label={name}><h2>{ name }</h2><p>{ "(coming soon)" }</p></section> }
 }

@@ -1,7 +1,11 @@
 //! The Yew front end (wasm only): a thin layer that renders `view` data and sends `UiAction`s.
 
 mod app;
+mod config_form;
+mod controls;
 mod panic;
+mod shortcuts;
+mod stage;
 
 pub use app::App;
 

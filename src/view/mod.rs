@@ -2,10 +2,14 @@
 //! functions (no Yew, no browser), so it is tested natively. The `ui` module only turns this into
 //! elements and forwards events back as `UiAction`s.
 
+pub mod config_draft;
 pub mod inspector;
+pub mod layout;
 pub mod log;
+pub mod nodes;
 pub mod safety;
 pub mod spacetime;
 pub mod state;
+pub mod tokens;
 
 pub use state::{Playground, Selection, UiAction, TICKS_PER_SECOND};

@@ -3,9 +3,9 @@
 //! passed; the reducer maps it to simulated time by the speed factor (long gaps clamped) and
 //! advances the recorded history up to that time.
 
-use crate::protocol::NodeId;
+use crate::protocol::{NodeId, Value};
 use crate::scenario::Scenario;
-use crate::sim::{Action, History, MsgId, Tick};
+use crate::sim::{Action, At, Config, History, MsgId, NetParams, Scheduled, Tick};
 
 /// Simulated ticks per wall-clock second at speed 1x.
 pub const TICKS_PER_SECOND: f64 = 8.0;
@@ -46,6 +46,11 @@ pub enum UiAction {
     /// Start a new world from a scenario.
     Load(Box<Scenario>),
     DismissNotice,
+    /// Crash the node if it is up, recover it if it is down.
+    ToggleCrash(NodeId),
+    /// Show a problem with the person's input (bad value, bad configuration).
+    ShowError(String),
+    DismissError,
 }
 
 /// The whole state behind the page.
@@ -62,8 +67,33 @@ pub struct Playground {
     pub selection: Selection,
     /// A message for the person, e.g. that acting in the past forked a new future.
     pub notice: Option<String>,
+    /// A problem with the person's input, shown until dismissed or the next good action.
+    pub error: Option<String>,
+    /// Bumped whenever the recorded run changes other than by growing (a load or a fork), so
+    /// views cached by (epoch, cursor) stay correct.
+    pub epoch: u64,
     /// Violations already seen (the run pauses on each new one).
     violations_seen: usize,
+}
+
+/// The run the page opens with: two proposers, three acceptors and a learner; each proposer's
+/// client asks for its own letter (n0 "A" at tick 0, n1 "B" at tick 3), so the two compete for a
+/// moment and one value is chosen within a few seconds of animation.
+pub fn default_scenario() -> Scenario {
+    let propose = |t, n, v| Scheduled { at: At::Tick(t), action: Action::Propose { node: NodeId(n), value: Value(v) } };
+    Scenario {
+        title: "Two proposers, one value".into(),
+        description: "Proposer n0 asks for \"A\" at tick 0 and proposer n1 for \"B\" at tick 3; watch which one \
+                      the acceptors choose, then crash, drop and scrub."
+            .into(),
+        config: Config {
+            network: NetParams { latency_ticks_min: 2, latency_ticks_max: 6, ..NetParams::default() },
+            ..Config::default()
+        },
+        seed: 1,
+        schedule: vec![propose(0, 0, 0), propose(3, 1, 1)],
+        ..Scenario::default()
+    }
 }
 
 impl Playground {
@@ -77,6 +107,8 @@ impl Playground {
             clock: 0.0,
             selection: Selection::None,
             notice: None,
+            error: None,
+            epoch: 0,
             violations_seen: 0,
         };
         if let Some(step) = p.scenario.cursor {
@@ -112,9 +144,32 @@ impl Playground {
             UiAction::SetSpeed(s) => self.speed = s.clamp(SPEED_MIN, SPEED_MAX),
             UiAction::Act(action) => self.act(action),
             UiAction::Select(s) => self.selection = s,
-            UiAction::Load(scenario) => *self = Playground::new(*scenario),
+            UiAction::Load(scenario) => self.load(*scenario),
             UiAction::DismissNotice => self.notice = None,
+            UiAction::ToggleCrash(node) => self.toggle_crash(node),
+            UiAction::ShowError(e) => self.error = Some(e),
+            UiAction::DismissError => self.error = None,
         }
+    }
+
+    /// A new world, if the scenario is valid; otherwise the error is shown and the run goes on.
+    fn load(&mut self, scenario: Scenario) {
+        if let Err(e) = scenario.validate() {
+            self.error = Some(format!("Cannot start this world: {e}"));
+            return;
+        }
+        let epoch = self.epoch + 1;
+        *self = Playground::new(scenario);
+        self.epoch = epoch;
+    }
+
+    fn toggle_crash(&mut self, node: NodeId) {
+        let Some(slot) = self.history.world().nodes.get(node.index()) else {
+            self.error = Some(format!("There is no node {node}."));
+            return;
+        };
+        let action = if slot.up { Action::Crash { node } } else { Action::Recover { node } };
+        self.act(action);
     }
 
     fn seek(&mut self, step: u64) {
@@ -166,6 +221,7 @@ impl Playground {
 
     fn act(&mut self, action: Action) {
         let at = self.history.cursor();
+        self.epoch += 1;
         if self.history.act(action) {
             self.notice = Some(format!(
                 "You acted in the past: the recorded future after step {at} was discarded and a new one begins here."
@@ -196,7 +252,8 @@ mod tests {
     use crate::sim::{At, Scheduled};
 
     fn two_proposers() -> Scenario {
-        let propose = |t, n, v| Scheduled { at: At::Tick(t), action: Action::Propose { node: NodeId(n), value: Value(v) } };
+        let propose =
+            |t, n, v| Scheduled { at: At::Tick(t), action: Action::Propose { node: NodeId(n), value: Value(v) } };
         Scenario { schedule: vec![propose(0, 0, 0), propose(2, 1, 1)], ..Scenario::default() }
     }
 
@@ -248,5 +305,48 @@ mod tests {
         assert_eq!(p.speed, SPEED_MAX);
         p.reduce(UiAction::SetSpeed(0.0));
         assert_eq!(p.speed, SPEED_MIN);
+    }
+
+    #[test]
+    fn the_default_scenario_chooses_a_value_within_a_few_seconds_of_animation() {
+        let mut p = Playground::new(default_scenario());
+        assert_eq!(p.scenario.validate(), Ok(()));
+        p.reduce(UiAction::Play);
+        let mut frames = 0;
+        while p.history.world().chosen().is_none() && frames < 10_000 {
+            p.reduce(UiAction::Frame(1000.0 / 60.0));
+            frames += 1;
+        }
+        assert!(frames < 60 * 5, "chosen after {frames} frames at 60 fps");
+        assert!(p.history.world().in_flight_count() > 0 || frames > 0);
+        assert_eq!(p.history.world().cluster.proposers.len(), 2);
+    }
+
+    #[test]
+    fn an_invalid_scenario_is_refused_with_an_error_and_the_run_goes_on() {
+        let mut p = Playground::new(default_scenario());
+        p.reduce(UiAction::StepForward);
+        let mut bad = default_scenario();
+        bad.config.network.latency_ticks_min = 0;
+        p.reduce(UiAction::Load(Box::new(bad)));
+        assert!(p.error.as_deref().unwrap_or("").contains("latency"));
+        assert_eq!(p.history.cursor(), 1, "the old run stays");
+        p.reduce(UiAction::DismissError);
+        assert_eq!(p.error, None);
+        let epoch = p.epoch;
+        p.reduce(UiAction::Load(Box::new(Scenario { seed: 9, ..default_scenario() })));
+        assert_eq!((p.history.cursor(), p.scenario.seed), (0, 9));
+        assert!(p.epoch > epoch, "a new world is a new epoch");
+    }
+
+    #[test]
+    fn toggle_crash_crashes_then_recovers_and_refuses_unknown_nodes() {
+        let mut p = Playground::new(default_scenario());
+        p.reduce(UiAction::ToggleCrash(NodeId(3)));
+        assert!(!p.history.world().slot(NodeId(3)).up);
+        p.reduce(UiAction::ToggleCrash(NodeId(3)));
+        assert!(p.history.world().slot(NodeId(3)).up);
+        p.reduce(UiAction::ToggleCrash(NodeId(99)));
+        assert!(p.error.as_deref().unwrap_or("").contains("n99"));
     }
 }

@@ -1,0 +1,86 @@
+//! Status lines: the chosen value, the error and notice banners with the configuration's
+//! warnings, the live region that announces chosen values and violations, and "about this run"
+//! with the trace hash.
+
+use crate::ui::app::PanelProps;
+use crate::view::UiAction;
+use yew::prelude::*;
+
+#[function_component(Chosen)]
+pub fn chosen(props: &PanelProps) -> Html {
+    let p = props.model.playground.borrow();
+    let chosen = p.history.world().chosen();
+    let text = match chosen {
+        Some(v) => format!("Chosen: \"{v}\""),
+        None => "No value chosen yet".to_string(),
+    };
+    html! {
+        <p id="chosen" class={classes!("chosen", chosen.is_some().then_some("yes"))}>{ text }</p>
+    }
+}
+
+#[function_component(Banners)]
+pub fn banners(props: &PanelProps) -> Html {
+    let p = props.model.playground.borrow();
+    let warnings = p.scenario.config.warnings();
+    let dismiss_error = props.dispatch.reform(|_: MouseEvent| UiAction::DismissError);
+    let dismiss_notice = props.dispatch.reform(|_: MouseEvent| UiAction::DismissNotice);
+    html! {
+        <div class="banners">
+            if let Some(e) = &p.error {
+                <div id="error-banner" class="banner error" role="alert">
+                    <span>{ e }</span>
+                    <button class="btn small" onclick={dismiss_error} aria-label="Dismiss the error">{ "Dismiss" }</button>
+                </div>
+            }
+            if let Some(n) = &p.notice {
+                <div id="notice" class="banner notice" role="status">
+                    <span>{ n }</span>
+                    <button class="btn small" onclick={dismiss_notice} aria-label="Dismiss the notice">{ "Dismiss" }</button>
+                </div>
+            }
+            { for warnings.iter().map(|w| html! { <div class="banner warning">{ w }</div> }) }
+        </div>
+    }
+}
+
+/// The live region: says when a value is chosen and when a safety property breaks. It holds one
+/// sentence derived from the state, so it speaks when that sentence changes.
+#[function_component(Announcer)]
+pub fn announcer(props: &PanelProps) -> Html {
+    let p = props.model.playground.borrow();
+    let world = p.history.world();
+    let text = match (world.violations.last(), world.chosen()) {
+        (Some(v), _) => format!("Safety violation: {}. {}", v.invariant.name(), v.detail),
+        (None, Some(value)) => format!("Value \"{value}\" is chosen."),
+        (None, None) => String::new(),
+    };
+    html! { <div id="announcer" class="sr-only" aria-live="polite" aria-atomic="true">{ text }</div> }
+}
+
+/// Hashing the whole trace each frame while it grows would cost more than the frame; while
+/// playing, the shown hash is refreshed every `HASH_REFRESH_STEPS` steps, and exactly when paused.
+const HASH_REFRESH_STEPS: u64 = 500;
+
+#[function_component(About)]
+pub fn about(props: &PanelProps) -> Html {
+    let p = props.model.playground.borrow();
+    let cache = use_mut_ref(|| (u64::MAX, 0u64, 0u64));
+    let frontier = p.history.frontier();
+    let (epoch, at, hash) = *cache.borrow();
+    let stale = epoch != p.epoch || at != frontier;
+    let hash = if stale && (!p.playing || frontier.abs_diff(at) >= HASH_REFRESH_STEPS || epoch != p.epoch) {
+        let h = p.history.trace_hash();
+        *cache.borrow_mut() = (p.epoch, frontier, h);
+        h
+    } else {
+        hash
+    };
+    let s = &p.scenario;
+    html! {
+        <footer class="about" aria-label="About this run">
+            <span>{ format!("{} · seed {} · {} steps recorded · trace ", s.title, s.seed, frontier) }</span>
+            <code id="trace-hash" title="xxh3 hash of the recorded trace">{ format!("{hash:016x}") }</code>
+        </footer>
+    }
+}

@@ -1,0 +1,161 @@
+//! Keyboard shortcuts: one table (`SHORTCUTS`) that both the key handler and the `?` dialog
+//! read, so the dialog lists exactly what the keys do.
+
+use super::app::{ChromeAction, Dialog};
+use crate::sim::Action;
+use crate::view::{Playground, Selection, UiAction};
+use gloo::events::EventListener;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
+use yew::prelude::*;
+
+/// What a key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    TogglePlay,
+    StepForward,
+    StepBack,
+    Start,
+    End,
+    CrashSelected,
+    DropSelected,
+    Theme,
+    Help,
+    Close,
+}
+
+/// Every shortcut: keys as `KeyboardEvent.key` gives them, the command, and its description.
+pub const SHORTCUTS: &[(&[&str], &str, Command, &str)] = &[
+    (&[" "], "Space", Command::TogglePlay, "Play or pause"),
+    (&["ArrowRight"], "→", Command::StepForward, "Step forward one event"),
+    (&["ArrowLeft"], "←", Command::StepBack, "Step back one event"),
+    (&["Home"], "Home", Command::Start, "Go to the start of the run"),
+    (&["End"], "End", Command::End, "Go to the end of the recorded run"),
+    (&["c", "C"], "c", Command::CrashSelected, "Crash or recover the selected node"),
+    (&["d", "D"], "d", Command::DropSelected, "Drop the selected message"),
+    (&["t", "T"], "t", Command::Theme, "Switch between light and dark theme"),
+    (&["?"], "?", Command::Help, "Show this list of shortcuts"),
+    (&["Escape"], "Esc", Command::Close, "Close a dialog, or clear the selection"),
+];
+
+pub fn command_for(key: &str) -> Option<Command> {
+    SHORTCUTS.iter().find(|(keys, ..)| keys.contains(&key)).map(|&(_, _, c, _)| c)
+}
+
+/// Whether a key event belongs to the focused control rather than to the page: typing in a
+/// field, arrows on a slider or a select, Space/Enter on a button.
+fn owned_by_target(e: &KeyboardEvent, command: Command) -> bool {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) else { return false };
+    let tag = el.tag_name().to_ascii_lowercase();
+    let kind = el.get_attribute("type").unwrap_or_default();
+    match tag.as_str() {
+        "textarea" | "select" => command != Command::Close,
+        "input" if kind == "range" => {
+            matches!(command, Command::StepForward | Command::StepBack | Command::Start | Command::End)
+        }
+        "input" => command != Command::Close,
+        "button" | "summary" | "a" => command == Command::TogglePlay,
+        _ => false,
+    }
+}
+
+/// Turns a command into actions, reading the selection from the playground.
+fn run(command: Command, p: &Playground, dispatch: &Callback<UiAction>, chrome: &Callback<ChromeAction>) {
+    let emit = |a: UiAction| dispatch.emit(a);
+    match command {
+        Command::TogglePlay => emit(UiAction::TogglePlay),
+        Command::StepForward => emit(UiAction::StepForward),
+        Command::StepBack => emit(UiAction::StepBack),
+        Command::Start => emit(UiAction::Seek(0)),
+        Command::End => emit(UiAction::Seek(p.history.frontier())),
+        Command::CrashSelected => match p.selection {
+            Selection::Node(n) => emit(UiAction::ToggleCrash(n)),
+            _ => emit(UiAction::ShowError(
+                "Select a node first (click it, or Tab to it and press Enter), then press c.".into(),
+            )),
+        },
+        Command::DropSelected => match p.selection {
+            Selection::Message(msg) => emit(UiAction::Act(Action::Drop { msg })),
+            _ => emit(UiAction::ShowError("Select a message in flight first, then press d.".into())),
+        },
+        Command::Theme => chrome.emit(ChromeAction::ToggleTheme),
+        Command::Help => chrome.emit(ChromeAction::Open(Dialog::Shortcuts)),
+        Command::Close => emit(UiAction::Select(Selection::None)),
+    }
+}
+
+/// Listens for shortcuts on the document while the page is mounted. The listener reads the
+/// playground through its `Rc` (the same one for the whole page), so it never goes stale; it is
+/// dropped, removing it, in the effect's cleanup.
+#[hook]
+pub fn use_shortcuts(
+    playground: Rc<RefCell<Playground>>,
+    dialog: Dialog,
+    dispatch: Callback<UiAction>,
+    chrome: Callback<ChromeAction>,
+) {
+    let open = use_mut_ref(|| Dialog::None);
+    *open.borrow_mut() = dialog;
+    use_effect_with((), move |_| {
+        let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+            let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let Some(command) = command_for(&e.key()) else { return };
+            if *open.borrow() != Dialog::None {
+                if command == Command::Close {
+                    chrome.emit(ChromeAction::Close);
+                }
+                return;
+            }
+            if owned_by_target(e, command) {
+                return;
+            }
+            e.prevent_default();
+            let Ok(p) = playground.try_borrow() else { return };
+            run(command, &p, &dispatch, &chrome);
+        });
+        move || drop(listener)
+    });
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DialogProps {
+    pub close: Callback<()>,
+}
+
+#[function_component(ShortcutsDialog)]
+pub fn shortcuts_dialog(props: &DialogProps) -> Html {
+    let close_ref = use_node_ref();
+    {
+        let close_ref = close_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(b) = close_ref.cast::<HtmlElement>() {
+                b.focus().ok();
+            }
+        });
+    }
+    let close = props.close.reform(|_: MouseEvent| ());
+    let backdrop = props.close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="dialog-backdrop" onclick={backdrop}>
+            <section id="shortcuts" class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
+                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                <h2 id="shortcuts-title">{ "Keyboard shortcuts" }</h2>
+                <table>
+                    <tbody>
+                        { for SHORTCUTS.iter().map(|(_, shown, _, what)| html! {
+                            <tr><th scope="row"><kbd>{ *shown }</kbd></th><td>{ *what }</td></tr>
+                        }) }
+                        <tr><th scope="row"><kbd>{ "Tab" }</kbd>{ " then " }<kbd>{ "Enter" }</kbd></th>
+                            <td>{ "Select a node or a message on the stage" }</td></tr>
+                    </tbody>
+                </table>
+                <button ref={close_ref} class="btn" onclick={close}>{ "Close" }</button>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,285 @@
+//! The stage: an SVG of the nodes (grouped by role, or servers in a ring) and of the messages in
+//! flight as tokens at the animation clock. Geometry and text come from `view::layout`,
+//! `view::nodes` and `view::tokens`; this file only turns them into elements. Per frame only the
+//! tokens change: node elements and links are memoized on (epoch, cursor), tokens are keyed by
+//! message id and skip re-rendering when their position did not change.
+
+use super::app::{reduced_motion, PanelProps};
+use crate::protocol::{Msg, NodeId, Roles};
+use crate::sim::{DropReason, MsgId};
+use crate::view::layout::{layout, Layout, NodeBox};
+use crate::view::nodes::{node_views, NodeView};
+use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, DropMark, Token};
+use crate::view::{Selection, UiAction};
+use std::cell::Cell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Above this many tokens, only the selected one carries a visible label (all keep aria-labels).
+const LABELS_MAX: usize = 24;
+
+thread_local! {
+    static FIRST_FRAME_MARKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `performance.mark("first-frame")`, once per page, the first time a token is drawn.
+fn mark_first_frame() {
+    if FIRST_FRAME_MARKED.with(|m| m.replace(true)) {
+        return;
+    }
+    if let Some(perf) = gloo::utils::window().performance() {
+        perf.mark("first-frame").ok();
+    }
+}
+
+/// A line between two nodes that talk; `cut` when a partition or a cut link separates them.
+#[derive(Clone, Copy, PartialEq)]
+struct LinkLine {
+    a: NodeId,
+    b: NodeId,
+    cut: bool,
+}
+
+/// Whether nodes with these roles exchange messages (Decided goes everywhere, but lines between
+/// proposers would cross their own column, so they are left out).
+fn talk(a: &Roles, b: &Roles) -> bool {
+    let one_way = |x: &Roles, y: &Roles| (x.proposer && (y.acceptor || y.learner)) || (x.acceptor && y.learner);
+    one_way(a, b) || one_way(b, a)
+}
+
+#[function_component(Stage)]
+pub fn stage(props: &PanelProps) -> Html {
+    let p = props.model.playground.borrow();
+    let world = p.history.world();
+    let cluster = world.cluster.clone();
+    let layout = use_memo(cluster.roles.clone(), |roles| layout(roles));
+    let key = (p.epoch, p.history.cursor());
+    let views = use_memo(key, |_| node_views(world));
+    let links = use_memo(key, |_| {
+        let mut v = Vec::new();
+        for a in cluster.nodes() {
+            for b in cluster.nodes().filter(|b| *b > a && talk(&cluster.roles[a.index()], &cluster.roles[b.index()])) {
+                let cut = !world.net.connected(a, b) || !world.net.connected(b, a);
+                v.push(LinkLine { a, b, cut });
+            }
+        }
+        v
+    });
+    let t = if reduced_motion() { world.now as f64 } else { p.clock };
+    let tokens = use_mut_ref(Vec::new);
+    tokens_at(&layout, &world.in_flight(), t, &mut tokens.borrow_mut());
+    let marks = drop_marks(&layout, p.history.past(), t);
+    let has_tokens = !tokens.borrow().is_empty();
+    use_effect_with(has_tokens, |&has| {
+        if has {
+            mark_first_frame();
+        }
+    });
+    let selection = p.selection;
+    let tokens = tokens.borrow();
+    let labelled = tokens.len() <= LABELS_MAX;
+    let summary = format!(
+        "{} nodes, {} down, {} messages in flight",
+        views.len(),
+        views.iter().filter(|v| !v.up).count(),
+        tokens.len()
+    );
+    html! {
+        <div class="stage-wrap">
+            <svg id="stage" viewBox={layout.view_box()} preserveAspectRatio="xMidYMid meet"
+                role="group" aria-labelledby="stage-title stage-desc" class={classes!(layout.ring.then_some("ring"))}>
+                <title id="stage-title">{ "The cluster: nodes and the messages between them" }</title>
+                <desc id="stage-desc">{ summary }</desc>
+                { headings(&layout) }
+                <g class="links" aria-hidden="true">
+                    { for links.iter().map(|l| link_line(&layout, l)) }
+                </g>
+                <g class="nodes">
+                    { for views.iter().enumerate().map(|(i, _)| html! {
+                        <NodeEl key={i} views={views.clone()} index={i} layout={layout.clone()}
+                            selected={selection == Selection::Node(NodeId(i as u8))} dispatch={props.dispatch.clone()} />
+                    }) }
+                </g>
+                <g class="drops">
+                    { for marks.iter().map(drop_mark) }
+                </g>
+                <g class="tokens">
+                    { for tokens.iter().map(|tok| token(tok, selection, labelled, &props.dispatch)) }
+                </g>
+            </svg>
+        </div>
+    }
+}
+
+fn headings(layout: &Layout) -> Html {
+    html! {
+        <g class="headings" aria-hidden="true">
+            { for layout.headings.iter().map(|h| html! {
+                <text class="heading" x={fmt(h.x)} y={fmt(h.y)} text-anchor="middle">{ h.text }</text>
+            }) }
+        </g>
+    }
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+fn link_line(layout: &Layout, l: &LinkLine) -> Html {
+    let (Some(a), Some(b)) = (layout.node(l.a), layout.node(l.b)) else { return html! {} };
+    html! {
+        <line class={classes!("link", l.cut.then_some("cut"))} x1={fmt(a.x)} y1={fmt(a.y)} x2={fmt(b.x)} y2={fmt(b.y)} />
+    }
+}
+
+fn drop_mark(m: &DropMark) -> Html {
+    let why = match m.reason {
+        DropReason::Lost => "lost by the network",
+        DropReason::Partitioned => "blocked by a partition",
+        DropReason::NodeDown => "its destination was down",
+        DropReason::ByHand => "dropped by hand",
+    };
+    let opacity = format!("{:.2}", 1.0 - m.age * 0.8);
+    html! {
+        <g key={m.id.0} class="drop-mark" data-msg={m.id.0.to_string()} opacity={opacity}
+            transform={format!("translate({:.1} {:.1})", m.at.x, m.at.y)} role="img"
+            aria-label={format!("{} died: {why}", m.msg)}>
+            <circle r="9" />
+            <path d="M-5 -5L5 5M5 -5L-5 5" />
+        </g>
+    }
+}
+
+fn token(t: &Token, selection: Selection, labelled: bool, dispatch: &Callback<UiAction>) -> Html {
+    let selected = selection == Selection::Message(t.id);
+    html! {
+        <TokenEl key={t.id.0} id={t.id} msg={t.msg} from={t.from} to={t.to}
+            x={(t.at.x * 10.0).round() as i32} y={(t.at.y * 10.0).round() as i32}
+            twin={t.twin} {selected} labelled={labelled || selected} dispatch={dispatch.clone()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TokenProps {
+    id: MsgId,
+    msg: Msg,
+    from: NodeId,
+    to: NodeId,
+    /// Position in tenths of a unit, so that equal positions compare equal and skip a render.
+    x: i32,
+    y: i32,
+    twin: bool,
+    selected: bool,
+    labelled: bool,
+    dispatch: Callback<UiAction>,
+}
+
+#[function_component(TokenEl)]
+fn token_el(p: &TokenProps) -> Html {
+    let label = use_memo(p.msg, |m| AttrValue::from(m.to_string()));
+    let aria = use_memo((p.msg, p.from, p.to, p.twin), |(m, from, to, twin)| {
+        let twin = if *twin { ", a duplicate" } else { "" };
+        AttrValue::from(format!("{m}, {from} to {to}{twin}"))
+    });
+    let id = p.id;
+    let select = p.dispatch.reform(move |_: MouseEvent| UiAction::Select(Selection::Message(id)));
+    let on_key = activate(p.dispatch.clone(), Selection::Message(id));
+    let kind = p.msg.kind();
+    html! {
+        <g class={classes!("msg", p.selected.then_some("selected"))} data-msg={id.0.to_string()}
+            data-kind={kind_name(kind)} data-twin={p.twin.then_some("true")}
+            transform={format!("translate({:.1} {:.1})", p.x as f64 / 10.0, p.y as f64 / 10.0)}
+            tabindex="0" role="button" aria-label={(*aria).clone()} aria-pressed={p.selected.to_string()}
+            onclick={select} onkeydown={on_key}>
+            <circle class="hit" r="14" />
+            <path class="shape" d={kind_shape(kind)} />
+            if p.labelled {
+                <text class="msg-label" x="11" y="-9">{ (*label).clone() }</text>
+            }
+        </g>
+    }
+}
+
+/// Enter or Space on a focused node or token selects it.
+fn activate(dispatch: Callback<UiAction>, what: Selection) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            dispatch.emit(UiAction::Select(what));
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct NodeProps {
+    views: Rc<Vec<NodeView>>,
+    index: usize,
+    layout: Rc<Layout>,
+    selected: bool,
+    dispatch: Callback<UiAction>,
+}
+
+#[function_component(NodeEl)]
+fn node_el(p: &NodeProps) -> Html {
+    let (Some(v), Some(b)) = (p.views.get(p.index), p.layout.nodes.get(p.index)) else { return html! {} };
+    let what = Selection::Node(v.id);
+    let select = p.dispatch.reform(move |_: MouseEvent| UiAction::Select(what));
+    let class = classes!(
+        "node",
+        if v.up { "up" } else { "down" },
+        p.selected.then_some("selected"),
+        v.violating.then_some("violating"),
+        (v.group > 0).then(|| format!("group-{}", (v.group - 1) % 4 + 1)),
+    );
+    html! {
+        <g {class} data-node={v.id.0.to_string()} data-role={v.role} data-up={v.up.to_string()}
+            transform={format!("translate({:.1} {:.1})", b.x - b.w / 2.0, b.y - b.h / 2.0)}
+            tabindex="0" role="button" aria-label={v.label.clone()} aria-pressed={p.selected.to_string()}
+            onclick={select} onkeydown={activate(p.dispatch.clone(), what)}>
+            <rect class="box" width={fmt(b.w)} height={fmt(b.h)} rx="10" />
+            <text class="title" x="10" y="19">{ &v.title }</text>
+            { node_lines(v) }
+            { down_cross(v, b) }
+            { group_badge(v, b) }
+        </g>
+    }
+}
+
+fn node_lines(v: &NodeView) -> Html {
+    let lines = [("phase", &v.phase), ("promised", &v.promised), ("accepted", &v.accepted), ("learned", &v.learned)];
+    let mut y = 19.0;
+    lines
+        .into_iter()
+        .filter_map(|(field, text)| text.as_ref().map(|t| (field, t)))
+        .map(|(field, text)| {
+            y += 17.0;
+            html! { <text class={classes!("field", field)} data-field={field} x="10" y={fmt(y)}>{ text }</text> }
+        })
+        .collect()
+}
+
+fn down_cross(v: &NodeView, b: &NodeBox) -> Html {
+    if v.up {
+        return html! {};
+    }
+    html! {
+        <g class="down-mark" aria-hidden="true">
+            <path d={format!("M4 4L{:.0} {:.0}M{:.0} 4L4 {:.0}", b.w - 4.0, b.h - 4.0, b.w - 4.0, b.h - 4.0)} />
+            <rect class="down-tag" x={fmt(b.w - 52.0)} y="5" width="46" height="18" rx="9" />
+            <text class="down-label" x={fmt(b.w - 29.0)} y="18" text-anchor="middle">{ "down" }</text>
+        </g>
+    }
+}
+
+fn group_badge(v: &NodeView, b: &NodeBox) -> Html {
+    if v.group == 0 {
+        return html! {};
+    }
+    html! {
+        <g class="group-badge" aria-hidden="true" transform={format!("translate({:.1} {:.1})", b.w - 16.0, b.h - 14.0)}>
+            <circle r="11" />
+            <text y="4" text-anchor="middle">{ format!("G{}", v.group) }</text>
+        </g>
+    }
+}

@@ -1,0 +1,163 @@
+//! What the stage writes on each node: its role, id and key state (promised ballot, accepted
+//! proposal, learned value, proposer phase), whether it is up, its partition group. Computed
+//! from the world at the cursor; the stage only draws these strings.
+
+use crate::protocol::{NodeId, Phase};
+use crate::sim::World;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    pub id: NodeId,
+    /// `proposer`, `acceptor`, `learner` or `server` (`data-role`).
+    pub role: &'static str,
+    pub up: bool,
+    /// "Acceptor n2".
+    pub title: String,
+    /// The proposer's phase, e.g. `preparing 3.1 "A" · 2 ok` (2 promises so far).
+    pub phase: Option<String>,
+    /// "promised 3.1" or "promised -".
+    pub promised: Option<String>,
+    /// `accepted (3.1, "B")` or "accepted -".
+    pub accepted: Option<String>,
+    /// `learned "A"` or "learned -".
+    pub learned: Option<String>,
+    /// Partition group (1-based) when the network is partitioned, else 0.
+    pub group: u8,
+    /// Named by a violation of a safety property.
+    pub violating: bool,
+    /// Everything above in one sentence, for screen readers.
+    pub label: String,
+}
+
+fn capitalised(role: &str) -> String {
+    let mut c = role.chars();
+    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+/// A proposer's phase in a few words.
+pub fn phase_text(phase: &Phase, value: Option<crate::protocol::Value>) -> String {
+    let v = value.map(|v| format!(" \"{v}\"")).unwrap_or_default();
+    match phase {
+        Phase::Idle => "idle".to_string(),
+        Phase::Preparing { ballot, promises, .. } => format!("preparing {ballot}{v} · {} ok", promises.len()),
+        Phase::Accepting { ballot, value, accepts } => format!("accepting {ballot} \"{value}\" · {} ok", accepts.len()),
+        Phase::Backoff => format!("backing off{v}"),
+        Phase::Done { value } => format!("done: \"{value}\" chosen"),
+    }
+}
+
+/// The view of every node of `world`, in id order.
+pub fn node_views(world: &World) -> Vec<NodeView> {
+    let partitioned = world.net.is_partitioned();
+    let mut violating = vec![false; world.nodes.len()];
+    for n in world.violations.iter().flat_map(|v| &v.nodes) {
+        if let Some(slot) = violating.get_mut(n.index()) {
+            *slot = true;
+        }
+    }
+    world
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            let id = NodeId(i as u8);
+            let role = world.cluster.roles[i].label();
+            let node = &slot.node;
+            let phase = node.proposer.as_ref().map(|p| phase_text(&p.phase, p.value));
+            let acceptor = node.acceptor.as_ref().map(|a| a.durable);
+            let promised = acceptor.map(|d| format!("promised {}", d.promised.map_or("-".into(), |b| b.to_string())));
+            let accepted = acceptor.map(|d| format!("accepted {}", d.accepted.map_or("-".into(), |p| p.to_string())));
+            let learned = node.learner.as_ref().map(|_| match node.learned() {
+                Some(v) => format!("learned \"{v}\""),
+                None => "learned -".to_string(),
+            });
+            let group = if partitioned { world.net.group_of(id) } else { 0 };
+            let title = format!("{} {id}", capitalised(role));
+            let mut view = NodeView {
+                id,
+                role,
+                up: slot.up,
+                title,
+                phase,
+                promised,
+                accepted,
+                learned,
+                group,
+                violating: violating[i],
+                label: String::new(),
+            };
+            view.label = describe(&view);
+            view
+        })
+        .collect()
+}
+
+fn describe(v: &NodeView) -> String {
+    let mut parts = vec![v.title.clone()];
+    if !v.up {
+        parts.push("down (crashed)".into());
+    }
+    parts.extend([&v.phase, &v.promised, &v.accepted, &v.learned].into_iter().flatten().cloned());
+    if v.group > 0 {
+        parts.push(format!("partition group {}", v.group));
+    }
+    if v.violating {
+        parts.push("involved in a safety violation".into());
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Value;
+    use crate::sim::{Action, At, Config, History, Scheduled, Topology};
+
+    fn run(config: Config, schedule: Vec<Scheduled>, steps: u64) -> History {
+        let mut h = History::new(&config, 7, &schedule);
+        h.extend(steps);
+        h.seek(steps);
+        h
+    }
+
+    #[test]
+    fn fresh_nodes_show_dashes_and_their_roles() {
+        let h = run(Config::default(), vec![], 0);
+        let v = node_views(h.world());
+        let roles: Vec<_> = v.iter().map(|n| n.role).collect();
+        assert_eq!(roles, ["proposer", "proposer", "acceptor", "acceptor", "acceptor", "learner"]);
+        assert_eq!(v[0].title, "Proposer n0");
+        assert_eq!(v[0].phase.as_deref(), Some("idle"));
+        assert_eq!((v[0].promised.as_deref(), v[0].learned.as_deref()), (None, None));
+        assert_eq!(v[2].promised.as_deref(), Some("promised -"));
+        assert_eq!(v[2].accepted.as_deref(), Some("accepted -"));
+        assert_eq!(v[5].learned.as_deref(), Some("learned -"));
+        assert!(v.iter().all(|n| n.up && n.group == 0 && !n.violating));
+    }
+
+    #[test]
+    fn a_finished_run_shows_promises_acceptances_and_the_learned_value() {
+        let propose = Scheduled { at: At::Tick(0), action: Action::Propose { node: NodeId(0), value: Value(1) } };
+        let h = run(Config::default(), vec![propose], 500);
+        let v = node_views(h.world());
+        assert_eq!(v[2].promised.as_deref(), Some("promised 1.0"));
+        assert_eq!(v[2].accepted.as_deref(), Some("accepted (1.0, \"B\")"));
+        assert_eq!(v[5].learned.as_deref(), Some("learned \"B\""));
+        assert_eq!(v[0].phase.as_deref(), Some("done: \"B\" chosen"));
+        assert!(v[5].label.contains("learned \"B\""));
+    }
+
+    #[test]
+    fn crashes_and_partitions_show() {
+        let config = Config { topology: Topology::Servers { count: 3 }, ..Config::default() };
+        let at = |n, action| Scheduled { at: At::Step(n), action };
+        let schedule =
+            vec![at(0, Action::Crash { node: NodeId(1) }), at(1, Action::Partition { groups: vec![vec![NodeId(0)]] })];
+        let h = run(config, schedule, 2);
+        let v = node_views(h.world());
+        assert!(!v[1].up && v[1].label.contains("down"));
+        assert_eq!(v[0].role, "server");
+        assert!(v[0].promised.is_some() && v[0].learned.is_some() && v[0].phase.is_some());
+        assert_eq!((v[0].group, v[1].group, v[2].group), (1, 2, 2));
+    }
+}
