@@ -1,0 +1,114 @@
+#![cfg(target_arch = "wasm32")]
+//! The page replays runs in the browser, so the simulator compiled to wasm must do exactly what
+//! the native build does: a share link made natively must play the same in the page, and the
+//! pinned (seed, trace hash) table of `sweep` must hold in both. Run in headless Chromium by
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_determinism`
+//! (scripts/test does this). The native side of the same table is asserted by the native tests.
+//!
+//! Also checked here: time travel. Seeking a `History` (snapshots + replay) must give the very
+//! state a fresh world reaches by stepping from the start, in any seek order, across snapshot
+//! boundaries: in wasm the page does this on every scrub.
+
+use paxos_playground::scenario::Scenario;
+use paxos_playground::sim::{trace_hash, Event, InFlight, NodeSlot, Schedule, Stats, Tick, World};
+use paxos_playground::sweep::{pinned_trace_hash, random_scenario, FaultMix, PINNED_TRACE_HASHES};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Seeds of the time-travel check (runs with every fault kind).
+const SEEK_SEEDS: [u64; 3] = [1, 7, 2024];
+/// Steps recorded per time-travel run: several snapshot intervals.
+const SEEK_STEPS: u64 = 700;
+
+#[wasm_bindgen_test]
+fn pinned_trace_hashes_match_native() {
+    assert!(!PINNED_TRACE_HASHES.is_empty(), "sweep::PINNED_TRACE_HASHES is empty: nothing pins native behaviour");
+    for &(seed, expected) in PINNED_TRACE_HASHES {
+        let got = pinned_trace_hash(seed);
+        assert_eq!(
+            got, expected,
+            "seed {seed}: wasm trace hash {got:016x} differs from the pinned native hash {expected:016x}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn same_seed_twice_same_trace_in_wasm() {
+    for seed in SEEK_SEEDS {
+        let scenario = random_scenario(seed, &FaultMix::all());
+        let first = recorded_trace(&scenario, SEEK_STEPS);
+        let second = recorded_trace(&scenario, SEEK_STEPS);
+        assert!(first.len() as u64 >= SEEK_STEPS, "seed {seed}: only {} events", first.len());
+        assert_eq!(trace_hash(&first), trace_hash(&second), "seed {seed}: two runs differ in wasm");
+    }
+}
+
+/// The state that `seek` must restore exactly.
+#[derive(Debug, PartialEq)]
+struct Fingerprint {
+    steps: u64,
+    now: Tick,
+    nodes: Vec<NodeSlot>,
+    in_flight: Vec<InFlight>,
+    stats: Stats,
+}
+
+fn fingerprint(world: &World) -> Fingerprint {
+    Fingerprint {
+        steps: world.steps,
+        now: world.now,
+        nodes: world.nodes.clone(),
+        in_flight: world.in_flight(),
+        stats: world.stats,
+    }
+}
+
+fn recorded_trace(scenario: &Scenario, steps: u64) -> Vec<Event> {
+    let schedule = Schedule::new(&scenario.schedule);
+    let mut world = World::new(&scenario.config, scenario.seed);
+    let mut trace = Vec::new();
+    world.run(&schedule, &mut trace, steps, Tick::MAX);
+    trace
+}
+
+/// Fingerprints of a fresh world after each step `0..=steps`, by plain stepping.
+fn stepped_fingerprints(scenario: &Scenario, steps: u64) -> Vec<Fingerprint> {
+    let schedule = Schedule::new(&scenario.schedule);
+    let mut world = World::new(&scenario.config, scenario.seed);
+    let mut prints = vec![fingerprint(&world)];
+    while world.steps < steps && world.step(&schedule, &mut ()) {
+        prints.push(fingerprint(&world));
+    }
+    prints
+}
+
+#[wasm_bindgen_test]
+fn seeking_restores_the_exact_past_in_wasm() {
+    for seed in SEEK_SEEDS {
+        let scenario = random_scenario(seed, &FaultMix::all());
+        let expected = stepped_fingerprints(&scenario, SEEK_STEPS);
+        let frontier = expected.len() as u64 - 1;
+        assert!(frontier >= 3 * 64, "seed {seed}: the run stopped after {frontier} steps");
+
+        let mut history = scenario.history();
+        history.extend(frontier);
+        assert_eq!(history.frontier(), frontier, "seed {seed}");
+        assert_eq!(
+            history.trace_hash(),
+            trace_hash(&recorded_trace(&scenario, frontier)),
+            "seed {seed}: the history recorded another trace than a plain run"
+        );
+        // Backwards, forwards, across and on snapshot boundaries, and a jump to the frontier.
+        let order = [frontier, 0, 1, 63, 64, 65, 130, 129, 2, frontier - 1, 191, 192, 5, frontier, 100];
+        for step in order {
+            history.seek(step);
+            assert_eq!(history.cursor(), step, "seed {seed}");
+            assert_eq!(
+                fingerprint(history.world()),
+                expected[step as usize],
+                "seed {seed}: seek({step}) does not restore the state a fresh run has after {step} steps"
+            );
+        }
+    }
+}
