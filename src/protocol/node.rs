@@ -55,6 +55,7 @@ impl Node {
     }
 
     /// Feeds one input to the roles it concerns; effects are appended to `out`, in order.
+    #[inline]
     pub fn handle(&mut self, input: Input, cluster: &Cluster, out: &mut Vec<Output>) {
         match input {
             Input::Propose(value) => {

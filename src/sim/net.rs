@@ -75,6 +75,7 @@ impl Network {
         self.group.fill(0);
     }
 
+    #[inline]
     pub fn link(&self, from: NodeId, to: NodeId) -> &Link {
         &self.links[from.index() * self.nodes + to.index()]
     }
@@ -84,6 +85,7 @@ impl Network {
     }
 
     /// Whether a message from `from` reaches `to` now (checked when it arrives).
+    #[inline]
     pub fn connected(&self, from: NodeId, to: NodeId) -> bool {
         self.group[from.index()] == self.group[to.index()] && !self.link(from, to).cut
     }

@@ -153,10 +153,9 @@ impl World {
     /// Does one step: the next due scheduled action, or the next delivery or timer. Returns
     /// false when nothing is left to do.
     pub fn step(&mut self, schedule: &Schedule, sink: &mut impl Sink) -> bool {
-        self.skip_dead_entries();
-        let next_time = self.queue.peek().map(|e| e.time);
+        let next_time = self.skip_dead_entries();
         if let Some(action) = self.due_action(schedule, next_time) {
-            self.apply(&action, sink);
+            self.apply(action, sink);
         } else if let Some(entry) = self.queue.pop() {
             self.now = entry.time;
             match entry.item {
@@ -177,18 +176,19 @@ impl World {
         self.steps - start
     }
 
-    fn due_action(&mut self, schedule: &Schedule, next_time: Option<Tick>) -> Option<Action> {
+    #[inline]
+    fn due_action<'s>(&mut self, schedule: &'s Schedule, next_time: Option<Tick>) -> Option<&'s Action> {
         if let Some((n, action)) = schedule.by_step.get(self.step_cursor) {
             if *n <= self.steps {
                 self.step_cursor += 1;
-                return Some(action.clone());
+                return Some(action);
             }
         }
         if let Some((t, action)) = schedule.by_tick.get(self.tick_cursor) {
             if next_time.is_none_or(|next| *t <= next) {
                 self.tick_cursor += 1;
                 self.now = self.now.max(*t);
-                return Some(action.clone());
+                return Some(action);
             }
         }
         None
@@ -200,8 +200,10 @@ impl World {
         !self.queue.is_empty() || self.tick_cursor < schedule.by_tick.len() || self.step_cursor < schedule.by_step.len()
     }
 
-    /// Pops stale timers and messages taken out by hand, so the head of the queue is live.
-    fn skip_dead_entries(&mut self) {
+    /// Pops stale timers and messages taken out by hand, so the head of the queue is live;
+    /// returns its time.
+    #[inline]
+    fn skip_dead_entries(&mut self) -> Option<Tick> {
         while let Some(e) = self.queue.peek() {
             let dead = match e.item {
                 Item::Timer { node, generation } => {
@@ -211,12 +213,13 @@ impl World {
                 Item::Deliver(_) => !self.cancelled.is_empty() && self.cancelled.contains(&e.seq),
             };
             if !dead {
-                return;
+                return Some(e.time);
             }
             let seq = e.seq;
-            self.queue.pop();
+            self.queue.discard_first();
             self.cancelled.retain(|&s| s != seq);
         }
+        None
     }
 
     fn arrive(&mut self, m: InFlight, sink: &mut impl Sink) {
@@ -248,6 +251,7 @@ impl World {
     }
 
     /// Feeds one input to a node and carries out its outputs, in order.
+    #[inline]
     fn input(&mut self, node: NodeId, input: Input, sink: &mut impl Sink) {
         let mut out = std::mem::take(&mut self.out);
         self.nodes[node.index()].node.handle(input, &self.cluster, &mut out);
@@ -259,6 +263,7 @@ impl World {
         self.flush_violations(sink);
     }
 
+    #[inline]
     fn carry_out(&mut self, node: NodeId, output: &Output, sink: &mut impl Sink) {
         let (step, time) = (self.steps, self.now);
         match *output {
@@ -313,6 +318,7 @@ impl World {
         }
     }
 
+    #[inline]
     fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, sink: &mut impl Sink) {
         let link = *self.net.link(from, to);
         let now = self.now;
@@ -349,12 +355,21 @@ impl World {
         MsgId(self.next_msg)
     }
 
+    #[inline]
     fn push(&mut self, time: Tick, item: Item) {
         self.next_seq += 1;
         self.queue.push(Entry { time, seq: self.next_seq, item });
     }
 
+    #[inline]
     fn flush_violations(&mut self, sink: &mut impl Sink) {
+        if !self.found.is_empty() {
+            self.record_violations(sink);
+        }
+    }
+
+    #[cold]
+    fn record_violations(&mut self, sink: &mut impl Sink) {
         for v in self.found.drain(..) {
             let (step, time) = (self.steps, self.now);
             let kind =
