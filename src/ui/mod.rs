@@ -3,9 +3,13 @@
 mod app;
 mod config_form;
 mod controls;
+pub mod inspector;
+pub mod log;
 mod panic;
 mod shortcuts;
 mod stage;
+pub mod safety;
+pub mod spacetime;
 
 pub use app::App;
 

@@ -6,7 +6,7 @@
 //! both columns makes that visible: after a crash the memory column is gone and recovery
 //! rebuilds it from the storage column alone.
 
-use super::log::{describe, drop_reason};
+use super::log::{concerns, describe, drop_reason};
 use super::state::{Playground, Selection, UiAction};
 use crate::protocol::{Ballot, Msg, NodeId, Phase, Proposal, Value};
 use crate::sim::{Action, EventKind, InFlight, MsgId, NodeSlot, Tick, World};
@@ -211,7 +211,7 @@ fn learner(world: &World, slot: &NodeSlot) -> Option<Section> {
 
 fn history(p: &Playground, n: NodeId) -> (Vec<HistoryRow>, bool) {
     let mut rows = Vec::new();
-    for e in p.history.past().iter().rev().filter(|e| e.kind.nodes().contains(&n)) {
+    for e in p.history.past().iter().rev().filter(|e| concerns(&e.kind, n)) {
         if rows.len() == HISTORY_ROWS_MAX {
             return (rows, true);
         }

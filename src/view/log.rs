@@ -72,13 +72,34 @@ pub struct LogFilter {
 
 impl LogFilter {
     pub fn matches(&self, e: &Event) -> bool {
-        self.kind.matches(e.kind.tag()) && self.node.is_none_or(|n| e.kind.nodes().contains(&n))
+        self.kind.matches(e.kind.tag()) && self.node.is_none_or(|n| concerns(&e.kind, n))
+    }
+}
+
+/// Whether an event concerns `node` (as `EventKind::nodes` says), without allocating for the
+/// common kinds: filters run this over the whole past.
+pub fn concerns(kind: &EventKind, node: NodeId) -> bool {
+    match kind {
+        EventKind::Send { from, to, .. }
+        | EventKind::Duplicate { from, to, .. }
+        | EventKind::Deliver { from, to, .. }
+        | EventKind::Drop { from, to, .. } => *from == node || *to == node,
+        EventKind::Timeout { node: n }
+        | EventKind::Crash { node: n }
+        | EventKind::Recover { node: n }
+        | EventKind::Promised { node: n, .. }
+        | EventKind::Accepted { node: n, .. }
+        | EventKind::Proposer { node: n, .. }
+        | EventKind::Learned { node: n, .. } => *n == node,
+        _ => kind.nodes().contains(&node),
     }
 }
 
 /// One row of the log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogRow {
+    /// The event's position in the trace: a stable key for the row.
+    pub index: usize,
     pub step: u64,
     pub time: u64,
     pub tag: &'static str,
@@ -92,13 +113,13 @@ pub struct LogRow {
 pub fn rows(past: &[Event], cursor: u64, filter: &LogFilter, max: usize) -> (Vec<LogRow>, bool) {
     let mut out = Vec::with_capacity(max.min(past.len()));
     let mut more = false;
-    for e in past.iter().rev().filter(|e| filter.matches(e)) {
+    for (index, e) in past.iter().enumerate().rev().filter(|(_, e)| filter.matches(e)) {
         if out.len() == max {
             more = true;
             break;
         }
         let current = e.step + 1 == cursor;
-        out.push(LogRow { step: e.step, time: e.time, tag: e.kind.tag(), text: describe(&e.kind), current });
+        out.push(LogRow { index, step: e.step, time: e.time, tag: e.kind.tag(), text: describe(&e.kind), current });
     }
     (out, more)
 }
@@ -261,6 +282,11 @@ mod tests {
         assert!(rows.iter().all(|r| r.tag == "deliver" && r.text.contains("n3")));
         let events = p.history.past().iter().filter(|e| filter.matches(e)).count();
         assert_eq!(rows.len(), events);
+        for e in p.history.past() {
+            for n in 0..6 {
+                assert_eq!(concerns(&e.kind, NodeId(n)), e.kind.nodes().contains(&NodeId(n)), "{e:?}");
+            }
+        }
     }
 
     #[test]

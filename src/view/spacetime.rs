@@ -15,24 +15,27 @@ use crate::protocol::{Msg, MsgKind, NodeId, Roles};
 use crate::sim::{Event, EventKind, MsgId, Tick};
 use std::collections::BTreeMap;
 
-/// Ticks of time shown at once.
-pub const WINDOW_TICKS: f64 = 120.0;
-/// The window moves by this much at a time.
-pub const WINDOW_STEP_TICKS: f64 = 20.0;
+/// Ticks of time shown at once: with the default latencies (a few ticks) an arrow spans about a
+/// tenth of the width, enough to read its slope and label.
+pub const WINDOW_TICKS: f64 = 48.0;
+/// The window moves by this much at a time (and the time axis is labelled this often).
+pub const WINDOW_STEP_TICKS: f64 = 8.0;
 /// The clock sits at most this far into the window (a fraction of its width).
 const CLOCK_AT_MOST: f64 = 0.9;
 /// How far before the window the trace is scanned for the sends of arrows that enter it.
 /// An arrow sent earlier still than this (a very long latency) starts at this edge.
-const LOOKBACK_TICKS: f64 = 4.0 * WINDOW_TICKS;
+const LOOKBACK_TICKS: f64 = 400.0;
 /// The clock is rounded down to this fraction of a tick, so frames that move it by less draw
 /// the same diagram (and the page skips the redraw).
 const CLOCK_QUANTUM: f64 = 0.25;
 
 pub const WIDTH: f64 = 640.0;
-pub const LABEL_WIDTH: f64 = 74.0;
-const RIGHT_PAD: f64 = 10.0;
+pub const LABEL_WIDTH: f64 = 84.0;
+const RIGHT_PAD: f64 = 16.0;
 pub const TOP: f64 = 20.0;
 pub const LANE_HEIGHT: f64 = 28.0;
+/// Room under the last lane for the labels of chosen values.
+pub const BOTTOM: f64 = 18.0;
 
 /// Maps time to x and lanes to y.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -184,7 +187,7 @@ pub fn build(p: &Playground) -> SpaceTime {
     );
     SpaceTime {
         geometry: g,
-        height: TOP + lanes.len() as f64 * LANE_HEIGHT + 4.0,
+        height: TOP + lanes.len() as f64 * LANE_HEIGHT + BOTTOM,
         lanes,
         arrows: d.arrows,
         drops: d.drops,

@@ -1,0 +1,188 @@
+//! The space-time diagram panel: draws `view::spacetime::SpaceTime` as SVG. Clicking anywhere
+//! seeks to the time under the pointer; with keyboard focus, arrow keys move the cursor by a
+//! tick and Page Up/Down by ten.
+//!
+//! Why two components: the panel re-renders on every frame (its props change with the model's
+//! version), but the diagram only changes when the (quantized) clock, the cursor or the
+//! selection does. The inner `Diagram` compares the computed data and skips the redraw.
+
+use super::app::PanelProps;
+use crate::protocol::MsgKind;
+use crate::sim::Tick;
+use crate::view::spacetime::{self, Arrow, Fate, Lane, SpaceTime as Data, BOTTOM, LABEL_WIDTH, TOP, WIDTH};
+use crate::view::UiAction;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[function_component(SpaceTime)]
+pub fn space_time(props: &PanelProps) -> Html {
+    let data = Rc::new(spacetime::build(&props.model.playground.borrow()));
+    html! {
+        <div class="spacetime-panel">
+            <h2 id="spacetime-heading">{ "Space-time diagram" }</h2>
+            <p class="panel-hint">{ "Time runs left to right. Click to jump there." }</p>
+            <div class="spacetime-scroll">
+                <Diagram data={data} dispatch={props.dispatch.clone()} />
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct DiagramProps {
+    data: Rc<Data>,
+    dispatch: Callback<UiAction>,
+}
+
+/// Only the data decides a redraw: the dispatch callback always sends to the same reducer,
+/// even when the parent hands over a new `Callback` value.
+impl PartialEq for DiagramProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data
+    }
+}
+
+fn f1(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+#[function_component(Diagram)]
+fn diagram(props: &DiagramProps) -> Html {
+    let d = &props.data;
+    let (g, height) = (d.geometry, d.height);
+    let onclick = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(svg) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            let rect = svg.get_bounding_client_rect();
+            if rect.width() > 0.0 {
+                let x = (e.client_x() as f64 - rect.left()) / rect.width() * WIDTH;
+                dispatch.emit(UiAction::SeekTime(g.time_at(x)));
+            }
+        })
+    };
+    let onkeydown = {
+        let (dispatch, clock) = (props.dispatch.clone(), g.time_at(d.cursor_x));
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(t) = key_seek(&e.key(), clock) {
+                e.prevent_default();
+                e.stop_propagation();
+                dispatch.emit(UiAction::SeekTime(t));
+            }
+        })
+    };
+    let plot_width = WIDTH - LABEL_WIDTH;
+    html! {
+        <svg id="spacetime" role="img" aria-labelledby="spacetime-title spacetime-desc" tabindex="0"
+            viewBox={format!("0 0 {WIDTH} {}", f1(height))} {onclick} {onkeydown}>
+            <title id="spacetime-title">{ d.summary.clone() }</title>
+            <desc id="spacetime-desc">{ "Click to seek to that time. With focus, arrow keys move the cursor by one tick, Page Up and Page Down by ten." }</desc>
+            <defs>
+                <clipPath id="spacetime-clip">
+                    <rect x={f1(LABEL_WIDTH)} y="0" width={f1(plot_width)} height={f1(height)} />
+                </clipPath>
+                { for MsgKind::ALL.iter().map(|k| arrowhead(*k)) }
+            </defs>
+            { axis(d) }
+            <g class="st-lanes">{ for d.lanes.iter().map(lane) }</g>
+            <g class="st-plot" clip-path="url(#spacetime-clip)">
+                { for d.chosen.iter().map(|m| html! {
+                    <g class="st-chosen">
+                        <line x1={f1(m.x)} x2={f1(m.x)} y1={f1(TOP - 2.0)} y2={f1(height - BOTTOM + 4.0)} />
+                        <text x={f1(m.x + 3.0)} y={f1(height - 5.0)}>{ m.label.clone() }</text>
+                    </g>
+                }) }
+                { for d.arrows.iter().map(arrow) }
+                { for d.drops.iter().map(|&(x, y)| drop_mark(x, y)) }
+                { for d.learned.iter().map(|m| html! {
+                    <circle class="st-learned" cx={f1(m.x)} cy={f1(m.y)} r="4"><title>{ m.label.clone() }</title></circle>
+                }) }
+            </g>
+            <line id="spacetime-cursor" x1={f1(d.cursor_x)} x2={f1(d.cursor_x)} y1={f1(TOP - 14.0)} y2={f1(height)} />
+        </svg>
+    }
+}
+
+/// Where an arrow key or Page key moves the cursor from the tick `now`.
+fn key_seek(key: &str, now: Tick) -> Option<Tick> {
+    match key {
+        "ArrowLeft" => Some(now.saturating_sub(1)),
+        "ArrowRight" => Some(now + 1),
+        "PageUp" => Some(now.saturating_sub(10)),
+        "PageDown" => Some(now + 10),
+        _ => None,
+    }
+}
+
+fn kind_class(kind: MsgKind) -> String {
+    kind.name().to_lowercase()
+}
+
+fn arrowhead(kind: MsgKind) -> Html {
+    let k = kind_class(kind);
+    html! {
+        <marker id={format!("st-head-{k}")} class={classes!("st-head", format!("kind-{k}"))} viewBox="0 0 8 8"
+            refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <path d="M0,0 L8,4 L0,8 z" />
+        </marker>
+    }
+}
+
+fn axis(d: &Data) -> Html {
+    html! {
+        <g class="st-axis" aria-hidden="true">
+            <text class="st-axis-name" x="4" y={f1(TOP - 8.0)}>{ "time (ticks)" }</text>
+            { for d.ticks.iter().map(|&(x, t)| html! {
+                <g>
+                    <line x1={f1(x)} x2={f1(x)} y1={f1(TOP - 2.0)} y2={f1(d.height - BOTTOM)} />
+                    <text x={f1(x)} y={f1(TOP - 8.0)}>{ t.to_string() }</text>
+                </g>
+            }) }
+        </g>
+    }
+}
+
+fn lane(l: &Lane) -> Html {
+    let class = classes!(
+        "lane",
+        l.role,
+        (!l.up).then_some("down"),
+        l.selected.then_some("selected"),
+        l.violating.then_some("violating")
+    );
+    html! {
+        <g {class} data-lane={l.node.0.to_string()} data-role={l.role} data-up={l.up.to_string()}>
+            <text class="st-label" x="4" y={f1(l.y + 4.0)}>{ l.label.clone() }</text>
+            <line class="st-lane-line" x1={f1(LABEL_WIDTH)} x2={f1(WIDTH)} y1={f1(l.y)} y2={f1(l.y)} />
+            { for l.down.iter().map(|&(x1, x2)| html! {
+                <rect class="st-down" x={f1(x1)} y={f1(l.y - 7.0)} width={f1((x2 - x1).max(1.0))} height="14">
+                    <title>{ format!("{} down", l.node) }</title>
+                </rect>
+            }) }
+        </g>
+    }
+}
+
+fn arrow(a: &Arrow) -> Html {
+    let k = kind_class(a.kind);
+    let fate = match a.fate {
+        Fate::InFlight => "in-flight",
+        Fate::Delivered => "delivered",
+        Fate::Dropped => "dropped",
+    };
+    let head = (a.fate != Fate::Dropped).then(|| format!("url(#st-head-{k})"));
+    let class =
+        classes!("arrow", format!("kind-{k}"), fate, a.twin.then_some("twin"), a.selected.then_some("selected"));
+    html! {
+        <line key={a.id.0} {class} data-msg={a.id.0.to_string()} data-kind={k.clone()} marker-end={head}
+            x1={f1(a.x1)} y1={f1(a.y1)} x2={f1(a.x2)} y2={f1(a.y2)}>
+            <title>{ a.label.clone() }</title>
+        </line>
+    }
+}
+
+fn drop_mark(x: f64, y: f64) -> Html {
+    let d = format!("M{},{} l8,8 m0,-8 l-8,8", f1(x - 4.0), f1(y - 4.0));
+    html! { <path class="st-drop" d={d} /> }
+}
