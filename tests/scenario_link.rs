@@ -1,0 +1,201 @@
+//! Share links: the exact round trip, the sizes people will paste, the version envelope, and
+//! every kind of bad input named in the limits (each refused with a message, none panicking).
+
+use base64::Engine;
+use paxos_playground::protocol::{NodeId, Value};
+use paxos_playground::scenario::link::{self, Target, MAX_LINK_BYTES, MAX_UNPACKED_BYTES};
+use paxos_playground::scenario::wire::{ActionV1, AtV1, ConfigV1, NetV1, ScenarioV1, ScheduledV1, TopologyV1};
+use paxos_playground::scenario::{lessons, Caption, Problem, Scenario, MAX_SCHEDULE};
+use paxos_playground::sim::{Action, At, MsgId, Scheduled, Topology};
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A payload with any version number around any body.
+fn envelope(version: u32, body: &[u8]) -> String {
+    let mut bytes = postcard::to_allocvec(&version).unwrap();
+    bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(body, 6));
+    b64(&bytes)
+}
+
+fn problem(payload: &str) -> Problem {
+    link::decode(payload).expect_err("must be refused").problem
+}
+
+/// The default scenario with the clicks of a person exploring it: 20 actions at recorded steps.
+fn edited() -> Scenario {
+    let step = |n, action| Scheduled { at: At::Step(n), action };
+    let mut schedule = vec![
+        Scheduled { at: At::Tick(0), action: Action::Propose { node: NodeId(0), value: Value(0) } },
+        Scheduled { at: At::Tick(4), action: Action::Propose { node: NodeId(1), value: Value(1) } },
+    ];
+    for i in 0..18u64 {
+        let action = match i % 6 {
+            0 => Action::Crash { node: NodeId(2 + (i % 3) as u8) },
+            1 => Action::Drop { msg: MsgId(3 + i) },
+            2 => Action::Recover { node: NodeId(2 + (i % 3) as u8) },
+            3 => Action::Duplicate { msg: MsgId(5 + i) },
+            4 => Action::DeliverNow { msg: MsgId(7 + i) },
+            _ => Action::Delay { msg: MsgId(9 + i), ticks: 6 },
+        };
+        schedule.push(step(3 + i * 2, action));
+    }
+    Scenario { title: "acceptor n3 crashes here".into(), schedule, cursor: Some(30), ..Scenario::default() }
+}
+
+#[test]
+fn typical_links_round_trip_and_stay_under_600_characters() {
+    let mut sizes = Vec::new();
+    for (name, s) in [("default", Scenario::default()), ("edited, 20 hand actions", edited())] {
+        let payload = link::encode(&s);
+        assert_eq!(link::decode(&payload), Ok(s.clone()), "{name}");
+        sizes.push((name.to_string(), link::fragment(&s).len()));
+    }
+    for lesson in lessons::all() {
+        // A lesson opened and edited: one more hand action, no new captions.
+        let mut s = lesson.scenario.clone();
+        s.schedule.push(Scheduled { at: At::Step(12), action: Action::Crash { node: NodeId(1) } });
+        sizes.push((lesson.slug.to_string(), link::fragment(&s).len()));
+    }
+    eprintln!("link sizes (fragment characters): {sizes:?}");
+    assert!(sizes[0].1 < 100 && sizes[1].1 < 600, "{sizes:?}");
+    // Lessons carry a page of narration, compressed; even so an edited one stays a sane URL.
+    assert!(sizes.iter().all(|(_, n)| *n < 2000), "{sizes:?}");
+}
+
+#[test]
+fn a_link_reopens_the_same_run_at_the_same_moment() {
+    let s = edited();
+    let opened = link::open(&format!("https://host/#{}", link::fragment(&s)), &Scenario::default());
+    assert_eq!(opened.error, None);
+    assert_eq!(opened.scenario.cursor, Some(30));
+    let (mut a, mut b) = (s.history(), opened.scenario.history());
+    while a.frontier() < 400 && a.forward() {}
+    while b.frontier() < 400 && b.forward() {}
+    assert_eq!(a.trace_hash(), b.trace_hash());
+    assert!(a.frontier() > 30);
+}
+
+/// A format-1 link made by hand from the frozen wire types: every later build must open it
+/// exactly so. (When format 2 arrives, this payload goes through the v1 -> v2 migration.)
+#[test]
+fn a_hand_made_version_1_link_still_opens() {
+    let v1 = ScenarioV1 {
+        title: "hand-made".into(),
+        description: String::new(),
+        config: ConfigV1 {
+            topology: TopologyV1::Separate(2, 3, 1),
+            quorums: None,
+            nack: true,
+            timing: (20, 40, true, 10, 160),
+            broken: (false, false),
+            network: NetV1(1, 10, 0.0, 0.0),
+        },
+        seed: 7,
+        schedule: vec![
+            ScheduledV1 { at: AtV1::Tick(0), action: ActionV1::Propose(0, 0) },
+            ScheduledV1 { at: AtV1::Step(9), action: ActionV1::Crash(3) },
+        ],
+        cursor: Some(12),
+        captions: vec![(0, "start".into())],
+    };
+    let body = postcard::to_allocvec(&v1).unwrap();
+    // The exact bytes of format 1 are pinned: a change to the wire types shows here.
+    assert_eq!(b64(&body), "CWhhbmQtbWFkZQABAgMBAAEUKAEKoAEAAAEKAAAAAAAAAAAAAAAAAAAAAAcCAAAAAAABCQEDAQwBAAVzdGFydA");
+    let s = link::decode(&envelope(1, &body)).unwrap();
+    assert_eq!(s.title, "hand-made");
+    assert_eq!(s.config.topology, Topology::Separate { proposers: 2, acceptors: 3, learners: 1 });
+    assert_eq!((s.seed, s.cursor, s.version), (7, Some(12), 1));
+    assert_eq!(s.schedule[1], Scheduled { at: At::Step(9), action: Action::Crash { node: NodeId(3) } });
+    assert_eq!(s.captions, vec![Caption { step: 0, text: "start".into() }]);
+}
+
+#[test]
+fn other_versions_get_a_clear_message() {
+    let body = postcard::to_allocvec(&ScenarioV1::from(&Scenario::default())).unwrap();
+    let newer = link::decode(&envelope(3, &body)).unwrap_err();
+    assert_eq!(newer.problem, Problem::NewerVersion { version: 3 });
+    assert_eq!(
+        newer.message(),
+        "this link was made by a newer version of Paxos Playground (format 3); this build reads format 1"
+    );
+    let zero = link::decode(&envelope(0, &body)).unwrap_err();
+    assert_eq!(zero.message(), "this link is not a Paxos Playground scenario");
+}
+
+#[test]
+fn oversized_input_is_refused_before_decoding() {
+    let huge = "A".repeat(MAX_LINK_BYTES + 1);
+    assert_eq!(problem(&huge), Problem::TooLong { len: MAX_LINK_BYTES + 1, max: MAX_LINK_BYTES });
+    let opened = link::open(&format!("#s={huge}"), &Scenario::default());
+    assert!(opened.error.unwrap().message().contains("65536"));
+}
+
+#[test]
+fn a_compression_bomb_stops_at_the_limit() {
+    let bomb = envelope(1, &vec![0u8; 4 * MAX_UNPACKED_BYTES]);
+    assert!(bomb.len() < MAX_LINK_BYTES, "the bomb itself is small: {} chars", bomb.len());
+    assert_eq!(problem(&bomb), Problem::TooBig { max: MAX_UNPACKED_BYTES });
+}
+
+#[test]
+fn damaged_links_are_refused_with_a_reason() {
+    let good = link::encode(&edited());
+    assert_eq!(problem(""), Problem::Empty);
+    assert_eq!(problem("not base64!"), Problem::NotBase64);
+    assert_eq!(problem(&good[..good.len() / 2]), Problem::Damaged);
+    // One character changed inside the compressed data: the checksum catches it.
+    let mut flipped = good.clone().into_bytes();
+    flipped[good.len() / 2] = if flipped[good.len() / 2] == b'A' { b'B' } else { b'A' };
+    assert!(link::decode(std::str::from_utf8(&flipped).unwrap()).is_err());
+    assert!(matches!(problem(&envelope(1, b"\x05ab")), Problem::Malformed(_)));
+    let mut trailing = postcard::to_allocvec(&ScenarioV1::from(&Scenario::default())).unwrap();
+    trailing.push(0);
+    assert!(matches!(problem(&envelope(1, &trailing)), Problem::Malformed(_)));
+}
+
+#[test]
+fn forged_sizes_and_absurd_scenarios_are_refused() {
+    let mut v1 = ScenarioV1::from(&Scenario::default());
+    v1.config.topology = TopologyV1::Servers(200);
+    let absurd = link::decode(&envelope(1, &postcard::to_allocvec(&v1).unwrap())).unwrap_err();
+    assert!(absurd.message().contains("servers: 200"), "{}", absurd.message());
+    // A schedule that claims u32::MAX entries is refused while it is read, not after.
+    let mut body = postcard::to_allocvec(&ScenarioV1::from(&Scenario::default())).unwrap();
+    body.truncate(body.len() - 3);
+    body.extend([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]);
+    assert!(matches!(problem(&envelope(1, &body)), Problem::Malformed(m) if m.contains("")));
+    let crash = Scheduled { at: At::Tick(1), action: Action::Crash { node: NodeId(0) } };
+    let too_many = Scenario { schedule: vec![crash.clone(); MAX_SCHEDULE + 1], ..Scenario::default() };
+    assert!(matches!(problem(&link::encode(&too_many)), Problem::Malformed(_)));
+    let far = Scenario { schedule: vec![Scheduled { at: At::Tick(u64::MAX), ..crash }], ..Scenario::default() };
+    assert!(matches!(problem(&link::encode(&far)), Problem::Invalid(m) if m.contains("tick")));
+}
+
+#[test]
+fn text_stays_text_and_controls_are_removed() {
+    let s = Scenario {
+        title: "<script>alert('x')</script>\u{202E}\u{0}".into(),
+        captions: vec![Caption { step: 0, text: "<img src=x onerror=alert(1)>".into() }],
+        ..Scenario::default()
+    };
+    let back = link::decode(&link::encode(&s)).unwrap();
+    assert_eq!(back.title, "<script>alert('x')</script>");
+    assert_eq!(back.captions[0].text, "<img src=x onerror=alert(1)>");
+}
+
+#[test]
+fn fragments_name_a_scenario_a_lesson_or_nothing() {
+    let s = edited();
+    assert_eq!(link::parse_fragment(""), Ok(Target::Default));
+    assert_eq!(link::parse_fragment("#embed=1"), Ok(Target::Default));
+    assert_eq!(link::parse_fragment(&format!("x=1&{}", link::fragment(&s))), Ok(Target::Scenario(Box::new(s))));
+    assert!(matches!(link::parse_fragment("#lesson=partition"), Ok(Target::Lesson(l)) if l.slug == "partition"));
+    let bad = link::open("#lesson=<b>nope</b>", &Scenario::default());
+    assert_eq!(bad.scenario, Scenario::default());
+    assert_eq!(
+        bad.error.unwrap().message(),
+        "this link holds a scenario outside the limits: there is no lesson called \"<b>nope</b>\""
+    );
+}
