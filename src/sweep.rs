@@ -196,16 +196,17 @@ pub fn describe_failure(o: &SeedOutcome, mix: &FaultMix) -> String {
 /// Pinned so that any change of behaviour (protocol, simulator, generator) shows; native and
 /// wasm builds must both reproduce it. Regenerate only for an intended change, and say why.
 /// The seeds were picked for variety: together they crash and recover nodes, partition, cut
-/// links, lose, duplicate, drop and reschedule messages, time out and Nack.
+/// links, lose, duplicate, drop and reschedule messages, time out and Nack, and send every
+/// kind of message.
 pub const PINNED_TRACE_HASHES: &[(u64, u64)] = &[
-    (2, 0x1e46_ea5b_57ce_b293),   // 867 events
-    (44, 0x87b9_a627_fcee_6132),  // 10,058 events
-    (90, 0x87c0_9ab0_4bfa_6309),  // 1,071 events
-    (114, 0xf538_e1e5_fc45_0412), // 2,712 events
-    (179, 0x85ba_b13a_8c89_a5c8), // 465 events
-    (260, 0x01df_9b4e_0fef_c8df), // 241 events
-    (292, 0x16f6_d952_352e_bd7f), // 447 events
-    (384, 0xf421_29bc_01a5_c8d1), // 9,842 events
+    (2, 0x7e9f_fd4e_19e1_77e4),    // 524 events
+    (84, 0xeef5_0440_fd5d_5622),   // 473 events
+    (257, 0x1abc_c7d4_19ae_61d6),  // 766 events
+    (274, 0x1575_90a7_8064_8283),  // 521 events
+    (297, 0xb0ec_d946_0a9d_91c9),  // 526 events
+    (583, 0xc2b7_278d_c0b6_b573),  // 1,796 events
+    (1596, 0x83b4_2022_3ca6_eb5d), // 2,962 events
+    (2521, 0x01c2_0363_766a_11b0), // 6,369 events
 ];
 
 /// The trace hash of the pinned run for `seed` (full recording, every fault, correct variant).

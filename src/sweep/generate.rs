@@ -95,18 +95,16 @@ fn random_config(rng: &mut SimRng, mix: &FaultMix) -> Config {
         ignore_accepted_values: mix.variant == Variant::IgnoreAcceptedValues,
         forgetful_acceptors: mix.variant == Variant::ForgetfulAcceptors,
     };
-    Config {
-        topology,
-        quorums,
-        nack: rng.range(0, 3) != 0,
-        timing: random_timing(rng),
-        broken,
-        network: random_network(rng, mix),
-    }
+    let nack = rng.range(0, 3) != 0;
+    let network = random_network(rng, mix);
+    let timing = random_timing(rng, network.latency_ticks_max);
+    Config { topology, quorums, nack, timing, broken, network }
 }
 
-fn random_timing(rng: &mut SimRng) -> Timing {
-    let timeout_ticks_min = rng.range(15, 40);
+/// Why the timeout exceeds a round trip: a proposer whose phase always times out before its
+/// replies can arrive never decides, and that is a bad configuration, not a protocol failure.
+fn random_timing(rng: &mut SimRng, latency_ticks_max: u32) -> Timing {
+    let timeout_ticks_min = 2 * latency_ticks_max + rng.range(1, 25);
     let backoff_ticks_base = rng.range(4, 20);
     Timing {
         timeout_ticks_min,
