@@ -161,3 +161,60 @@ impl Runner {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Value;
+
+    #[test]
+    fn each_proposer_asks_for_its_own_value_within_the_first_ten_ticks() {
+        let mut schedule = Schedule::default();
+        let mut starts = std::collections::BTreeSet::new();
+        for seed in 0..200 {
+            fill_schedule(instance_seed(9, seed), &mut schedule);
+            assert_eq!(schedule.by_tick.len(), PROPOSERS as usize);
+            assert!(schedule.by_tick.windows(2).all(|w| w[0].0 <= w[1].0), "sorted by tick");
+            let mut nodes: Vec<u8> = schedule
+                .by_tick
+                .iter()
+                .map(|(tick, action)| match action {
+                    Action::Propose { node, value } => {
+                        assert!(*tick <= START_TICKS_MAX as u64);
+                        assert_eq!(*value, Value(node.0 as u32));
+                        starts.insert(*tick);
+                        node.0
+                    }
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            nodes.sort();
+            assert_eq!(nodes, vec![0, 1, 2]);
+        }
+        assert_eq!(starts.len(), START_TICKS_MAX as usize + 1, "every start tick occurs");
+    }
+
+    #[test]
+    fn instance_seeds_differ() {
+        let seeds: std::collections::BTreeSet<u64> = (0..10_000).map(|i| instance_seed(1, i)).collect();
+        assert_eq!(seeds.len(), 10_000);
+    }
+
+    /// Recording must not change the run: the same instances give the same counts with the
+    /// trace kept or thrown away, and reusing one world gives what fresh worlds give.
+    #[test]
+    fn recording_and_reuse_do_not_change_the_runs() {
+        let off = Runner::new().run(3, 0, 300, Recording::Off);
+        let on = Runner::new().run(3, 0, 300, Recording::Hashed);
+        assert_eq!((off.steps, off.delivered, off.sent), (on.steps, on.delivered, on.sent));
+        assert!(on.events > on.steps && off.events == 0);
+        assert_eq!(on.violations, 0);
+        assert!(on.unlearned < 5, "{on:?}");
+        let mut fresh = Totals::default();
+        for i in 0..300 {
+            let mut runner = Runner::new();
+            fresh.add(&runner.run(3, i, 1, Recording::Hashed));
+        }
+        assert_eq!(fresh, on);
+    }
+}

@@ -1,10 +1,20 @@
 //! `paxos`: run one seed and read its story, sweep many random-fault seeds for invariant
 //! violations, or measure the simulator's throughput.
+//!
+//! `paxos run --seed N` replays seed N of the sweep (every fault unless `--faults` says
+//! otherwise), so a seed a sweep reports can be read event by event; `paxos sweep --seed N`,
+//! the line a failing sweep prints, does the same.
 
 #[path = "paxos/bench.rs"]
 mod bench;
+#[path = "paxos/run.rs"]
+mod run;
+#[path = "paxos/sweep.rs"]
+mod sweep;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use paxos_playground::scenario::Scenario;
+use paxos_playground::sweep::{FaultMix, Variant};
 
 #[derive(Parser, Debug)]
 #[command(name = "paxos", version, about = "Single-decree Paxos in a deterministic simulator")]
@@ -13,8 +23,60 @@ struct Cli {
     command: Command,
 }
 
+/// Which random runs: the faults drawn from and the protocol variant.
+#[derive(Args, Debug, Clone)]
+struct MixArgs {
+    /// Faults to draw from: all, none, or a list of loss,dup,reorder,msg-drop,msg-dup,crash,partition,cut,net.
+    #[arg(long, default_value = "all")]
+    faults: String,
+    /// correct, or a deliberately unsafe variant: unsafe-quorums, ignore-accepted-values,
+    /// forgetful-acceptors (short forms: unsafe-quorum, ignore-accepted, forgetful).
+    #[arg(long, default_value = "correct")]
+    variant: String,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Runs one seed (of the sweep, or of a scenario file) and prints a summary of its trace.
+    Run {
+        /// Seed N of the sweep; with --scenario, replaces the file's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// A scenario JSON file (as the page downloads it) instead of a sweep seed.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Most steps for a scenario file (a sweep seed uses the sweep's limits).
+        #[arg(long, default_value_t = paxos_playground::sweep::MAX_STEPS)]
+        max_steps: u64,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        mix: MixArgs,
+    },
+    /// Runs many random-fault seeds and checks every invariant after every event.
+    Sweep {
+        /// How many seeds.
+        #[arg(long, default_value_t = 1000)]
+        seeds: u64,
+        /// The first seed.
+        #[arg(long, default_value_t = 0)]
+        start: u64,
+        /// Replay this one seed and print its summary (the line a failing sweep prints).
+        #[arg(long, conflicts_with_all = ["seeds", "start"])]
+        seed: Option<u64>,
+        /// Worker threads.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+        /// Go on after a violation (count them all) instead of stopping at the lowest one.
+        #[arg(long)]
+        keep_going: bool,
+        /// No progress lines.
+        #[arg(long)]
+        quiet: bool,
+        #[command(flatten)]
+        mix: MixArgs,
+    },
     /// Throughput of workload W1 with trace recording off and on (or the cost of seeking).
     Bench {
         /// Run exactly this many instances per mode instead of running for --secs.
@@ -26,7 +88,7 @@ enum Command {
         /// Base seed of the instances.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Which modes to measure: off, on, hash (recording plus the trace hash), or all.
+        /// Which modes to measure: off, on, hash (recording plus the trace hash), comma-separated.
         #[arg(long, default_value = "off,on")]
         modes: String,
         /// Measure time travel instead: seeks in a recorded run of 10,000+ steps.
@@ -36,11 +98,53 @@ enum Command {
 }
 
 fn main() {
-    let cli = Cli::parse();
-    let code = match cli.command {
-        Command::Bench { instances, secs, seed, modes, seek } => {
-            bench::bench(&bench::BenchArgs { instances, secs, seed, seek, modes })
+    let code = match dispatch(Cli::parse().command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("paxos: {message}");
+            2
         }
     };
     std::process::exit(code);
+}
+
+fn dispatch(command: Command) -> Result<i32, String> {
+    Ok(match command {
+        Command::Run { seed, scenario, max_steps, json, mix } => {
+            let story = match scenario {
+                Some(path) => {
+                    let mut scenario = load(&path)?;
+                    scenario.seed = seed.unwrap_or(scenario.seed);
+                    run::scenario_file(&scenario, &path, max_steps)
+                }
+                None => run::sweep_seed(seed.ok_or("give --seed N (or --scenario FILE)")?, &parse_mix(&mix)?),
+            };
+            run::print(&story, json)
+        }
+        Command::Sweep { seeds, start, seed, jobs, keep_going, quiet, mix } => {
+            let mix = parse_mix(&mix)?;
+            match seed {
+                Some(seed) => run::print(&run::sweep_seed(seed, &mix), false),
+                None => sweep::sweep(&sweep::SweepArgs { seeds, start, mix, jobs, keep_going, quiet }),
+            }
+        }
+        Command::Bench { instances, secs, seed, modes, seek } => {
+            bench::bench(&bench::BenchArgs { instances, secs, seed, seek, modes })
+        }
+    })
+}
+
+fn parse_mix(args: &MixArgs) -> Result<FaultMix, String> {
+    let variant = match args.variant.trim() {
+        "unsafe-quorum" => Variant::UnsafeQuorums,
+        "ignore-accepted" => Variant::IgnoreAcceptedValues,
+        "forgetful" => Variant::ForgetfulAcceptors,
+        other => Variant::parse(other)?,
+    };
+    Ok(FaultMix::parse(&args.faults)?.with_variant(variant))
+}
+
+fn load(path: &str) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
