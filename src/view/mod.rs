@@ -3,8 +3,10 @@
 //! elements and forwards events back as `UiAction`s.
 
 pub mod config_draft;
+pub mod embed;
 pub mod inspector;
 pub mod layout;
+pub mod lesson;
 pub mod log;
 pub mod nodes;
 pub mod safety;

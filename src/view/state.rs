@@ -51,6 +51,8 @@ pub enum UiAction {
     /// Show a problem with the person's input (bad value, bad configuration).
     ShowError(String),
     DismissError,
+    /// Play on until the cursor reaches this step, then pause there (a lesson's Next).
+    PlayTo(u64),
 }
 
 /// The whole state behind the page.
@@ -74,6 +76,8 @@ pub struct Playground {
     pub epoch: u64,
     /// Violations already seen (the run pauses on each new one).
     violations_seen: usize,
+    /// Where `PlayTo` pauses.
+    pub stop_at: Option<u64>,
 }
 
 /// The run the page opens with: two proposers, three acceptors and a learner; each proposer's
@@ -110,6 +114,7 @@ impl Playground {
             error: None,
             epoch: 0,
             violations_seen: 0,
+            stop_at: None,
         };
         if let Some(step) = p.scenario.cursor {
             p.history.extend(step);
@@ -149,6 +154,10 @@ impl Playground {
             UiAction::ToggleCrash(node) => self.toggle_crash(node),
             UiAction::ShowError(e) => self.error = Some(e),
             UiAction::DismissError => self.error = None,
+            UiAction::PlayTo(step) => {
+                self.stop_at = Some(step);
+                self.playing = self.history.cursor() < step;
+            }
         }
     }
 
@@ -186,6 +195,10 @@ impl Playground {
         if moved {
             self.clock = self.history.time() as f64;
             self.check_new_violations();
+            if self.stop_at.is_some_and(|s| self.history.cursor() >= s) {
+                self.stop_at = None;
+                self.playing = false;
+            }
         }
         moved
     }

@@ -1,0 +1,262 @@
+//! Embedding, the pure part: the page's options from its query string (`?embed&lesson=...`),
+//! the commands a host page may post to an embedded playground, and the events it posts back.
+//! Everything that arrives from outside is checked here, natively tested; `ui::embed` only moves
+//! strings between the browser and these functions. docs/embedding.md documents the contract.
+
+use crate::scenario::{link, LoadError, Problem, Scenario, MAX_JSON_BYTES};
+use serde_json::{json, Value};
+
+/// How much of the time controls an embedded playground shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Controls {
+    /// Play, step, scrubber and speed.
+    #[default]
+    Full,
+    /// A play/pause button and the clock.
+    Minimal,
+    /// Nothing: the host drives it (postMessage) or it autoplays.
+    None,
+}
+
+/// What the query string asks for. Unknown keys and bad values are ignored (each with a
+/// warning for the console), so a typo never blanks an embedded page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    /// `?embed`: minimal chrome, sized for an iframe.
+    pub embed: bool,
+    /// `scenario=PAYLOAD`: a share-link payload (what follows `#s=`).
+    pub scenario: Option<String>,
+    /// `lesson=SLUG`: a built-in lesson.
+    pub lesson: Option<String>,
+    /// `autoplay=1|0` (default: play, except a narrated or shared moment which opens paused).
+    pub autoplay: Option<bool>,
+    pub controls: Controls,
+    /// `speed=0.1..10`.
+    pub speed: Option<f64>,
+    /// `theme=light|dark`.
+    pub theme: Option<&'static str>,
+    /// `t=STEP`: the step to open at (a cursor position, like the link's cursor and `seek`).
+    pub start_step: Option<u64>,
+    /// `id=NAME`: echoed in every event, so a host with several playgrounds tells them apart.
+    pub id: Option<String>,
+    /// `origin=https://host.example`: accept commands only from, and post events only to, it.
+    pub origin: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Longest `id` or `origin` kept.
+const MAX_NAME: usize = 200;
+
+impl Options {
+    /// Reads decoded query pairs (the browser's URLSearchParams does the decoding).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Options {
+        let mut o = Options::default();
+        for (key, value) in pairs {
+            if let Err(why) = o.set(key, value) {
+                o.warnings.push(format!("ignored ?{key}=: {why}"));
+            }
+        }
+        o
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let flag = |v: &str| match v {
+            "" | "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(format!("\"{}\" is not 1 or 0", short(v))),
+        };
+        match key {
+            "embed" => self.embed = flag(value)?,
+            "scenario" | "s" => self.scenario = Some(value.to_string()),
+            "lesson" => self.lesson = Some(value.to_string()),
+            "autoplay" => self.autoplay = Some(flag(value)?),
+            "controls" => {
+                self.controls = match value {
+                    "full" => Controls::Full,
+                    "minimal" => Controls::Minimal,
+                    "none" => Controls::None,
+                    _ => return Err("use full, minimal or none".into()),
+                }
+            }
+            "speed" => {
+                let s: f64 = value.parse().map_err(|_| "not a number".to_string())?;
+                if !(0.1..=10.0).contains(&s) {
+                    return Err("speed runs from 0.1 to 10".into());
+                }
+                self.speed = Some(s);
+            }
+            "theme" => {
+                self.theme = Some(match value {
+                    "light" => "light",
+                    "dark" => "dark",
+                    _ => return Err("use light or dark".into()),
+                })
+            }
+            "t" => self.start_step = Some(value.parse().map_err(|_| "t is a step number".to_string())?),
+            "id" if value.len() <= MAX_NAME => self.id = Some(value.to_string()),
+            "origin" if value.len() <= MAX_NAME && value.starts_with("http") => self.origin = Some(value.to_string()),
+            "id" | "origin" => return Err("too long or not an origin".into()),
+            // Other tools' keys (bench mode, analytics) are not ours to judge.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The fragment these options open (`s=...` or `lesson=...`), for `link::open`.
+    pub fn fragment(&self) -> Option<String> {
+        match (&self.scenario, &self.lesson) {
+            (Some(s), _) => Some(format!("{}={s}", link::SCENARIO_KEY)),
+            (None, Some(l)) => Some(link::lesson_fragment(l)),
+            (None, None) => None,
+        }
+    }
+}
+
+fn short(v: &str) -> String {
+    crate::scenario::text::clean(&v.chars().take(40).collect::<String>())
+}
+
+/// A command from the host page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostCommand {
+    Play,
+    Pause,
+    Seek(u64),
+    /// A scenario to open, already decoded and checked.
+    Load(Box<Scenario>),
+}
+
+/// Reads a posted message (as JSON text: the page stringifies `event.data`, which also bounds
+/// its nesting through serde_json's depth limit). `Err` says why it was ignored; a `load` whose
+/// scenario is bad gives `Ok(Err(..))`, the reason to show in the error banner.
+pub fn parse_command(text: &str) -> Result<Result<HostCommand, LoadError>, String> {
+    if text.len() > MAX_JSON_BYTES {
+        return Err(format!("a message of {} bytes (at most {MAX_JSON_BYTES})", text.len()));
+    }
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON data: {e}"))?;
+    let kind = v.get("type").and_then(Value::as_str).ok_or("no \"type\" string")?;
+    let command = match kind {
+        "play" => HostCommand::Play,
+        "pause" => HostCommand::Pause,
+        "seek" => HostCommand::Seek(v.get("step").and_then(Value::as_u64).ok_or("seek needs a whole \"step\" >= 0")?),
+        "load" => return Ok(load(v.get("scenario").ok_or("load needs a \"scenario\"")?)),
+        other => return Err(format!("unknown command type \"{}\"", short(other))),
+    };
+    Ok(Ok(command))
+}
+
+/// A `load` command's scenario: a link payload (optionally with `#s=` or `s=` before it), a whole
+/// share link, JSON scenario text, or the scenario as an object.
+fn load(scenario: &Value) -> Result<HostCommand, LoadError> {
+    let scenario = match scenario {
+        Value::String(s) if s.trim_start().starts_with('{') => Scenario::from_json(s)?,
+        Value::String(s) => match link::parse_fragment(if s.contains('=') { s } else { "" })? {
+            link::Target::Scenario(s) => *s,
+            link::Target::Lesson(l) => l.scenario,
+            link::Target::Default => link::decode(s)?,
+        },
+        Value::Object(_) => Scenario::from_json(&scenario.to_string())?,
+        _ => return Err(LoadError::link(Problem::Malformed("the scenario is neither text nor an object".into()))),
+    };
+    Ok(HostCommand::Load(Box::new(scenario)))
+}
+
+/// The events posted to the host page, each with `source: "paxos-playground"` and the `id`
+/// option when given.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostEvent {
+    Ready,
+    Time { step: u64, time: u64 },
+    Chosen { value: String },
+    Violation { invariant: &'static str, detail: String },
+}
+
+impl HostEvent {
+    pub fn to_json(&self, id: Option<&str>) -> Value {
+        let mut v = match self {
+            HostEvent::Ready => json!({ "type": "ready" }),
+            HostEvent::Time { step, time } => json!({ "type": "time", "step": step, "time": time }),
+            HostEvent::Chosen { value } => json!({ "type": "chosen", "value": value }),
+            HostEvent::Violation { invariant, detail } => {
+                json!({ "type": "violation", "invariant": invariant, "detail": detail })
+            }
+        };
+        v["source"] = json!("paxos-playground");
+        if let Some(id) = id {
+            v["id"] = json!(id);
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::state::default_scenario;
+
+    #[test]
+    fn options_read_every_key_and_warn_about_bad_values() {
+        let o = Options::from_pairs([
+            ("embed", ""),
+            ("lesson", "happy-path"),
+            ("autoplay", "0"),
+            ("controls", "minimal"),
+            ("speed", "2.5"),
+            ("theme", "dark"),
+            ("t", "12"),
+            ("id", "demo"),
+            ("bench", "load"),
+        ]);
+        assert!(o.embed && o.autoplay == Some(false) && o.controls == Controls::Minimal);
+        assert_eq!(
+            (o.speed, o.theme, o.start_step, o.id.as_deref()),
+            (Some(2.5), Some("dark"), Some(12), Some("demo"))
+        );
+        assert_eq!(o.fragment().as_deref(), Some("lesson=happy-path"));
+        assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+        let bad = Options::from_pairs([("speed", "99"), ("controls", "<b>"), ("t", "-1"), ("theme", "x")]);
+        assert_eq!(bad.warnings.len(), 4);
+        assert_eq!((bad.speed, bad.controls, bad.start_step, bad.theme), (None, Controls::Full, None, None));
+    }
+
+    #[test]
+    fn commands_are_checked_and_junk_is_refused_with_a_reason() {
+        assert_eq!(parse_command(r#"{"type":"play"}"#), Ok(Ok(HostCommand::Play)));
+        assert_eq!(parse_command(r#"{"type":"pause","extra":1}"#), Ok(Ok(HostCommand::Pause)));
+        assert_eq!(parse_command(r#"{"type":"seek","step":7}"#), Ok(Ok(HostCommand::Seek(7))));
+        for junk in
+            [r#"{"type":"seek","step":-1}"#, r#"{"type":"seek"}"#, r#"{"type":"fly"}"#, "[1,2]", "\"play\"", "{"]
+        {
+            assert!(parse_command(junk).is_err(), "{junk}");
+        }
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(parse_command(&deep).is_err());
+    }
+
+    #[test]
+    fn load_takes_a_payload_a_link_json_or_an_object_and_reports_bad_ones() {
+        let s = Scenario { seed: 42, ..default_scenario() };
+        let payload = link::encode(&s);
+        let forms = [
+            json!({ "type": "load", "scenario": payload }),
+            json!({ "type": "load", "scenario": format!("https://x.example/#s={payload}") }),
+            json!({ "type": "load", "scenario": s.to_json() }),
+            json!({ "type": "load", "scenario": serde_json::from_str::<Value>(&s.to_json()).unwrap() }),
+        ];
+        for f in forms {
+            assert_eq!(parse_command(&f.to_string()), Ok(Ok(HostCommand::Load(Box::new(s.clone())))), "{f}");
+        }
+        let bad = parse_command(&json!({ "type": "load", "scenario": "AAAA" }).to_string()).unwrap();
+        assert!(bad.is_err());
+        let lesson = parse_command(&json!({ "type": "load", "scenario": "lesson=happy-path" }).to_string()).unwrap();
+        assert!(matches!(lesson, Ok(HostCommand::Load(s)) if s.title.contains("happy path")));
+    }
+
+    #[test]
+    fn events_carry_their_type_source_and_id() {
+        let v = HostEvent::Time { step: 3, time: 20 }.to_json(Some("a"));
+        assert_eq!(v, json!({ "type": "time", "step": 3, "time": 20, "source": "paxos-playground", "id": "a" }));
+        let v = HostEvent::Violation { invariant: "agreement", detail: "two values".into() }.to_json(None);
+        assert_eq!((v["type"].as_str(), v["invariant"].as_str()), (Some("violation"), Some("agreement")));
+    }
+}

@@ -1,0 +1,136 @@
+//! Stepping through a narrated scenario: which caption the page shows at a cursor, where Next
+//! and Back go, and when the story hands over to free play. Any scenario with captions narrates
+//! (a lesson, or a shared link someone captioned); a built-in lesson adds its expected outcome
+//! and its end, found here by matching the scenario the page runs against the library.
+//!
+//! Captions sit at cursor positions (`Caption::step`): the caption at step 5 explains the step
+//! numbered 4. "Next" plays the run on to the next caption's step (narrated: the animation runs,
+//! the page does not jump), "Back" returns to the caption before the one shown.
+
+use crate::scenario::lessons::{self, Lesson};
+use crate::scenario::Scenario;
+
+/// What the caption bar shows at a cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaptionView {
+    /// Which caption is shown (0-based), `None` before the first one.
+    pub index: Option<usize>,
+    pub total: usize,
+    /// The caption's text (plain text; the page renders it as a text node).
+    pub text: String,
+    /// Where Next goes: the next caption's step.
+    pub next: Option<u64>,
+    /// Where Back goes: the step of the caption before the one shown.
+    pub back: Option<u64>,
+    /// The last caption has been reached: the controls are the person's now.
+    pub free_play: bool,
+}
+
+/// The caption bar at `cursor`, or `None` when the scenario has no captions.
+pub fn caption_view(scenario: &Scenario, cursor: u64) -> Option<CaptionView> {
+    let total = scenario.captions.len();
+    if total == 0 {
+        return None;
+    }
+    let index = scenario.captions.partition_point(|c| c.step <= cursor).checked_sub(1);
+    let text = index.map(|i| scenario.captions[i].text.clone()).unwrap_or_default();
+    let back = index.and_then(|i| i.checked_sub(1)).map(|i| scenario.captions[i].step);
+    Some(CaptionView {
+        index,
+        total,
+        text,
+        next: scenario.next_caption_step(cursor),
+        back,
+        free_play: index == Some(total - 1),
+    })
+}
+
+/// The built-in lesson this scenario is (same title and captions), if any. Builds the library,
+/// so callers cache the answer per scenario.
+pub fn lesson_of(scenario: &Scenario) -> Option<Lesson> {
+    if scenario.captions.is_empty() {
+        return None;
+    }
+    lessons::all().into_iter().find(|l| l.scenario.title == scenario.title && l.scenario.captions == scenario.captions)
+}
+
+/// The step a lesson's story ends at (where its expected outcome can be seen): the number of
+/// steps `run_lesson` plays.
+pub fn end_step(lesson: &Lesson) -> u64 {
+    let mut history = lesson.scenario.history();
+    lessons::run_lesson(lesson, &mut history).steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::lessons::by_slug;
+    use crate::scenario::Caption;
+
+    fn narrated() -> Scenario {
+        let c = |step, text: &str| Caption { step, text: text.to_string() };
+        Scenario { captions: vec![c(0, "intro"), c(4, "four"), c(9, "nine")], ..Scenario::default() }
+    }
+
+    #[test]
+    fn no_captions_no_bar() {
+        assert_eq!(caption_view(&Scenario::default(), 3), None);
+    }
+
+    #[test]
+    fn next_and_back_walk_the_captions_and_the_last_one_hands_over() {
+        let s = narrated();
+        let at = |cursor| caption_view(&s, cursor).unwrap();
+        assert_eq!((at(0).index, at(0).text.as_str(), at(0).next, at(0).back), (Some(0), "intro", Some(4), None));
+        assert_eq!((at(5).index, at(5).text.as_str(), at(5).next, at(5).back), (Some(1), "four", Some(9), Some(0)));
+        assert!(!at(8).free_play);
+        let end = at(12);
+        assert_eq!((end.index, end.next, end.back, end.free_play), (Some(2), None, Some(4), true));
+        assert_eq!(end.total, 3);
+    }
+
+    #[test]
+    fn before_the_first_caption_nothing_is_said_yet() {
+        let mut s = narrated();
+        s.captions[0].step = 2;
+        let v = caption_view(&s, 1).unwrap();
+        assert_eq!((v.index, v.text.as_str(), v.next, v.back, v.free_play), (None, "", Some(2), None, false));
+    }
+
+    #[test]
+    fn a_lesson_is_recognised_by_its_scenario_and_other_scenarios_are_not() {
+        let lesson = by_slug("happy-path").unwrap();
+        assert_eq!(lesson_of(&lesson.scenario).map(|l| l.slug), Some("happy-path"));
+        let mut edited = lesson.scenario.clone();
+        edited.captions.pop();
+        assert_eq!(lesson_of(&edited), None);
+        assert_eq!(lesson_of(&narrated()), None);
+    }
+
+    #[test]
+    fn every_lesson_ends_after_its_last_caption() {
+        for lesson in lessons::all() {
+            let last = lesson.scenario.captions.last().unwrap().step;
+            assert!(end_step(&lesson) >= last, "{}: end {} < last caption {last}", lesson.slug, end_step(&lesson));
+        }
+    }
+
+    #[test]
+    fn play_to_narrates_up_to_the_next_caption_and_pauses_exactly_there() {
+        use crate::view::{Playground, UiAction};
+        let lesson = by_slug("happy-path").unwrap();
+        let mut p = Playground::new(lesson.scenario.clone());
+        p.reduce(UiAction::Seek(caption_view(&p.scenario, 0).unwrap().next.unwrap()));
+        let next = caption_view(&p.scenario, p.history.cursor()).unwrap().next.unwrap();
+        p.reduce(UiAction::PlayTo(next));
+        assert!(p.playing);
+        let mut frames = 0;
+        while p.playing && frames < 10_000 {
+            p.reduce(UiAction::Frame(50.0));
+            frames += 1;
+        }
+        assert!(frames > 1, "the way to the caption is animated, not a jump");
+        assert_eq!(p.history.cursor(), next);
+        assert_eq!(caption_view(&p.scenario, p.history.cursor()).unwrap().index, Some(2));
+    }
+}
