@@ -1,12 +1,17 @@
 //! The application shell: owns the reducer over `view::Playground`, the animation loop, the page
 //! chrome (theme, dialogs), and lays out the stage, the time controls and every panel.
 
+use super::bench::{self, BenchMode};
 use super::config_form::ConfigDialog;
 use super::controls::legend::Legend;
 use super::controls::selection::SelectionBar;
 use super::controls::status::{About, Announcer, Banners, Chosen};
 use super::controls::{clients::Clients, faults::NetworkPanel, icon, TimeControls};
+use super::inspector::Inspector;
+use super::log::EventLog;
+use super::safety::SafetyPanel;
 use super::shortcuts::{use_shortcuts, ShortcutsDialog};
+use super::spacetime::SpaceTime;
 use super::stage::Stage;
 use crate::scenario::Scenario;
 use crate::view::state::default_scenario;
@@ -126,13 +131,7 @@ fn store_theme(theme: Theme) {
     }
 }
 
-/// Whether the person asked the system for less motion.
-pub fn reduced_motion() -> bool {
-    gloo::utils::window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches())
-}
-
 /// What the page opens with.
-#[allow(dead_code)] // `Load` is chosen by the bench mode (src/ui/bench.rs, not yet committed).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Start {
     Default,
@@ -141,7 +140,11 @@ enum Start {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    html! { <Page start={Start::Default} /> }
+    match bench::mode() {
+        Some(BenchMode::W1 { instances }) => html! { <bench::W1Bench {instances} /> },
+        Some(BenchMode::Load) => html! { <Page start={Start::Load} /> },
+        None => html! { <Page start={Start::Default} /> },
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -178,7 +181,7 @@ fn page(props: &PageProps) -> Html {
     let start = props.start;
     let model = use_reducer(move || {
         let scenario: Scenario = match start {
-            Start::Load => default_scenario(),
+            Start::Load => bench::load_scenario(),
             Start::Default => default_scenario(),
         };
         let mut playground = Playground::new(scenario);
@@ -215,13 +218,13 @@ fn page(props: &PageProps) -> Html {
                     <Legend />
                 </section>
                 <section class="side-area" aria-label="Space-time diagram">
-                    { slot("Space-time diagram") }
+                    <SpaceTime ..panel.clone() />
                 </section>
             </div>
             <div class="panels">
-                <div class="panel-col">{ slot("Inspector") }<Clients ..panel.clone() /></div>
-                <div class="panel-col">{ slot("Safety") }<NetworkPanel ..panel.clone() /></div>
-                <div class="panel-col wide">{ slot("Event log") }</div>
+                <div class="panel-col"><Inspector ..panel.clone() /><Clients ..panel.clone() /></div>
+                <div class="panel-col"><SafetyPanel ..panel.clone() /><NetworkPanel ..panel.clone() /></div>
+                <div class="panel-col wide"><EventLog ..panel.clone() /></div>
             </div>
             <About ..panel.clone() />
             <Announcer ..panel.clone() />
@@ -267,9 +270,4 @@ fn dialog(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
         }
         Dialog::Shortcuts => html! { <ShortcutsDialog {close} /> },
     }
-}
-
-/// SLOT: where a panel of the ui-panels task goes until its component lands.
-fn slot(name: &'static str) -> Html {
-    html! { <section class="panel slot" aria-label={name}><h2>{ name }</h2><p>{ "(coming soon)" }</p></section> }
 }

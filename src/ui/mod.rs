@@ -1,6 +1,7 @@
 //! The Yew front end (wasm only): a thin layer that renders `view` data and sends `UiAction`s.
 
 mod app;
+mod bench;
 mod config_form;
 mod controls;
 pub mod inspector;

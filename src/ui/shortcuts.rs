@@ -4,7 +4,7 @@
 use super::app::{ChromeAction, Dialog};
 use crate::sim::Action;
 use crate::view::{Playground, Selection, UiAction};
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -61,22 +61,29 @@ fn owned_by_target(e: &KeyboardEvent, command: Command) -> bool {
     }
 }
 
-/// Turns a command into actions, reading the selection from the playground.
-fn run(command: Command, p: &Playground, dispatch: &Callback<UiAction>, chrome: &Callback<ChromeAction>) {
+/// Turns a command into actions. Takes the selection and frontier by value: emitting runs the
+/// reducer at once, which borrows the playground mutably, so no borrow may be held here.
+fn run(
+    command: Command,
+    selection: Selection,
+    frontier: u64,
+    dispatch: &Callback<UiAction>,
+    chrome: &Callback<ChromeAction>,
+) {
     let emit = |a: UiAction| dispatch.emit(a);
     match command {
         Command::TogglePlay => emit(UiAction::TogglePlay),
         Command::StepForward => emit(UiAction::StepForward),
         Command::StepBack => emit(UiAction::StepBack),
         Command::Start => emit(UiAction::Seek(0)),
-        Command::End => emit(UiAction::Seek(p.history.frontier())),
-        Command::CrashSelected => match p.selection {
+        Command::End => emit(UiAction::Seek(frontier)),
+        Command::CrashSelected => match selection {
             Selection::Node(n) => emit(UiAction::ToggleCrash(n)),
             _ => emit(UiAction::ShowError(
                 "Select a node first (click it, or Tab to it and press Enter), then press c.".into(),
             )),
         },
-        Command::DropSelected => match p.selection {
+        Command::DropSelected => match selection {
             Selection::Message(msg) => emit(UiAction::Act(Action::Drop { msg })),
             _ => emit(UiAction::ShowError("Select a message in flight first, then press d.".into())),
         },
@@ -99,7 +106,9 @@ pub fn use_shortcuts(
     let open = use_mut_ref(|| Dialog::None);
     *open.borrow_mut() = dialog;
     use_effect_with((), move |_| {
-        let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+        // Not passive: the handler calls prevent_default (Space would scroll the page).
+        let options = EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
             let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
             if e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
@@ -115,8 +124,10 @@ pub fn use_shortcuts(
                 return;
             }
             e.prevent_default();
-            let Ok(p) = playground.try_borrow() else { return };
-            run(command, &p, &dispatch, &chrome);
+            let Ok((selection, frontier)) = playground.try_borrow().map(|p| (p.selection, p.history.frontier())) else {
+                return;
+            };
+            run(command, selection, frontier, &dispatch, &chrome);
         });
         move || drop(listener)
     });

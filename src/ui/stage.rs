@@ -4,7 +4,7 @@
 //! tokens change: node elements and links are memoized on (epoch, cursor), tokens are keyed by
 //! message id and skip re-rendering when their position did not change.
 
-use super::app::{reduced_motion, PanelProps};
+use super::app::PanelProps;
 use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
 use crate::view::layout::{layout, Layout, NodeBox};
@@ -16,7 +16,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Above this many tokens, only the selected one carries a visible label (all keep aria-labels).
-const LABELS_MAX: usize = 24;
+const LABELS_MAX: usize = 12;
 
 thread_local! {
     static FIRST_FRAME_MARKED: Cell<bool> = const { Cell::new(false) };
@@ -47,12 +47,32 @@ fn talk(a: &Roles, b: &Roles) -> bool {
     one_way(a, b) || one_way(b, a)
 }
 
+/// Whether a media query matches, kept up to date by a `change` listener that is dropped (and
+/// so removed) with the component.
+#[hook]
+fn use_media(query: &'static str) -> bool {
+    let list = use_memo(query, |q| gloo::utils::window().match_media(q).ok().flatten());
+    let matches = use_state(|| list.as_ref().as_ref().is_some_and(|m| m.matches()));
+    {
+        let matches = matches.clone();
+        use_effect_with(list, move |list| {
+            let listener = list.as_ref().as_ref().map(|mql| {
+                let mql2 = mql.clone();
+                gloo::events::EventListener::new(mql, "change", move |_| matches.set(mql2.matches()))
+            });
+            move || drop(listener)
+        });
+    }
+    *matches
+}
+
 #[function_component(Stage)]
 pub fn stage(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let world = p.history.world();
     let cluster = world.cluster.clone();
-    let layout = use_memo(cluster.roles.clone(), |roles| layout(roles));
+    let narrow = use_media("(max-width: 640px)");
+    let layout = use_memo((cluster.roles.clone(), narrow), |(roles, narrow)| layout(roles, *narrow));
     let key = (p.epoch, p.history.cursor());
     let views = use_memo(key, |_| node_views(world));
     let links = use_memo(key, |_| {
@@ -65,7 +85,9 @@ pub fn stage(props: &PanelProps) -> Html {
         }
         v
     });
-    let t = if reduced_motion() { world.now as f64 } else { p.clock };
+    // Reduced motion: tokens sit where they are at the last event and jump from step to step.
+    let reduced = use_media("(prefers-reduced-motion: reduce)");
+    let t = if reduced { world.now as f64 } else { p.clock };
     let tokens = use_mut_ref(Vec::new);
     tokens_at(&layout, &world.in_flight(), t, &mut tokens.borrow_mut());
     let marks = drop_marks(&layout, p.history.past(), t);

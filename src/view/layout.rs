@@ -71,13 +71,54 @@ impl Layout {
     }
 }
 
-/// The layout for a cluster given each node's roles (node `i` has `roles[i]`).
-pub fn layout(roles: &[Roles]) -> Layout {
+/// The layout for a cluster given each node's roles (node `i` has `roles[i]`). `narrow` (a
+/// phone held upright) stacks the roles in bands from top to bottom instead of columns, so the
+/// stage is about as tall as it is wide and stays readable when scaled to the screen.
+pub fn layout(roles: &[Roles], narrow: bool) -> Layout {
     if !roles.is_empty() && roles.iter().all(|r| *r == Roles::ALL) {
         ring(roles.len())
+    } else if narrow {
+        bands(roles)
     } else {
         columns(roles)
     }
+}
+
+const TITLES: [&str; 3] = ["Proposers", "Acceptors", "Learners"];
+/// Nodes per line in a band; more wrap onto further lines.
+const PER_LINE: usize = 3;
+const LINE_PITCH: f64 = BOX_H_ROLE + 14.0;
+const BAND_GAP: f64 = 110.0;
+
+fn members(roles: &[Roles]) -> [Vec<usize>; 3] {
+    let mut members: [Vec<usize>; 3] = Default::default();
+    for (i, r) in roles.iter().enumerate() {
+        members[column_of(r)].push(i);
+    }
+    members
+}
+
+fn bands(roles: &[Roles]) -> Layout {
+    let members = members(roles);
+    let per_line = members.iter().map(Vec::len).max().unwrap_or(1).clamp(1, PER_LINE);
+    let pitch = BOX_W + 16.0;
+    let width = MARGIN * 2.0 + per_line as f64 * pitch;
+    let mut nodes = vec![NodeBox { id: NodeId(0), x: 0.0, y: 0.0, w: BOX_W, h: BOX_H_ROLE }; roles.len()];
+    let mut headings = Vec::new();
+    let mut top = MARGIN;
+    for (c, ids) in members.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
+        headings.push(Heading { x: width / 2.0, y: top + HEADING / 2.0, text: TITLES[c] });
+        for (line, chunk) in ids.chunks(per_line).enumerate() {
+            let left = (width - chunk.len() as f64 * pitch) / 2.0;
+            let y = top + HEADING + BOX_H_ROLE / 2.0 + line as f64 * LINE_PITCH;
+            for (k, &i) in chunk.iter().enumerate() {
+                let x = left + pitch / 2.0 + k as f64 * pitch;
+                nodes[i] = NodeBox { id: NodeId(i as u8), x, y, w: BOX_W, h: BOX_H_ROLE };
+            }
+        }
+        top += HEADING + ids.len().div_ceil(per_line) as f64 * LINE_PITCH + BAND_GAP;
+    }
+    Layout { width, height: top - BAND_GAP + MARGIN, nodes, headings, ring: false }
 }
 
 /// Which column a node stands in: 0 proposers, 1 acceptors, 2 learners (mixed roles go by
@@ -93,11 +134,7 @@ fn column_of(r: &Roles) -> usize {
 }
 
 fn columns(roles: &[Roles]) -> Layout {
-    const TITLES: [&str; 3] = ["Proposers", "Acceptors", "Learners"];
-    let mut members: [Vec<usize>; 3] = Default::default();
-    for (i, r) in roles.iter().enumerate() {
-        members[column_of(r)].push(i);
-    }
+    let members = members(roles);
     let subs = |n: usize| n.div_ceil(ROWS_MAX).max(1);
     let rows = |n: usize| n.div_ceil(subs(n));
     let rows_max = members.iter().map(|m| rows(m.len())).max().unwrap_or(1).max(1);
@@ -200,16 +237,18 @@ mod tests {
     fn columns_fit_every_count_from_1_to_16_without_overlap() {
         for n in 1..=16 {
             for roles in [separate(n, 3, 1), separate(2, n, 1), separate(1, 1, n), separate(n, n, n)] {
-                let l = layout(&roles);
-                assert!(!l.ring);
-                assert_sane(&l, roles.len());
+                for narrow in [false, true] {
+                    let l = layout(&roles, narrow);
+                    assert!(!l.ring);
+                    assert_sane(&l, roles.len());
+                }
             }
         }
     }
 
     #[test]
     fn columns_read_proposers_acceptors_learners_left_to_right() {
-        let l = layout(&separate(2, 3, 1));
+        let l = layout(&separate(2, 3, 1), false);
         let x = |i: usize| l.nodes[i].x;
         assert!(x(0) == x(1) && x(1) < x(2) && x(2) == x(4) && x(4) < x(5));
         let titles: Vec<_> = l.headings.iter().map(|h| h.text).collect();
@@ -218,8 +257,18 @@ mod tests {
     }
 
     #[test]
+    fn narrow_stages_stack_roles_top_to_bottom_and_are_not_wide() {
+        let l = layout(&separate(2, 3, 1), true);
+        let y = |i: usize| l.nodes[i].y;
+        assert!(y(0) == y(1) && y(1) < y(2) && y(2) == y(4) && y(4) < y(5));
+        assert!(l.width < l.height * 1.2, "{} x {}", l.width, l.height);
+        let wide = layout(&separate(2, 3, 1), false);
+        assert!(l.width < wide.width / 1.5);
+    }
+
+    #[test]
     fn more_than_eight_in_a_role_split_into_two_sub_columns() {
-        let l = layout(&separate(1, 9, 1));
+        let l = layout(&separate(1, 9, 1), false);
         let acceptors = &l.nodes[1..10];
         let xs: std::collections::BTreeSet<i64> = acceptors.iter().map(|b| b.x as i64).collect();
         assert_eq!(xs.len(), 2);
@@ -228,7 +277,7 @@ mod tests {
     #[test]
     fn servers_stand_in_a_ring_for_every_count() {
         for n in 1..=16 {
-            let l = layout(&vec![Roles::ALL; n]);
+            let l = layout(&vec![Roles::ALL; n], n % 2 == 0);
             assert!(l.ring);
             assert_sane(&l, n);
             let c = Point { x: l.width / 2.0, y: l.height / 2.0 };
@@ -242,7 +291,7 @@ mod tests {
 
     #[test]
     fn paths_run_box_edge_to_box_edge_and_lanes_separate_directions() {
-        let l = layout(&separate(1, 1, 0));
+        let l = layout(&separate(1, 1, 0), false);
         let (a, b) = (&l.nodes[0], &l.nodes[1]);
         let (p, q) = path(a, b, 0.0);
         assert_eq!(p, Point { x: a.x + a.w / 2.0, y: a.y });

@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn a_token_moves_linearly_from_send_to_arrival() {
-        let l = layout(&roles());
+        let l = layout(&roles(), false);
         let (p, q) = path(&l.nodes[0], &l.nodes[1], LANE);
         let mut out = Vec::new();
         for (t, frac) in [(2.0, 0.0), (4.0, 0.25), (6.0, 0.5), (10.0, 1.0), (0.0, 0.0), (50.0, 1.0)] {
@@ -186,7 +186,7 @@ mod tests {
 
     #[test]
     fn opposite_directions_and_twins_travel_on_different_lanes() {
-        let l = layout(&roles());
+        let l = layout(&roles(), false);
         let mut out = Vec::new();
         tokens_at(&l, &[msg(1, 0, 1, 0, 10), msg(2, 1, 0, 0, 10)], 5.0, &mut out);
         assert!((out[0].at.y - out[1].at.y).abs() >= 2.0 * LANE - 1e-9);
@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn a_message_to_self_goes_once_around_a_loop() {
-        let l = layout(&[Roles::ALL, Roles::ALL, Roles::ALL]);
+        let l = layout(&[Roles::ALL, Roles::ALL, Roles::ALL], false);
         let mut out = Vec::new();
         tokens_at(&l, &[msg(1, 0, 0, 0, 4)], 0.0, &mut out);
         let start = out[0].at;
@@ -210,7 +210,7 @@ mod tests {
 
     #[test]
     fn zero_latency_messages_are_at_their_destination() {
-        let l = layout(&roles());
+        let l = layout(&roles(), false);
         let mut out = Vec::new();
         tokens_at(&l, &[msg(1, 0, 1, 3, 3)], 3.0, &mut out);
         assert_eq!(out[0].progress, 1.0);
@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn drops_leave_marks_where_the_message_died_for_a_while() {
-        let l = layout(&roles());
+        let l = layout(&roles(), false);
         let m = Msg::Prepare { ballot: Ballot::new(1, NodeId(0)) };
         let (from, to) = (NodeId(0), NodeId(1));
         let ev = |step, time, kind| Event { step, time, kind };
