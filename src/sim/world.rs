@@ -111,7 +111,7 @@ impl World {
             rng: SimRng::new(seed),
             nodes,
             net: Network::new(n, &config.network),
-            queue: Queue::with_capacity(64),
+            queue: Queue::default(),
             cancelled: Vec::new(),
             next_seq: 0,
             next_msg: 0,

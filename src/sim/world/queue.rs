@@ -3,10 +3,10 @@
 //! Why not a `BinaryHeap<Entry>`: every step pops one entry and pushes about one, and a heap
 //! pays a logarithm of comparisons and moves for each. Simulated time only moves forward and
 //! almost every entry is due within a few hundred ticks (latencies, timeouts, backoffs), so
-//! this is a timing wheel: one first-in-first-out list per tick for the next `WHEEL_TICKS`
+//! this is a timing wheel: one first-in-first-out bucket per tick for the next `WHEEL_TICKS`
 //! ticks, and a heap only for the rare entry due further away.
 //!
-//! Why the order is exactly (time, seq): sequence numbers grow with every push, so a list
+//! Why the order is exactly (time, seq): sequence numbers grow with every push, so a bucket
 //! that is appended to in push order is sorted by seq. An entry goes to the far heap only
 //! while its tick is beyond the wheel; whenever the wheel moves on, the far entries that now
 //! fit are moved in (in heap order) before anything else can be pushed for their tick, so
@@ -19,94 +19,88 @@ use std::collections::BinaryHeap;
 /// Ticks covered by the wheel (a power of two): the default timings never leave it.
 const WHEEL_TICKS: usize = 256;
 const WORDS: usize = WHEEL_TICKS / 64;
-/// The end of a list.
-const NIL: u32 = u32::MAX;
+/// No occupied tick.
+const NONE: usize = usize::MAX;
 
-/// An entry due beyond the wheel, by its slot in the slab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct FarKey {
-    time: u64,
-    seq: u64,
-    slot: u32,
-}
+/// An entry due beyond the wheel.
+#[derive(Clone, Copy, Debug)]
+struct Far(Entry);
 
-impl Ord for FarKey {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and the earliest (time, seq) must come out first.
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+impl PartialEq for Far {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0.time, self.0.seq) == (other.0.time, other.0.seq)
     }
 }
 
-impl PartialOrd for FarKey {
+impl Eq for Far {}
+
+impl Ord for Far {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed: BinaryHeap is a max-heap and the earliest (time, seq) must come out first.
+        (other.0.time, other.0.seq).cmp(&(self.0.time, self.0.seq))
+    }
+}
+
+impl PartialOrd for Far {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Cell {
-    entry: Entry,
-    /// The next entry of the same tick, or `NIL`.
-    next: u32,
+/// The entries of one tick, in push order; `entries[head..]` are still queued.
+#[derive(Clone, Debug, Default)]
+struct Bucket {
+    entries: Vec<Entry>,
+    head: usize,
 }
 
 #[derive(Clone, Debug)]
 pub(super) struct Queue {
-    /// Entries by slot; slots listed in `free` hold stale entries.
-    slab: Vec<Cell>,
-    free: Vec<u32>,
-    /// Per tick `t` in `base..base + WHEEL_TICKS`, at index `t % WHEEL_TICKS`: the list of
-    /// its entries in push order (first and last slot).
-    first: Vec<u32>,
-    last: Vec<u32>,
-    /// Which ticks of the wheel have entries.
+    /// The bucket of tick `t` (for `t` in `base..base + WHEEL_TICKS`) is `ticks[t % WHEEL_TICKS]`.
+    ticks: Vec<Bucket>,
+    /// Which buckets hold entries.
     occupied: [u64; WORDS],
+    /// The bucket of the earliest entry in the wheel, or `NONE`.
+    front: usize,
     /// The earliest tick the wheel covers: the time of the last entry popped (never later
     /// than the world's clock, so every push lands at or after it).
     base: u64,
-    far: BinaryHeap<FarKey>,
+    far: BinaryHeap<Far>,
     len: usize,
 }
 
 impl Default for Queue {
     fn default() -> Self {
-        Queue::with_capacity(0)
-    }
-}
-
-impl Queue {
-    pub(super) fn with_capacity(n: usize) -> Queue {
         Queue {
-            slab: Vec::with_capacity(n),
-            free: Vec::with_capacity(n),
-            first: vec![NIL; WHEEL_TICKS],
-            last: vec![NIL; WHEEL_TICKS],
+            ticks: vec![Bucket::default(); WHEEL_TICKS],
             occupied: [0; WORDS],
+            front: NONE,
             base: 0,
             far: BinaryHeap::new(),
             len: 0,
         }
     }
+}
 
+impl Queue {
     /// Queues `entry`. Its time must not be before the last entry popped (time only moves on).
     #[inline]
     pub(super) fn push(&mut self, entry: Entry) {
         debug_assert!(entry.time >= self.base, "an entry in the past");
-        let slot = self.store(entry);
         self.len += 1;
         if entry.time - self.base < WHEEL_TICKS as u64 {
-            self.append(slot);
+            self.append(entry);
         } else {
-            self.far.push(FarKey { time: entry.time, seq: entry.seq, slot });
+            self.far.push(Far(entry));
         }
     }
 
     /// The earliest entry.
     #[inline]
     pub(super) fn peek(&self) -> Option<&Entry> {
-        match self.first_tick() {
-            Some(index) => Some(&self.slab[self.first[index] as usize].entry),
-            None => self.far.peek().map(|k| &self.slab[k.slot as usize].entry),
+        match self.ticks.get(self.front) {
+            Some(bucket) => bucket.entries.get(bucket.head),
+            None => self.far.peek().map(|f| &f.0),
         }
     }
 
@@ -129,27 +123,20 @@ impl Queue {
         self.take_first();
     }
 
-    #[inline]
-    fn take_first(&mut self) -> Option<Entry> {
-        let slot = match self.first_tick() {
-            Some(index) => self.unlink_first(index),
-            None => self.far.pop()?.slot,
-        };
-        self.len -= 1;
-        self.free.push(slot);
-        Some(self.slab[slot as usize].entry)
-    }
-
     pub(super) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     pub(super) fn clear(&mut self) {
-        self.slab.clear();
-        self.free.clear();
-        self.first.fill(NIL);
-        self.last.fill(NIL);
-        self.occupied = [0; WORDS];
+        for (w, word) in self.occupied.iter_mut().enumerate() {
+            while *word != 0 {
+                let bucket = &mut self.ticks[w * 64 + word.trailing_zeros() as usize];
+                bucket.entries.clear();
+                bucket.head = 0;
+                *word &= *word - 1;
+            }
+        }
+        self.front = NONE;
         self.base = 0;
         self.far.clear();
         self.len = 0;
@@ -157,86 +144,75 @@ impl Queue {
 
     /// Every queued entry, in no particular order.
     pub(super) fn iter(&self) -> impl Iterator<Item = &Entry> {
-        let wheel = (0..WHEEL_TICKS).flat_map(move |index| {
-            let mut slot = self.first[index];
-            std::iter::from_fn(move || {
-                let cell = self.slab.get(slot as usize)?;
-                slot = cell.next;
-                Some(&cell.entry)
-            })
-        });
-        wheel.chain(self.far.iter().map(|k| &self.slab[k.slot as usize].entry))
+        let wheel = self.ticks.iter().flat_map(|b| &b.entries[b.head..]);
+        wheel.chain(self.far.iter().map(|f| &f.0))
     }
 
     #[inline]
-    fn store(&mut self, entry: Entry) -> u32 {
-        let cell = Cell { entry, next: NIL };
-        match self.free.pop() {
-            Some(slot) => {
-                self.slab[slot as usize] = cell;
-                slot
-            }
-            None => {
-                self.slab.push(cell);
-                (self.slab.len() - 1) as u32
+    fn append(&mut self, entry: Entry) {
+        let index = entry.time as usize % WHEEL_TICKS;
+        let bucket = &mut self.ticks[index];
+        bucket.entries.push(entry);
+        if bucket.entries.len() - bucket.head == 1 {
+            self.occupied[index / 64] |= 1 << (index % 64);
+            if self.front == NONE || entry.time < self.front_time() {
+                self.front = index;
             }
         }
     }
 
-    /// Appends the stored entry at `slot` to the list of its tick.
-    #[inline]
-    fn append(&mut self, slot: u32) {
-        let index = self.slab[slot as usize].entry.time as usize % WHEEL_TICKS;
-        match self.last[index] {
-            NIL => {
-                self.first[index] = slot;
-                self.occupied[index / 64] |= 1 << (index % 64);
-            }
-            tail => self.slab[tail as usize].next = slot,
-        }
-        self.last[index] = slot;
+    fn front_time(&self) -> u64 {
+        let bucket = &self.ticks[self.front];
+        bucket.entries[bucket.head].time
     }
 
     #[inline]
-    fn unlink_first(&mut self, index: usize) -> u32 {
-        let slot = self.first[index];
-        let next = self.slab[slot as usize].next;
-        self.first[index] = next;
-        if next == NIL {
-            self.last[index] = NIL;
+    fn take_first(&mut self) -> Option<Entry> {
+        let Some(bucket) = self.ticks.get_mut(self.front) else {
+            let far = self.far.pop()?;
+            self.len -= 1;
+            return Some(far.0);
+        };
+        let entry = bucket.entries[bucket.head];
+        bucket.head += 1;
+        if bucket.head == bucket.entries.len() {
+            bucket.entries.clear();
+            bucket.head = 0;
+            let index = self.front;
             self.occupied[index / 64] &= !(1 << (index % 64));
+            self.front = self.next_occupied(index);
         }
-        slot
+        self.len -= 1;
+        Some(entry)
     }
 
-    /// The wheel index of the earliest occupied tick, searching forward from `base`.
-    #[inline]
-    fn first_tick(&self) -> Option<usize> {
-        let start = self.base as usize % WHEEL_TICKS;
+    /// The first occupied bucket at or after `start`, going round the wheel once (the wheel's
+    /// entries all lie within one turn, so this is the earliest).
+    fn next_occupied(&self, start: usize) -> usize {
         let (word, bit) = (start / 64, start % 64);
         let here = self.occupied[word] & (!0u64 << bit);
         if here != 0 {
-            return Some(word * 64 + here.trailing_zeros() as usize);
+            return word * 64 + here.trailing_zeros() as usize;
         }
         for k in 1..=WORDS {
             let w = (word + k) % WORDS;
             let bits = if k == WORDS { self.occupied[w] & !(!0u64 << bit) } else { self.occupied[w] };
             if bits != 0 {
-                return Some(w * 64 + bits.trailing_zeros() as usize);
+                return w * 64 + bits.trailing_zeros() as usize;
             }
         }
-        None
+        NONE
     }
 
     /// Moves far entries that the wheel now covers into it, earliest first.
     fn pull_far(&mut self) {
-        while let Some(k) = self.far.peek() {
-            if k.time - self.base >= WHEEL_TICKS as u64 {
+        while let Some(f) = self.far.peek() {
+            if f.0.time - self.base >= WHEEL_TICKS as u64 {
                 return;
             }
-            let slot = k.slot;
+            let entry = f.0;
             self.far.pop();
-            self.append(slot);
+            self.append(entry);
         }
     }
 }
