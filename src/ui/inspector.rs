@@ -3,6 +3,7 @@
 //! buttons that drop, duplicate or deliver it now while it is in flight.
 
 use super::app::PanelProps;
+use super::log::row_keys;
 use crate::protocol::NodeId;
 use crate::sim::{Action, MsgId};
 use crate::view::inspector::{self, Fate, HistoryRow, Inspector as Data, MessageView, NodeView, Section};
@@ -78,15 +79,15 @@ fn history(rows: &[HistoryRow], more: bool, dispatch: &Callback<UiAction>) -> Ht
             if rows.is_empty() {
                 <p class="panel-empty">{ "Nothing has happened to this node yet." }</p>
             }
-            <ol class="insp-history">
-                { for rows.iter().map(|r| {
+            <ol class="insp-history" aria-label="Events concerning this node, newest first">
+                { for rows.iter().enumerate().map(|(i, r)| {
                     let step = r.step;
                     html! {
-                        <li>
-                            <button type="button" class="linklike" onclick={dispatch.reform(move |_: MouseEvent| seek_to_row(step))}
-                                title="Show the state right after this event">
-                                <span class="log-time">{ format!("t={}", r.time) }</span>{ " " }{ r.text.clone() }
-                            </button>
+                        <li class="insp-row" data-seek={step.to_string()} tabindex={if i == 0 { "0" } else { "-1" }}
+                            title="Show the state right after this event"
+                            onclick={dispatch.reform(move |_: MouseEvent| seek_to_row(step))}
+                            onkeydown={row_keys(dispatch, step)}>
+                            <span class="log-time">{ format!("t={}", r.time) }</span>{ " " }{ r.text.clone() }
                         </li>
                     }
                 }) }

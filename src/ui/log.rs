@@ -1,5 +1,6 @@
 //! The event log panel: the past events as sentences, newest first, filtered by node and by
-//! kind. Clicking a row (or Enter / Space on it) seeks to the state right after that event.
+//! kind. Clicking a row (or Enter / Space on it) seeks to the state right after that event;
+//! the arrow keys move among the rows.
 
 use super::app::PanelProps;
 use crate::protocol::NodeId;
@@ -53,23 +54,27 @@ pub fn event_log(props: &PanelProps) -> Html {
         <section id="log" class="panel log-panel" aria-labelledby="log-heading">
             <h2 id="log-heading">{ "Event log" }</h2>
             <div class="log-filters">
-                <label for="log-node">{ "Node" }</label>
-                <select id="log-node" onchange={on_node}>
-                    <option value="" selected={filter.node.is_none()}>{ "all nodes" }</option>
-                    { for (0..node_count).map(node_option) }
-                </select>
-                <label for="log-kind">{ "Kind" }</label>
-                <select id="log-kind" onchange={on_kind}>
-                    <option value="" selected={kind_value.is_empty()}>{ "all kinds" }</option>
-                    { for KIND_GROUPS.iter().map(|(key, label, tags)| html! {
-                        <optgroup label={*label}>
-                            <option value={format!("group:{key}")} selected={kind_value == format!("group:{key}")}>
-                                { format!("all {}", label.to_lowercase()) }
-                            </option>
-                            { for tags.iter().map(|t| html! { <option value={*t} selected={kind_value == *t}>{ *t }</option> }) }
-                        </optgroup>
-                    }) }
-                </select>
+                <span class="log-filter">
+                    <label for="log-node">{ "Node" }</label>
+                    <select id="log-node" onchange={on_node}>
+                        <option value="" selected={filter.node.is_none()}>{ "all nodes" }</option>
+                        { for (0..node_count).map(node_option) }
+                    </select>
+                </span>
+                <span class="log-filter">
+                    <label for="log-kind">{ "Kind" }</label>
+                    <select id="log-kind" onchange={on_kind}>
+                        <option value="" selected={kind_value.is_empty()}>{ "all kinds" }</option>
+                        { for KIND_GROUPS.iter().map(|(key, label, tags)| html! {
+                            <optgroup label={*label}>
+                                <option value={format!("group:{key}")} selected={kind_value == format!("group:{key}")}>
+                                    { format!("all {}", label.to_lowercase()) }
+                                </option>
+                                { for tags.iter().map(|t| html! { <option value={*t} selected={kind_value == *t}>{ *t }</option> }) }
+                            </optgroup>
+                        }) }
+                    </select>
+                </span>
             </div>
             <Rows rows={rows} dispatch={props.dispatch.clone()} />
         </section>
@@ -99,7 +104,7 @@ fn rows(props: &RowsProps) -> Html {
     html! {
         <>
             <ol class="log-rows" aria-label="Past events, newest first">
-                { for rows.iter().map(|r| row(r, &props.dispatch)) }
+                { for rows.iter().enumerate().map(|(i, r)| row(r, i == 0, &props.dispatch)) }
             </ol>
             if more {
                 <p class="log-more">{ format!("Showing the newest {LOG_ROWS_MAX}; filter or scrub back for older events.") }</p>
@@ -108,26 +113,44 @@ fn rows(props: &RowsProps) -> Html {
     }
 }
 
-fn row(r: &LogRow, dispatch: &Callback<UiAction>) -> Html {
+fn row(r: &LogRow, first: bool, dispatch: &Callback<UiAction>) -> Html {
     let step = r.step;
     let onclick = dispatch.reform(move |_: MouseEvent| log::seek_to_row(step));
-    let onkeydown = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                e.stop_propagation();
-                dispatch.emit(log::seek_to_row(step));
-            }
-        })
-    };
     let class = classes!("log-row", format!("tag-{}", r.tag), r.current.then_some("current"));
     html! {
-        <li key={r.index} {class} data-step={step.to_string()} data-kind={r.tag} tabindex="0"
-            aria-current={r.current.then_some("step")} title="Show the state right after this event" {onclick} {onkeydown}>
+        <li key={r.index} {class} data-step={step.to_string()} data-kind={r.tag} tabindex={if first { "0" } else { "-1" }}
+            aria-current={r.current.then_some("step")} title="Show the state right after this event" {onclick}
+            onkeydown={row_keys(dispatch, step)}>
             <span class="log-time">{ format!("t={}", r.time) }</span>
             <span class="log-step">{ format!("#{step}") }</span>
             <span class="log-text">{ r.text.clone() }</span>
         </li>
     }
+}
+
+/// Keys on a row of a list of past events. Enter or Space seeks to the state after it; the
+/// arrows, Home and End move among the rows. The list is one tab stop (only its first row has
+/// tabindex 0), so a long log does not stand between the keyboard and the rest of the page.
+pub(super) fn row_keys(dispatch: &Callback<UiAction>, step: u64) -> Callback<KeyboardEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        let row = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let list = row.as_ref().and_then(|r| r.parent_element());
+        let next = match e.key().as_str() {
+            "Enter" | " " => {
+                dispatch.emit(log::seek_to_row(step));
+                None
+            }
+            "ArrowDown" => row.and_then(|r| r.next_element_sibling()),
+            "ArrowUp" => row.and_then(|r| r.previous_element_sibling()),
+            "Home" => list.and_then(|l| l.first_element_child()),
+            "End" => list.and_then(|l| l.last_element_child()),
+            _ => return,
+        };
+        e.prevent_default();
+        e.stop_propagation();
+        if let Some(el) = next.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+            el.focus().ok();
+        }
+    })
 }

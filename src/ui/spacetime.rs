@@ -2,9 +2,10 @@
 //! seeks to the time under the pointer; with keyboard focus, arrow keys move the cursor by a
 //! tick and Page Up/Down by ten.
 //!
-//! Why two components: the panel re-renders on every frame (its props change with the model's
-//! version), but the diagram only changes when the (quantized) clock, the cursor or the
-//! selection does. The inner `Diagram` compares the computed data and skips the redraw.
+//! Why two layers: the panel re-renders on every animation frame, but the diagram only changes
+//! when the cursor steps, the window jumps or the selection changes. The frame-by-frame part
+//! is just the cursor line and the clip at the clock (which shows how far each message in
+//! flight got); the `Layer` below it is computed once per change and skips its redraw.
 
 use super::app::PanelProps;
 use crate::protocol::MsgKind;
@@ -17,40 +18,18 @@ use yew::prelude::*;
 
 #[function_component(SpaceTime)]
 pub fn space_time(props: &PanelProps) -> Html {
-    let data = Rc::new(spacetime::build(&props.model.playground.borrow()));
-    html! {
-        <div class="spacetime-panel">
-            <h2 id="spacetime-heading">{ "Space-time diagram" }</h2>
-            <p class="panel-hint">{ "Time runs left to right. Click to jump there." }</p>
-            <div class="spacetime-scroll">
-                <Diagram data={data} dispatch={props.dispatch.clone()} />
-            </div>
-        </div>
-    }
-}
-
-#[derive(Properties, Clone)]
-struct DiagramProps {
-    data: Rc<Data>,
-    dispatch: Callback<UiAction>,
-}
-
-/// Only the data decides a redraw: the dispatch callback always sends to the same reducer,
-/// even when the parent hands over a new `Callback` value.
-impl PartialEq for DiagramProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.data == other.data
-    }
-}
-
-fn f1(x: f64) -> String {
-    format!("{x:.1}")
-}
-
-#[function_component(Diagram)]
-fn diagram(props: &DiagramProps) -> Html {
-    let d = &props.data;
-    let (g, height) = (d.geometry, d.height);
+    let p = props.model.playground.borrow();
+    let window = spacetime::Geometry::around(p.clock).start.to_bits();
+    let key = (p.history.cursor(), p.history.frontier(), p.history.trace.len(), p.scenario.seed, window, p.selection);
+    // The diagram depends on the cursor's step (the world and the past), the window and the
+    // selection; the key names them (the seed and the trace length tell a new run or a fork).
+    let data = {
+        let playground = props.model.playground.clone();
+        use_memo(key, move |_| spacetime::build(&playground.borrow()))
+    };
+    let (g, height) = (data.geometry, data.height);
+    let cursor = spacetime::cursor_x(&p, &g);
+    drop(p);
     let onclick = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: MouseEvent| {
@@ -63,44 +42,88 @@ fn diagram(props: &DiagramProps) -> Html {
         })
     };
     let onkeydown = {
-        let (dispatch, clock) = (props.dispatch.clone(), g.time_at(d.cursor_x));
+        let (dispatch, now) = (props.dispatch.clone(), g.time_at(cursor));
         Callback::from(move |e: KeyboardEvent| {
-            if let Some(t) = key_seek(&e.key(), clock) {
+            if let Some(t) = key_seek(&e.key(), now) {
                 e.prevent_default();
                 e.stop_propagation();
                 dispatch.emit(UiAction::SeekTime(t));
             }
         })
     };
-    let plot_width = WIDTH - LABEL_WIDTH;
     html! {
-        <svg id="spacetime" role="img" aria-labelledby="spacetime-title spacetime-desc" tabindex="0"
-            viewBox={format!("0 0 {WIDTH} {}", f1(height))} {onclick} {onkeydown}>
-            <title id="spacetime-title">{ d.summary.clone() }</title>
-            <desc id="spacetime-desc">{ "Click to seek to that time. With focus, arrow keys move the cursor by one tick, Page Up and Page Down by ten." }</desc>
+        <div class="spacetime-panel">
+            <h2 id="spacetime-heading">{ "Space-time diagram" }</h2>
+            <p class="panel-hint">{ "Time runs left to right. Click to jump there." }</p>
+            <div class="spacetime-scroll">
+                <svg id="spacetime" role="img" aria-labelledby="spacetime-title spacetime-desc" tabindex="0"
+                    viewBox={format!("0 0 {WIDTH} {}", f1(height))} {onclick} {onkeydown}>
+                    <title id="spacetime-title">{ data.summary.clone() }</title>
+                    <desc id="spacetime-desc">
+                        { "Click to seek to that time. With focus, arrow keys move the cursor by one tick, Page Up and Page Down by ten." }
+                    </desc>
+                    <defs>
+                        <clipPath id="spacetime-clip">
+                            <rect x={f1(LABEL_WIDTH)} y="0" width={f1((cursor - LABEL_WIDTH).max(0.0))} height={f1(height)} />
+                        </clipPath>
+                    </defs>
+                    <Layer data={data} />
+                    <line id="spacetime-cursor" x1={f1(cursor)} x2={f1(cursor)} y1={f1(TOP - 14.0)} y2={f1(height)} />
+                </svg>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties)]
+struct LayerProps {
+    data: Rc<Data>,
+}
+
+impl PartialEq for LayerProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.data, &other.data) || self.data == other.data
+    }
+}
+
+fn f1(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// Everything but the cursor: markers, axis, lanes, arrows (cut at the clock by
+/// `#spacetime-clip`) and marks (cut at the window's edges by `#spacetime-window`).
+#[function_component(Layer)]
+fn layer(props: &LayerProps) -> Html {
+    let d = &props.data;
+    let height = d.height;
+    html! {
+        <>
             <defs>
-                <clipPath id="spacetime-clip">
-                    <rect x={f1(LABEL_WIDTH)} y="0" width={f1(plot_width)} height={f1(height)} />
+                <clipPath id="spacetime-window">
+                    <rect x={f1(LABEL_WIDTH)} y="0" width={f1(WIDTH - LABEL_WIDTH)} height={f1(height)} />
                 </clipPath>
                 { for MsgKind::ALL.iter().map(|k| arrowhead(*k)) }
             </defs>
             { axis(d) }
             <g class="st-lanes">{ for d.lanes.iter().map(lane) }</g>
-            <g class="st-plot" clip-path="url(#spacetime-clip)">
+            <g class="st-marks" clip-path="url(#spacetime-window)">
                 { for d.chosen.iter().map(|m| html! {
                     <g class="st-chosen">
                         <line x1={f1(m.x)} x2={f1(m.x)} y1={f1(TOP - 2.0)} y2={f1(height - BOTTOM + 4.0)} />
                         <text x={f1(m.x + 3.0)} y={f1(height - 5.0)}>{ m.label.clone() }</text>
                     </g>
                 }) }
+            </g>
+            <g class="st-plot" clip-path="url(#spacetime-clip)">
                 { for d.arrows.iter().map(arrow) }
+            </g>
+            <g class="st-marks" clip-path="url(#spacetime-window)">
                 { for d.drops.iter().map(|&(x, y)| drop_mark(x, y)) }
                 { for d.learned.iter().map(|m| html! {
                     <circle class="st-learned" cx={f1(m.x)} cy={f1(m.y)} r="4"><title>{ m.label.clone() }</title></circle>
                 }) }
             </g>
-            <line id="spacetime-cursor" x1={f1(d.cursor_x)} x2={f1(d.cursor_x)} y1={f1(TOP - 14.0)} y2={f1(height)} />
-        </svg>
+        </>
     }
 }
 
@@ -156,7 +179,7 @@ fn lane(l: &Lane) -> Html {
             <text class="st-label" x="4" y={f1(l.y + 4.0)}>{ l.label.clone() }</text>
             <line class="st-lane-line" x1={f1(LABEL_WIDTH)} x2={f1(WIDTH)} y1={f1(l.y)} y2={f1(l.y)} />
             { for l.down.iter().map(|&(x1, x2)| html! {
-                <rect class="st-down" x={f1(x1)} y={f1(l.y - 7.0)} width={f1((x2 - x1).max(1.0))} height="14">
+                <rect class="st-down" clip-path="url(#spacetime-clip)" x={f1(x1)} y={f1(l.y - 7.0)} width={f1((x2 - x1).max(1.0))} height="14">
                     <title>{ format!("{} down", l.node) }</title>
                 </rect>
             }) }

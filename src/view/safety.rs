@@ -42,6 +42,8 @@ pub struct InvariantRow {
     pub violations: Vec<ViolationRow>,
     /// How many violations in all (more than listed when a broken run keeps breaking it).
     pub count: usize,
+    /// The last one seen, to skip a repeat of it.
+    last: Option<ViolationRow>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +64,7 @@ pub fn build(p: &Playground) -> Safety {
             ok: true,
             violations: Vec::new(),
             count: 0,
+            last: None,
         })
         .collect();
     if !p.history.world().violations.is_empty() {
@@ -69,11 +72,17 @@ pub fn build(p: &Playground) -> Safety {
             if let EventKind::Violation { invariant, nodes, detail } = &e.kind {
                 let Some(row) = rows.iter_mut().find(|r| r.invariant == *invariant) else { continue };
                 row.ok = false;
+                // The checker may report one fact twice in a step (when an acceptance is
+                // checked, then again when the value it contradicts becomes chosen).
+                let v = ViolationRow { step: e.step, time: e.time, detail: detail.clone(), nodes: nodes.clone() };
+                if row.last.as_ref() == Some(&v) {
+                    continue;
+                }
                 row.count += 1;
                 if row.violations.len() < VIOLATIONS_SHOWN_MAX {
-                    let v = ViolationRow { step: e.step, time: e.time, detail: detail.clone(), nodes: nodes.clone() };
-                    row.violations.push(v);
+                    row.violations.push(v.clone());
                 }
+                row.last = Some(v);
             }
         }
     }
@@ -129,6 +138,10 @@ mod tests {
             .iter()
             .any(|e| matches!(&e.kind, EventKind::Violation { detail, .. } if *detail == first.detail)));
         assert!(agreement.count >= agreement.violations.len());
+        for row in &s.rows {
+            let repeats = row.violations.windows(2).filter(|w| w[0] == w[1]).count();
+            assert_eq!(repeats, 0, "a fact reported twice in a step is listed once: {row:?}");
+        }
         // Seeking to before the violation shows every invariant OK again.
         p.reduce(UiAction::Seek(first.step));
         assert!(build(&p).rows[0].ok);

@@ -1,12 +1,14 @@
 //! The space-time (sequence) diagram as data: one lane per node, time running left to right,
 //! an arrow per message from its send (time, sender's lane) to where it ended (delivery on the
-//! receiver's lane, the point where it died, or where it is now at the clock).
+//! receiver's lane, or the point where it died). A message in flight is drawn all the way to
+//! its arrival and the plot is clipped at the clock, so it shows exactly how far it got.
 //!
 //! Why a window: the diagram draws only `WINDOW_TICKS` of time around the clock, found by
 //! scanning the trace from a little before the window (a binary search on time), so a
 //! 10,000-step run costs the same per frame as a short one. The window moves in jumps of
-//! `WINDOW_STEP_TICKS` rather than every frame, so arrows keep their coordinates between jumps
-//! and the page only updates what moved (the cursor line, the arrows in flight).
+//! `WINDOW_STEP_TICKS` rather than every frame, and nothing in `SpaceTime` depends on the clock
+//! between two steps (the clip and the cursor line do, see `cursor_x`): while the animation
+//! runs between events the diagram stays the same and the page redraws only the cursor.
 //!
 //! Coordinates are SVG user units in a `WIDTH` x `height` view box; the page scales it.
 
@@ -25,9 +27,6 @@ const CLOCK_AT_MOST: f64 = 0.9;
 /// How far before the window the trace is scanned for the sends of arrows that enter it.
 /// An arrow sent earlier still than this (a very long latency) starts at this edge.
 const LOOKBACK_TICKS: f64 = 400.0;
-/// The clock is rounded down to this fraction of a tick, so frames that move it by less draw
-/// the same diagram (and the page skips the redraw).
-const CLOCK_QUANTUM: f64 = 0.25;
 
 pub const WIDTH: f64 = 640.0;
 pub const LABEL_WIDTH: f64 = 84.0;
@@ -130,7 +129,6 @@ pub struct SpaceTime {
     pub learned: Vec<Mark>,
     /// Vertical markers where a value became chosen (y unused).
     pub chosen: Vec<Mark>,
-    pub cursor_x: f64,
     /// Time axis labels: (x, tick).
     pub ticks: Vec<(f64, Tick)>,
     /// A one-line description for screen readers.
@@ -159,31 +157,36 @@ fn role_rank(roles: Roles) -> u8 {
     }
 }
 
-/// The diagram for the playground's current clock.
+/// Where the cursor line (and the clip of the plot) is: the clock, in the diagram's window.
+pub fn cursor_x(p: &Playground, g: &Geometry) -> f64 {
+    g.x(p.clock.clamp(g.start, g.end()))
+}
+
+/// The diagram at the cursor, in the window that shows the playground's clock.
 pub fn build(p: &Playground) -> SpaceTime {
-    let clock = (p.clock / CLOCK_QUANTUM).floor() * CLOCK_QUANTUM;
-    let g = Geometry::around(clock);
+    let g = Geometry::around(p.clock);
     let world = p.history.world();
     let mut lanes = lanes(p);
     let index: BTreeMap<NodeId, usize> = lanes.iter().enumerate().map(|(i, l)| (l.node, i)).collect();
     let y = |n: NodeId| Geometry::lane_y(index.get(&n).copied().unwrap_or(0));
     let past = p.history.past();
     let from = past.partition_point(|e| (e.time as f64) < g.start - LOOKBACK_TICKS);
-    let mut d = Drawing { g, clock, selected: selected_msg(p), ..Drawing::default() };
+    let mut d = Drawing { g, selected: selected_msg(p), ..Drawing::default() };
     d.scan(&past[from..], &y);
     for m in world.in_flight() {
         let twin = d.pending.get(&m.id).is_some_and(|s| s.twin);
         let s = Sent { from: m.from, to: m.to, msg: m.msg, at: m.sent_at as f64, arrive: m.arrive as f64, twin };
-        d.arrow(m.id, &s, clock, Fate::InFlight, &y);
+        d.arrow(m.id, &s, s.arrive, Fate::InFlight, &y);
     }
-    down_stretches(&mut lanes, &past[from..], &g, clock, &index);
+    down_stretches(&mut lanes, &past[from..], &g, &index);
     let summary = format!(
-        "Space-time diagram: {} lanes, time {:.0} to {:.0}, {} messages shown, cursor at t={:.0}",
+        "Space-time diagram: {} lanes, time {:.0} to {:.0}, {} messages shown, step {} at t={}",
         lanes.len(),
         g.start,
         g.end(),
         d.arrows.len(),
-        clock
+        p.history.cursor(),
+        p.history.time()
     );
     SpaceTime {
         geometry: g,
@@ -193,7 +196,6 @@ pub fn build(p: &Playground) -> SpaceTime {
         drops: d.drops,
         learned: d.learned,
         chosen: d.chosen,
-        cursor_x: g.x(clock),
         ticks: axis_ticks(&g),
         summary,
     }
@@ -232,7 +234,6 @@ fn lanes(p: &Playground) -> Vec<Lane> {
 #[derive(Default)]
 struct Drawing {
     g: Geometry,
-    clock: f64,
     selected: Option<MsgId>,
     pending: BTreeMap<MsgId, Sent>,
     arrows: Vec<Arrow>,
@@ -289,16 +290,17 @@ impl Drawing {
         self.pending.insert(id, s);
     }
 
-    /// An arrow from the send to time `end`: on the receiver's lane when delivered, else at
-    /// the point of its path it reached by then (drops die there; messages in flight are there).
+    /// An arrow from the send to time `end`: on the receiver's lane when delivered or still in
+    /// flight (drawn to its arrival; the clip at the clock hides the rest), else at the point
+    /// of its path it reached when it died.
     fn arrow(&mut self, id: MsgId, s: &Sent, end: f64, fate: Fate, y: &impl Fn(NodeId) -> f64) {
         let (y1, y_to) = (y(s.from), y(s.to));
-        let reached = if fate == Fate::Delivered || s.arrive <= s.at {
+        let reached = if fate != Fate::Dropped || s.arrive <= s.at {
             1.0
         } else {
             ((end - s.at) / (s.arrive - s.at)).clamp(0.0, 1.0)
         };
-        let (x2, y2) = (self.g.x(end.min(self.clock)), y1 + (y_to - y1) * reached);
+        let (x2, y2) = (self.g.x(end), y1 + (y_to - y1) * reached);
         if fate == Fate::Dropped {
             self.drops.push((x2, y2));
         }
@@ -310,8 +312,9 @@ impl Drawing {
     }
 }
 
-/// Shades each lane where its node was down, up to the clock.
-fn down_stretches(lanes: &mut [Lane], events: &[Event], g: &Geometry, clock: f64, index: &BTreeMap<NodeId, usize>) {
+/// Shades each lane where its node was down; a node still down is shaded to the end of the
+/// window (the clip at the clock cuts it).
+fn down_stretches(lanes: &mut [Lane], events: &[Event], g: &Geometry, index: &BTreeMap<NodeId, usize>) {
     let mut since: Vec<Option<f64>> = vec![None; lanes.len()];
     let mut seen = vec![false; lanes.len()];
     let edge = g.start - LOOKBACK_TICKS;
@@ -334,13 +337,13 @@ fn down_stretches(lanes: &mut [Lane], events: &[Event], g: &Geometry, clock: f64
     }
     for (i, lane) in lanes.iter_mut().enumerate() {
         match since[i] {
-            Some(from) => lane.down.push((from, clock)),
-            None if !seen[i] && !lane.up => lane.down.push((edge, clock)),
+            Some(from) => lane.down.push((from, g.end())),
+            None if !seen[i] && !lane.up => lane.down.push((edge, g.end())),
             None => {}
         }
         lane.down.retain(|&(_, to)| to >= g.start);
         for d in lane.down.iter_mut() {
-            *d = (g.x(d.0.max(g.start)), g.x(d.1.min(clock)));
+            *d = (g.x(d.0.max(g.start)), g.x(d.1.min(g.end())));
         }
     }
 }
