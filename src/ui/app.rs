@@ -152,6 +152,44 @@ struct PageProps {
     start: Start,
 }
 
+/// Everything but the animation clock that panels show. While playing, most frames only move
+/// the clock; panels that do not draw it get a model whose version changes only when this does,
+/// so they skip those frames (the stage, the time controls and the space-time diagram follow the
+/// clock and take the per-frame model).
+#[derive(Clone, PartialEq)]
+struct Settled {
+    epoch: u64,
+    cursor: u64,
+    frontier: u64,
+    selection: crate::view::Selection,
+    playing: bool,
+    speed_bits: u64,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[hook]
+fn use_settled(panel: &PanelProps) -> PanelProps {
+    let state = use_mut_ref(|| (None::<Settled>, 0u64));
+    let p = panel.model.playground.borrow();
+    let key = Settled {
+        epoch: p.epoch,
+        cursor: p.history.cursor(),
+        frontier: p.history.frontier(),
+        selection: p.selection,
+        playing: p.playing,
+        speed_bits: p.speed.to_bits(),
+        error: p.error.clone(),
+        notice: p.notice.clone(),
+    };
+    let mut s = state.borrow_mut();
+    if s.0.as_ref() != Some(&key) {
+        *s = (Some(key), s.1 + 1);
+    }
+    let model = Model { playground: panel.model.playground.clone(), version: s.1 };
+    PanelProps { model, dispatch: panel.dispatch.clone() }
+}
+
 /// Drives `UiAction::Frame` from animation frames while playing. The frame handle lives in the
 /// effect and is dropped (cancelling the frame) in its cleanup.
 #[hook]
@@ -206,10 +244,11 @@ fn page(props: &PageProps) -> Html {
     use_animation(playing, dispatch.clone());
     use_shortcuts(model.playground.clone(), chrome.dialog, dispatch.clone(), chrome_dispatch.clone());
     let panel = PanelProps { model: (*model).clone(), dispatch: dispatch.clone() };
+    let slow = use_settled(&panel);
     html! {
         <main id="playground">
-            { header(&panel, *chrome, &chrome_dispatch) }
-            <Banners ..panel.clone() />
+            { header(&slow, *chrome, &chrome_dispatch) }
+            <Banners ..slow.clone() />
             <TimeControls ..panel.clone() />
             <div class="workspace">
                 <section class="stage-area" aria-label="Stage">
@@ -222,12 +261,12 @@ fn page(props: &PageProps) -> Html {
                 </section>
             </div>
             <div class="panels">
-                <div class="panel-col"><Inspector ..panel.clone() /><Clients ..panel.clone() /></div>
-                <div class="panel-col"><SafetyPanel ..panel.clone() /><NetworkPanel ..panel.clone() /></div>
-                <div class="panel-col wide"><EventLog ..panel.clone() /></div>
+                <div class="panel-col"><Inspector ..slow.clone() /><Clients ..slow.clone() /></div>
+                <div class="panel-col"><SafetyPanel ..slow.clone() /><NetworkPanel ..slow.clone() /></div>
+                <div class="panel-col wide"><EventLog ..slow.clone() /></div>
             </div>
-            <About ..panel.clone() />
-            <Announcer ..panel.clone() />
+            <About ..slow.clone() />
+            <Announcer ..slow.clone() />
             { dialog(&panel, *chrome, &chrome_dispatch) }
         </main>
     }
