@@ -29,11 +29,14 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** The build under test: dist/, or E2E_DIST (e.g. a variant build the bench compares). */
+export const distDir = () => path.resolve(process.env.E2E_DIST ?? path.join(ROOT, 'dist'));
+
 let served; // { url, child } when this process serves dist/ itself
 
 async function serveDist() {
-  const dist = path.join(ROOT, 'dist');
-  assert.ok(existsSync(path.join(dist, 'index.html')), 'dist/index.html is missing: run `trunk build --release` first');
+  const dist = distDir();
+  assert.ok(existsSync(path.join(dist, 'index.html')), `${dist}/index.html is missing: run \`trunk build --release\` first`);
   const child = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '-d', dist, '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,204 @@
+// The page's performance figures (issue 3), measured on the release build in Debian's headless
+// Chromium: frame time under load, transfer size, navigation to the first animated frame, and
+// W1 throughput in wasm as a ratio of native. Run by scripts/bench after `trunk build --release`
+// (it serves dist/ on a free 127.0.0.1 port). Figures are printed, never asserted: the targets
+// are shown next to them. Exits non-zero only when a measurement could not be made.
+//
+//   node scripts/lib/web_bench.mjs [--native-off M/s] [--native-on M/s] [--instances N] [--seconds S] [--loads K]
+
+import { chromium } from 'playwright-core';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CHROMIUM_ARGS, baseUrl, distDir, stopServer } from '../../tests/e2e/lib/harness.mjs';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
+);
+const SECONDS = Number(args.seconds ?? 6);
+const LOADS = Number(args.loads ?? 7);
+const INSTANCES = Number(args.instances ?? 100000);
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};
+const median = (xs) => quantile(xs, 0.5);
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function withPage(fn, { viewport = { width: 1280, height: 800 } } = {}) {
+  const profile = await mkdtemp(path.join(tmpdir(), 'paxos-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const result = await fn(page, context);
+    if (errors.length) result.errors = errors;
+    return result;
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+/** (b) Bytes of the page: every dist file raw and gzip -9, and what the local server sent. */
+async function transfer(url) {
+  const dist = distDir();
+  const files = readdirSync(dist)
+    .filter((f) => statSync(path.join(dist, f)).isFile())
+    .map((f) => {
+      const data = readFileSync(path.join(dist, f));
+      return { file: f, raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
+    });
+  const page = files.filter((f) => /\.(wasm|js|css|html)$/.test(f.file));
+  const sent = await withPage(async (p) => {
+    const cdp = await p.context().newCDPSession(p);
+    await cdp.send('Network.enable');
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', (e) => (bytes += e.encodedDataLength));
+    await p.goto(url);
+    await p.waitForSelector('#stage');
+    await p.waitForTimeout(500);
+    return { bytes };
+  });
+  return {
+    files,
+    gzip: page.reduce((s, f) => s + f.gzip, 0),
+    raw: page.reduce((s, f) => s + f.raw, 0),
+    sent: sent.bytes,
+  };
+}
+
+/** (c) Navigation to `performance.mark("first-frame")`, fresh profile per load. */
+async function firstFrame(url) {
+  const times = [];
+  for (let i = 0; i < LOADS; i++) {
+    const t = await withPage(async (page) => {
+      await page.goto(url);
+      await page.waitForFunction(() => performance.getEntriesByName('first-frame').length > 0, null, { timeout: 30_000 });
+      return { ms: await page.evaluate(() => performance.getEntriesByName('first-frame')[0].startTime) };
+    });
+    times.push(t.ms);
+  }
+  return { times, median: median(times) };
+}
+
+/**
+ * (a) Frames under load (?bench=load). Two views of the same seconds:
+ * - main-thread work per frame, from a Chromium trace: the top-level tasks (script, the wasm
+ *   reducer and render, style, layout, paint) between one BeginMainThreadFrame and the next;
+ * - the interval between requestAnimationFrame callbacks, what a person sees as smoothness.
+ */
+async function frames(url) {
+  return withPage(async (page) => {
+    await page.goto(new URL('?bench=load', url).href);
+    await page.waitForFunction(() => performance.getEntriesByName('first-frame').length > 0, null, { timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    const cdp = await page.context().newCDPSession(page);
+    const events = [];
+    cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.start', {
+      traceConfig: {
+        includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline.frame', '__metadata'],
+      },
+    });
+    const sampled = page.evaluate((seconds) => new Promise((resolve) => {
+      const deltas = [];
+      const counts = [];
+      let last;
+      const end = performance.now() + seconds * 1000;
+      const tick = (now) => {
+        if (last !== undefined) deltas.push(now - last);
+        last = now;
+        if (deltas.length % 10 === 0) counts.push(document.querySelectorAll('#stage g.msg').length);
+        if (now < end) requestAnimationFrame(tick);
+        else resolve({ deltas, counts });
+      };
+      requestAnimationFrame(tick);
+    }), SECONDS);
+    const { deltas, counts } = await sampled;
+    await cdp.send('Tracing.end');
+    await done;
+    const playing = await page.locator('button#play').getAttribute('aria-pressed');
+    return { work: workPerFrame(events), deltas, counts, playing };
+  });
+}
+
+/**
+ * Main-thread time of each rendering task: a top-level task on the renderer's main thread that
+ * ran an animation frame or painted. It holds the rAF callback (the wasm reducer and the Yew
+ * render, with their microtasks), style, layout and paint: the work that must fit in 16.7 ms.
+ */
+function workPerFrame(events) {
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return [];
+  const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
+  const tasks = onMain.filter((e) => /(^|::)RunTask$/.test(e.name)).sort((a, b) => a.ts - b.ts);
+  const marks = onMain
+    .filter((e) => ['FireAnimationFrame', 'Paint', 'UpdateLayoutTree', 'Layout'].includes(e.name))
+    .map((e) => e.ts)
+    .sort((a, b) => a - b);
+  const work = [];
+  let m = 0;
+  for (const task of tasks) {
+    while (m < marks.length && marks[m] < task.ts) m++;
+    if (m < marks.length && marks[m] <= task.ts + (task.dur ?? 0)) work.push((task.dur ?? 0) / 1000);
+  }
+  return work;
+}
+
+/** (d) W1 in wasm (?bench=w1): the page runs `workload::Runner` and reports JSON. */
+async function w1(url) {
+  return withPage(async (page) => {
+    await page.goto(new URL(`?bench=w1&instances=${INSTANCES}`, url).href);
+    await page.waitForSelector('#bench-result[data-done="true"]', { timeout: 300_000 });
+    return JSON.parse(await page.locator('#bench-result').innerText());
+  });
+}
+
+function report({ bytes, first, frame, w1run }) {
+  const rows = [];
+  const row = (what, value, target) => rows.push([what, value, target ?? '']);
+  const work = frame.work;
+  row('frame: main-thread work per frame p50 / p95', `${median(work).toFixed(2)} / ${quantile(work, 0.95).toFixed(2)} ms (${work.length} frames)`, 'p95 <= 16.7 ms');
+  row('frame: rAF interval p50 / p95 / max', `${median(frame.deltas).toFixed(2)} / ${quantile(frame.deltas, 0.95).toFixed(2)} / ${Math.max(...frame.deltas).toFixed(2)} ms`, '');
+  row('frame: messages drawn in flight min / median', `${Math.min(...frame.counts)} / ${median(frame.counts)} (playing: ${frame.playing})`, '>= 150');
+  row('transfer: wasm+js+css+html gzip -9', kb(bytes.gzip), '<= 300 KB');
+  row('transfer: same files raw', kb(bytes.raw), '');
+  row('transfer: bytes the local server sent (no compression)', kb(bytes.sent), '');
+  row('first animated frame, median of loads', `${first.median.toFixed(0)} ms (${first.times.map((t) => t.toFixed(0)).join(', ')})`, '<= 1000 ms');
+  for (const run of w1run.runs) {
+    const wasm = run.deliveries_per_sec / 1e6;
+    const native = Number(args[`native-${run.recording}`]);
+    const ratio = native > 0 ? `${(wasm / native).toFixed(2)}x of native ${native.toFixed(2)} M/s` : 'native figure not given';
+    row(`W1 wasm, recording ${run.recording}`, `${wasm.toFixed(2)} M deliveries/s (${run.instances} instances, ${run.elapsed_ms.toFixed(0)} ms)`, ratio);
+  }
+  const width = rows.reduce((w, r) => Math.max(w, r[0].length), 0);
+  const width2 = rows.reduce((w, r) => Math.max(w, r[1].length), 0);
+  console.log(`\n${'measure'.padEnd(width)}  ${'value'.padEnd(width2)}  target / comparison`);
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(width)}  ${b.padEnd(width2)}  ${c}`);
+  console.log('\ndist files (raw, gzip -9):');
+  for (const f of bytes.files) console.log(`  ${f.file.padEnd(44)} ${kb(f.raw).padStart(10)} ${kb(f.gzip).padStart(10)}`);
+}
+
+try {
+  const url = await baseUrl();
+  const bytes = await transfer(url);
+  const first = await firstFrame(url);
+  const frame = await frames(url);
+  const w1run = await w1(url);
+  for (const [name, r] of Object.entries({ frame, w1run })) if (r.errors) console.log(`page errors during ${name}: ${r.errors.join(' | ')}`);
+  report({ bytes, first, frame, w1run });
+} finally {
+  await stopServer();
+}
