@@ -9,7 +9,7 @@ use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
 use crate::view::layout::{layout, Layout, NodeBox};
 use crate::view::nodes::{node_views, NodeView};
-use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, DropMark, Token};
+use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, translate, DropMark, Token};
 use crate::view::{Selection, UiAction};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -203,16 +203,20 @@ fn token_el(p: &TokenProps) -> Html {
         let twin = if *twin { ", a duplicate" } else { "" };
         AttrValue::from(format!("{m}, {from} to {to}{twin}"))
     });
+    // Per frame only the transform changes: everything else is made once per token.
     let id = p.id;
-    let select = p.dispatch.reform(move |_: MouseEvent| UiAction::Select(Selection::Message(id)));
-    let on_key = activate(p.dispatch.clone(), Selection::Message(id));
+    let data_msg = use_memo(id, |id| AttrValue::from(id.0.to_string()));
+    let select = use_callback((id, p.dispatch.clone()), |_: MouseEvent, (id, d)| {
+        d.emit(UiAction::Select(Selection::Message(*id)))
+    });
+    let on_key = use_memo((id, p.dispatch.clone()), |(id, d)| activate(d.clone(), Selection::Message(*id)));
     let kind = p.msg.kind();
     html! {
-        <g class={classes!("msg", p.selected.then_some("selected"))} data-msg={id.0.to_string()}
+        <g class={if p.selected { "msg selected" } else { "msg" }} data-msg={(*data_msg).clone()}
             data-kind={kind_name(kind)} data-twin={p.twin.then_some("true")}
-            transform={format!("translate({:.1} {:.1})", p.x as f64 / 10.0, p.y as f64 / 10.0)}
+            transform={translate(p.x, p.y)}
             tabindex="0" role="button" aria-label={(*aria).clone()} aria-pressed={p.selected.to_string()}
-            onclick={select} onkeydown={on_key}>
+            onclick={select} onkeydown={(*on_key).clone()}>
             <circle class="hit" r="14" />
             <path class="shape" d={kind_shape(kind)} />
             if p.labelled {

@@ -88,6 +88,13 @@ pub fn kind_meaning(kind: MsgKind) -> &'static str {
     }
 }
 
+/// `translate(x y)` from tenths of a unit (negative clamps to 0), without float formatting: it
+/// runs for every token on every frame.
+pub fn translate(x10: i32, y10: i32) -> String {
+    let (x, y) = (x10.max(0), y10.max(0));
+    format!("translate({}.{} {}.{})", x / 10, x % 10, y / 10, y % 10)
+}
+
 /// Where a message is at time `t` (clamped to its path).
 fn position(layout: &Layout, from: NodeId, to: NodeId, progress: f64, lane: f64) -> Point {
     let (Some(a), Some(b)) = (layout.node(from), layout.node(to)) else { return Point::default() };
@@ -238,6 +245,12 @@ mod tests {
         assert!((marks[1].age - 0.5).abs() < 1e-12);
         assert_eq!(drop_marks(&l, &past, 12.0).len(), 1, "the older mark has faded");
         assert!(drop_marks(&l, &past, 20.0).is_empty());
+    }
+
+    #[test]
+    fn translate_writes_tenths() {
+        assert_eq!(translate(12345, 7), "translate(1234.5 0.7)");
+        assert_eq!(translate(-3, 100), "translate(0.0 10.0)");
     }
 
     #[test]
