@@ -13,8 +13,8 @@ use super::safety::SafetyPanel;
 use super::shortcuts::{use_shortcuts, ShortcutsDialog};
 use super::spacetime::SpaceTime;
 use super::stage::Stage;
-use crate::scenario::Scenario;
-use crate::view::state::default_scenario;
+use super::{embed, lessons::CaptionBar, share::ShareTools, url};
+use crate::view::embed::Options;
 use crate::view::{Playground, UiAction};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -138,18 +138,30 @@ enum Start {
     Load,
 }
 
+/// `options`: given by the JS API (`ui::mount`); otherwise read from the address.
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    #[prop_or_default]
+    pub options: Option<Rc<Options>>,
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
+pub fn app(props: &AppProps) -> Html {
+    if let Some(options) = &props.options {
+        return html! { <Page start={Start::Default} options={options.clone()} /> };
+    }
     match bench::mode() {
         Some(BenchMode::W1 { instances }) => html! { <bench::W1Bench {instances} /> },
-        Some(BenchMode::Load) => html! { <Page start={Start::Load} /> },
-        None => html! { <Page start={Start::Default} /> },
+        Some(BenchMode::Load) => html! { <Page start={Start::Load} options={Rc::new(Options::default())} /> },
+        None => html! { <Page start={Start::Default} options={Rc::new(url::options())} /> },
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct PageProps {
     start: Start,
+    /// Embed mode, what to open, autoplay... (`view::embed::Options`).
+    options: Rc<Options>,
 }
 
 /// Everything but the animation clock that panels show. While playing, most frames only move
@@ -217,16 +229,28 @@ fn next_frame(slot: Rc<RefCell<Option<AnimationFrame>>>, dispatch: Callback<UiAc
 #[function_component(Page)]
 fn page(props: &PageProps) -> Html {
     let start = props.start;
+    let options = props.options.clone();
     let model = use_reducer(move || {
-        let scenario: Scenario = match start {
-            Start::Load => bench::load_scenario(),
-            Start::Default => default_scenario(),
+        let playground = match start {
+            Start::Load => {
+                let mut playground = Playground::new(bench::load_scenario());
+                playground.reduce(UiAction::Play);
+                playground
+            }
+            // The link, lesson or embed options say what to open and whether to play (ui::url).
+            Start::Default => url::initial_playground(&options),
         };
-        let mut playground = Playground::new(scenario);
-        playground.reduce(UiAction::Play);
         Model { playground: Rc::new(RefCell::new(playground)), version: 0 }
     });
-    let chrome = use_reducer(|| Chrome { theme: initial_theme(), dialog: Dialog::None });
+    let theme = props.options.theme;
+    let chrome = use_reducer(move || {
+        let theme = match theme {
+            Some("dark") => Theme::Dark,
+            Some(_) => Theme::Light,
+            None => initial_theme(),
+        };
+        Chrome { theme, dialog: Dialog::None }
+    });
     let dispatch = {
         let d = model.dispatcher();
         use_callback((), move |a: UiAction, _| d.dispatch(a))
@@ -243,12 +267,18 @@ fn page(props: &PageProps) -> Html {
     let playing = model.playground.borrow().playing;
     use_animation(playing, dispatch.clone());
     use_shortcuts(model.playground.clone(), chrome.dialog, dispatch.clone(), chrome_dispatch.clone());
+    url::use_fragment_loading(dispatch.clone(), !props.options.mounted);
+    embed::use_host_bridge(&model, dispatch.clone(), props.options.clone());
     let panel = PanelProps { model: (*model).clone(), dispatch: dispatch.clone() };
     let slow = use_settled(&panel);
+    if props.options.embed {
+        return embed::layout(&panel, &props.options);
+    }
     html! {
         <main id="playground">
             { header(&slow, *chrome, &chrome_dispatch) }
             <Banners ..slow.clone() />
+            <CaptionBar ..panel.clone() />
             <TimeControls ..panel.clone() />
             <div class="workspace">
                 <section class="stage-area" aria-label="Stage">
@@ -288,6 +318,7 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
             </div>
             <Chosen ..panel.clone() />
             <nav class="topbar-actions" aria-label="Page">
+                <ShareTools ..panel.clone() />
                 <button id="open-config" class="btn" onclick={open(Dialog::Config)}>{ "Configure…" }</button>
                 <button id="open-shortcuts" class="btn icon" onclick={open(Dialog::Shortcuts)}
                     aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>

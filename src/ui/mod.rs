@@ -4,27 +4,28 @@ mod app;
 mod bench;
 mod config_form;
 mod controls;
+mod embed;
 pub mod inspector;
+mod lessons;
 pub mod log;
+pub mod mount;
 mod panic;
 mod shortcuts;
+mod share;
 mod stage;
+mod url;
 pub mod safety;
 pub mod spacetime;
 
 pub use app::App;
 
-/// Mounts the playground into the page's `#app` element (or the body) after installing the
+/// Mounts the playground into the page's `#app` element (if it has one) after installing the
 /// panic hook, so a panic shows an error panel instead of a blank page.
 pub fn start() {
     panic::install();
     let document = gloo::utils::document();
-    match document.get_element_by_id("app") {
-        Some(root) => {
-            yew::Renderer::<App>::with_root(root).render();
-        }
-        None => {
-            yew::Renderer::<App>::new().render();
-        }
+    // A page without `#app` mounts playgrounds itself, where it wants, with `mount()`.
+    if let Some(root) = document.get_element_by_id("app") {
+        yew::Renderer::<App>::with_root(root).render();
     }
 }

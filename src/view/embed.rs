@@ -41,6 +41,9 @@ pub struct Options {
     pub id: Option<String>,
     /// `origin=https://host.example`: accept commands only from, and post events only to, it.
     pub origin: Option<String>,
+    /// Mounted into a host's element by the JS API (`mount`): the address is the host's, so
+    /// neither its fragment nor its changes are read, and there is no parent frame to talk to.
+    pub mounted: bool,
     pub warnings: Vec<String>,
 }
 

@@ -1,0 +1,243 @@
+//! Embedding: the minimal page for iframes (`?embed`), the "Embed" dialog that writes the iframe
+//! snippet, and the postMessage bridge to the host page (commands in, events out). The checks on
+//! what arrives live in `view::embed`; docs/embedding.md is the host's manual.
+//!
+//! Origins: any page may embed the playground, so by default commands are accepted from the
+//! parent window whatever its origin (a message from any other window is ignored) and events
+//! are posted to it with target origin `*`; they carry only what the page shows anyway. With
+//! `origin=https://host.example` in the query, both directions are restricted to that origin.
+
+use super::app::{Model, PanelProps};
+use super::controls::status::{Announcer, Banners, Chosen};
+use super::controls::{icon, TimeControls};
+use super::lessons::CaptionBar;
+use super::share::{copy_text, modal, scenario_now};
+use super::stage::Stage;
+use crate::scenario::link;
+use crate::view::embed::{parse_command, Controls, HostCommand, HostEvent, Options};
+use crate::view::lesson::lesson_of;
+use crate::view::state::default_scenario;
+use crate::view::UiAction;
+use gloo::events::EventListener;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::MessageEvent;
+use yew::prelude::*;
+
+/// The page in an iframe: the stage, the captions, the chosen value and as many time controls
+/// as asked for.
+pub fn layout(panel: &PanelProps, options: &Options) -> Html {
+    let controls = match options.controls {
+        Controls::Full => html! { <TimeControls ..panel.clone() /> },
+        Controls::Minimal => minimal_controls(panel),
+        Controls::None => html! {},
+    };
+    let title = panel.model.playground.borrow().scenario.title.clone();
+    html! {
+        <main id="playground" class="embedded" data-controls={format!("{:?}", options.controls).to_lowercase()}>
+            <Banners ..panel.clone() />
+            <CaptionBar ..panel.clone() />
+            <section class="stage-area" aria-label={title}>
+                <Stage ..panel.clone() />
+            </section>
+            <div class="embed-bar">
+                { controls }
+                <Chosen ..panel.clone() />
+                <a class="embed-open" href={open_here(panel)} target="_blank" rel="noopener">{ "Open in Paxos Playground" }</a>
+            </div>
+            <Announcer ..panel.clone() />
+        </main>
+    }
+}
+
+/// The full page at this run's moment.
+fn open_here(panel: &PanelProps) -> String {
+    let location = gloo::utils::window().location();
+    let fragment = link::fragment(&scenario_now(&panel.model.playground.borrow()));
+    format!("{}{}#{fragment}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
+}
+
+fn minimal_controls(panel: &PanelProps) -> Html {
+    let p = panel.model.playground.borrow();
+    let playing = p.playing;
+    let toggle = panel.dispatch.reform(|_: MouseEvent| UiAction::TogglePlay);
+    html! {
+        <div class="time-controls minimal" aria-label="Time controls">
+            <button id="play" class={classes!("btn", "primary", playing.then_some("playing"))} onclick={toggle}
+                aria-pressed={playing.to_string()}>
+                if playing { { icon("M6 5h4v14H6zM14 5h4v14h-4z") }{ "Pause" } } else { { icon("M7 5v14l12-7z") }{ "Play" } }
+            </button>
+            <output id="clock">{ format!("step {} · t={}", p.history.cursor(), p.clock.floor() as u64) }</output>
+        </div>
+    }
+}
+
+/// The parent window, when this page runs in a frame.
+fn parent() -> Option<web_sys::Window> {
+    let window = gloo::utils::window();
+    let parent = window.parent().ok().flatten()?;
+    (JsValue::from(&parent) != JsValue::from(&window)).then_some(parent)
+}
+
+fn post(event: &HostEvent, options: &Options) {
+    let Some(parent) = parent() else { return };
+    let text = event.to_json(options.id.as_deref()).to_string();
+    let Ok(data) = js_sys::JSON::parse(&text) else { return };
+    let target = options.origin.as_deref().unwrap_or("*");
+    if parent.post_message(&data, target).is_err() {
+        gloo::console::warn!("Paxos Playground: could not post an event to the host page");
+    }
+}
+
+/// Connects an embedded playground to its host page: listens for commands from the parent
+/// window and posts `ready`, then `time` on every move of the cursor, `chosen` when a value
+/// becomes chosen and `violation` for each new violation. Does nothing outside a frame.
+#[hook]
+pub fn use_host_bridge(model: &Model, dispatch: Callback<UiAction>, options: Rc<Options>) {
+    let active = !options.mounted && parent().is_some();
+    {
+        let options = options.clone();
+        use_effect_with(active, move |&active| {
+            let listener = active.then(|| {
+                let inner = options.clone();
+                let listener = EventListener::new(&gloo::utils::window(), "message", move |e| {
+                    if let Some(e) = e.dyn_ref::<MessageEvent>() {
+                        on_message(e, &inner, &dispatch);
+                    }
+                });
+                post(&HostEvent::Ready, &options);
+                listener
+            });
+            move || drop(listener)
+        });
+    }
+    let p = model.playground.borrow();
+    let world = p.history.world();
+    let (step, time, epoch) = (p.history.cursor(), p.history.time(), p.epoch);
+    let chosen = world.chosen().map(|v| v.to_string());
+    let violations: Vec<HostEvent> = world
+        .violations
+        .iter()
+        .map(|v| HostEvent::Violation { invariant: crate::view::safety::slug(v.invariant), detail: v.detail.clone() })
+        .collect();
+    let seen = use_mut_ref(|| (u64::MAX, u64::MAX, None::<String>, 0usize));
+    if !active {
+        return;
+    }
+    let mut s = seen.borrow_mut();
+    if (s.0, s.1) != (epoch, step) {
+        post(&HostEvent::Time { step, time }, &options);
+    }
+    if let (Some(v), true) = (&chosen, s.2 != chosen) {
+        post(&HostEvent::Chosen { value: v.clone() }, &options);
+    }
+    let already = if s.0 == epoch { s.3.min(violations.len()) } else { 0 };
+    for v in &violations[already..] {
+        post(v, &options);
+    }
+    *s = (epoch, step, chosen, violations.len());
+}
+
+fn on_message(e: &MessageEvent, options: &Options, dispatch: &Callback<UiAction>) {
+    let from_parent = match (e.source(), parent()) {
+        (Some(source), Some(parent)) => JsValue::from(source) == JsValue::from(parent),
+        _ => false,
+    };
+    if !from_parent {
+        return; // not the host page's (another frame, an extension): not ours to judge
+    }
+    if options.origin.as_deref().is_some_and(|o| o != e.origin()) {
+        gloo::console::warn!(format!("Paxos Playground ignored a message from {}: not the allowed origin", e.origin()));
+        return;
+    }
+    let text = js_sys::JSON::stringify(&e.data()).ok().and_then(|s| s.as_string());
+    let Some(text) = text else {
+        gloo::console::warn!("Paxos Playground ignored a message that is not JSON data");
+        return;
+    };
+    match parse_command(&text) {
+        Err(why) => gloo::console::warn!(format!("Paxos Playground ignored a message: {why}")),
+        Ok(Ok(HostCommand::Play)) => dispatch.emit(UiAction::Play),
+        Ok(Ok(HostCommand::Pause)) => dispatch.emit(UiAction::Pause),
+        Ok(Ok(HostCommand::Seek(step))) => {
+            dispatch.emit(UiAction::Pause);
+            dispatch.emit(UiAction::Seek(step));
+        }
+        Ok(Ok(HostCommand::Load(s))) => dispatch.emit(UiAction::Load(s)),
+        Ok(Err(e)) => {
+            dispatch.emit(UiAction::Load(Box::new(default_scenario())));
+            dispatch.emit(UiAction::ShowError(format!("The host page sent a scenario that could not be opened: {e}.")));
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EmbedDialogProps {
+    pub model: Model,
+    pub close: Callback<()>,
+}
+
+/// Writes the iframe snippet for this run (or this lesson) with the chosen options.
+#[function_component(EmbedDialog)]
+pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
+    let controls = use_state(|| "minimal".to_string());
+    let autoplay = use_state(|| true);
+    let what = {
+        let p = props.model.playground.borrow();
+        let scenario = p.scenario.clone();
+        let lesson = use_memo(scenario.title.clone(), move |_| lesson_of(&scenario).map(|l| l.slug));
+        match *lesson {
+            Some(slug) => format!("lesson={slug}"),
+            None => format!("scenario={}", link::encode(&scenario_now(&p))),
+        }
+    };
+    let location = gloo::utils::window().location();
+    let page = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+    let src = format!("{page}?embed&amp;{what}&amp;controls={}&amp;autoplay={}", *controls, u8::from(*autoplay));
+    let snippet = format!(
+        "<iframe src=\"{src}\" width=\"720\" height=\"480\" style=\"border:0;max-width:100%\" title=\"Paxos Playground\" loading=\"lazy\"></iframe>"
+    );
+    let on_controls = {
+        let controls = controls.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                controls.set(s.value());
+            }
+        })
+    };
+    let on_autoplay = {
+        let autoplay = autoplay.clone();
+        Callback::from(move |_: Event| autoplay.set(!*autoplay))
+    };
+    let copied = use_state(|| None::<bool>);
+    let copy = {
+        let (snippet, copied) = (snippet.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            copy_text(snippet.clone(), move |ok| copied.set(Some(ok)));
+        })
+    };
+    let body = html! {
+        <>
+            <p>{ "Paste this into a web page to show this run in a frame. docs/embedding.md lists every option and the postMessage API." }</p>
+            <div class="row">
+                <label class="field" for="embed-controls"><span>{ "Controls" }</span>
+                    <select id="embed-controls" onchange={on_controls}>
+                        { for ["full", "minimal", "none"].iter().map(|c| html! {
+                            <option value={*c} selected={*controls == *c}>{ *c }</option> }) }
+                    </select>
+                </label>
+                <label class="check"><input id="embed-autoplay" type="checkbox" checked={*autoplay}
+                    onchange={on_autoplay} />{ " Play on load" }</label>
+            </div>
+            <textarea id="embed-snippet" readonly=true rows="5" value={snippet} />
+            <div class="row">
+                <button id="copy-embed" class="btn small" onclick={copy}>{ "Copy snippet" }</button>
+                if let Some(ok) = *copied {
+                    <span role="status">{ if ok { "Copied." } else { "Select the snippet and copy it." } }</span>
+                }
+            </div>
+        </>
+    };
+    modal("embed", "Embed this run", props.close.clone(), body)
+}

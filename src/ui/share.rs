@@ -1,0 +1,232 @@
+//! Sharing a run: "Copy link" (the whole scenario, including what the person did by hand and
+//! the moment they are at, in the address's fragment), the "about this run" facts that let two
+//! people check they see the same run (seed, steps, trace hash, link length), and files: the
+//! scenario as JSON (export and import), the trace as JSON, the space-time diagram as SVG and PNG.
+//!
+//! The header's buttons (`ShareTools`) also open the lesson library and the embed dialog, whose
+//! contents live in `ui::lessons` and `ui::embed`.
+
+mod files;
+
+use super::app::PanelProps;
+use super::{embed, lessons, url};
+use crate::scenario::{export, link, Scenario, MAX_JSON_BYTES};
+use crate::view::state::default_scenario;
+use crate::view::{Playground, UiAction};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+pub use files::file_stem;
+
+/// The scenario that reproduces the run on screen: the authored scenario with the schedule as
+/// recorded (so everything done by hand is in it) and the cursor where the person is.
+pub fn scenario_now(p: &Playground) -> Scenario {
+    Scenario { schedule: p.history.schedule.entries(), cursor: Some(p.history.cursor()), ..p.scenario.clone() }
+}
+
+/// Which of this module's dialogs is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Open {
+    Share,
+    Lessons,
+    Embed,
+}
+
+/// A dialog box over the page; Escape or the Close button closes it.
+pub fn modal(id: &'static str, title: &str, close: Callback<()>, body: Html) -> Html {
+    let title_id = format!("{id}-title");
+    let on_key = close.reform(|_: ()| ());
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            on_key.emit(());
+        }
+    });
+    html! {
+        <div class="dialog-backdrop" {onkeydown}>
+            <section {id} class="dialog share-dialog" role="dialog" aria-modal="true" aria-labelledby={title_id.clone()}>
+                <div class="dialog-head">
+                    <h2 id={title_id}>{ title.to_string() }</h2>
+                    <button class="btn small subtle dialog-close" onclick={close.reform(|_: MouseEvent| ())}
+                        aria-label="Close">{ "Close" }</button>
+                </div>
+                { body }
+            </section>
+        </div>
+    }
+}
+
+#[function_component(ShareTools)]
+pub fn share_tools(props: &PanelProps) -> Html {
+    let open = use_state(|| None::<Open>);
+    let link_state = use_state(|| None::<(String, Option<bool>)>);
+    let copy = {
+        let (model, open, link_state) = (props.model.clone(), open.clone(), link_state.clone());
+        Callback::from(move |_: MouseEvent| {
+            let fragment = link::fragment(&scenario_now(&model.playground.borrow()));
+            url::set_fragment(&fragment);
+            let address = url::page_address(&fragment);
+            link_state.set(Some((address.clone(), None)));
+            open.set(Some(Open::Share));
+            let done = link_state.clone();
+            let copied = address.clone();
+            files::copy_text(address, move |ok| done.set(Some((copied, Some(ok)))));
+        })
+    };
+    let show = |which: Open| {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(Some(which)))
+    };
+    let close = {
+        let open = open.clone();
+        Callback::from(move |_: ()| open.set(None))
+    };
+    let dialog = match *open {
+        None => html! {},
+        Some(Open::Share) => share_dialog(props, (*link_state).clone(), close),
+        Some(Open::Lessons) => html! { <lessons::LessonLibrary {close} /> },
+        Some(Open::Embed) => html! { <embed::EmbedDialog model={props.model.clone()} {close} /> },
+    };
+    html! {
+        <>
+            <button id="copy-link" class="btn" onclick={copy} title="Put this run, at this moment, in a link">
+                { "Copy link" }</button>
+            <button id="open-lessons" class="btn" onclick={show(Open::Lessons)}>{ "Lessons" }</button>
+            <button id="open-embed" class="btn" onclick={show(Open::Embed)}>{ "Embed…" }</button>
+            { dialog }
+        </>
+    }
+}
+
+fn share_dialog(props: &PanelProps, link: Option<(String, Option<bool>)>, close: Callback<()>) -> Html {
+    let (address, copied) = link.unwrap_or_default();
+    let status = match copied {
+        Some(true) => "Copied to the clipboard.",
+        Some(false) => "The clipboard is not available here: select the link below and copy it.",
+        None => "Copying…",
+    };
+    let body = html! {
+        <>
+            <p id="copy-status" role="status">{ status }</p>
+            <label class="field wide" for="share-link">
+                <span>{ "Link to this run, at this moment" }</span>
+                <textarea id="share-link" readonly=true rows="3" value={address.clone()}
+                    onfocus={Callback::from(|e: FocusEvent| select_target(&e))} />
+            </label>
+            <RunInfo model={props.model.clone()} dispatch={props.dispatch.clone()} />
+            <FileTools model={props.model.clone()} dispatch={props.dispatch.clone()} />
+        </>
+    };
+    modal("share", "Share this run", close, body)
+}
+
+fn select_target(e: &FocusEvent) {
+    if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+        t.select();
+    }
+}
+
+/// "About this run": what identifies it, so two people can check they see the same thing.
+#[function_component(RunInfo)]
+pub fn run_info(props: &PanelProps) -> Html {
+    let p = props.model.playground.borrow();
+    let now = scenario_now(&p);
+    let link_chars = link::encode(&now).len() + link::SCENARIO_KEY.len() + 2;
+    let hash = format!("{:016x}", p.history.trace_hash());
+    let rows = [
+        ("Scenario", now.title.clone()),
+        ("Seed", now.seed.to_string()),
+        ("Steps recorded", p.history.frontier().to_string()),
+        ("Cursor", format!("step {} · t={}", p.history.cursor(), p.history.time())),
+        ("Scheduled actions", now.schedule.len().to_string()),
+        ("Link length", format!("{link_chars} characters after the address (#s=…)")),
+        ("Trace hash", hash),
+    ];
+    html! {
+        <section id="about-run" aria-label="About this run">
+            <h3>{ "About this run" }</h3>
+            <dl class="run-facts">
+                { for rows.into_iter().map(|(k, v)| {
+                    let id = format!("run-{}", file_stem(k));
+                    html! { <><dt>{ k }</dt><dd {id}>{ v }</dd></> }
+                }) }
+            </dl>
+        </section>
+    }
+}
+
+#[function_component(FileTools)]
+fn file_tools(props: &PanelProps) -> Html {
+    let png_slot = use_mut_ref(|| None);
+    let reader_slot = use_mut_ref(|| None);
+    let report = props.dispatch.reform(|e: String| UiAction::ShowError(e));
+    let export = |kind: &'static str| {
+        let (model, report, png_slot) = (props.model.clone(), report.clone(), png_slot.clone());
+        Callback::from(move |_: MouseEvent| {
+            let p = model.playground.borrow();
+            let now = scenario_now(&p);
+            let stem = file_stem(&now.title);
+            let result = match kind {
+                "scenario" => files::download_text(&now.to_json(), &format!("{stem}.json"), "application/json"),
+                "trace" => files::download_text(
+                    &export::trace_json(&now, &p.history),
+                    &format!("{stem}-trace.json"),
+                    "application/json",
+                ),
+                "svg" => files::spacetime_svg()
+                    .and_then(|(svg, ..)| files::download_text(&svg, &format!("{stem}.svg"), "image/svg+xml")),
+                _ => files::download_png(format!("{stem}.png"), png_slot.clone()),
+            };
+            if let Err(e) = result {
+                report.emit(format!("Export failed: {e}"));
+            }
+        })
+    };
+    let import = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let dispatch = dispatch.clone();
+            files::read_file(file, MAX_JSON_BYTES, reader_slot.clone(), move |text| import_text(text, &dispatch));
+        })
+    };
+    html! {
+        <section class="file-tools" aria-label="Files">
+            <h3>{ "Files" }</h3>
+            <div class="row">
+                <button id="export-scenario" class="btn small" onclick={export("scenario")}>{ "Scenario (JSON)" }</button>
+                <button id="export-trace" class="btn small" onclick={export("trace")}>{ "Trace (JSON)" }</button>
+                <button id="export-svg" class="btn small" onclick={export("svg")}>{ "Diagram (SVG)" }</button>
+                <button id="export-png" class="btn small" onclick={export("png")}>{ "Diagram (PNG)" }</button>
+            </div>
+            <label class="field" for="import-file">
+                <span>{ "Open a scenario file (JSON)" }</span>
+                <input id="import-file" type="file" accept=".json,application/json" onchange={import} />
+            </label>
+        </section>
+    }
+}
+
+/// Opens an imported file's scenario, or the default scenario with the reason it was refused.
+fn import_text(text: Result<String, String>, dispatch: &Callback<UiAction>) {
+    let opened = text.and_then(|t| Scenario::from_json(&t).map_err(|e| capitalized(&e.message())));
+    match opened {
+        Ok(s) => dispatch.emit(UiAction::Load(Box::new(s))),
+        Err(e) => {
+            dispatch.emit(UiAction::Load(Box::new(default_scenario())));
+            let e = e.trim_end_matches('.');
+            dispatch.emit(UiAction::ShowError(format!("{e}. The default scenario is open instead.")));
+        }
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// Shared for the other dialogs' "copy" buttons.
+pub fn copy_text(text: String, done: impl FnOnce(bool) + 'static) {
+    files::copy_text(text, done)
+}

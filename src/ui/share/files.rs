@@ -1,0 +1,196 @@
+//! Files out of and into the page: downloads through a Blob and an object URL, the space-time
+//! diagram as a standalone SVG (computed colours inlined, since the page's stylesheet does not
+//! travel with the file) and as a PNG (that SVG drawn on a canvas), the clipboard when the
+//! browser grants it, and reading a chosen file with its size checked first.
+
+use gloo::events::EventListener;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, HtmlCanvasElement, HtmlImageElement, Url};
+
+/// Saves `blob` as a file called `name` (a click on a temporary download link).
+pub fn download_blob(blob: &Blob, name: &str) -> Result<(), String> {
+    let url = Url::create_object_url_with_blob(blob).map_err(js_text)?;
+    let document = gloo::utils::document();
+    let a: HtmlAnchorElement = document.create_element("a").map_err(js_text)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.set_attribute("hidden", "").ok();
+    let body = gloo::utils::body();
+    body.append_child(&a).map_err(js_text)?;
+    a.click();
+    body.remove_child(&a).ok();
+    Url::revoke_object_url(&url).ok();
+    Ok(())
+}
+
+pub fn text_blob(text: &str, mime: &str) -> Result<Blob, String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_text)
+}
+
+/// Saves `text` as a file.
+pub fn download_text(text: &str, name: &str, mime: &str) -> Result<(), String> {
+    download_blob(&text_blob(text, mime)?, name)
+}
+
+/// A file name from a title: lower case letters, digits and dashes.
+pub fn file_stem(title: &str) -> String {
+    let stem: String = title
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if stem.is_empty() {
+        "paxos-scenario".into()
+    } else {
+        stem.chars().take(60).collect()
+    }
+}
+
+/// The style properties an SVG needs to look the same without the page's stylesheet.
+const INLINED: &[&str] = &[
+    "fill",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-opacity",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+    "dominant-baseline",
+    "visibility",
+    "display",
+];
+
+/// The space-time diagram as standalone SVG text, and its size in CSS pixels.
+pub fn spacetime_svg() -> Result<(String, f64, f64), String> {
+    let document = gloo::utils::document();
+    let svg = document.get_element_by_id("spacetime").ok_or("the space-time diagram is not on the page")?;
+    let copy: Element = svg.clone_node_with_deep(true).map_err(js_text)?.unchecked_into();
+    inline_styles(&svg, &copy)?;
+    let originals = svg.query_selector_all("*").map_err(js_text)?;
+    let copies = copy.query_selector_all("*").map_err(js_text)?;
+    for i in 0..originals.length().min(copies.length()) {
+        if let (Some(o), Some(c)) = (originals.item(i), copies.item(i)) {
+            inline_styles(o.unchecked_ref(), c.unchecked_ref())?;
+        }
+    }
+    let rect = svg.get_bounding_client_rect();
+    let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
+    copy.set_attribute("xmlns", "http://www.w3.org/2000/svg").ok();
+    copy.set_attribute("width", &format!("{w}")).ok();
+    copy.set_attribute("height", &format!("{h}")).ok();
+    let background = computed(&gloo::utils::body(), "background-color").unwrap_or_else(|| "white".into());
+    let style = copy.get_attribute("style").unwrap_or_default();
+    copy.set_attribute("style", &format!("{style}background-color:{background};")).ok();
+    let text = web_sys::XmlSerializer::new().map_err(js_text)?.serialize_to_string(&copy).map_err(js_text)?;
+    Ok((text, w, h))
+}
+
+fn computed(el: &Element, property: &str) -> Option<String> {
+    let style = gloo::utils::window().get_computed_style(el).ok().flatten()?;
+    style.get_property_value(property).ok().filter(|v| !v.is_empty())
+}
+
+fn inline_styles(original: &Element, copy: &Element) -> Result<(), String> {
+    let style = gloo::utils::window().get_computed_style(original).map_err(js_text)?.ok_or("no computed style")?;
+    let mut inline = String::new();
+    for p in INLINED {
+        if let Ok(v) = style.get_property_value(p) {
+            if !v.is_empty() {
+                inline.push_str(&format!("{p}:{v};"));
+            }
+        }
+    }
+    copy.set_attribute("style", &inline).map_err(js_text)
+}
+
+/// Draws the diagram's SVG on a canvas at twice its size and saves it as PNG. The image loads
+/// asynchronously; its listener lives in `slot` (owned by the component) until the next export
+/// or the component goes (never dropped from inside its own callback).
+pub fn download_png(name: String, slot: Rc<RefCell<Option<EventListener>>>) -> Result<(), String> {
+    let (svg, w, h) = spacetime_svg()?;
+    let url = Url::create_object_url_with_blob(&text_blob(&svg, "image/svg+xml")?).map_err(js_text)?;
+    let image = HtmlImageElement::new().map_err(js_text)?;
+    let loaded = image.clone();
+    let listener = EventListener::once(&image, "load", move |_| {
+        if let Err(e) = draw_and_save(&loaded, w, h, name) {
+            gloo::console::warn!(format!("PNG export failed: {e}"));
+        }
+        Url::revoke_object_url(&loaded.src()).ok();
+    });
+    *slot.borrow_mut() = Some(listener);
+    image.set_src(&url);
+    Ok(())
+}
+
+fn draw_and_save(image: &HtmlImageElement, w: f64, h: f64, name: String) -> Result<(), String> {
+    const SCALE: f64 = 2.0;
+    let canvas: HtmlCanvasElement = gloo::utils::document().create_element("canvas").map_err(js_text)?.unchecked_into();
+    canvas.set_width((w * SCALE) as u32);
+    canvas.set_height((h * SCALE) as u32);
+    let context: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").map_err(js_text)?.ok_or("no 2d canvas")?.unchecked_into();
+    context.scale(SCALE, SCALE).map_err(js_text)?;
+    context.draw_image_with_html_image_element_and_dw_and_dh(image, 0.0, 0.0, w, h).map_err(js_text)?;
+    // toBlob always calls back exactly once (with null on failure), so the closure frees itself.
+    let save = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| match blob.dyn_into::<Blob>() {
+        Ok(blob) => {
+            download_blob(&blob, &name).ok();
+        }
+        Err(_) => gloo::console::warn!("PNG export failed: the canvas gave no image"),
+    });
+    canvas.to_blob(save.unchecked_ref()).map_err(js_text)
+}
+
+/// Writes `text` to the clipboard if the browser offers one here (secure contexts only);
+/// `done(true)` once written, `done(false)` if refused or unavailable.
+pub fn copy_text(text: String, done: impl FnOnce(bool) + 'static) {
+    let navigator = gloo::utils::window().navigator();
+    let available = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined());
+    if !available {
+        done(false);
+        return;
+    }
+    let promise = navigator.clipboard().write_text(&text);
+    wasm_bindgen_futures::spawn_local(async move {
+        done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+    });
+}
+
+/// Reads a file the person chose, refusing it unread when it is over `max_bytes`. The reader
+/// lives in `slot` until the next read or the component goes (dropping it would abort the read).
+pub fn read_file(
+    file: web_sys::File,
+    max_bytes: usize,
+    slot: Rc<RefCell<Option<gloo::file::callbacks::FileReader>>>,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    let size = file.size();
+    if size > max_bytes as f64 {
+        done(Err(format!(
+            "This file is {size} bytes long; a scenario file may be at most {max_bytes}, so it was not read."
+        )));
+        return;
+    }
+    let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |result| {
+        done(result.map_err(|e| format!("This file could not be read: {e}.")));
+    });
+    *slot.borrow_mut() = Some(reader);
+}
+
+pub fn js_text(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(&e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| "unknown browser error".into())
+}
