@@ -17,6 +17,8 @@ use yew::prelude::*;
 
 /// Above this many tokens, only the selected one carries a visible label (all keep aria-labels).
 const LABELS_MAX: usize = 12;
+/// Labels go away as a token nears its destination, so they do not cover the node's text.
+const LABEL_UNTIL: f64 = 0.8;
 
 thread_local! {
     static FIRST_FRAME_MARKED: Cell<bool> = const { Cell::new(false) };
@@ -177,7 +179,8 @@ fn token(t: &Token, selection: Selection, labelled: bool, dispatch: &Callback<Ui
     html! {
         <TokenEl key={t.id.0} id={t.id} msg={t.msg} from={t.from} to={t.to}
             x={(t.at.x * 10.0).round() as i32} y={(t.at.y * 10.0).round() as i32}
-            twin={t.twin} {selected} labelled={labelled || selected} dispatch={dispatch.clone()} />
+            twin={t.twin} {selected} labelled={(labelled && t.progress < LABEL_UNTIL) || selected}
+            dispatch={dispatch.clone()} />
     }
 }
 

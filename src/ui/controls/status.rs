@@ -58,9 +58,11 @@ pub fn announcer(props: &PanelProps) -> Html {
     html! { <div id="announcer" class="sr-only" aria-live="polite" aria-atomic="true">{ text }</div> }
 }
 
-/// Hashing the whole trace each frame while it grows would cost more than the frame; while
-/// playing, the shown hash is refreshed every `HASH_REFRESH_STEPS` steps, and exactly when paused.
+/// Hashing a long trace on every step while it grows would cost more than the frame: past
+/// `HASH_EXACT_EVENTS` events, while playing, the shown hash is refreshed every
+/// `HASH_REFRESH_STEPS` steps (and exactly whenever the run pauses or ends).
 const HASH_REFRESH_STEPS: u64 = 500;
+const HASH_EXACT_EVENTS: usize = 5_000;
 
 #[function_component(About)]
 pub fn about(props: &PanelProps) -> Html {
@@ -69,7 +71,8 @@ pub fn about(props: &PanelProps) -> Html {
     let frontier = p.history.frontier();
     let (epoch, at, hash) = *cache.borrow();
     let stale = epoch != p.epoch || at != frontier;
-    let hash = if stale && (!p.playing || frontier.abs_diff(at) >= HASH_REFRESH_STEPS || epoch != p.epoch) {
+    let exact = !p.playing || p.history.trace.len() <= HASH_EXACT_EVENTS || epoch != p.epoch;
+    let hash = if stale && (exact || frontier.abs_diff(at) >= HASH_REFRESH_STEPS) {
         let h = p.history.trace_hash();
         *cache.borrow_mut() = (p.epoch, frontier, h);
         h
