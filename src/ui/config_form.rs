@@ -4,9 +4,9 @@
 
 use super::app::Model;
 use super::controls::input_value;
+use super::shortcuts::{trap_tab, use_dialog_focus};
 use crate::view::config_draft::Draft;
 use crate::view::UiAction;
-use web_sys::HtmlElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -26,15 +26,9 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
         let p = props.model.playground.borrow();
         use_state(|| Draft::of(&p.scenario))
     };
-    let first = use_node_ref();
-    {
-        let first = first.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = first.cast::<HtmlElement>() {
-                el.focus().ok();
-            }
-        });
-    }
+    let (first, last) = (use_node_ref(), use_node_ref());
+    use_dialog_focus(first.clone());
+    let keep_focus = trap_tab(first.clone(), last.clone());
     let text = |edit: Edit| {
         let draft = draft.clone();
         Callback::from(move |e: InputEvent| {
@@ -73,7 +67,8 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
     let dr = &*draft;
     html! {
         <div class="dialog-backdrop">
-            <form id="config" class="dialog" role="dialog" aria-modal="true" aria-labelledby="config-title" onsubmit={reset}>
+            <form id="config" class="dialog" role="dialog" aria-modal="true" aria-labelledby="config-title" onsubmit={reset}
+                onkeydown={keep_focus}>
                 <h2 id="config-title">{ "Configure a new world" }</h2>
                 <fieldset>
                     <legend>{ "Nodes" }</legend>
@@ -127,7 +122,7 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
                 </div>
                 <div class="row end">
                     <button type="button" class="btn subtle" onclick={cancel}>{ "Cancel" }</button>
-                    <button id="reset" type="submit" class="btn primary">{ "Start new world" }</button>
+                    <button ref={last} id="reset" type="submit" class="btn primary">{ "Start new world" }</button>
                 </div>
             </form>
         </div>

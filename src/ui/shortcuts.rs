@@ -133,6 +133,45 @@ pub fn use_shortcuts(
     });
 }
 
+/// Moves focus into a dialog when it opens (to `first`) and back to where it was when it closes.
+#[hook]
+pub fn use_dialog_focus(first: NodeRef) {
+    use_effect_with((), move |_| {
+        let previous = gloo::utils::document().active_element();
+        if let Some(el) = first.cast::<HtmlElement>() {
+            el.focus().ok();
+        }
+        move || {
+            if let Some(el) = previous.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+                el.focus().ok();
+            }
+        }
+    });
+}
+
+/// Keeps Tab inside a modal dialog: past the last control it wraps to the first, and back.
+pub fn trap_tab(first: NodeRef, last: NodeRef) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() != "Tab" {
+            return;
+        }
+        let active = gloo::utils::document().active_element();
+        let is = |r: &NodeRef| {
+            let active: Option<&web_sys::Node> = active.as_ref().map(|a| a.as_ref());
+            r.get().is_some_and(|n| active == Some(&n))
+        };
+        let target = match e.shift_key() {
+            true if is(&first) => &last,
+            false if is(&last) => &first,
+            _ => return,
+        };
+        if let Some(el) = target.cast::<HtmlElement>() {
+            e.prevent_default();
+            el.focus().ok();
+        }
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DialogProps {
     pub close: Callback<()>,
@@ -141,20 +180,14 @@ pub struct DialogProps {
 #[function_component(ShortcutsDialog)]
 pub fn shortcuts_dialog(props: &DialogProps) -> Html {
     let close_ref = use_node_ref();
-    {
-        let close_ref = close_ref.clone();
-        use_effect_with((), move |_| {
-            if let Some(b) = close_ref.cast::<HtmlElement>() {
-                b.focus().ok();
-            }
-        });
-    }
+    use_dialog_focus(close_ref.clone());
+    let keep_focus = trap_tab(close_ref.clone(), close_ref.clone());
     let close = props.close.reform(|_: MouseEvent| ());
     let backdrop = props.close.reform(|_: MouseEvent| ());
     html! {
         <div class="dialog-backdrop" onclick={backdrop}>
             <section id="shortcuts" class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
-                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={keep_focus}>
                 <h2 id="shortcuts-title">{ "Keyboard shortcuts" }</h2>
                 <table>
                     <tbody>
