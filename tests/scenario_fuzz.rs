@@ -1,5 +1,5 @@
 //! The decoders meet 10,000 generated hostile inputs in every test run, with zero panics.
-//! (`cargo run --release --bin scenario-fuzz -- 1000000` runs the long version.)
+//! (`cargo run --release --bin paxos -- fuzz --inputs 1000000` runs the long version.)
 
 use paxos_playground::scenario::fuzz;
 
@@ -10,7 +10,7 @@ fn ten_thousand_hostile_inputs_and_no_panic() {
     assert_eq!(
         (r.panics, &r.first_panic),
         (0, &None),
-        "reproduce: cargo run --release --bin scenario-fuzz -- 11000 20240601"
+        "reproduce: cargo run --release --bin paxos -- fuzz --inputs 11000 --seed 20240601"
     );
     assert_eq!(r.accepted + r.rejected, r.inputs);
     // The generator reaches both sides: valid scenarios get through, hostile ones do not.

@@ -95,6 +95,16 @@ enum Command {
         #[arg(long)]
         seek: bool,
     },
+    /// Feeds generated hostile inputs (links, JSON files) to the scenario decoders and counts
+    /// accepted, rejected and panics. Exits non-zero on any panic.
+    Fuzz {
+        /// How many inputs.
+        #[arg(long, default_value_t = 1_000_000)]
+        inputs: u64,
+        /// Seed of the input generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() {
@@ -131,7 +141,29 @@ fn dispatch(command: Command) -> Result<i32, String> {
         Command::Bench { instances, secs, seed, modes, seek } => {
             bench::bench(&bench::BenchArgs { instances, secs, seed, seek, modes })
         }
+        Command::Fuzz { inputs, seed } => fuzz(inputs, seed),
     })
+}
+
+fn fuzz(inputs: u64, seed: u64) -> i32 {
+    let start = std::time::Instant::now();
+    let r = paxos_playground::scenario::fuzz::run(inputs, seed);
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "scenario fuzz: {} inputs (seed {seed}), {} accepted, {} rejected, {} panics, {secs:.1} s ({:.0} inputs/s)",
+        r.inputs,
+        r.accepted,
+        r.rejected,
+        r.panics,
+        r.inputs as f64 / secs.max(1e-9)
+    );
+    match r.first_panic {
+        Some(input) => {
+            eprintln!("first panicking input: {input}\nreproduce: paxos fuzz --inputs {inputs} --seed {seed}");
+            1
+        }
+        None => 0,
+    }
 }
 
 fn parse_mix(args: &MixArgs) -> Result<FaultMix, String> {
