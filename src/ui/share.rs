@@ -113,7 +113,7 @@ fn share_dialog(props: &PanelProps, link: Option<(String, Option<bool>)>, close:
                     onfocus={Callback::from(|e: FocusEvent| select_target(&e))} />
             </label>
             <RunInfo model={props.model.clone()} dispatch={props.dispatch.clone()} />
-            <FileTools model={props.model.clone()} dispatch={props.dispatch.clone()} />
+            <FileTools model={props.model.clone()} dispatch={props.dispatch.clone()} close={close.clone()} />
         </>
     };
     modal("share", "Share this run", close, body)
@@ -130,7 +130,7 @@ fn select_target(e: &FocusEvent) {
 pub fn run_info(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let now = scenario_now(&p);
-    let link_chars = link::encode(&now).len() + link::SCENARIO_KEY.len() + 2;
+    let link_chars = link::fragment(&now).len();
     let hash = format!("{:016x}", p.history.trace_hash());
     let rows = [
         ("Scenario", now.title.clone()),
@@ -154,8 +154,16 @@ pub fn run_info(props: &PanelProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct FileToolsProps {
+    model: crate::ui::app::Model,
+    dispatch: Callback<UiAction>,
+    /// Closes the dialog once an import is done, so its result (or error) shows.
+    close: Callback<()>,
+}
+
 #[function_component(FileTools)]
-fn file_tools(props: &PanelProps) -> Html {
+fn file_tools(props: &FileToolsProps) -> Html {
     let png_slot = use_mut_ref(|| None);
     let reader_slot = use_mut_ref(|| None);
     let report = props.dispatch.reform(|e: String| UiAction::ShowError(e));
@@ -182,13 +190,16 @@ fn file_tools(props: &PanelProps) -> Html {
         })
     };
     let import = {
-        let dispatch = props.dispatch.clone();
+        let (dispatch, close) = (props.dispatch.clone(), props.close.clone());
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value("");
-            let dispatch = dispatch.clone();
-            files::read_file(file, MAX_JSON_BYTES, reader_slot.clone(), move |text| import_text(text, &dispatch));
+            let (dispatch, close) = (dispatch.clone(), close.clone());
+            files::read_file(file, MAX_JSON_BYTES, reader_slot.clone(), move |text| {
+                import_text(text, &dispatch);
+                close.emit(());
+            });
         })
     };
     html! {
