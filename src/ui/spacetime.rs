@@ -4,8 +4,9 @@
 //!
 //! Why two layers: the panel re-renders on every animation frame, but the diagram only changes
 //! when the cursor steps, the window jumps or the selection changes. The frame-by-frame part
-//! is just the cursor line and the clip at the clock (which shows how far each message in
-//! flight got); the `Layer` below it is computed once per change and skips its redraw.
+//! is an overlay (the cursor line and a veil over the future, which shows how far each message
+//! in flight got) moved by a CSS transform, so the browser composites it without repainting the
+//! hundreds of arrows under it; the `Layer` is computed once per change and skips its redraw.
 
 use super::app::PanelProps;
 use crate::protocol::MsgKind;
@@ -34,6 +35,7 @@ pub fn space_time(props: &PanelProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(svg) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            // The stack has the diagram's size and shape, so its box maps to the view box.
             let rect = svg.get_bounding_client_rect();
             if rect.width() > 0.0 {
                 let x = (e.client_x() as f64 - rect.left()) / rect.width() * WIDTH;
@@ -51,29 +53,38 @@ pub fn space_time(props: &PanelProps) -> Html {
             }
         })
     };
+    // The overlay is drawn at the window's left edge and slid to the clock as a fraction of
+    // its own width (a percentage transform), which the compositor applies without a repaint.
+    let shift = format!("transform: translateX({:.3}%)", (cursor - LABEL_WIDTH) / WIDTH * 100.0);
+    let plot = WIDTH - LABEL_WIDTH;
     html! {
         <div class="spacetime-panel">
             <h2 id="spacetime-heading">{ "Space-time diagram" }</h2>
             <p class="panel-hint">{ "Time runs left to right. Click to jump there." }</p>
             <div class="spacetime-scroll">
-                <svg id="spacetime" role="img" aria-labelledby="spacetime-title spacetime-desc" tabindex="0"
-                    viewBox={format!("0 0 {WIDTH} {}", f1(height))} {onclick} {onkeydown}>
-                    <title id="spacetime-title">{ data.summary.clone() }</title>
-                    <desc id="spacetime-desc">
-                        { "Click to seek to that time. With focus, arrow keys move the cursor by one tick, Page Up and Page Down by ten." }
-                    </desc>
-                    <defs>
-                        <clipPath id="spacetime-clip">
-                            <rect x={f1(LABEL_WIDTH)} y="0" width={f1((cursor - LABEL_WIDTH).max(0.0))} height={f1(height)} />
-                        </clipPath>
-                    </defs>
-                    <Layer data={data} />
-                    <line id="spacetime-cursor" x1={f1(cursor)} x2={f1(cursor)} y1={f1(TOP - 14.0)} y2={f1(height)} />
-                </svg>
+                <div class="spacetime-stack" {onclick}>
+                    <svg id="spacetime" role="img" aria-labelledby="spacetime-title spacetime-desc" tabindex="0"
+                        class={classes!((data.arrows.len() > DENSE_ARROWS).then_some("dense"))}
+                        viewBox={format!("0 0 {WIDTH} {}", f1(height))} {onkeydown}>
+                        <title id="spacetime-title">{ data.summary.clone() }</title>
+                        <desc id="spacetime-desc">
+                            { "Click to seek to that time. With focus, arrow keys move the cursor by one tick, Page Up and Page Down by ten." }
+                        </desc>
+                        <Layer data={data.clone()} />
+                    </svg>
+                    <svg class="st-overlay" aria-hidden="true" viewBox={format!("0 0 {WIDTH} {}", f1(height))} style={shift}>
+                        <rect class="st-future" x={f1(LABEL_WIDTH)} y={f1(TOP - 14.0)} width={f1(plot)} height={f1(height)} />
+                        <line id="spacetime-cursor" data-x={f1(cursor)} x1={f1(LABEL_WIDTH)} x2={f1(LABEL_WIDTH)}
+                            y1={f1(TOP - 14.0)} y2={f1(height)} />
+                    </svg>
+                </div>
             </div>
         </div>
     }
 }
+
+/// Above this many arrows the diagram trades anti-aliasing for paint speed.
+const DENSE_ARROWS: usize = 120;
 
 #[derive(Properties)]
 struct LayerProps {
@@ -90,8 +101,8 @@ fn f1(x: f64) -> String {
     format!("{x:.1}")
 }
 
-/// Everything but the cursor: markers, axis, lanes, arrows (cut at the clock by
-/// `#spacetime-clip`) and marks (cut at the window's edges by `#spacetime-window`).
+/// Everything but the cursor: markers, axis, lanes, arrows and marks (cut at the window's
+/// edges by `#spacetime-window`).
 #[function_component(Layer)]
 fn layer(props: &LayerProps) -> Html {
     let d = &props.data;
@@ -106,18 +117,14 @@ fn layer(props: &LayerProps) -> Html {
             </defs>
             { axis(d) }
             <g class="st-lanes">{ for d.lanes.iter().map(lane) }</g>
-            <g class="st-marks" clip-path="url(#spacetime-window)">
+            <g class="st-plot" clip-path="url(#spacetime-window)">
                 { for d.chosen.iter().map(|m| html! {
                     <g class="st-chosen">
                         <line x1={f1(m.x)} x2={f1(m.x)} y1={f1(TOP - 2.0)} y2={f1(height - BOTTOM + 4.0)} />
                         <text x={f1(m.x + 3.0)} y={f1(height - 5.0)}>{ m.label.clone() }</text>
                     </g>
                 }) }
-            </g>
-            <g class="st-plot" clip-path="url(#spacetime-clip)">
                 { for d.arrows.iter().map(arrow) }
-            </g>
-            <g class="st-marks" clip-path="url(#spacetime-window)">
                 { for d.drops.iter().map(|&(x, y)| drop_mark(x, y)) }
                 { for d.learned.iter().map(|m| html! {
                     <circle class="st-learned" cx={f1(m.x)} cy={f1(m.y)} r="4"><title>{ m.label.clone() }</title></circle>
@@ -179,7 +186,7 @@ fn lane(l: &Lane) -> Html {
             <text class="st-label" x="4" y={f1(l.y + 4.0)}>{ l.label.clone() }</text>
             <line class="st-lane-line" x1={f1(LABEL_WIDTH)} x2={f1(WIDTH)} y1={f1(l.y)} y2={f1(l.y)} />
             { for l.down.iter().map(|&(x1, x2)| html! {
-                <rect class="st-down" clip-path="url(#spacetime-clip)" x={f1(x1)} y={f1(l.y - 7.0)} width={f1((x2 - x1).max(1.0))} height="14">
+                <rect class="st-down" x={f1(x1)} y={f1(l.y - 7.0)} width={f1((x2 - x1).max(1.0))} height="14">
                     <title>{ format!("{} down", l.node) }</title>
                 </rect>
             }) }
