@@ -86,9 +86,9 @@ pub fn layout(roles: &[Roles], narrow: bool) -> Layout {
 
 const TITLES: [&str; 3] = ["Proposers", "Acceptors", "Learners"];
 /// Nodes per line in a band; more wrap onto further lines.
-const PER_LINE: usize = 3;
+const PER_LINE: usize = 2;
 const LINE_PITCH: f64 = BOX_H_ROLE + 14.0;
-const BAND_GAP: f64 = 110.0;
+const BAND_GAP: f64 = 90.0;
 
 fn members(roles: &[Roles]) -> [Vec<usize>; 3] {
     let mut members: [Vec<usize>; 3] = Default::default();
@@ -260,7 +260,8 @@ mod tests {
     fn narrow_stages_stack_roles_top_to_bottom_and_are_not_wide() {
         let l = layout(&separate(2, 3, 1), true);
         let y = |i: usize| l.nodes[i].y;
-        assert!(y(0) == y(1) && y(1) < y(2) && y(2) == y(4) && y(4) < y(5));
+        assert!(y(0) == y(1) && y(1) < y(2) && y(2) == y(3) && y(3) < y(4) && y(4) < y(5));
+        assert!(l.nodes[4].x > l.nodes[2].x && l.nodes[4].x < l.nodes[3].x, "a short last line is centred");
         assert!(l.width < l.height * 1.2, "{} x {}", l.width, l.height);
         let wide = layout(&separate(2, 3, 1), false);
         assert!(l.width < wide.width / 1.5);
