@@ -87,8 +87,7 @@ pub fn load_scenario() -> Scenario {
         .collect();
     let mut scenario = Scenario {
         title: "Bench: a crowded network".into(),
-        description: "Three proposers without backoff keep outbidding each other over slow, duplicating links."
-            .into(),
+        description: "Three proposers without backoff keep outbidding each other over slow, duplicating links.".into(),
         config,
         seed: 7,
         schedule,
