@@ -59,7 +59,7 @@ async function transfer(url) {
       const data = readFileSync(path.join(dist, f));
       return { file: f, raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
     });
-  const page = files.filter((f) => /\.(wasm|js|css|html)$/.test(f.file));
+  const page = files.filter((f) => /\.(wasm|js|css)$/.test(f.file) || f.file === 'index.html');
   const sent = await withPage(async (p) => {
     const cdp = await p.context().newCDPSession(p);
     await cdp.send('Network.enable');
