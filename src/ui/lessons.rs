@@ -47,10 +47,10 @@ pub fn lesson_library(props: &LibraryProps) -> Html {
 #[function_component(CaptionBar)]
 pub fn caption_bar(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
-    let key = (p.scenario.title.clone(), p.scenario.captions.len(), p.epoch);
     let scenario = p.scenario.clone();
-    // Recognising a lesson builds the library: once per loaded scenario, not per frame.
-    let lesson = use_memo(key.0.clone(), move |_| lesson_of(&scenario).map(|l| (end_step(&l), l)));
+    // Recognising a lesson builds the library: once per narrated scenario, not per frame.
+    let deps = (p.scenario.title.clone(), p.scenario.captions.clone());
+    let lesson = use_memo(deps, move |_| lesson_of(&scenario).map(|l| (end_step(&l), l)));
     let Some(view) = caption_view(&p.scenario, p.history.cursor()) else { return html! {} };
     let d = &props.dispatch;
     let back = view.back.map(|s| d.reform(move |_: MouseEvent| UiAction::Seek(s)));

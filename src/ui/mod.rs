@@ -10,12 +10,12 @@ mod lessons;
 pub mod log;
 pub mod mount;
 mod panic;
-mod shortcuts;
+pub mod safety;
 mod share;
+mod shortcuts;
+pub mod spacetime;
 mod stage;
 mod url;
-pub mod safety;
-pub mod spacetime;
 
 pub use app::App;
 
