@@ -30,13 +30,6 @@ enum Item {
     Timer { node: NodeId, generation: u32 },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Entry {
-    time: Tick,
-    seq: u64,
-    item: Item,
-}
-
 /// One node as the simulator holds it: the protocol state, whether it is up, and its disk.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NodeSlot {
@@ -56,6 +49,17 @@ impl NodeSlot {
             storage: Durable::default(),
             timer_generation: 0,
             timer_due: None,
+        }
+    }
+
+    /// Back to `NodeSlot::new`, keeping the learner's tally buffer: a benchmark or a sweep
+    /// that runs millions of short worlds should not allocate it again for each.
+    fn reset(&mut self, id: NodeId, cluster: &Cluster) {
+        let tallies = self.node.learner.as_mut().map(|l| std::mem::take(&mut l.tallies));
+        *self = NodeSlot::new(id, cluster);
+        if let (Some(learner), Some(mut tallies)) = (self.node.learner.as_mut(), tallies) {
+            tallies.clear();
+            learner.tallies = tallies;
         }
     }
 }
@@ -82,9 +86,6 @@ pub struct World {
     pub nodes: Vec<NodeSlot>,
     pub net: Network,
     queue: Queue,
-    /// Sequence numbers of queue entries taken out by hand (dropped or rescheduled).
-    cancelled: Vec<u64>,
-    next_seq: u64,
     next_msg: u64,
     tick_cursor: usize,
     step_cursor: usize,
@@ -112,8 +113,6 @@ impl World {
             nodes,
             net: Network::new(n, &config.network),
             queue: Queue::default(),
-            cancelled: Vec::new(),
-            next_seq: 0,
             next_msg: 0,
             tick_cursor: 0,
             step_cursor: 0,
@@ -131,19 +130,17 @@ impl World {
     /// simulating, not in the allocator.
     pub fn reset(&mut self, seed: u64) {
         for (slot, id) in self.nodes.iter_mut().zip(self.cluster.nodes()) {
-            *slot = NodeSlot::new(id, &self.cluster);
+            slot.reset(id, &self.cluster);
         }
         self.net.reset(&self.initial_net);
         self.now = 0;
         self.steps = 0;
         self.rng = SimRng::new(seed);
         self.queue.clear();
-        self.cancelled.clear();
-        self.next_seq = 0;
         self.next_msg = 0;
         self.tick_cursor = 0;
         self.step_cursor = 0;
-        self.checker = Checker::new(self.nodes.len());
+        self.checker.reset(self.nodes.len());
         self.violations.clear();
         self.stats = Stats::default();
         self.out.clear();
@@ -153,12 +150,12 @@ impl World {
     /// Does one step: the next due scheduled action, or the next delivery or timer. Returns
     /// false when nothing is left to do.
     pub fn step(&mut self, schedule: &Schedule, sink: &mut impl Sink) -> bool {
-        let next_time = self.skip_dead_entries();
+        let next_time = self.skip_dead_timers();
         if let Some(action) = self.due_action(schedule, next_time) {
             self.apply(action, sink);
-        } else if let Some(entry) = self.queue.pop() {
-            self.now = entry.time;
-            match entry.item {
+        } else if let Some((time, item)) = self.queue.pop() {
+            self.now = time;
+            match item {
                 Item::Deliver(m) => self.arrive(m, sink),
                 Item::Timer { node, .. } => self.fire_timer(node, sink),
             }
@@ -196,30 +193,23 @@ impl World {
 
     /// Whether a step is left: something queued or scheduled.
     pub fn has_work(&mut self, schedule: &Schedule) -> bool {
-        self.skip_dead_entries();
+        self.skip_dead_timers();
         !self.queue.is_empty() || self.tick_cursor < schedule.by_tick.len() || self.step_cursor < schedule.by_step.len()
     }
 
-    /// Pops stale timers and messages taken out by hand, so the head of the queue is live;
-    /// returns its time.
-    #[inline]
-    fn skip_dead_entries(&mut self) -> Option<Tick> {
-        while let Some(e) = self.queue.peek() {
-            let dead = match e.item {
-                Item::Timer { node, generation } => {
-                    let slot = &self.nodes[node.index()];
-                    !slot.up || slot.timer_generation != generation
-                }
-                Item::Deliver(_) => !self.cancelled.is_empty() && self.cancelled.contains(&e.seq),
-            };
-            if !dead {
-                return Some(e.time);
+    /// Pops stale timers (reset, cancelled, or of a node that crashed), so the head of the
+    /// queue is live; returns its time. Messages taken out by hand leave the queue at once.
+    #[inline(always)]
+    fn skip_dead_timers(&mut self) -> Option<Tick> {
+        loop {
+            let (time, item) = self.queue.peek()?;
+            let Item::Timer { node, generation } = *item else { return Some(time) };
+            let slot = &self.nodes[node.index()];
+            if slot.up && slot.timer_generation == generation {
+                return Some(time);
             }
-            let seq = e.seq;
             self.queue.discard_first();
-            self.cancelled.retain(|&s| s != seq);
         }
-        None
     }
 
     fn arrive(&mut self, m: InFlight, sink: &mut impl Sink) {
@@ -355,10 +345,9 @@ impl World {
         MsgId(self.next_msg)
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, time: Tick, item: Item) {
-        self.next_seq += 1;
-        self.queue.push(Entry { time, seq: self.next_seq, item });
+        self.queue.push(time, item);
     }
 
     #[inline]

@@ -1,6 +1,6 @@
 //! Actions on a world (faults, clients, network changes) and the read-only views the page uses.
 
-use super::{Entry, InFlight, Item, NodeSlot, World};
+use super::{InFlight, Item, NodeSlot, World};
 use crate::protocol::{Input, Node, NodeId};
 use crate::sim::action::{Action, MsgId};
 use crate::sim::event::{DropReason, EventKind, Sink, Tick};
@@ -110,42 +110,32 @@ impl World {
     }
 
     fn in_flight_by_id(&self, id: MsgId) -> Option<InFlight> {
-        self.live_entries().find_map(|e| match e.item {
+        self.queue.iter().find_map(|(_, item)| match *item {
             Item::Deliver(m) if m.id == id => Some(m),
             _ => None,
         })
     }
 
-    /// Takes a message out of the queue (lazily: its entry is skipped when it comes up).
+    /// Takes a message out of the queue.
     fn take_in_flight(&mut self, id: MsgId) -> Option<InFlight> {
-        let (seq, m) = self.live_entries().find_map(|e| match e.item {
-            Item::Deliver(m) if m.id == id => Some((e.seq, m)),
-            _ => None,
-        })?;
-        self.cancelled.push(seq);
-        Some(m)
-    }
-
-    fn live_entries(&self) -> impl Iterator<Item = &Entry> {
-        self.queue.iter().filter(|e| !self.cancelled.contains(&e.seq))
+        match self.queue.remove(|item| matches!(item, Item::Deliver(m) if m.id == id))?.1 {
+            Item::Deliver(m) => Some(m),
+            Item::Timer { .. } => None,
+        }
     }
 
     /// Every message in flight, in the order they will arrive.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        let mut entries: Vec<&Entry> = self.live_entries().filter(|e| matches!(e.item, Item::Deliver(_))).collect();
-        entries.sort_by_key(|e| (e.time, e.seq));
-        entries
-            .into_iter()
-            .filter_map(|e| match e.item {
-                Item::Deliver(m) => Some(m),
-                Item::Timer { .. } => None,
-            })
-            .collect()
+        let messages = self.queue.iter().filter_map(|(_, item)| match *item {
+            Item::Deliver(m) => Some(m),
+            Item::Timer { .. } => None,
+        });
+        messages.collect()
     }
 
     /// The number of messages in flight.
     pub fn in_flight_count(&self) -> usize {
-        self.live_entries().filter(|e| matches!(e.item, Item::Deliver(_))).count()
+        self.queue.iter().filter(|(_, item)| matches!(item, Item::Deliver(_))).count()
     }
 
     pub fn slot(&self, node: NodeId) -> &NodeSlot {
@@ -165,8 +155,7 @@ impl World {
     /// The time of the next step, if there is one: the next live delivery or timer, or a due
     /// scheduled action. The page advances its animation clock up to this.
     pub fn next_time(&mut self, schedule: &crate::sim::action::Schedule) -> Option<Tick> {
-        self.skip_dead_entries();
-        let queued = self.queue.peek().map(|e| e.time);
+        let queued = self.skip_dead_timers();
         if schedule.by_step.get(self.step_cursor).is_some_and(|(n, _)| *n <= self.steps) {
             return Some(self.now);
         }

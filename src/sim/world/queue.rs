@@ -1,18 +1,22 @@
-//! The event queue: entries come out in (time, sequence number) order.
+//! The event queue: items come out in (time, push order) order.
 //!
-//! Why not a `BinaryHeap<Entry>`: every step pops one entry and pushes about one, and a heap
-//! pays a logarithm of comparisons and moves for each. Simulated time only moves forward and
-//! almost every entry is due within a few hundred ticks (latencies, timeouts, backoffs), so
-//! this is a timing wheel: one first-in-first-out bucket per tick for the next `WHEEL_TICKS`
-//! ticks, and a heap only for the rare entry due further away.
+//! Why not a `BinaryHeap`: every step pops one item and pushes about one, and a heap pays a
+//! logarithm of comparisons and moves for each. Simulated time only moves forward and almost
+//! every item is due within a few hundred ticks (latencies, timeouts, backoffs), so this is a
+//! timing wheel: one first-in-first-out bucket per tick for the next `WHEEL_TICKS` ticks, and a
+//! heap only for the rare item due further away.
 //!
-//! Why the order is exactly (time, seq): sequence numbers grow with every push, so a bucket
-//! that is appended to in push order is sorted by seq. An entry goes to the far heap only
-//! while its tick is beyond the wheel; whenever the wheel moves on, the far entries that now
-//! fit are moved in (in heap order) before anything else can be pushed for their tick, so
-//! they land ahead of every later push for the same tick.
+//! Why the order is exactly (time, push order): a bucket is appended to in push order. An item
+//! goes to the far heap only while its tick is beyond the wheel; whenever the wheel moves on,
+//! the far items that now fit are moved in (in heap order) before anything else can be pushed
+//! for their tick, so they land ahead of every later push for the same tick.
+//!
+//! Why buckets hold no times: every item in the wheel lies in `base..base + WHEEL_TICKS`, so a
+//! bucket's index names its tick, and the queue keeps only the time of its front bucket. The
+//! smaller the item, the cheaper every push and pop (W1 does a few million a second).
 
-use super::Entry;
+use super::Item;
+use crate::sim::event::Tick;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -22,13 +26,17 @@ const WORDS: usize = WHEEL_TICKS / 64;
 /// No occupied tick.
 const NONE: usize = usize::MAX;
 
-/// An entry due beyond the wheel.
+/// An item due beyond the wheel, with a push counter that keeps one tick's items in push order.
 #[derive(Clone, Copy, Debug)]
-struct Far(Entry);
+struct Far {
+    time: Tick,
+    order: u64,
+    item: Item,
+}
 
 impl PartialEq for Far {
     fn eq(&self, other: &Self) -> bool {
-        (self.0.time, self.0.seq) == (other.0.time, other.0.seq)
+        (self.time, self.order) == (other.time, other.order)
     }
 }
 
@@ -36,8 +44,8 @@ impl Eq for Far {}
 
 impl Ord for Far {
     fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and the earliest (time, seq) must come out first.
-        (other.0.time, other.0.seq).cmp(&(self.0.time, self.0.seq))
+        // Reversed: BinaryHeap is a max-heap and the earliest (time, order) must come out first.
+        (other.time, other.order).cmp(&(self.time, self.order))
     }
 }
 
@@ -47,80 +55,108 @@ impl PartialOrd for Far {
     }
 }
 
-/// The entries of one tick, in push order; `entries[head..]` are still queued.
+/// The items of one tick, in push order; `items[head..]` are still queued. An empty bucket has
+/// `head == 0` and no items.
 #[derive(Clone, Debug, Default)]
 struct Bucket {
-    entries: Vec<Entry>,
+    items: Vec<Item>,
     head: usize,
 }
 
 #[derive(Clone, Debug)]
 pub(super) struct Queue {
     /// The bucket of tick `t` (for `t` in `base..base + WHEEL_TICKS`) is `ticks[t % WHEEL_TICKS]`.
-    ticks: Vec<Bucket>,
-    /// Which buckets hold entries.
+    /// A fixed-size array, so that indexing by `t % WHEEL_TICKS` needs no bounds check.
+    ticks: Box<[Bucket; WHEEL_TICKS]>,
+    /// Which buckets hold items.
     occupied: [u64; WORDS],
-    /// The bucket of the earliest entry in the wheel, or `NONE`.
+    /// The bucket of the earliest item in the wheel, or `NONE`; `front_time` is its tick.
     front: usize,
-    /// The earliest tick the wheel covers: the time of the last entry popped (never later
-    /// than the world's clock, so every push lands at or after it).
-    base: u64,
+    front_time: Tick,
+    /// The earliest tick the wheel covers: the time of the last item popped (never later than
+    /// the world's clock, so every push lands at or after it).
+    base: Tick,
     far: BinaryHeap<Far>,
+    far_pushes: u64,
     len: usize,
 }
 
 impl Default for Queue {
     fn default() -> Self {
         Queue {
-            ticks: vec![Bucket::default(); WHEEL_TICKS],
+            ticks: Box::new(std::array::from_fn(|_| Bucket::default())),
             occupied: [0; WORDS],
             front: NONE,
+            front_time: 0,
             base: 0,
             far: BinaryHeap::new(),
+            far_pushes: 0,
             len: 0,
         }
     }
 }
 
 impl Queue {
-    /// Queues `entry`. Its time must not be before the last entry popped (time only moves on).
-    #[inline]
-    pub(super) fn push(&mut self, entry: Entry) {
-        debug_assert!(entry.time >= self.base, "an entry in the past");
+    /// Queues `item` at `time`, which must not be before the last item popped (time only moves on).
+    #[inline(always)]
+    pub(super) fn push(&mut self, time: Tick, item: Item) {
+        debug_assert!(time >= self.base, "an item in the past");
         self.len += 1;
-        if entry.time - self.base < WHEEL_TICKS as u64 {
-            self.append(entry);
+        if time - self.base < WHEEL_TICKS as u64 {
+            self.append(time, item);
         } else {
-            self.far.push(Far(entry));
+            self.far_pushes += 1;
+            self.far.push(Far { time, order: self.far_pushes, item });
         }
     }
 
-    /// The earliest entry.
-    #[inline]
-    pub(super) fn peek(&self) -> Option<&Entry> {
+    /// The earliest item and its time.
+    #[inline(always)]
+    pub(super) fn peek(&self) -> Option<(Tick, &Item)> {
         match self.ticks.get(self.front) {
-            Some(bucket) => bucket.entries.get(bucket.head),
-            None => self.far.peek().map(|f| &f.0),
+            Some(bucket) => bucket.items.get(bucket.head).map(|item| (self.front_time, item)),
+            None => self.far.peek().map(|f| (f.time, &f.item)),
         }
     }
 
-    /// Takes the earliest entry; simulated time moves to its time.
-    #[inline]
-    pub(super) fn pop(&mut self) -> Option<Entry> {
-        let entry = self.take_first()?;
-        if entry.time != self.base {
-            self.base = entry.time;
+    /// Takes the earliest item; simulated time moves to its time.
+    #[inline(always)]
+    pub(super) fn pop(&mut self) -> Option<(Tick, Item)> {
+        let (time, item) = self.take_first()?;
+        if time != self.base {
+            self.base = time;
             self.pull_far();
         }
-        Some(entry)
+        Some((time, item))
     }
 
-    /// Takes the earliest entry without moving time: a dead entry (a stale timer, a message
-    /// taken out by hand) may lie later than a scheduled action that is still to come, and
-    /// what that action sends must still fit in the wheel.
+    /// Takes the earliest item without moving time: a dead item (a stale timer) may lie later
+    /// than a scheduled action that is still to come, and what that action sends must still
+    /// fit in the wheel.
     #[inline]
     pub(super) fn discard_first(&mut self) {
         self.take_first();
+    }
+
+    /// Takes out the first item (in queue order) that `pick` selects, wherever it is.
+    pub(super) fn remove(&mut self, pick: impl Fn(&Item) -> bool) -> Option<(Tick, Item)> {
+        for k in 0..WHEEL_TICKS as u64 {
+            let (time, index) = (self.base + k, (self.base + k) as usize % WHEEL_TICKS);
+            let bucket = &mut self.ticks[index];
+            if let Some(offset) = bucket.items[bucket.head..].iter().position(&pick) {
+                let item = bucket.items.remove(bucket.head + offset);
+                self.len -= 1;
+                if bucket.head == bucket.items.len() {
+                    self.empty_bucket(index);
+                }
+                return Some((time, item));
+            }
+        }
+        let mut far = std::mem::take(&mut self.far).into_vec();
+        let found = far.iter().position(|f| pick(&f.item)).map(|i| far.swap_remove(i));
+        self.far = BinaryHeap::from(far);
+        self.len -= usize::from(found.is_some());
+        found.map(|f| (f.time, f.item))
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -131,7 +167,7 @@ impl Queue {
         for (w, word) in self.occupied.iter_mut().enumerate() {
             while *word != 0 {
                 let bucket = &mut self.ticks[w * 64 + word.trailing_zeros() as usize];
-                bucket.entries.clear();
+                bucket.items.clear();
                 bucket.head = 0;
                 *word &= *word - 1;
             }
@@ -139,55 +175,68 @@ impl Queue {
         self.front = NONE;
         self.base = 0;
         self.far.clear();
+        self.far_pushes = 0;
         self.len = 0;
     }
 
-    /// Every queued entry, in no particular order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = &Entry> {
-        let wheel = self.ticks.iter().flat_map(|b| &b.entries[b.head..]);
-        wheel.chain(self.far.iter().map(|f| &f.0))
+    /// Every queued item with its time, in the order they will come out.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (Tick, &Item)> {
+        let wheel = (self.base..self.base + WHEEL_TICKS as u64).flat_map(move |time| {
+            let bucket = &self.ticks[time as usize % WHEEL_TICKS];
+            bucket.items[bucket.head..].iter().map(move |item| (time, item))
+        });
+        let mut far: Vec<&Far> = self.far.iter().collect();
+        far.sort_by_key(|f| (f.time, f.order));
+        wheel.chain(far.into_iter().map(|f| (f.time, &f.item)))
     }
 
-    #[inline]
-    fn append(&mut self, entry: Entry) {
-        let index = entry.time as usize % WHEEL_TICKS;
+    #[inline(always)]
+    fn append(&mut self, time: Tick, item: Item) {
+        let index = time as usize % WHEEL_TICKS;
         let bucket = &mut self.ticks[index];
-        bucket.entries.push(entry);
-        if bucket.entries.len() - bucket.head == 1 {
+        if bucket.items.len() == bucket.head {
             self.occupied[index / 64] |= 1 << (index % 64);
-            if self.front == NONE || entry.time < self.front_time() {
+            if self.front == NONE || time < self.front_time {
                 self.front = index;
+                self.front_time = time;
             }
         }
+        bucket.items.push(item);
     }
 
-    fn front_time(&self) -> u64 {
-        let bucket = &self.ticks[self.front];
-        bucket.entries[bucket.head].time
-    }
-
-    #[inline]
-    fn take_first(&mut self) -> Option<Entry> {
+    #[inline(always)]
+    fn take_first(&mut self) -> Option<(Tick, Item)> {
         let Some(bucket) = self.ticks.get_mut(self.front) else {
             let far = self.far.pop()?;
             self.len -= 1;
-            return Some(far.0);
+            return Some((far.time, far.item));
         };
-        let entry = bucket.entries[bucket.head];
+        let item = bucket.items[bucket.head];
         bucket.head += 1;
-        if bucket.head == bucket.entries.len() {
-            bucket.entries.clear();
-            bucket.head = 0;
-            let index = self.front;
-            self.occupied[index / 64] &= !(1 << (index % 64));
-            self.front = self.next_occupied(index);
+        let time = self.front_time;
+        if bucket.head == bucket.items.len() {
+            self.empty_bucket(self.front);
         }
         self.len -= 1;
-        Some(entry)
+        Some((time, item))
+    }
+
+    /// Marks the bucket `index` empty, and moves the front on if it was the front.
+    fn empty_bucket(&mut self, index: usize) {
+        let bucket = &mut self.ticks[index];
+        bucket.items.clear();
+        bucket.head = 0;
+        self.occupied[index / 64] &= !(1 << (index % 64));
+        if index == self.front {
+            self.front = self.next_occupied(index);
+            // Every item in the wheel lies in `base..base + WHEEL_TICKS`: the index names the tick.
+            let ahead = self.front.wrapping_sub(self.base as usize) % WHEEL_TICKS;
+            self.front_time = self.base + ahead as Tick;
+        }
     }
 
     /// The first occupied bucket at or after `start`, going round the wheel once (the wheel's
-    /// entries all lie within one turn, so this is the earliest).
+    /// items all lie within one turn, so this is the earliest).
     fn next_occupied(&self, start: usize) -> usize {
         let (word, bit) = (start / 64, start % 64);
         let here = self.occupied[word] & (!0u64 << bit);
@@ -204,34 +253,42 @@ impl Queue {
         NONE
     }
 
-    /// Moves far entries that the wheel now covers into it, earliest first.
+    /// Moves far items that the wheel now covers into it, earliest first.
     fn pull_far(&mut self) {
         while let Some(f) = self.far.peek() {
-            if f.0.time - self.base >= WHEEL_TICKS as u64 {
+            if f.time - self.base >= WHEEL_TICKS as u64 {
                 return;
             }
-            let entry = f.0;
+            let (time, item) = (f.time, f.item);
             self.far.pop();
-            self.append(entry);
+            self.append(time, item);
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Entry, Item};
+    use super::super::Item;
     use super::*;
     use crate::protocol::NodeId;
     use crate::sim::SimRng;
     use std::cmp::Reverse;
 
-    fn entry(time: u64, seq: u64) -> Entry {
-        Entry { time, seq, item: Item::Timer { node: NodeId(0), generation: seq as u32 } }
+    /// An item that carries its push number, so the test can tell items apart.
+    fn item(seq: u64) -> Item {
+        Item::Timer { node: NodeId(0), generation: seq as u32 }
     }
 
-    /// The wheel gives the same order as a plain heap on (time, seq), as the world uses it:
-    /// pushes at or after the clock, some beyond the wheel, and heads discarded without moving
-    /// the clock (a dead entry later than the next push).
+    fn seq_of(item: &Item) -> u64 {
+        match *item {
+            Item::Timer { generation, .. } => generation as u64,
+            Item::Deliver(_) => unreachable!("the test queues timers only"),
+        }
+    }
+
+    /// The wheel gives the same order as a plain heap on (time, push number), as the world uses
+    /// it: pushes at or after the clock, some beyond the wheel, heads discarded without moving
+    /// the clock (a dead item later than the next push), and items taken out from the middle.
     #[test]
     fn same_order_as_a_heap() {
         let mut rng = SimRng::new(11);
@@ -242,22 +299,37 @@ mod tests {
                 seq += 1;
                 let far = rng.chance(crate::sim::Prob::from_f64(0.05));
                 let time = now + if far { rng.range(0, 3 * WHEEL_TICKS as u32) } else { rng.range(0, 12) } as u64;
-                queue.push(entry(time, seq));
+                queue.push(time, item(seq));
                 reference.push(Reverse((time, seq)));
             }
-            assert_eq!(queue.peek().map(|e| (e.time, e.seq)), reference.peek().map(|r| r.0), "round {round}");
+            let peeked = queue.peek().map(|(t, i)| (t, seq_of(i)));
+            assert_eq!(peeked, reference.peek().map(|r| r.0), "round {round}");
             if round % 64 == 0 {
-                assert_eq!(queue.iter().count(), reference.len());
+                let mut sorted: Vec<(u64, u64)> = reference.iter().map(|r| r.0).collect();
+                sorted.sort();
+                assert_eq!(queue.iter().map(|(t, i)| (t, seq_of(i))).collect::<Vec<_>>(), sorted, "round {round}");
             }
-            if rng.range(0, 4) == 0 {
-                queue.discard_first();
-                reference.pop();
-            } else if let Some(e) = queue.pop() {
-                let Reverse((time, s)) = reference.pop().unwrap();
-                assert_eq!((e.time, e.seq), (time, s), "round {round}");
-                now = time;
+            match rng.range(0, 7) {
+                0 => {
+                    queue.discard_first();
+                    reference.pop();
+                }
+                1 if !reference.is_empty() => {
+                    let all: Vec<(u64, u64)> = reference.iter().map(|r| r.0).collect();
+                    let (time, s) = all[rng.range(0, all.len() as u32 - 1) as usize];
+                    assert_eq!(queue.remove(|i| seq_of(i) == s).map(|(t, i)| (t, seq_of(&i))), Some((time, s)));
+                    reference.retain(|r| r.0 != (time, s));
+                }
+                _ => {
+                    if let Some((t, i)) = queue.pop() {
+                        let Reverse((time, s)) = reference.pop().unwrap();
+                        assert_eq!((t, seq_of(&i)), (time, s), "round {round}");
+                        now = time;
+                    }
+                }
             }
             assert_eq!(queue.is_empty(), reference.is_empty());
         }
+        assert_eq!(queue.remove(|_| false), None);
     }
 }
