@@ -9,8 +9,8 @@ pub mod protocol;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
-pub mod workload;
 pub mod view;
+pub mod workload;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
