@@ -11,7 +11,7 @@ use super::app::{Model, PanelProps};
 use super::controls::status::{Announcer, Banners, Chosen};
 use super::controls::{icon, TimeControls};
 use super::lessons::CaptionBar;
-use super::share::{copy_text, modal, scenario_now};
+use super::share::{copy_text, scenario_now, Modal};
 use super::stage::Stage;
 use crate::scenario::link;
 use crate::view::embed::{parse_command, Controls, HostCommand, HostEvent, Options};
@@ -239,5 +239,5 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
             </div>
         </>
     };
-    modal("embed", "Embed this run", props.close.clone(), body)
+    html! { <Modal id="embed" title="Embed this run" close={props.close.clone()}>{ body }</Modal> }
 }

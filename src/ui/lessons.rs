@@ -8,7 +8,7 @@
 //! shows and a way to its end. Captions are text nodes: markup in them stays text.
 
 use super::app::PanelProps;
-use super::share::modal;
+use super::share::Modal;
 use crate::scenario::lessons;
 use crate::view::lesson::{caption_view, end_step, lesson_of};
 use crate::view::UiAction;
@@ -41,7 +41,7 @@ pub fn lesson_library(props: &LibraryProps) -> Html {
             <ol id="lesson-list" class="lesson-list">{ for items }</ol>
         </>
     };
-    modal("lessons", "Lessons", props.close.clone(), body)
+    html! { <Modal id="lessons" title="Lessons" close={props.close.clone()}>{ body }</Modal> }
 }
 
 #[function_component(CaptionBar)]

@@ -9,10 +9,12 @@
 mod files;
 
 use super::app::PanelProps;
+use super::shortcuts::use_dialog_focus;
 use super::{embed, lessons, url};
 use crate::scenario::{export, link, Scenario, MAX_JSON_BYTES};
 use crate::view::state::default_scenario;
 use crate::view::{Playground, UiAction};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -32,26 +34,61 @@ enum Open {
     Embed,
 }
 
-/// A dialog box over the page; Escape or the Close button closes it.
-pub fn modal(id: &'static str, title: &str, close: Callback<()>, body: Html) -> Html {
-    let title_id = format!("{id}-title");
-    let on_key = close.reform(|_: ()| ());
-    let onkeydown = Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Escape" {
-            on_key.emit(());
-        }
-    });
+#[derive(Properties, PartialEq)]
+pub struct ModalProps {
+    pub id: &'static str,
+    pub title: AttrValue,
+    pub close: Callback<()>,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// A dialog box over the page: focus moves to its Close button when it opens and back when it
+/// closes, Tab stays inside, Escape closes it.
+#[function_component(Modal)]
+pub fn modal(props: &ModalProps) -> Html {
+    let (section, close_button) = (use_node_ref(), use_node_ref());
+    use_dialog_focus(close_button.clone());
+    let title_id = format!("{}-title", props.id);
+    let onkeydown = {
+        let (close, section) = (props.close.clone(), section.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => close.emit(()),
+            "Tab" => keep_tab_inside(&e, &section),
+            _ => {}
+        })
+    };
     html! {
         <div class="dialog-backdrop" {onkeydown}>
-            <section {id} class="dialog share-dialog" role="dialog" aria-modal="true" aria-labelledby={title_id.clone()}>
+            <section ref={section} id={props.id} class="dialog share-dialog" role="dialog" aria-modal="true"
+                aria-labelledby={title_id.clone()}>
                 <div class="dialog-head">
-                    <h2 id={title_id}>{ title.to_string() }</h2>
-                    <button class="btn small subtle dialog-close" onclick={close.reform(|_: MouseEvent| ())}
-                        aria-label="Close">{ "Close" }</button>
+                    <h2 id={title_id}>{ props.title.clone() }</h2>
+                    <button ref={close_button} class="btn small subtle dialog-close"
+                        onclick={props.close.reform(|_: MouseEvent| ())} aria-label="Close">{ "Close" }</button>
                 </div>
-                { body }
+                { props.children.clone() }
             </section>
         </div>
+    }
+}
+
+/// Tab past the last control of the dialog wraps to the first, Shift+Tab before the first to the last.
+fn keep_tab_inside(e: &KeyboardEvent, section: &NodeRef) {
+    let Some(section) = section.cast::<web_sys::Element>() else { return };
+    let Ok(list) = section.query_selector_all("button:not([disabled]), a[href], input, select, textarea") else {
+        return;
+    };
+    let (Some(first), Some(last)) = (list.item(0), list.item(list.length().saturating_sub(1))) else { return };
+    let active: Option<web_sys::Node> = gloo::utils::document().active_element().map(Into::into);
+    let target = match e.shift_key() {
+        true if active.as_ref() == Some(&first) => last,
+        false if active.as_ref() == Some(&last) => first,
+        _ => return,
+    };
+    if let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() {
+        e.prevent_default();
+        el.focus().ok();
     }
 }
 
@@ -116,7 +153,7 @@ fn share_dialog(props: &PanelProps, link: Option<(String, Option<bool>)>, close:
             <FileTools model={props.model.clone()} dispatch={props.dispatch.clone()} close={close.clone()} />
         </>
     };
-    modal("share", "Share this run", close, body)
+    html! { <Modal id="share" title="Share this run" {close}>{ body }</Modal> }
 }
 
 fn select_target(e: &FocusEvent) {

@@ -8,8 +8,13 @@ import { openPage, stopServer } from './lib/harness.mjs';
 after(stopServer);
 
 const events = (page, pred) => page.evaluate((src) => window.receivedEvents.filter(new Function('e', `return ${src}`)), pred);
-const waitEvent = (page, pred) =>
-  page.waitForFunction((src) => window.receivedEvents.some(new Function('e', `return ${src}`)), pred);
+// Waits for an event matching `pred` among those received after the first `from`.
+const waitEvent = (page, pred, from = 0) =>
+  page.waitForFunction(
+    ([src, from]) => window.receivedEvents.slice(from).some(new Function('e', `return ${src}`)),
+    [pred, from],
+  );
+const received = (page) => page.evaluate(() => window.receivedEvents.length);
 
 test('the course page: both playgrounds load and the host drives one through postMessage', async (t) => {
   const { page, shot, finish } = await openPage(t, { urlPath: 'course.html', viewport: { width: 1100, height: 1600 } });
@@ -40,8 +45,10 @@ test('the course page: both playgrounds load and the host drives one through pos
   // Load a lesson, seek, play on to its violations.
   await page.locator('#host-load').click();
   await driven.locator('#caption-bar').waitFor({ state: 'visible' });
+  const before = await received(page);
   await page.locator('#host-seek').click();
-  await waitEvent(page, "e.id === 'driven' && e.type === 'time' && e.step === 20");
+  await waitEvent(page, "e.id === 'driven' && e.type === 'time' && e.step === 20", before);
+  assert.match(await driven.locator('#caption').innerText(), /\S/);
   assert.equal(await page.locator('#step').innerText(), '20');
   await page.locator('#host-play').click();
   await waitEvent(page, "e.id === 'driven' && e.type === 'violation'");
@@ -69,8 +76,9 @@ test('junk messages are ignored with a warning; the playground keeps working', a
   assert.match(await driven.locator('#error-banner').innerText(), /could not be opened/);
   await page.waitForFunction(() => true);
   assert.ok(warnings.filter((w) => /ignored a message/.test(w)).length >= 5, `warnings: ${warnings.join(' | ')}`);
+  const before = await received(page);
   await page.locator('#host-seek').click();
-  await waitEvent(page, "e.id === 'driven' && e.type === 'time' && e.step === 20");
+  await waitEvent(page, "e.id === 'driven' && e.type === 'time' && e.step === 20", before);
   assert.deepEqual(problems, []);
   await finish();
 });
