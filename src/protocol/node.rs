@@ -55,7 +55,9 @@ impl Node {
     }
 
     /// Feeds one input to the roles it concerns; effects are appended to `out`, in order.
-    #[inline]
+    /// (Inlined into the simulator's step: a message passes through here millions of times a
+    /// second in the benchmark.)
+    #[inline(always)]
     pub fn handle(&mut self, input: Input, cluster: &Cluster, out: &mut Vec<Output>) {
         match input {
             Input::Propose(value) => {
@@ -72,6 +74,7 @@ impl Node {
         }
     }
 
+    #[inline(always)]
     fn deliver(&mut self, from: NodeId, msg: Msg, cluster: &Cluster, out: &mut Vec<Output>) {
         match msg {
             Msg::Prepare { ballot } => {

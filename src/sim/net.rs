@@ -61,18 +61,25 @@ pub struct Network {
     links: Vec<Link>,
     /// The partition group of each node; nodes in different groups cannot talk.
     group: Vec<u8>,
+    /// Whether a link or a group may have changed since `new` or `reset` (so that resetting a
+    /// network nobody touched, as W1 does a million times, costs nothing).
+    touched: bool,
 }
 
 impl Network {
     pub fn new(nodes: usize, params: &NetParams) -> Network {
-        Network { nodes, links: vec![Link::from_params(params); nodes * nodes], group: vec![0; nodes] }
+        Network { nodes, links: vec![Link::from_params(params); nodes * nodes], group: vec![0; nodes], touched: false }
     }
 
     /// Back to `Network::new(nodes, params)`: no partition, no cut, the same parameters on
     /// every link, keeping the allocations.
     pub fn reset(&mut self, params: &NetParams) {
-        self.links.fill(Link::from_params(params));
-        self.group.fill(0);
+        let link = Link::from_params(params);
+        if self.touched || self.links.first() != Some(&link) {
+            self.links.fill(link);
+            self.group.fill(0);
+            self.touched = false;
+        }
     }
 
     #[inline]
@@ -81,6 +88,7 @@ impl Network {
     }
 
     pub fn link_mut(&mut self, from: NodeId, to: NodeId) -> &mut Link {
+        self.touched = true;
         &mut self.links[from.index() * self.nodes + to.index()]
     }
 
@@ -92,6 +100,7 @@ impl Network {
 
     /// Applies new parameters to every link, keeping cuts.
     pub fn set_all(&mut self, params: &NetParams) {
+        self.touched = true;
         for link in &mut self.links {
             *link = Link { cut: link.cut, ..Link::from_params(params) };
         }
@@ -99,6 +108,7 @@ impl Network {
 
     /// Splits the nodes into groups; nodes not named form one more group together.
     pub fn partition(&mut self, groups: &[Vec<NodeId>]) {
+        self.touched = true;
         let rest = groups.len().min(254) as u8 + 1;
         self.group.iter_mut().for_each(|g| *g = rest);
         for (i, group) in groups.iter().enumerate().take(254) {
@@ -111,6 +121,7 @@ impl Network {
     }
 
     pub fn heal(&mut self) {
+        self.touched = true;
         self.group.iter_mut().for_each(|g| *g = 0);
         self.links.iter_mut().for_each(|l| l.cut = false);
     }
