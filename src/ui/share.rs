@@ -149,7 +149,7 @@ fn share_dialog(props: &PanelProps, link: Option<(String, Option<bool>)>, close:
                 <textarea id="share-link" readonly=true rows="3" value={address.clone()}
                     onfocus={Callback::from(|e: FocusEvent| select_target(&e))} />
             </label>
-            <RunInfo model={props.model.clone()} dispatch={props.dispatch.clone()} />
+            { run_info(&props.model.playground.borrow()) }
             <FileTools model={props.model.clone()} dispatch={props.dispatch.clone()} close={close.clone()} />
         </>
     };
@@ -163,10 +163,8 @@ fn select_target(e: &FocusEvent) {
 }
 
 /// "About this run": what identifies it, so two people can check they see the same thing.
-#[function_component(RunInfo)]
-pub fn run_info(props: &PanelProps) -> Html {
-    let p = props.model.playground.borrow();
-    let now = scenario_now(&p);
+fn run_info(p: &Playground) -> Html {
+    let now = scenario_now(p);
     let link_chars = link::fragment(&now).len();
     let hash = format!("{:016x}", p.history.trace_hash());
     let rows = [
