@@ -6,12 +6,18 @@
 //! when the cursor steps, the window jumps or the selection changes. The frame-by-frame part
 //! is an overlay (the cursor line and a veil over the future, which shows how far each message
 //! in flight got) moved by a CSS transform, so the browser composites it without repainting the
-//! hundreds of arrows under it; the `Layer` is computed once per change and skips its redraw.
+//! arrows under it; the `Layer` is computed once per change and skips its redraw.
+//!
+//! Why so few elements: under load a step lands on nearly every frame, so the `Layer` must be
+//! cheap to change. Arrows come as one path per look (kind, fate, duplicate), heads as one path
+//! per kind and drop marks as one path (`view::spacetime::paths`), all cut to the window: a step
+//! re-sets a few `d` attributes instead of hundreds of elements, and the styles avoid anything
+//! that makes a layer per element (`opacity`, filters, markers) in favour of stroke/fill opacity.
 
 use super::app::PanelProps;
 use crate::protocol::MsgKind;
 use crate::sim::Tick;
-use crate::view::spacetime::{self, Arrow, Fate, Lane, SpaceTime as Data, BOTTOM, LABEL_WIDTH, TOP, WIDTH};
+use crate::view::spacetime::{self, Arrow, Fate, Lane, SpaceTime as Data, Stroke, BOTTOM, LABEL_WIDTH, TOP, WIDTH};
 use crate::view::UiAction;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -101,7 +107,7 @@ fn f1(x: f64) -> String {
     format!("{x:.1}")
 }
 
-/// Everything but the cursor: markers, axis, lanes, arrows and marks (cut at the window's
+/// Everything but the cursor: axis, lanes, arrows and marks (cut at the window's
 /// edges by `#spacetime-window`).
 #[function_component(Layer)]
 fn layer(props: &LayerProps) -> Html {
@@ -113,7 +119,6 @@ fn layer(props: &LayerProps) -> Html {
                 <clipPath id="spacetime-window">
                     <rect x={f1(LABEL_WIDTH)} y="0" width={f1(WIDTH - LABEL_WIDTH)} height={f1(height)} />
                 </clipPath>
-                { for MsgKind::ALL.iter().map(|k| arrowhead(*k)) }
             </defs>
             { axis(d) }
             <g class="st-lanes">{ for d.lanes.iter().map(lane) }</g>
@@ -124,8 +129,11 @@ fn layer(props: &LayerProps) -> Html {
                         <text x={f1(m.x + 3.0)} y={f1(height - 5.0)}>{ m.label.clone() }</text>
                     </g>
                 }) }
-                { for d.arrows.iter().map(arrow) }
-                { for d.drops.iter().map(|&(x, y)| drop_mark(x, y)) }
+                <g class="st-arrows">{ for d.strokes.iter().map(stroke) }</g>
+                { for d.arrows.iter().filter(|a| a.selected).map(selected_arrow) }
+                if !d.drop_path.is_empty() {
+                    <path class="st-drop" d={d.drop_path.clone()} />
+                }
                 { for d.learned.iter().map(|m| html! {
                     <circle class="st-learned" cx={f1(m.x)} cy={f1(m.y)} r="4"><title>{ m.label.clone() }</title></circle>
                 }) }
@@ -145,17 +153,14 @@ fn key_seek(key: &str, now: Tick) -> Option<Tick> {
     }
 }
 
-fn kind_class(kind: MsgKind) -> String {
-    kind.name().to_lowercase()
-}
-
-fn arrowhead(kind: MsgKind) -> Html {
-    let k = kind_class(kind);
-    html! {
-        <marker id={format!("st-head-{k}")} class={classes!("st-head", format!("kind-{k}"))} viewBox="0 0 8 8"
-            refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-            <path d="M0,0 L8,4 L0,8 z" />
-        </marker>
+fn kind_class(kind: MsgKind) -> &'static str {
+    match kind {
+        MsgKind::Prepare => "prepare",
+        MsgKind::Promise => "promise",
+        MsgKind::Nack => "nack",
+        MsgKind::Accept => "accept",
+        MsgKind::Accepted => "accepted",
+        MsgKind::Decided => "decided",
     }
 }
 
@@ -194,25 +199,43 @@ fn lane(l: &Lane) -> Html {
     }
 }
 
-fn arrow(a: &Arrow) -> Html {
-    let k = kind_class(a.kind);
-    let fate = match a.fate {
+fn fate_class(f: Fate) -> &'static str {
+    match f {
         Fate::InFlight => "in-flight",
         Fate::Delivered => "delivered",
         Fate::Dropped => "dropped",
-    };
-    let head = (a.fate != Fate::Dropped).then(|| format!("url(#st-head-{k})"));
-    let class =
-        classes!("arrow", format!("kind-{k}"), fate, a.twin.then_some("twin"), a.selected.then_some("selected"));
-    html! {
-        <line key={a.id.0} {class} data-msg={a.id.0.to_string()} data-kind={k.clone()} marker-end={head}
-            x1={f1(a.x1)} y1={f1(a.y1)} x2={f1(a.x2)} y2={f1(a.y2)}>
-            <title>{ a.label.clone() }</title>
-        </line>
     }
 }
 
-fn drop_mark(x: f64, y: f64) -> Html {
-    let d = format!("M{},{} l8,8 m0,-8 l-8,8", f1(x - 4.0), f1(y - 4.0));
-    html! { <path class="st-drop" d={d} /> }
+/// Every arrow of one look (kind, fate, duplicate) as one path and its heads as another,
+/// keyed by the look so a step only re-sets the `d` of the looks it changed.
+fn stroke(s: &Stroke) -> Html {
+    let k = kind_class(s.kind);
+    let fate = fate_class(s.fate);
+    let key = format!("{fate}-{k}{}", if s.twin { "-twin" } else { "" });
+    let twins = if s.twin { " (duplicates)" } else { "" };
+    let what = format!("{} {}{twins}: {}", s.kind.name(), fate.replace('-', " "), s.count);
+    html! {
+        <g {key}>
+            <path class={classes!("arrow", format!("kind-{k}"), fate, s.twin.then_some("twin"))}
+                data-kind={k} data-fate={fate} data-count={s.count.to_string()} d={s.d.clone()}>
+                <title>{ what }</title>
+            </path>
+            if !s.heads.is_empty() {
+                <path class={classes!("st-head", format!("kind-{k}"))} d={s.heads.clone()} />
+            }
+        </g>
+    }
+}
+
+/// The selected message drawn again on top, highlighted and named.
+fn selected_arrow(a: &Arrow) -> Html {
+    let k = kind_class(a.kind);
+    let fate = fate_class(a.fate);
+    html! {
+        <line key={a.id.0} class={classes!("arrow", format!("kind-{k}"), fate, a.twin.then_some("twin"), "selected")}
+            data-msg={a.id.0.to_string()} data-kind={k} x1={f1(a.x1)} y1={f1(a.y1)} x2={f1(a.x2)} y2={f1(a.y2)}>
+            <title>{ a.label.clone() }</title>
+        </line>
+    }
 }

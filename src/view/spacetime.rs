@@ -17,6 +17,9 @@ use crate::protocol::{Msg, MsgKind, NodeId, Roles};
 use crate::sim::{Event, EventKind, MsgId, Tick};
 use std::collections::BTreeMap;
 
+pub mod paths;
+pub use paths::{Span, Stroke};
+
 /// Ticks of time shown at once: with the default latencies (a few ticks) an arrow spans about a
 /// tenth of the width, enough to read its slope and label.
 pub const WINDOW_TICKS: f64 = 48.0;
@@ -35,6 +38,8 @@ pub const TOP: f64 = 20.0;
 pub const LANE_HEIGHT: f64 = 28.0;
 /// Room under the last lane for the labels of chosen values.
 pub const BOTTOM: f64 = 18.0;
+/// What the plot shows in x (right of the lane labels); arrows are cut to it.
+pub const PLOT_SPAN: Span = Span { from: LABEL_WIDTH, to: WIDTH };
 
 /// Maps time to x and lanes to y.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -88,7 +93,7 @@ pub struct Lane {
     pub down: Vec<(f64, f64)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fate {
     InFlight,
     Delivered,
@@ -124,8 +129,11 @@ pub struct SpaceTime {
     pub height: f64,
     pub lanes: Vec<Lane>,
     pub arrows: Vec<Arrow>,
-    /// Where dropped messages died.
+    /// The arrows as drawn: one path per look, cut to the window (see `paths`).
+    pub strokes: Vec<Stroke>,
+    /// Where dropped messages died, and the same as one path of crosses.
     pub drops: Vec<(f64, f64)>,
+    pub drop_path: String,
     pub learned: Vec<Mark>,
     /// Vertical markers where a value became chosen (y unused).
     pub chosen: Vec<Mark>,
@@ -192,7 +200,9 @@ pub fn build(p: &Playground) -> SpaceTime {
         geometry: g,
         height: TOP + lanes.len() as f64 * LANE_HEIGHT + BOTTOM,
         lanes,
+        strokes: paths::strokes(&d.arrows, PLOT_SPAN),
         arrows: d.arrows,
+        drop_path: paths::drop_marks(&d.drops),
         drops: d.drops,
         learned: d.learned,
         chosen: d.chosen,

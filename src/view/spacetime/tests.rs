@@ -89,6 +89,10 @@ fn a_dropped_message_ends_with_a_mark_where_it_died() {
     let a = d.arrows.iter().find(|a| a.id == m.id).unwrap();
     assert_eq!(a.fate, Fate::Dropped);
     assert_eq!(d.drops, vec![(a.x2, a.y2)]);
+    assert_eq!(d.drop_path, paths::drop_marks(&d.drops));
+    assert!(d.drop_path.starts_with(&format!("M{:.1} ", a.x2 - 4.0)), "{}", d.drop_path);
+    let dropped = d.strokes.iter().find(|s| s.fate == Fate::Dropped).expect("a path for the dropped look");
+    assert_eq!((dropped.kind, dropped.count), (a.kind, 1));
     assert!(near(a.x2, d.geometry.x(p.history.time() as f64)));
     let dropped = p.history.past().iter().any(|e| matches!(e.kind, EventKind::Drop { reason: DropReason::ByHand, .. }));
     assert!(dropped);
@@ -142,4 +146,22 @@ fn the_selected_message_is_marked() {
     p.reduce(UiAction::Select(Selection::Message(id)));
     let d = build(&p);
     assert_eq!(d.arrows.iter().filter(|a| a.selected).map(|a| a.id).collect::<Vec<_>>(), vec![id]);
+}
+
+#[test]
+fn every_arrow_in_the_window_is_in_exactly_one_path_of_its_look() {
+    let mut p = playground(vec![propose(0, 0, 0), propose(3, 1, 1)]);
+    p.reduce(UiAction::Seek(40));
+    let d = build(&p);
+    assert!(d.arrows.len() > 10, "a busy diagram: {} arrows", d.arrows.len());
+    for s in &d.strokes {
+        let mine = d.arrows.iter().filter(|a| (a.kind, a.fate, a.twin) == (s.kind, s.fate, s.twin));
+        let visible = mine.filter(|a| paths::clip(a, PLOT_SPAN).is_some()).count();
+        assert_eq!((s.count, s.d.matches('M').count()), (visible, visible), "{:?} {:?}", s.kind, s.fate);
+    }
+    let drawn: usize = d.strokes.iter().map(|s| s.count).sum();
+    assert_eq!(drawn, d.arrows.iter().filter(|a| paths::clip(a, PLOT_SPAN).is_some()).count());
+    let looks: std::collections::BTreeSet<_> = d.strokes.iter().map(|s| (s.fate, s.kind, s.twin)).collect();
+    assert_eq!(looks.len(), d.strokes.len(), "one path per look");
+    assert!(d.strokes.iter().any(|s| !s.heads.is_empty()), "delivered arrows carry heads");
 }
