@@ -43,18 +43,25 @@ pub fn layout(panel: &PanelProps, options: &Options) -> Html {
             <div class="embed-bar">
                 { controls }
                 <Chosen ..panel.clone() />
-                <a class="embed-open" href={open_here(panel)} target="_blank" rel="noopener">{ "Open in Paxos Playground" }</a>
+                <a class="embed-open" href="./" target="_blank" rel="noopener" onclick={open_here(panel)}>
+                    { "Open in Paxos Playground" }</a>
             </div>
             <Announcer ..panel.clone() />
         </main>
     }
 }
 
-/// The full page at this run's moment.
-fn open_here(panel: &PanelProps) -> String {
-    let location = gloo::utils::window().location();
-    let fragment = link::fragment(&scenario_now(&panel.model.playground.borrow()));
-    format!("{}{}#{fragment}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
+/// Opens the full page at this run's moment. The link is made on click, not on every frame
+/// (encoding compresses the whole scenario).
+fn open_here(panel: &PanelProps) -> Callback<MouseEvent> {
+    let model = panel.model.clone();
+    Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        let location = gloo::utils::window().location();
+        let fragment = link::fragment(&scenario_now(&model.playground.borrow()));
+        let page = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+        gloo::utils::window().open_with_url_and_target(&format!("{page}#{fragment}"), "_blank").ok();
+    })
 }
 
 fn minimal_controls(panel: &PanelProps) -> Html {
