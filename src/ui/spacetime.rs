@@ -235,7 +235,7 @@ fn selected_arrow(a: &Arrow) -> Html {
     html! {
         <line key={a.id.0} class={classes!("arrow", format!("kind-{k}"), fate, a.twin.then_some("twin"), "selected")}
             data-msg={a.id.0.to_string()} data-kind={k} x1={f1(a.x1)} y1={f1(a.y1)} x2={f1(a.x2)} y2={f1(a.y2)}>
-            <title>{ a.label.clone() }</title>
+            <title>{ a.label() }</title>
         </line>
     }
 }

@@ -112,7 +112,17 @@ pub struct Arrow {
     /// A copy made by duplication.
     pub twin: bool,
     pub selected: bool,
-    pub label: String,
+    pub msg: Msg,
+    pub from: NodeId,
+    pub to: NodeId,
+}
+
+impl Arrow {
+    /// What the arrow carries, e.g. `#12 Prepare 3.1 n0 -> n4` (made on demand: only the
+    /// selected arrow shows it, and a step rebuilds hundreds of arrows).
+    pub fn label(&self) -> String {
+        format!("#{} {} {} -> {}", self.id.0, self.msg, self.from, self.to)
+    }
 }
 
 /// A labelled point: a learned value on a lane, or a chosen value across all lanes.
@@ -314,10 +324,9 @@ impl Drawing {
         if fate == Fate::Dropped {
             self.drops.push((x2, y2));
         }
-        let label = format!("#{} {} {} -> {}", id.0, s.msg, s.from, s.to);
         let selected = self.selected == Some(id);
-        let arrow =
-            Arrow { id, kind: s.msg.kind(), x1: self.g.x(s.at), y1, x2, y2, fate, twin: s.twin, selected, label };
+        let (msg, from, to, twin) = (s.msg, s.from, s.to, s.twin);
+        let arrow = Arrow { id, kind: msg.kind(), x1: self.g.x(s.at), y1, x2, y2, fate, twin, selected, msg, from, to };
         self.arrows.push(arrow);
     }
 }

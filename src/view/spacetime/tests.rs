@@ -146,6 +146,9 @@ fn the_selected_message_is_marked() {
     p.reduce(UiAction::Select(Selection::Message(id)));
     let d = build(&p);
     assert_eq!(d.arrows.iter().filter(|a| a.selected).map(|a| a.id).collect::<Vec<_>>(), vec![id]);
+    let a = d.arrows.iter().find(|a| a.selected).unwrap();
+    let m = p.history.world().in_flight().into_iter().find(|m| m.id == id).unwrap();
+    assert_eq!(a.label(), format!("#{} {} {} -> {}", id.0, m.msg, m.from, m.to));
 }
 
 #[test]

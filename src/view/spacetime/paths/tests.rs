@@ -1,10 +1,21 @@
 use super::*;
+use crate::protocol::{Ballot, Msg, NodeId, Value};
 use crate::sim::MsgId;
 
 const SPAN: Span = Span { from: 100.0, to: 500.0 };
 
 fn arrow(id: u64, kind: MsgKind, fate: Fate, twin: bool, (x1, y1): (f64, f64), (x2, y2): (f64, f64)) -> Arrow {
-    Arrow { id: MsgId(id), kind, x1, y1, x2, y2, fate, twin, selected: false, label: format!("#{id}") }
+    let ballot = Ballot { round: 1, node: NodeId(0) };
+    let msg = match kind {
+        MsgKind::Prepare => Msg::Prepare { ballot },
+        MsgKind::Promise => Msg::Promise { ballot, accepted: None },
+        MsgKind::Nack => Msg::Nack { ballot, promised: Ballot { round: 2, node: NodeId(1) } },
+        MsgKind::Accept => Msg::Accept { ballot, value: Value(0) },
+        MsgKind::Accepted => Msg::Accepted { ballot, value: Value(0) },
+        MsgKind::Decided => Msg::Decided { value: Value(0) },
+    };
+    let (from, to) = (NodeId(0), NodeId(1));
+    Arrow { id: MsgId(id), kind, x1, y1, x2, y2, fate, twin, selected: false, msg, from, to }
 }
 
 /// The subpaths of a `d` made of `M x y L x y` pairs, parsed back.
