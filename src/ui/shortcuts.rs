@@ -61,6 +61,12 @@ fn owned_by_target(e: &KeyboardEvent, command: Command) -> bool {
     }
 }
 
+/// Whether a modal dialog this hook does not manage (share, embed, lessons) is open: while it
+/// is, keys belong to it (it handles Escape itself), and the run must not step behind it.
+fn other_modal_open() -> bool {
+    gloo::utils::document().query_selector("[aria-modal='true']").ok().flatten().is_some()
+}
+
 /// Turns a command into actions. Takes the selection and frontier by value: emitting runs the
 /// reducer at once, which borrows the playground mutably, so no borrow may be held here.
 fn run(
@@ -120,7 +126,7 @@ pub fn use_shortcuts(
                 }
                 return;
             }
-            if owned_by_target(e, command) {
+            if owned_by_target(e, command) || other_modal_open() {
                 return;
             }
             e.prevent_default();
