@@ -13,7 +13,7 @@ fn refused(text: &str) -> Problem {
 fn a_file_round_trips_and_a_missing_version_means_format_1() {
     let lesson = lessons::by_slug("partition").unwrap().scenario;
     assert_eq!(Scenario::from_json(&lesson.to_json()), Ok(lesson));
-    let minimal = r#"{"seed": 5, "schedule": [{"at": {"tick": 0}, "do": "propose", "node": 0, "value": 1}]}"#;
+    let minimal = r#"{"seed": 5, "schedule": [{"at": {"tick": 0}, "action": {"propose": {"node": 0, "value": 1}}}]}"#;
     let s = Scenario::from_json(minimal).unwrap();
     assert_eq!((s.version, s.seed), (1, 5));
     assert_eq!(
@@ -50,9 +50,9 @@ fn limits_and_versions_give_clear_messages() {
     assert_eq!(refused(r#"{"version": 0}"#), Problem::OldVersion { version: 0 });
     let absurd = r#"{"config": {"topology": {"servers": {"count": 255}}}}"#;
     assert!(matches!(refused(absurd), Problem::Invalid(m) if m.contains("servers: 255")));
-    let out_of_range = r#"{"schedule": [{"at": {"tick": 0}, "do": "crash", "node": 99}]}"#;
+    let out_of_range = r#"{"schedule": [{"at": {"tick": 0}, "action": {"crash": {"node": 99}}}]}"#;
     assert!(matches!(refused(out_of_range), Problem::Invalid(m) if m.contains("n99")));
-    let twice = r#"{"schedule": [{"at": {"step": 0}, "do": "partition", "groups": [[1], [1]]}]}"#;
+    let twice = r#"{"schedule": [{"at": {"step": 0}, "action": {"partition": {"groups": [[1], [1]]}}}]}"#;
     assert!(matches!(refused(twice), Problem::Invalid(m) if m.contains("twice")));
     assert!(matches!(refused("{\"title\": 3}"), Problem::Malformed(_)));
 }

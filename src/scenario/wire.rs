@@ -4,7 +4,7 @@
 //! conversions below stop compiling when a domain type changes, which forces a decision
 //! (new version plus migration) instead of silently breaking old links; (2) the binary encoder
 //! (postcard) needs plain structs and externally tagged enums, while the JSON file form keeps
-//! the readable `{"do": "crash"}` shape.
+//! the readable `{"crash": {"node": 1}}` shape.
 //!
 //! To add format 2: copy these types into `ScenarioV2`, change what is needed, add
 //! `Versioned::V2`, and write `migrate_v1(ScenarioV1) -> ScenarioV2`; `Versioned::into_current`

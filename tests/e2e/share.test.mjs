@@ -96,7 +96,7 @@ test('markup in a title and captions shows as text and never runs (imported file
     title: `Title ${XSS}`,
     description: 'hostile text',
     seed: 7,
-    schedule: [{ at: { tick: 0 }, do: 'propose', node: 0, value: 0 }],
+    schedule: [{ at: { tick: 0 }, action: { propose: { node: 0, value: 0 } } }],
     captions: [{ step: 0, text: XSS }, { step: 3, text: 'second <b>caption</b>' }],
   };
   await page.locator('#copy-link').click();
