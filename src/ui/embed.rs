@@ -34,7 +34,7 @@ pub fn layout(panel: &PanelProps, options: &Options) -> Html {
     };
     let title = panel.model.playground.borrow().scenario.title.clone();
     html! {
-        <main id="playground" class="embedded" data-controls={format!("{:?}", options.controls).to_lowercase()}>
+        <main id="playground" class="embedded" data-controls={format!("{:?}", options.controls).to_ascii_lowercase()}>
             <Banners ..panel.clone() />
             <CaptionBar ..panel.clone() />
             <section class="stage-area" aria-label={title}>

@@ -68,7 +68,7 @@ pub fn event_log(props: &PanelProps) -> Html {
                         { for KIND_GROUPS.iter().map(|(key, label, tags)| html! {
                             <optgroup label={*label}>
                                 <option value={format!("group:{key}")} selected={kind_value == format!("group:{key}")}>
-                                    { format!("all {}", label.to_lowercase()) }
+                                    { format!("all {}", label.to_ascii_lowercase()) }
                                 </option>
                                 { for tags.iter().map(|t| html! { <option value={*t} selected={kind_value == *t}>{ *t }</option> }) }
                             </optgroup>

@@ -269,7 +269,7 @@ fn import_text(text: Result<String, String>, dispatch: &Callback<UiAction>) {
 
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect()).unwrap_or_default()
 }
 
 /// Shared for the other dialogs' "copy" buttons.

@@ -55,7 +55,7 @@ pub fn error_message(opened: &Opened) -> Option<String> {
     let e = opened.error.as_ref()?;
     let mut message = e.message();
     if let Some(first) = message.get(..1) {
-        message.replace_range(..1, &first.to_uppercase());
+        message.replace_range(..1, &first.to_ascii_uppercase());
     }
     Some(format!("{message}. The default scenario is open instead."))
 }

@@ -283,7 +283,7 @@ fn message_view(p: &Playground, id: MsgId) -> MessageView {
             rows.push(("to".to_string(), to.to_string()));
             rows.push(("sent at".to_string(), format!("t={at}")));
             rows.extend(payload(&msg));
-            (msg.to_string(), msg.kind().name().to_lowercase())
+            (msg.to_string(), msg.kind().name().to_ascii_lowercase())
         }
         None => (format!("Message #{}", id.0), String::new()),
     };

@@ -200,7 +200,7 @@ pub fn describe(kind: &EventKind) -> String {
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
+        Some(c) => std::iter::once(c.to_ascii_uppercase()).chain(chars).collect(),
         None => String::new(),
     }
 }
