@@ -61,22 +61,22 @@ impl Checker {
 
     /// Promise monotonicity: called with every promise an acceptor holds after a persist or a
     /// recovery.
+    /// (Inlined: the simulator calls it on every persisted promise; the violation is cold.)
+    #[inline]
     pub fn on_promise(&mut self, node: NodeId, promised: Option<Ballot>, out: &mut Vec<Violation>) {
         let now = promised.unwrap_or(Ballot::ZERO);
         let before = &mut self.max_promised[node.index()];
         if now < *before {
-            out.push(Violation {
-                invariant: Invariant::PromiseMonotonic,
-                nodes: vec![node],
-                detail: format!("{node} had promised {before} and now holds {}", show(promised)),
-            });
+            out.push(promise_lowered(node, *before, promised));
         } else {
             *before = now;
         }
     }
 
     /// An acceptor (at `position` among the acceptors) accepted `p`. Returns the proposal if
-    /// this acceptance completed a phase-2 quorum, making it chosen.
+    /// this acceptance completed a phase-2 quorum, making it chosen. (Inlined into the
+    /// simulator's step, like the checks it makes.)
+    #[inline]
     pub fn on_accept(
         &mut self,
         node: NodeId,
@@ -127,16 +127,11 @@ impl Checker {
 
     /// Called for every acceptor's accepted proposal right after a value became chosen, and
     /// for every new acceptance: the chosen-value-stable property (P2a).
+    /// (Inlined: nothing is chosen yet for most acceptances, and then it is one comparison.)
+    #[inline]
     pub fn check_stable(&self, node: NodeId, accepted: Proposal, out: &mut Vec<Violation>) {
         if let Some(c) = self.chosen.iter().find(|c| accepted.ballot >= c.ballot && accepted.value != c.value) {
-            out.push(Violation {
-                invariant: Invariant::ChosenStable,
-                nodes: vec![node],
-                detail: format!(
-                    "{node} accepted \"{}\" at {} although \"{}\" was chosen at {}",
-                    accepted.value, accepted.ballot, c.value, c.ballot
-                ),
-            });
+            out.push(unstable(node, accepted, c));
         }
     }
 
@@ -169,6 +164,27 @@ impl Checker {
 
     pub fn chosen_value(&self) -> Option<Value> {
         self.chosen.first().map(|p| p.value)
+    }
+}
+
+#[cold]
+fn promise_lowered(node: NodeId, before: Ballot, promised: Option<Ballot>) -> Violation {
+    Violation {
+        invariant: Invariant::PromiseMonotonic,
+        nodes: vec![node],
+        detail: format!("{node} had promised {before} and now holds {}", show(promised)),
+    }
+}
+
+#[cold]
+fn unstable(node: NodeId, accepted: Proposal, c: &Proposal) -> Violation {
+    Violation {
+        invariant: Invariant::ChosenStable,
+        nodes: vec![node],
+        detail: format!(
+            "{node} accepted \"{}\" at {} although \"{}\" was chosen at {}",
+            accepted.value, accepted.ballot, c.value, c.ballot
+        ),
     }
 }
 

@@ -92,6 +92,9 @@ pub struct World {
     pub checker: Checker,
     pub violations: Vec<Violation>,
     pub stats: Stats,
+    /// `Learned` outputs carried out so far (a learner learning): lets a driver stop at the
+    /// first without asking the nodes on every step.
+    pub learned_outputs: u64,
     out: Vec<Output>,
     found: Vec<Violation>,
 }
@@ -119,6 +122,7 @@ impl World {
             checker: Checker::new(n),
             violations: Vec::new(),
             stats: Stats::default(),
+            learned_outputs: 0,
             out: Vec::with_capacity(32),
             found: Vec::new(),
             cluster,
@@ -143,6 +147,7 @@ impl World {
         self.checker.reset(self.nodes.len());
         self.violations.clear();
         self.stats = Stats::default();
+        self.learned_outputs = 0;
         self.out.clear();
         self.found.clear();
     }
@@ -290,6 +295,7 @@ impl World {
             }
             Output::PersistProposer(_) => self.nodes[node.index()].storage.apply(output),
             Output::Learned { value } => {
+                self.learned_outputs += 1;
                 sink.record(step, time, || EventKind::Learned { node, value });
                 self.checker.on_learned(node, value, &mut self.found);
             }
