@@ -25,7 +25,7 @@ fn speed_to_slider(speed: f64) -> i32 {
 }
 
 fn slider_to_speed(v: &str) -> Option<f64> {
-    let v: f64 = v.parse().ok()?;
+    let v = crate::view::number::parse_decimal(v)?;
     Some(10f64.powf(v / 100.0).clamp(SPEED_MIN, SPEED_MAX))
 }
 

@@ -39,7 +39,7 @@ fn network_form(props: &PanelProps) -> Html {
     let slider = |field: fn(&mut NetParams, f64)| {
         let draft = draft.clone();
         Callback::from(move |e: InputEvent| {
-            if let Ok(v) = input_value(&e).parse::<f64>() {
+            if let Some(v) = crate::view::number::parse_decimal(&input_value(&e)) {
                 let mut next = *draft;
                 field(&mut next, v);
                 draft.set(next);
