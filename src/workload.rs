@@ -149,9 +149,8 @@ impl Runner {
         self.world.reset(seed);
         let world = &mut self.world;
         // W1's one learner learns once and never crashes, so it has learned exactly when the
-        // world carried out a `Learned` output: a counter, cheaper than asking the node on
-        // every step.
-        while world.learned_outputs == 0 && world.steps < MAX_STEPS_PER_INSTANCE && world.step(&self.schedule, sink) {}
+        // world carried out a `Learned` output.
+        world.run_until_learned(&self.schedule, sink, MAX_STEPS_PER_INSTANCE);
         Totals {
             instances: 1,
             steps: world.steps,

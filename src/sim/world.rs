@@ -155,6 +155,18 @@ impl World {
     /// Does one step: the next due scheduled action, or the next delivery or timer. Returns
     /// false when nothing is left to do.
     pub fn step(&mut self, schedule: &Schedule, sink: &mut impl Sink) -> bool {
+        self.step_inline(schedule, sink)
+    }
+
+    /// Steps until a `Learned` output was carried out, the world's step count reaches
+    /// `max_steps`, or nothing is left to do. The step is inlined into this loop, so a driver
+    /// that runs many short worlds (W1) pays the big step's prologue once per run, not per step.
+    pub fn run_until_learned(&mut self, schedule: &Schedule, sink: &mut impl Sink, max_steps: u64) {
+        while self.learned_outputs == 0 && self.steps < max_steps && self.step_inline(schedule, sink) {}
+    }
+
+    #[inline(always)]
+    fn step_inline(&mut self, schedule: &Schedule, sink: &mut impl Sink) -> bool {
         let next_time = self.skip_dead_timers();
         if let Some(action) = self.due_action(schedule, next_time) {
             self.apply(action, sink);
