@@ -1,8 +1,8 @@
 //! The simulator's only source of randomness: xoshiro256++ seeded from one u64.
 //!
 //! Why a named generator and hand-rolled range sampling: a shared link must replay the same run
-//! forever, natively and in wasm. `StdRng` and `gen_range` may change their streams between
-//! versions; xoshiro256++ (pinned) and the two one-line samplers below never do.
+//! forever, natively and in wasm. rand's default generator and its range sampling may change
+//! their streams between versions; xoshiro256++ (pinned) and the two one-line samplers below never do.
 
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;

@@ -15,7 +15,6 @@
 //! that makes a layer per element (`opacity`, filters, markers) in favour of stroke/fill opacity.
 
 use super::app::PanelProps;
-use crate::protocol::MsgKind;
 use crate::sim::Tick;
 use crate::view::spacetime::{self, Arrow, Fate, Lane, SpaceTime as Data, Stroke, BOTTOM, LABEL_WIDTH, TOP, WIDTH};
 use crate::view::UiAction;
@@ -153,17 +152,6 @@ fn key_seek(key: &str, now: Tick) -> Option<Tick> {
     }
 }
 
-fn kind_class(kind: MsgKind) -> &'static str {
-    match kind {
-        MsgKind::Prepare => "prepare",
-        MsgKind::Promise => "promise",
-        MsgKind::Nack => "nack",
-        MsgKind::Accept => "accept",
-        MsgKind::Accepted => "accepted",
-        MsgKind::Decided => "decided",
-    }
-}
-
 fn axis(d: &Data) -> Html {
     html! {
         <g class="st-axis" aria-hidden="true">
@@ -210,7 +198,7 @@ fn fate_class(f: Fate) -> &'static str {
 /// Every arrow of one look (kind, fate, duplicate) as one path and its heads as another,
 /// keyed by the look so a step only re-sets the `d` of the looks it changed.
 fn stroke(s: &Stroke) -> Html {
-    let k = kind_class(s.kind);
+    let k = crate::view::tokens::kind_name(s.kind);
     let fate = fate_class(s.fate);
     let key = format!("{fate}-{k}{}", if s.twin { "-twin" } else { "" });
     let twins = if s.twin { " (duplicates)" } else { "" };
@@ -230,7 +218,7 @@ fn stroke(s: &Stroke) -> Html {
 
 /// The selected message drawn again on top, highlighted and named.
 fn selected_arrow(a: &Arrow) -> Html {
-    let k = kind_class(a.kind);
+    let k = crate::view::tokens::kind_name(a.kind);
     let fate = fate_class(a.fate);
     html! {
         <line key={a.id.0} class={classes!("arrow", format!("kind-{k}"), fate, a.twin.then_some("twin"), "selected")}
