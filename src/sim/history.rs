@@ -83,10 +83,20 @@ impl History {
     /// Computes up to `steps` more steps at the frontier without moving a cursor that is
     /// behind it. Returns how many were computed.
     pub fn extend(&mut self, steps: u64) -> u64 {
+        self.extend_while(steps, |_| true)
+    }
+
+    /// Computes steps at the frontier up to time `t` (at most `steps` of them), without moving
+    /// the cursor: what seeking to a time beyond the recorded run needs first.
+    pub fn extend_to_time(&mut self, t: Tick, steps: u64) -> u64 {
+        self.extend_while(steps, |h| h.head.next_time(&h.schedule).is_some_and(|next| next <= t))
+    }
+
+    fn extend_while(&mut self, steps: u64, mut more: impl FnMut(&mut History) -> bool) -> u64 {
         let behind = self.view.is_some() || steps == 0;
         let at = self.cursor();
         let mut done = 0;
-        while done < steps && self.extend_one() {
+        while done < steps && more(self) && self.extend_one() {
             done += 1;
         }
         if !behind && done > 0 {

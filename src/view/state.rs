@@ -142,6 +142,8 @@ impl Playground {
                 self.seek(step);
             }
             UiAction::SeekTime(t) => {
+                // A time past the recorded run (the diagram's empty future) is computed first.
+                self.history.extend_to_time(t, MAX_STEPS.saturating_sub(self.history.frontier()));
                 self.history.seek_time(t);
                 self.clock = t as f64;
                 self.sync_violations();
@@ -361,5 +363,16 @@ mod tests {
         assert!(p.history.world().slot(NodeId(3)).up);
         p.reduce(UiAction::ToggleCrash(NodeId(99)));
         assert!(p.error.as_deref().unwrap_or("").contains("n99"));
+    }
+
+    #[test]
+    fn seeking_a_time_past_the_recorded_run_computes_it_first() {
+        let mut p = Playground::new(default_scenario());
+        assert_eq!(p.history.frontier(), 0);
+        p.reduce(UiAction::SeekTime(12));
+        let t = p.history.time();
+        assert!(p.history.frontier() > 0, "steps up to t=12 were computed");
+        assert!(t <= 12 && t > 0, "the cursor is at the last step at or before t=12, not at {t}");
+        assert!(p.history.next_time().is_some_and(|next| next > 12), "and no step at or before t=12 is left");
     }
 }
