@@ -2,8 +2,8 @@
 //! backoff, Nack, the broken teaching variants and the seed. "Start new world" loads the
 //! scenario the draft describes; anything invalid is said in the dialog and in `#error-banner`.
 
-use super::app::Model;
 use super::controls::input_value;
+use super::model::Model;
 use super::shortcuts::{trap_tab, use_dialog_focus};
 use crate::view::config_draft::Draft;
 use crate::view::UiAction;

@@ -7,7 +7,7 @@ pub mod legend;
 pub mod selection;
 pub mod status;
 
-use super::app::PanelProps;
+use super::model::PanelProps;
 use crate::view::state::{SPEED_MAX, SPEED_MIN};
 use crate::view::UiAction;
 use web_sys::HtmlInputElement;

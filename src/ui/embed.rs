@@ -7,10 +7,10 @@
 //! are posted to it with target origin `*`; they carry only what the page shows anyway. With
 //! `origin=https://host.example` in the query, both directions are restricted to that origin.
 
-use super::app::{Model, PanelProps};
 use super::controls::status::{Announcer, Banners, Chosen};
 use super::controls::{icon, TimeControls};
 use super::lessons::CaptionBar;
+use super::model::{Model, PanelProps};
 use super::share::{copy_text, scenario_now, Modal};
 use super::stage::Stage;
 use crate::scenario::link;

@@ -2,8 +2,8 @@
 //! buttons, with a propose form for proposers; or the selected message's payload, fate and the
 //! buttons that drop, duplicate or deliver it now while it is in flight.
 
-use super::app::PanelProps;
 use super::log::row_keys;
+use super::model::PanelProps;
 use crate::protocol::NodeId;
 use crate::sim::{Action, MsgId};
 use crate::view::inspector::{self, Fate, HistoryRow, Inspector as Data, MessageView, NodeView, Section};

@@ -7,7 +7,7 @@
 //! says when the story hands over to free play; for a built-in lesson it adds what the lesson
 //! shows and a way to its end. Captions are text nodes: markup in them stays text.
 
-use super::app::PanelProps;
+use super::model::PanelProps;
 use super::share::Modal;
 use crate::scenario::lessons;
 use crate::view::lesson::{caption_view, end_step, lesson_of};

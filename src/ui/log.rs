@@ -2,7 +2,7 @@
 //! kind. Clicking a row (or Enter / Space on it) seeks to the state right after that event;
 //! the arrow keys move among the rows.
 
-use super::app::PanelProps;
+use super::model::PanelProps;
 use crate::protocol::NodeId;
 use crate::view::log::{self, KindFilter, LogFilter, LogRow, KIND_GROUPS, LOG_ROWS_MAX};
 use crate::view::UiAction;

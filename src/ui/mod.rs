@@ -8,6 +8,7 @@ mod embed;
 pub mod inspector;
 mod lessons;
 pub mod log;
+mod model;
 pub mod mount;
 mod panic;
 pub mod safety;

@@ -3,7 +3,7 @@
 //! and the configuration's warnings. The run pausing on a new violation is the reducer's job;
 //! announcing it is the page's live region.
 
-use super::app::PanelProps;
+use super::model::PanelProps;
 use crate::protocol::NodeId;
 use crate::view::log::seek_to_row;
 use crate::view::safety::{self, InvariantRow, Safety, ViolationRow};

@@ -8,7 +8,7 @@
 
 mod files;
 
-use super::app::PanelProps;
+use super::model::PanelProps;
 use super::shortcuts::use_dialog_focus;
 use super::{embed, lessons, url};
 use crate::scenario::{export, link, Scenario, MAX_JSON_BYTES};
@@ -191,7 +191,7 @@ fn run_info(p: &Playground) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct FileToolsProps {
-    model: crate::ui::app::Model,
+    model: crate::ui::model::Model,
     dispatch: Callback<UiAction>,
     /// Closes the dialog once an import is done, so its result (or error) shows.
     close: Callback<()>,

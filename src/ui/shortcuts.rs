@@ -1,7 +1,7 @@
 //! Keyboard shortcuts: one table (`SHORTCUTS`) that both the key handler and the `?` dialog
 //! read, so the dialog lists exactly what the keys do.
 
-use super::app::{ChromeAction, Dialog};
+use super::model::{ChromeAction, Dialog};
 use crate::sim::Action;
 use crate::view::{Playground, Selection, UiAction};
 use gloo::events::{EventListener, EventListenerOptions};

@@ -14,7 +14,7 @@
 //! re-sets a few `d` attributes instead of hundreds of elements, and the styles avoid anything
 //! that makes a layer per element (`opacity`, filters, markers) in favour of stroke/fill opacity.
 
-use super::app::PanelProps;
+use super::model::PanelProps;
 use crate::sim::Tick;
 use crate::view::spacetime::{self, Arrow, Fate, Lane, SpaceTime as Data, Stroke, BOTTOM, LABEL_WIDTH, TOP, WIDTH};
 use crate::view::UiAction;

@@ -4,7 +4,7 @@
 //! tokens change: node elements and links are memoized on (epoch, cursor), tokens are keyed by
 //! message id and skip re-rendering when their position did not change.
 
-use super::app::PanelProps;
+use super::model::PanelProps;
 use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
 use crate::view::layout::{layout, Layout, NodeBox};

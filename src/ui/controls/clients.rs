@@ -3,7 +3,7 @@
 use super::input_value;
 use crate::protocol::{NodeId, Value};
 use crate::sim::Action;
-use crate::ui::app::PanelProps;
+use crate::ui::model::PanelProps;
 use crate::view::UiAction;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

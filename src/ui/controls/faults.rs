@@ -5,7 +5,7 @@
 use super::input_value;
 use crate::protocol::NodeId;
 use crate::sim::{Action, NetParams};
-use crate::ui::app::PanelProps;
+use crate::ui::model::PanelProps;
 use crate::view::UiAction;
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 //! state; this bar keeps the actions next to the stage, where a finger or the `c`/`d` keys are.
 
 use crate::sim::Action;
-use crate::ui::app::PanelProps;
+use crate::ui::model::PanelProps;
 use crate::view::{Selection, UiAction};
 use yew::prelude::*;
 

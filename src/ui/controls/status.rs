@@ -2,7 +2,7 @@
 //! warnings, the live region that announces chosen values and violations, and "about this run"
 //! with the trace hash.
 
-use crate::ui::app::PanelProps;
+use crate::ui::model::PanelProps;
 use crate::view::UiAction;
 use yew::prelude::*;
 

@@ -1,0 +1,118 @@
+//! The page's state as Yew holds it: the simulation model (`Model`, a reducer over
+//! `view::Playground`) and the page chrome (theme, open dialog). Every component takes these from
+//! here, so `app` (the layout) and the components it places depend on this module, not on each other.
+
+use crate::view::{Playground, UiAction};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Yew needs a cheap `Rc<Self>` per action; the history is large, so the playground lives in a
+/// `RefCell` and each action bumps `version`, which is what props compare.
+#[derive(Clone)]
+pub struct Model {
+    pub playground: Rc<RefCell<Playground>>,
+    pub version: u64,
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && Rc::ptr_eq(&self.playground, &other.playground)
+    }
+}
+
+impl Reducible for Model {
+    type Action = UiAction;
+
+    fn reduce(self: Rc<Self>, action: UiAction) -> Rc<Self> {
+        self.playground.borrow_mut().reduce(action);
+        Rc::new(Model { playground: self.playground.clone(), version: self.version + 1 })
+    }
+}
+
+/// What every panel component receives: the model (cheap to clone; compare by version) and the
+/// callback that sends actions to the reducer.
+#[derive(Properties, PartialEq, Clone)]
+pub struct PanelProps {
+    pub model: Model,
+    pub dispatch: Callback<UiAction>,
+}
+
+/// Which dialog is open over the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialog {
+    #[default]
+    None,
+    Config,
+    Shortcuts,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// Page state that is not the simulation: the theme and the open dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chrome {
+    pub theme: Theme,
+    pub dialog: Dialog,
+}
+
+pub enum ChromeAction {
+    ToggleTheme,
+    Open(Dialog),
+    Close,
+}
+
+impl Reducible for Chrome {
+    type Action = ChromeAction;
+
+    fn reduce(self: Rc<Self>, action: ChromeAction) -> Rc<Self> {
+        let mut c = *self;
+        match action {
+            ChromeAction::ToggleTheme => {
+                c.theme = if c.theme == Theme::Dark { Theme::Light } else { Theme::Dark };
+                store_theme(c.theme);
+            }
+            ChromeAction::Open(d) => c.dialog = d,
+            ChromeAction::Close => c.dialog = Dialog::None,
+        }
+        Rc::new(c)
+    }
+}
+
+const THEME_KEY: &str = "paxos-playground-theme";
+
+/// The saved theme, else the system's preference.
+pub(super) fn initial_theme() -> Theme {
+    let window = gloo::utils::window();
+    let saved = window.local_storage().ok().flatten().and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+    match saved.as_deref() {
+        Some("dark") => return Theme::Dark,
+        Some("light") => return Theme::Light,
+        _ => {}
+    }
+    let dark = window.match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|m| m.matches());
+    if dark {
+        Theme::Dark
+    } else {
+        Theme::Light
+    }
+}
+
+fn store_theme(theme: Theme) {
+    if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
+        storage.set_item(THEME_KEY, theme.name()).ok();
+    }
+}
