@@ -2,7 +2,7 @@
 //! is written down before the promise leaves.
 
 use super::cluster::Cluster;
-use super::msg::{AcceptorDurable, Msg, Output};
+use super::msg::{AcceptorDurable, Msg, Output, Outputs};
 use super::types::{Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +28,7 @@ impl Acceptor {
     /// a duplicated or retransmitted Prepare gets the same answer again (a ballot belongs to one
     /// proposer, so answering it twice promises nothing new). (2) The promise is persisted before
     /// the reply is emitted: a promise that a crash could forget is no promise.
-    pub fn on_prepare(&mut self, from: NodeId, ballot: Ballot, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn on_prepare(&mut self, from: NodeId, ballot: Ballot, cluster: &Cluster, out: &mut impl Outputs) {
         if ballot >= self.promised() {
             if self.durable.promised != Some(ballot) {
                 self.durable.promised = Some(ballot);
@@ -43,7 +43,7 @@ impl Acceptor {
     /// Phase 2b. (3) Accept unless a higher ballot was promised; accepting also raises the
     /// promise, so a later lower Prepare is refused. (4) Persist, then tell the proposer and
     /// every learner (each node once, even when it plays both roles).
-    pub fn on_accept(&mut self, from: NodeId, ballot: Ballot, value: Value, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn on_accept(&mut self, from: NodeId, ballot: Ballot, value: Value, cluster: &Cluster, out: &mut impl Outputs) {
         if ballot < self.promised() {
             self.reject(from, ballot, cluster, out);
             return;
@@ -66,7 +66,7 @@ impl Acceptor {
         self.decided = Some(value);
     }
 
-    fn reject(&self, from: NodeId, ballot: Ballot, cluster: &Cluster, out: &mut Vec<Output>) {
+    fn reject(&self, from: NodeId, ballot: Ballot, cluster: &Cluster, out: &mut impl Outputs) {
         if cluster.nack {
             out.push(Output::Send { to: from, msg: Msg::Nack { ballot, promised: self.promised() } });
         }

@@ -2,7 +2,7 @@
 //! acceptors accepted the same ballot, or when a proposer announces it with Decided.
 
 use super::cluster::Cluster;
-use super::msg::Output;
+use super::msg::{Output, Outputs};
 use super::quorum;
 use super::types::{AcceptorSet, Ballot, NodeId, Value};
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ impl Learner {
         ballot: Ballot,
         value: Value,
         cluster: &Cluster,
-        out: &mut Vec<Output>,
+        out: &mut impl Outputs,
     ) {
         if self.learned.is_some() {
             return;
@@ -52,13 +52,13 @@ impl Learner {
         }
     }
 
-    pub fn on_decided(&mut self, value: Value, out: &mut Vec<Output>) {
+    pub fn on_decided(&mut self, value: Value, out: &mut impl Outputs) {
         if self.learned.is_none() {
             self.learn(value, out);
         }
     }
 
-    fn learn(&mut self, value: Value, out: &mut Vec<Output>) {
+    fn learn(&mut self, value: Value, out: &mut impl Outputs) {
         self.learned = Some(value);
         self.tallies.clear();
         out.push(Output::Learned { value });

@@ -25,7 +25,7 @@
 //! completes phase 2 broadcasts `Decided(v)` so that nodes which missed messages still learn.
 //!
 //! Nothing here reads a clock, draws a random number or touches a socket: a role takes an
-//! [`Input`] and appends [`Output`]s (send, set timer, persist, learned). Timers carry a delay
+//! [`Input`] and emits [`Output`]s (send, set timer, persist, learned) into an [`Outputs`]. Timers carry a delay
 //! range and whoever runs the node draws from it. The simulator, the tests and the model
 //! checker all drive this same code.
 
@@ -41,7 +41,7 @@ pub mod types;
 pub use acceptor::Acceptor;
 pub use cluster::{Broken, Cluster, Roles, Timing};
 pub use learner::Learner;
-pub use msg::{AcceptorDurable, Input, Msg, MsgKind, Note, Output, ProposerDurable, TimerKind};
+pub use msg::{AcceptorDurable, Input, Msg, MsgKind, Note, Output, Outputs, ProposerDurable, TimerKind};
 pub use node::{Durable, Node};
 pub use proposer::{Phase, Proposer};
 pub use quorum::Quorums;

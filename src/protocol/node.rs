@@ -3,7 +3,7 @@
 use super::acceptor::Acceptor;
 use super::cluster::Cluster;
 use super::learner::Learner;
-use super::msg::{AcceptorDurable, Input, Msg, Output, ProposerDurable};
+use super::msg::{AcceptorDurable, Input, Msg, Output, Outputs, ProposerDurable};
 use super::proposer::Proposer;
 use super::types::NodeId;
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,7 @@ impl Node {
     /// (Inlined into the simulator's step: a message passes through here millions of times a
     /// second in the benchmark.)
     #[inline(always)]
-    pub fn handle(&mut self, input: Input, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn handle(&mut self, input: Input, cluster: &Cluster, out: &mut impl Outputs) {
         match input {
             Input::Propose(value) => {
                 if let Some(p) = &mut self.proposer {
@@ -75,7 +75,7 @@ impl Node {
     }
 
     #[inline(always)]
-    fn deliver(&mut self, from: NodeId, msg: Msg, cluster: &Cluster, out: &mut Vec<Output>) {
+    fn deliver(&mut self, from: NodeId, msg: Msg, cluster: &Cluster, out: &mut impl Outputs) {
         match msg {
             Msg::Prepare { ballot } => {
                 if let Some(a) = &mut self.acceptor {

@@ -2,7 +2,7 @@
 //! (Accept/Accepted), retrying with a higher ballot when it is preempted or times out.
 
 use super::cluster::Cluster;
-use super::msg::{Msg, Note, Output, ProposerDurable, TimerKind};
+use super::msg::{Msg, Note, Output, Outputs, ProposerDurable, TimerKind};
 use super::quorum;
 use super::types::{AcceptorSet, Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,7 @@ impl Proposer {
         Proposer { id, durable, value: None, phase: Phase::Idle, round_seen: 0, attempts: 0 }
     }
 
-    pub fn on_propose(&mut self, value: Value, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn on_propose(&mut self, value: Value, cluster: &Cluster, out: &mut impl Outputs) {
         if self.value.is_some() || matches!(self.phase, Phase::Done { .. }) {
             out.push(Output::Note(Note::Ignored { value }));
             // (5) A client asking again after the decision is answered by announcing it again:
@@ -67,7 +67,7 @@ impl Proposer {
 
     /// (1) A fresh ballot above every round this proposer used or saw, persisted before use, so
     /// that a recovered proposer never proposes a second value under an old ballot.
-    fn start_phase1(&mut self, cluster: &Cluster, out: &mut Vec<Output>) {
+    fn start_phase1(&mut self, cluster: &Cluster, out: &mut impl Outputs) {
         let round = self.durable.max_round.max(self.round_seen) + 1;
         self.durable.max_round = round;
         out.push(Output::PersistProposer(self.durable));
@@ -86,7 +86,7 @@ impl Proposer {
         b: Ballot,
         accepted: Option<Proposal>,
         cluster: &Cluster,
-        out: &mut Vec<Output>,
+        out: &mut impl Outputs,
     ) {
         let Phase::Preparing { ballot, promises, highest } = &mut self.phase else { return };
         let Some(position) = cluster.position(from) else { return };
@@ -117,7 +117,7 @@ impl Proposer {
         self.set_timeout(cluster, out);
     }
 
-    pub fn on_accepted(&mut self, from: NodeId, b: Ballot, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn on_accepted(&mut self, from: NodeId, b: Ballot, cluster: &Cluster, out: &mut impl Outputs) {
         let Phase::Accepting { ballot, value, accepts } = &mut self.phase else { return };
         let Some(position) = cluster.position(from) else { return };
         if *ballot != b {
@@ -132,13 +132,13 @@ impl Proposer {
         }
     }
 
-    fn announce(&self, value: Value, cluster: &Cluster, out: &mut Vec<Output>) {
+    fn announce(&self, value: Value, cluster: &Cluster, out: &mut impl Outputs) {
         for to in cluster.nodes().filter(|&n| n != self.id) {
             out.push(Output::Send { to, msg: Msg::Decided { value } });
         }
     }
 
-    pub fn on_nack(&mut self, b: Ballot, promised: Ballot, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn on_nack(&mut self, b: Ballot, promised: Ballot, cluster: &Cluster, out: &mut impl Outputs) {
         if self.phase.ballot() != Some(b) {
             return;
         }
@@ -146,7 +146,7 @@ impl Proposer {
         self.retry(b, cluster, out);
     }
 
-    pub fn on_timer(&mut self, cluster: &Cluster, out: &mut Vec<Output>) {
+    pub fn on_timer(&mut self, cluster: &Cluster, out: &mut impl Outputs) {
         match self.phase {
             Phase::Preparing { ballot, .. } | Phase::Accepting { ballot, .. } => {
                 out.push(Output::Note(Note::Abandon { ballot }));
@@ -158,13 +158,13 @@ impl Proposer {
         }
     }
 
-    pub fn on_decided(&mut self, value: Value, out: &mut Vec<Output>) {
+    pub fn on_decided(&mut self, value: Value, out: &mut impl Outputs) {
         if !matches!(self.phase, Phase::Done { .. }) {
             self.finish(value, out);
         }
     }
 
-    fn finish(&mut self, value: Value, out: &mut Vec<Output>) {
+    fn finish(&mut self, value: Value, out: &mut impl Outputs) {
         self.phase = Phase::Done { value };
         out.push(Output::CancelTimer { timer: TimerKind::Retry });
         out.push(Output::Note(Note::Done { value }));
@@ -172,7 +172,7 @@ impl Proposer {
 
     /// (4) Preempted: with backoff, wait a random time that doubles with each attempt, so that
     /// two dueling proposers soon stop interrupting each other; without it, go again at once.
-    fn retry(&mut self, ballot: Ballot, cluster: &Cluster, out: &mut Vec<Output>) {
+    fn retry(&mut self, ballot: Ballot, cluster: &Cluster, out: &mut impl Outputs) {
         out.push(Output::Note(Note::Abandon { ballot }));
         self.attempts = self.attempts.saturating_add(1);
         let t = cluster.timing;
@@ -185,7 +185,7 @@ impl Proposer {
         }
     }
 
-    fn set_timeout(&self, cluster: &Cluster, out: &mut Vec<Output>) {
+    fn set_timeout(&self, cluster: &Cluster, out: &mut impl Outputs) {
         let t = cluster.timing;
         let max_ticks = if t.backoff { t.timeout_ticks_max } else { t.timeout_ticks_min };
         out.push(Output::SetTimer { timer: TimerKind::Retry, min_ticks: t.timeout_ticks_min, max_ticks });

@@ -8,7 +8,7 @@ use super::config::Config;
 use super::event::{DropReason, EventKind, Sink, Tick};
 use super::net::{NetParams, Network};
 use super::rng::SimRng;
-use crate::protocol::{Cluster, Durable, Input, Msg, Node, NodeId, Output, TimerKind};
+use crate::protocol::{Cluster, Durable, Input, Msg, Node, NodeId, TimerKind};
 use std::sync::Arc;
 
 /// A message on its way.
@@ -24,9 +24,10 @@ pub struct InFlight {
     pub lost: bool,
 }
 
+/// What the event queue holds: a message (its slot in `World::flights`) or a node's timer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Item {
-    Deliver(InFlight),
+    Deliver(u32),
     Timer { node: NodeId, generation: u32 },
 }
 
@@ -86,6 +87,7 @@ pub struct World {
     pub nodes: Vec<NodeSlot>,
     pub net: Network,
     queue: Queue,
+    flights: Flights,
     next_msg: u64,
     tick_cursor: usize,
     step_cursor: usize,
@@ -95,7 +97,6 @@ pub struct World {
     /// `Learned` outputs carried out so far (a learner learning): lets a driver stop at the
     /// first without asking the nodes on every step.
     pub learned_outputs: u64,
-    out: Vec<Output>,
     found: Vec<Violation>,
 }
 
@@ -116,6 +117,7 @@ impl World {
             nodes,
             net: Network::new(n, &config.network),
             queue: Queue::default(),
+            flights: Flights::default(),
             next_msg: 0,
             tick_cursor: 0,
             step_cursor: 0,
@@ -123,7 +125,6 @@ impl World {
             violations: Vec::new(),
             stats: Stats::default(),
             learned_outputs: 0,
-            out: Vec::with_capacity(32),
             found: Vec::new(),
             cluster,
         }
@@ -141,6 +142,7 @@ impl World {
         self.steps = 0;
         self.rng = SimRng::new(seed);
         self.queue.clear();
+        self.flights.clear();
         self.next_msg = 0;
         self.tick_cursor = 0;
         self.step_cursor = 0;
@@ -148,7 +150,6 @@ impl World {
         self.violations.clear();
         self.stats = Stats::default();
         self.learned_outputs = 0;
-        self.out.clear();
         self.found.clear();
     }
 
@@ -173,7 +174,10 @@ impl World {
         } else if let Some((time, item)) = self.queue.pop() {
             self.now = time;
             match item {
-                Item::Deliver(m) => self.arrive(m, sink),
+                Item::Deliver(slot) => {
+                    let m = self.flights.take(slot);
+                    self.arrive(m, sink)
+                }
                 Item::Timer { node, .. } => self.fire_timer(node, sink),
             }
         } else {
@@ -258,117 +262,60 @@ impl World {
         self.input(node, Input::Timer(TimerKind::Retry), sink);
     }
 
-    /// Feeds one input to a node and carries out its outputs, in order. Inlined, like the
-    /// protocol's `Node::handle` under it: calls on the hot path each cost a prologue and an
-    /// epilogue that W1 pays several million times a second.
+    /// Feeds one input to a node and carries out its outputs, in order, as the handler emits
+    /// them (see `carrier`). Inlined, like the protocol's `Node::handle` under it: calls on the
+    /// hot path each cost a prologue and an epilogue that W1 pays several million times a second.
     #[inline(always)]
     fn input(&mut self, node: NodeId, input: Input, sink: &mut impl Sink) {
-        let mut out = std::mem::take(&mut self.out);
-        self.nodes[node.index()].node.handle(input, &self.cluster, &mut out);
-        for o in &out {
-            self.carry_out(node, o, sink);
+        let NodeSlot { node: protocol, storage, timer_generation, timer_due, .. } = &mut self.nodes[node.index()];
+        let mut carrier = Carrier {
+            node,
+            steps: self.steps,
+            now: self.now,
+            cluster: &self.cluster,
+            storage,
+            timer_generation,
+            timer_due,
+            post: Post {
+                queue: &mut self.queue,
+                flights: &mut self.flights,
+                next_msg: &mut self.next_msg,
+                stats: &mut self.stats,
+            },
+            rng: &mut self.rng,
+            net: &self.net,
+            checker: &mut self.checker,
+            found: &mut self.found,
+            learned_outputs: &mut self.learned_outputs,
+            check_all_accepted: false,
+            sink,
+        };
+        protocol.handle(input, &self.cluster, &mut carrier);
+        if carrier.check_all_accepted {
+            self.check_all_accepted();
         }
-        out.clear();
-        self.out = out;
         self.flush_violations(sink);
     }
 
-    #[inline(always)]
-    fn carry_out(&mut self, node: NodeId, output: &Output, sink: &mut impl Sink) {
-        let (step, time) = (self.steps, self.now);
-        match *output {
-            Output::Send { to, msg } => self.send(node, to, msg, sink),
-            Output::SetTimer { min_ticks, max_ticks, .. } => {
-                let delay = self.rng.range(min_ticks, max_ticks) as Tick;
-                let slot = &mut self.nodes[node.index()];
-                slot.timer_generation = slot.timer_generation.wrapping_add(1);
-                slot.timer_due = Some(time + delay);
-                let item = Item::Timer { node, generation: slot.timer_generation };
-                self.push(time + delay, item);
-            }
-            Output::CancelTimer { .. } => {
-                let slot = &mut self.nodes[node.index()];
-                slot.timer_generation = slot.timer_generation.wrapping_add(1);
-                slot.timer_due = None;
-            }
-            Output::PersistAcceptor(d) => {
-                let before = self.nodes[node.index()].storage.acceptor;
-                self.nodes[node.index()].storage.apply(output);
-                if d.promised != before.promised {
-                    if let Some(ballot) = d.promised {
-                        sink.record(step, time, || EventKind::Promised { node, ballot });
-                    }
-                    self.checker.on_promise(node, d.promised, &mut self.found);
-                }
-                if let (Some(p), true) = (d.accepted, d.accepted != before.accepted) {
-                    sink.record(step, time, || EventKind::Accepted { node, proposal: p });
-                    self.on_accepted(node, p, sink);
-                }
-            }
-            Output::PersistProposer(_) => self.nodes[node.index()].storage.apply(output),
-            Output::Learned { value } => {
-                self.learned_outputs += 1;
-                sink.record(step, time, || EventKind::Learned { node, value });
-                self.checker.on_learned(node, value, &mut self.found);
-            }
-            Output::Note(note) => sink.record(step, time, || EventKind::Proposer { node, note }),
-        }
-    }
-
-    fn on_accepted(&mut self, node: NodeId, p: crate::protocol::Proposal, sink: &mut impl Sink) {
-        let position = self.cluster.position(node).unwrap_or(0);
-        let quorum = self.cluster.quorums.phase2;
-        if let Some(chosen) = self.checker.on_accept(node, position, p, quorum, &mut self.found) {
-            sink.record(self.steps, self.now, || EventKind::Chosen { ballot: chosen.ballot, value: chosen.value });
-            // Every proposal already accepted at or above the chosen ballot must carry its value.
-            for slot in &self.nodes {
-                if let Some(a) = slot.storage.acceptor.accepted {
-                    self.checker.check_stable(slot.node.id, a, &mut self.found);
-                }
+    /// A value was just chosen: every proposal already accepted at or above its ballot must
+    /// carry it.
+    #[cold]
+    fn check_all_accepted(&mut self) {
+        for slot in &self.nodes {
+            if let Some(a) = slot.storage.acceptor.accepted {
+                self.checker.check_stable(slot.node.id, a, &mut self.found);
             }
         }
     }
 
-    #[inline(always)]
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, sink: &mut impl Sink) {
-        let link = *self.net.link(from, to);
-        let now = self.now;
-        let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
-        let lost = self.rng.chance(link.loss);
-        let id = self.new_msg_id();
-        self.stats.sent += 1;
-        self.push(arrive, Item::Deliver(InFlight { id, from, to, msg, sent_at: now, arrive, lost }));
-        sink.record(self.steps, now, || EventKind::Send { id, from, to, msg, arrive });
-        if self.rng.chance(link.duplicate) {
-            let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
-            let lost = self.rng.chance(link.loss);
-            self.twin(id, InFlight { id, from, to, msg, sent_at: now, arrive, lost }, sink);
+    /// The post office of the world: what queuing a message touches.
+    fn post(&mut self) -> Post<'_> {
+        Post {
+            queue: &mut self.queue,
+            flights: &mut self.flights,
+            next_msg: &mut self.next_msg,
+            stats: &mut self.stats,
         }
-    }
-
-    /// Queues a copy of `m` under a new id.
-    fn twin(&mut self, of: MsgId, m: InFlight, sink: &mut impl Sink) {
-        let id = self.new_msg_id();
-        self.stats.duplicated += 1;
-        self.push(m.arrive, Item::Deliver(InFlight { id, ..m }));
-        sink.record(self.steps, self.now, || EventKind::Duplicate {
-            of,
-            id,
-            from: m.from,
-            to: m.to,
-            msg: m.msg,
-            arrive: m.arrive,
-        });
-    }
-
-    fn new_msg_id(&mut self) -> MsgId {
-        self.next_msg += 1;
-        MsgId(self.next_msg)
-    }
-
-    #[inline(always)]
-    fn push(&mut self, time: Tick, item: Item) {
-        self.queue.push(time, item);
     }
 
     #[inline]
@@ -393,6 +340,10 @@ impl World {
 }
 
 mod actions;
+mod carrier;
+mod flights;
 mod queue;
 
+use carrier::{Carrier, Post};
+use flights::Flights;
 use queue::Queue;

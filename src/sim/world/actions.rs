@@ -37,7 +37,8 @@ impl World {
             Action::Duplicate { msg } => {
                 if let Some(m) = self.in_flight_by_id(*msg) {
                     let arrive = self.now + self.rng.range(self.link_min(&m), self.link_max(&m)) as Tick;
-                    self.twin(m.id, InFlight { sent_at: self.now, arrive, lost: false, ..m }, sink);
+                    let (step, now) = (self.steps, self.now);
+                    self.post().twin(m.id, InFlight { sent_at: now, arrive, lost: false, ..m }, step, now, sink);
                 }
             }
             Action::DeliverNow { msg } => self.reschedule(*msg, 0, sink),
@@ -76,7 +77,7 @@ impl World {
     fn reschedule(&mut self, id: MsgId, after: Tick, sink: &mut impl Sink) {
         if let Some(m) = self.take_in_flight(id) {
             let arrive = self.now + after;
-            self.push(arrive, Item::Deliver(InFlight { arrive, ..m }));
+            self.post().push(InFlight { arrive, ..m });
             sink.record(self.steps, self.now, || EventKind::Reschedule { id, arrive });
         }
     }
@@ -110,27 +111,28 @@ impl World {
     }
 
     fn in_flight_by_id(&self, id: MsgId) -> Option<InFlight> {
-        self.queue.iter().find_map(|(_, item)| match *item {
-            Item::Deliver(m) if m.id == id => Some(m),
-            _ => None,
-        })
+        self.in_flight_iter().find(|m| m.id == id).copied()
     }
 
     /// Takes a message out of the queue.
     fn take_in_flight(&mut self, id: MsgId) -> Option<InFlight> {
-        match self.queue.remove(|item| matches!(item, Item::Deliver(m) if m.id == id))?.1 {
-            Item::Deliver(m) => Some(m),
+        let flights = &self.flights;
+        match self.queue.remove(|item| matches!(*item, Item::Deliver(slot) if flights.get(slot).id == id))?.1 {
+            Item::Deliver(slot) => Some(self.flights.take(slot)),
             Item::Timer { .. } => None,
         }
     }
 
     /// Every message in flight, in the order they will arrive.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        let messages = self.queue.iter().filter_map(|(_, item)| match *item {
-            Item::Deliver(m) => Some(m),
+        self.in_flight_iter().copied().collect()
+    }
+
+    fn in_flight_iter(&self) -> impl Iterator<Item = &InFlight> {
+        self.queue.iter().filter_map(|(_, item)| match *item {
+            Item::Deliver(slot) => Some(self.flights.get(slot)),
             Item::Timer { .. } => None,
-        });
-        messages.collect()
+        })
     }
 
     /// The number of messages in flight.
