@@ -70,7 +70,8 @@ pub(super) struct Queue {
     ticks: Box<[Bucket; WHEEL_TICKS]>,
     /// Which buckets hold items.
     occupied: [u64; WORDS],
-    /// The bucket of the earliest item in the wheel, or `NONE`; `front_time` is its tick.
+    /// The bucket of the earliest item in the wheel, or `NONE`; `front_time` is its tick
+    /// (`Tick::MAX` when there is none).
     front: usize,
     front_time: Tick,
     /// The earliest tick the wheel covers: the time of the last item popped (never later than
@@ -87,7 +88,7 @@ impl Default for Queue {
             ticks: Box::new(std::array::from_fn(|_| Bucket::default())),
             occupied: [0; WORDS],
             front: NONE,
-            front_time: 0,
+            front_time: Tick::MAX,
             base: 0,
             far: BinaryHeap::new(),
             far_pushes: 0,
@@ -123,8 +124,9 @@ impl Queue {
     #[inline(always)]
     pub(super) fn pop(&mut self) -> Option<(Tick, Item)> {
         let (time, item) = self.take_first()?;
-        if time != self.base {
-            self.base = time;
+        // Not `if time != self.base`: another coin flip. Far items are rare.
+        self.base = time;
+        if !self.far.is_empty() {
             self.pull_far();
         }
         Some((time, item))
@@ -173,6 +175,7 @@ impl Queue {
             }
         }
         self.front = NONE;
+        self.front_time = Tick::MAX;
         self.base = 0;
         self.far.clear();
         self.far_pushes = 0;
@@ -192,16 +195,15 @@ impl Queue {
 
     #[inline(always)]
     fn append(&mut self, time: Tick, item: Item) {
+        // No branch on whether the bucket was empty (a coin flip in W1, so a branch the
+        // processor would often mispredict): marking it occupied again is harmless, and the
+        // front moves only to an earlier tick (`front_time` is `Tick::MAX` while there is none).
         let index = time as usize % WHEEL_TICKS;
-        let bucket = &mut self.ticks[index];
-        if bucket.items.len() == bucket.head {
-            self.occupied[index / 64] |= 1 << (index % 64);
-            if self.front == NONE || time < self.front_time {
-                self.front = index;
-                self.front_time = time;
-            }
-        }
-        bucket.items.push(item);
+        self.occupied[index / 64] |= 1 << (index % 64);
+        let earlier = time < self.front_time;
+        self.front = if earlier { index } else { self.front };
+        self.front_time = self.front_time.min(time);
+        self.ticks[index].items.push(item);
     }
 
     #[inline(always)]
@@ -231,7 +233,7 @@ impl Queue {
             self.front = self.next_occupied(index);
             // Every item in the wheel lies in `base..base + WHEEL_TICKS`: the index names the tick.
             let ahead = self.front.wrapping_sub(self.base as usize) % WHEEL_TICKS;
-            self.front_time = self.base + ahead as Tick;
+            self.front_time = if self.front == NONE { Tick::MAX } else { self.base + ahead as Tick };
         }
     }
 
