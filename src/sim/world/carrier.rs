@@ -104,7 +104,7 @@ impl<S: Sink> Carrier<'_, S> {
     #[inline(always)]
     fn send(&mut self, to: NodeId, msg: Msg) {
         let (from, now) = (self.node, self.now);
-        let link = *self.net.link(from, to);
+        let link = self.net.link(from, to);
         let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
         let lost = self.rng.chance(link.loss);
         let id = self.post.new_msg_id();
