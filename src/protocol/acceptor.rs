@@ -20,6 +20,7 @@ impl Acceptor {
         Acceptor { durable, decided: None }
     }
 
+    #[inline(always)]
     fn promised(&self) -> Ballot {
         self.durable.promised.unwrap_or(Ballot::ZERO)
     }

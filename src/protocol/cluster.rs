@@ -113,7 +113,7 @@ impl Cluster {
         self.acceptors.len() as u8
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn position(&self, node: NodeId) -> Option<u8> {
         self.acceptor_position.get(node.index()).copied().flatten()
     }

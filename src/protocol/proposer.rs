@@ -24,6 +24,7 @@ pub enum Phase {
 }
 
 impl Phase {
+    #[inline(always)]
     pub fn ballot(&self) -> Option<Ballot> {
         match *self {
             Phase::Preparing { ballot, .. } | Phase::Accepting { ballot, .. } => Some(ballot),

@@ -32,7 +32,7 @@ impl Quorums {
 }
 
 /// Whether `votes` distinct acceptors make a quorum of `size`.
-#[inline]
+#[inline(always)]
 pub fn reached(votes: u32, size: u8) -> bool {
     votes >= size as u32
 }

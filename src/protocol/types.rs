@@ -9,7 +9,7 @@ use std::fmt;
 pub struct NodeId(pub u8);
 
 impl NodeId {
-    #[inline]
+    #[inline(always)]
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -104,15 +104,15 @@ impl fmt::Display for Proposal {
 pub struct AcceptorSet(pub u64);
 
 impl AcceptorSet {
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, position: u8) {
         self.0 |= 1u64 << position;
     }
-    #[inline]
+    #[inline(always)]
     pub fn contains(self, position: u8) -> bool {
         self.0 & (1u64 << position) != 0
     }
-    #[inline]
+    #[inline(always)]
     pub fn len(self) -> u32 {
         self.0.count_ones()
     }

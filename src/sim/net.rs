@@ -82,7 +82,7 @@ impl Network {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn link(&self, from: NodeId, to: NodeId) -> &Link {
         &self.links[from.index() * self.nodes + to.index()]
     }
@@ -93,7 +93,7 @@ impl Network {
     }
 
     /// Whether a message from `from` reaches `to` now (checked when it arrives).
-    #[inline]
+    #[inline(always)]
     pub fn connected(&self, from: NodeId, to: NodeId) -> bool {
         self.group[from.index()] == self.group[to.index()] && !self.link(from, to).cut
     }

@@ -16,13 +16,13 @@ impl SimRng {
         SimRng(Xoshiro256PlusPlus::seed_from_u64(seed))
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn next_u64(&mut self) -> u64 {
         self.0.next_u64()
     }
 
     /// Uniform in `min..=max` (32-bit multiply-shift; bias below 2^-32 for the spans used here).
-    #[inline]
+    #[inline(always)]
     pub fn range(&mut self, min: u32, max: u32) -> u32 {
         if max <= min {
             return min;
@@ -33,7 +33,7 @@ impl SimRng {
 
     /// True with probability `p`. Draws nothing when `p` is zero, so switching a fault off
     /// does not shift the rest of the stream.
-    #[inline]
+    #[inline(always)]
     pub fn chance(&mut self, p: Prob) -> bool {
         p.0 != 0 && (self.next_u64() >> 32) < p.0
     }

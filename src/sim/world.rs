@@ -194,7 +194,7 @@ impl World {
         self.steps - start
     }
 
-    #[inline]
+    #[inline(always)]
     fn due_action<'s>(&mut self, schedule: &'s Schedule, next_time: Option<Tick>) -> Option<&'s Action> {
         if let Some((n, action)) = schedule.by_step.get(self.step_cursor) {
             if *n <= self.steps {
