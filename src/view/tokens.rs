@@ -101,7 +101,8 @@ fn position(layout: &Layout, from: NodeId, to: NodeId, progress: f64, lane: f64)
     if from == to {
         let c = self_loop_centre(a);
         let angle = std::f64::consts::PI * (1.0 + 2.0 * progress);
-        return Point { x: c.x + SELF_LOOP_R * angle.cos(), y: c.y + SELF_LOOP_R * angle.sin() };
+        let (sin, cos) = super::trig::sin_cos(angle);
+        return Point { x: c.x + SELF_LOOP_R * cos, y: c.y + SELF_LOOP_R * sin };
     }
     let (p, q) = path(a, b, lane);
     Point { x: p.x + (q.x - p.x) * progress, y: p.y + (q.y - p.y) * progress }
