@@ -29,7 +29,8 @@ fn slider_to_speed(v: &str) -> Option<f64> {
     Some(10f64.powf(v / 100.0).clamp(SPEED_MIN, SPEED_MAX))
 }
 
-#[function_component(TimeControls)]
+/// A plain function, not a component: it takes the per-frame model, so it re-renders with the
+/// page on every frame anyway, and a component would only add its machinery to the wasm.
 pub fn time_controls(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let (cursor, frontier, playing, speed) = (p.history.cursor(), p.history.frontier(), p.playing, p.speed);

@@ -14,7 +14,7 @@ const GROUPS: u8 = 3;
 /// Latency slider range, in ticks.
 const LATENCY_MAX: u32 = 60;
 
-#[function_component(NetworkPanel)]
+/// A plain function: `NetworkForm` below is the component that skips unchanged renders.
 pub fn network_panel(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     // Re-created (fresh drafts from the world) whenever the run changes other than by growing.

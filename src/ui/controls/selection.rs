@@ -7,7 +7,7 @@ use crate::ui::model::PanelProps;
 use crate::view::{Selection, UiAction};
 use yew::prelude::*;
 
-#[function_component(SelectionBar)]
+/// A plain function, not a component: it follows the per-frame model (see `time_controls`).
 pub fn selection_bar(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let world = p.history.world();

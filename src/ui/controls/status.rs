@@ -6,7 +6,9 @@ use crate::ui::model::PanelProps;
 use crate::view::UiAction;
 use yew::prelude::*;
 
-#[function_component(Chosen)]
+// `chosen`, `banners` and `announcer` are plain functions, not components: each is a few
+// elements, cheaper to rebuild with the page than a component's machinery is in the wasm.
+
 pub fn chosen(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let chosen = p.history.world().chosen();
@@ -19,7 +21,6 @@ pub fn chosen(props: &PanelProps) -> Html {
     }
 }
 
-#[function_component(Banners)]
 pub fn banners(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let warnings = p.scenario.config.warnings();
@@ -46,7 +47,6 @@ pub fn banners(props: &PanelProps) -> Html {
 
 /// The live region: says when a value is chosen and when a safety property breaks. It holds one
 /// sentence derived from the state, so it speaks when that sentence changes.
-#[function_component(Announcer)]
 pub fn announcer(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let world = p.history.world();
