@@ -168,6 +168,16 @@ mod tests {
     use crate::protocol::{Ballot, Roles};
     use crate::view::layout::layout;
 
+    /// `ui::controls::legend` writes these into HTML text unescaped.
+    #[test]
+    fn legend_texts_need_no_html_escaping() {
+        for &k in MsgKind::ALL.iter() {
+            for text in [kind_meaning(k), kind_name(k), kind_shape(k), k.name()] {
+                assert!(!text.contains(['<', '&', '"']), "{text}");
+            }
+        }
+    }
+
     fn roles() -> Vec<Roles> {
         let one = |proposer, acceptor, learner| Roles { proposer, acceptor, learner };
         vec![one(true, false, false), one(false, true, false)]
