@@ -10,7 +10,7 @@
 use super::controls::status::{announcer, banners, chosen};
 use super::controls::{icon, time_controls};
 use super::lessons::CaptionBar;
-use super::model::{Model, PanelProps};
+use super::model::{on_click, Model, PanelProps};
 use super::share::{copy_text, scenario_now, Modal};
 use super::stage::Stage;
 use crate::scenario::link;
@@ -67,7 +67,7 @@ fn open_here(panel: &PanelProps) -> Callback<MouseEvent> {
 fn minimal_controls(panel: &PanelProps) -> Html {
     let p = panel.model.playground.borrow();
     let playing = p.playing;
-    let toggle = panel.dispatch.reform(|_: MouseEvent| UiAction::TogglePlay);
+    let toggle = on_click(&panel.dispatch, UiAction::TogglePlay);
     html! {
         <div class="time-controls minimal" aria-label="Time controls">
             <button id="play" class={classes!("btn", "primary", playing.then_some("playing"))} onclick={toggle}

@@ -5,7 +5,7 @@
 use super::input_value;
 use crate::protocol::NodeId;
 use crate::sim::{Action, NetParams};
-use crate::ui::model::PanelProps;
+use crate::ui::model::{on_click, PanelProps};
 use crate::view::UiAction;
 use yew::prelude::*;
 
@@ -61,7 +61,7 @@ fn network_form(props: &PanelProps) -> Html {
         let (chips, d) = (chips.clone(), d.clone());
         Callback::from(move |_: MouseEvent| d.emit(partition_action(&chips)))
     };
-    let heal = d.reform(|_: MouseEvent| UiAction::Act(Action::Heal));
+    let heal = on_click(&d, UiAction::Act(Action::Heal));
     let n = *draft;
     html! {
         <section id="network" class="panel" aria-labelledby="network-title">

@@ -2,7 +2,7 @@
 //! warnings, the live region that announces chosen values and violations, and "about this run"
 //! with the trace hash.
 
-use crate::ui::model::PanelProps;
+use crate::ui::model::{on_click, PanelProps};
 use crate::view::UiAction;
 use yew::prelude::*;
 
@@ -24,8 +24,8 @@ pub fn chosen(props: &PanelProps) -> Html {
 pub fn banners(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let warnings = p.scenario.config.warnings();
-    let dismiss_error = props.dispatch.reform(|_: MouseEvent| UiAction::DismissError);
-    let dismiss_notice = props.dispatch.reform(|_: MouseEvent| UiAction::DismissNotice);
+    let dismiss_error = on_click(&props.dispatch, UiAction::DismissError);
+    let dismiss_notice = on_click(&props.dispatch, UiAction::DismissNotice);
     html! {
         <div class="banners">
             if let Some(e) = &p.error {
