@@ -88,7 +88,7 @@ fn parent() -> Option<web_sys::Window> {
 
 fn post(event: &HostEvent, options: &Options) {
     let Some(parent) = parent() else { return };
-    let text = event.to_json(options.id.as_deref()).to_string();
+    let text = event.to_json(options.id.as_deref());
     let Ok(data) = js_sys::JSON::parse(&text) else { return };
     let target = options.origin.as_deref().unwrap_or("*");
     if parent.post_message(&data, target).is_err() {
