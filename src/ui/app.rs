@@ -3,7 +3,7 @@
 
 use super::bench::{self, BenchMode};
 use super::config_form::ConfigDialog;
-use super::controls::legend::Legend;
+use super::controls::legend::legend;
 use super::controls::selection::selection_bar;
 use super::controls::status::{announcer, banners, chosen, About};
 use super::controls::{clients::Clients, faults::network_panel, icon, time_controls};
@@ -175,7 +175,7 @@ fn page(props: &PageProps) -> Html {
                 <section class="stage-area" aria-label="Stage">
                     <Stage ..panel.clone() />
                     { selection_bar(&panel) }
-                    <Legend />
+                    { legend() }
                 </section>
                 <section class="side-area" aria-label="Space-time diagram">
                     <SpaceTime ..panel.clone() />

@@ -33,7 +33,14 @@ fn items_html() -> String {
     items + DROP_AND_TWINS
 }
 
-#[function_component(Legend)]
+thread_local! {
+    /// Built once; each render clones the `Rc` inside.
+    static ITEMS: AttrValue = AttrValue::from(items_html());
+}
+
+/// A plain function rather than a component (the page calls it on every frame): the markup is
+/// one raw node whose text is built once, so re-rendering it costs a string comparison.
 pub fn legend() -> Html {
-    html! { <ul class="legend" aria-label="Legend">{ Html::from_html_unchecked(items_html().into()) }</ul> }
+    let items = ITEMS.with(AttrValue::clone);
+    html! { <ul class="legend" aria-label="Legend">{ Html::from_html_unchecked(items) }</ul> }
 }
