@@ -3,10 +3,10 @@
 
 use super::bench::{self, BenchMode};
 use super::config_form::ConfigDialog;
-use super::controls::legend::Legend;
-use super::controls::selection::SelectionBar;
-use super::controls::status::{About, Announcer, Banners, Chosen};
-use super::controls::{clients::Clients, faults::NetworkPanel, icon, TimeControls};
+use super::controls::legend::legend;
+use super::controls::selection::selection_bar;
+use super::controls::status::{announcer, banners, chosen, About};
+use super::controls::{clients::Clients, faults::network_panel, icon, time_controls};
 use super::inspector::Inspector;
 use super::log::EventLog;
 use super::model::{initial_theme, Chrome, ChromeAction, Dialog, Model, PanelProps, Theme};
@@ -168,14 +168,14 @@ fn page(props: &PageProps) -> Html {
     html! {
         <main id="playground">
             { header(&slow, *chrome, &chrome_dispatch) }
-            <Banners ..slow.clone() />
+            { banners(&slow) }
             <CaptionBar ..panel.clone() />
-            <TimeControls ..panel.clone() />
+            { time_controls(&panel) }
             <div class="workspace">
                 <section class="stage-area" aria-label="Stage">
                     <Stage ..panel.clone() />
-                    <SelectionBar ..panel.clone() />
-                    <Legend />
+                    { selection_bar(&panel) }
+                    { legend() }
                 </section>
                 <section class="side-area" aria-label="Space-time diagram">
                     <SpaceTime ..panel.clone() />
@@ -183,11 +183,11 @@ fn page(props: &PageProps) -> Html {
             </div>
             <div class="panels">
                 <div class="panel-col"><Inspector ..slow.clone() /><Clients ..slow.clone() /></div>
-                <div class="panel-col"><SafetyPanel ..slow.clone() /><NetworkPanel ..slow.clone() /></div>
+                <div class="panel-col"><SafetyPanel ..slow.clone() />{ network_panel(&slow) }</div>
                 <div class="panel-col wide"><EventLog ..slow.clone() /></div>
             </div>
             <About ..slow.clone() />
-            <Announcer ..slow.clone() />
+            { announcer(&slow) }
             { dialog(&panel, *chrome, &chrome_dispatch) }
         </main>
     }
@@ -207,7 +207,7 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
                 <h1>{ "Paxos Playground" }</h1>
                 <p class="scenario-title">{ title }</p>
             </div>
-            <Chosen ..panel.clone() />
+            { chosen(panel) }
             <nav class="topbar-actions" aria-label="Page">
                 <ShareTools ..panel.clone() />
                 <button id="open-config" class="btn" onclick={open(Dialog::Config)}>{ "Configure…" }</button>

@@ -3,7 +3,7 @@
 //! scenario the draft describes; anything invalid is said in the dialog and in `#error-banner`.
 
 use super::controls::input_value;
-use super::model::Model;
+use super::model::{on_click_unit, Model};
 use super::shortcuts::{trap_tab, use_dialog_focus};
 use crate::view::config_draft::Draft;
 use crate::view::UiAction;
@@ -63,7 +63,7 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
             }
         })
     };
-    let cancel = props.close.reform(|_: MouseEvent| ());
+    let cancel = on_click_unit(&props.close);
     let dr = &*draft;
     html! {
         <div class="dialog-backdrop">

@@ -7,7 +7,7 @@ pub mod legend;
 pub mod selection;
 pub mod status;
 
-use super::model::PanelProps;
+use super::model::{on_click, PanelProps};
 use crate::view::state::{SPEED_MAX, SPEED_MIN};
 use crate::view::UiAction;
 use web_sys::HtmlInputElement;
@@ -29,14 +29,15 @@ fn slider_to_speed(v: &str) -> Option<f64> {
     Some(10f64.powf(v / 100.0).clamp(SPEED_MIN, SPEED_MAX))
 }
 
-#[function_component(TimeControls)]
+/// A plain function, not a component: it takes the per-frame model, so it re-renders with the
+/// page on every frame anyway, and a component would only add its machinery to the wasm.
 pub fn time_controls(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let (cursor, frontier, playing, speed) = (p.history.cursor(), p.history.frontier(), p.playing, p.speed);
     let d = props.dispatch.clone();
-    let play = d.reform(|_: MouseEvent| UiAction::TogglePlay);
-    let back = d.reform(|_: MouseEvent| UiAction::StepBack);
-    let forward = d.reform(|_: MouseEvent| UiAction::StepForward);
+    let play = on_click(&d, UiAction::TogglePlay);
+    let back = on_click(&d, UiAction::StepBack);
+    let forward = on_click(&d, UiAction::StepForward);
     let scrub = {
         let d = d.clone();
         Callback::from(move |e: InputEvent| {

@@ -7,10 +7,10 @@
 //! are posted to it with target origin `*`; they carry only what the page shows anyway. With
 //! `origin=https://host.example` in the query, both directions are restricted to that origin.
 
-use super::controls::status::{Announcer, Banners, Chosen};
-use super::controls::{icon, TimeControls};
+use super::controls::status::{announcer, banners, chosen};
+use super::controls::{icon, time_controls};
 use super::lessons::CaptionBar;
-use super::model::{Model, PanelProps};
+use super::model::{on_click, Model, PanelProps};
 use super::share::{copy_text, scenario_now, Modal};
 use super::stage::Stage;
 use crate::scenario::link;
@@ -28,25 +28,25 @@ use yew::prelude::*;
 /// as asked for.
 pub fn layout(panel: &PanelProps, options: &Options) -> Html {
     let controls = match options.controls {
-        Controls::Full => html! { <TimeControls ..panel.clone() /> },
+        Controls::Full => time_controls(panel),
         Controls::Minimal => minimal_controls(panel),
         Controls::None => html! {},
     };
     let title = panel.model.playground.borrow().scenario.title.clone();
     html! {
         <main id="playground" class="embedded" data-controls={format!("{:?}", options.controls).to_ascii_lowercase()}>
-            <Banners ..panel.clone() />
+            { banners(panel) }
             <CaptionBar ..panel.clone() />
             <section class="stage-area" aria-label={title}>
                 <Stage ..panel.clone() />
             </section>
             <div class="embed-bar">
                 { controls }
-                <Chosen ..panel.clone() />
+                { chosen(panel) }
                 <a class="embed-open" href="./" target="_blank" rel="noopener" onclick={open_here(panel)}>
                     { "Open in Paxos Playground" }</a>
             </div>
-            <Announcer ..panel.clone() />
+            { announcer(panel) }
         </main>
     }
 }
@@ -67,7 +67,7 @@ fn open_here(panel: &PanelProps) -> Callback<MouseEvent> {
 fn minimal_controls(panel: &PanelProps) -> Html {
     let p = panel.model.playground.borrow();
     let playing = p.playing;
-    let toggle = panel.dispatch.reform(|_: MouseEvent| UiAction::TogglePlay);
+    let toggle = on_click(&panel.dispatch, UiAction::TogglePlay);
     html! {
         <div class="time-controls minimal" aria-label="Time controls">
             <button id="play" class={classes!("btn", "primary", playing.then_some("playing"))} onclick={toggle}
@@ -88,7 +88,7 @@ fn parent() -> Option<web_sys::Window> {
 
 fn post(event: &HostEvent, options: &Options) {
     let Some(parent) = parent() else { return };
-    let text = event.to_json(options.id.as_deref()).to_string();
+    let text = event.to_json(options.id.as_deref());
     let Ok(data) = js_sys::JSON::parse(&text) else { return };
     let target = options.origin.as_deref().unwrap_or("*");
     if parent.post_message(&data, target).is_err() {

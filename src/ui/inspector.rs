@@ -3,7 +3,7 @@
 //! buttons that drop, duplicate or deliver it now while it is in flight.
 
 use super::log::row_keys;
-use super::model::PanelProps;
+use super::model::{on_click, PanelProps};
 use crate::protocol::NodeId;
 use crate::sim::{Action, MsgId};
 use crate::view::inspector::{self, Fate, HistoryRow, Inspector as Data, MessageView, NodeView, Section};
@@ -33,7 +33,7 @@ pub fn inspector(props: &PanelProps) -> Html {
 }
 
 fn act(dispatch: &Callback<UiAction>, action: Action) -> Callback<MouseEvent> {
-    dispatch.reform(move |_| UiAction::Act(action.clone()))
+    on_click(dispatch, UiAction::Act(action))
 }
 
 fn node(v: &NodeView, dispatch: &Callback<UiAction>) -> Html {
@@ -48,7 +48,7 @@ fn node(v: &NodeView, dispatch: &Callback<UiAction>) -> Html {
                 <button type="button" class="btn small" data-action="recover" disabled={v.up} onclick={act(dispatch, Action::Recover { node: n })}>
                     { "Recover" }
                 </button>
-                <button type="button" class="btn small subtle" onclick={dispatch.reform(|_: MouseEvent| UiAction::Select(Selection::None))}>
+                <button type="button" class="btn small subtle" onclick={on_click(dispatch, UiAction::Select(Selection::None))}>
                     { "Close" }
                 </button>
             </div>
@@ -85,7 +85,7 @@ fn history(rows: &[HistoryRow], more: bool, dispatch: &Callback<UiAction>) -> Ht
                     html! {
                         <li class="insp-row" data-seek={step.to_string()} tabindex={if i == 0 { "0" } else { "-1" }}
                             title="Show the state right after this event"
-                            onclick={dispatch.reform(move |_: MouseEvent| seek_to_row(step))}
+                            onclick={on_click(dispatch, seek_to_row(step))}
                             onkeydown={row_keys(dispatch, step)}>
                             <span class="log-time">{ format!("t={}", r.time) }</span>{ " " }{ r.text.clone() }
                         </li>
@@ -167,7 +167,7 @@ fn message(v: &MessageView, dispatch: &Callback<UiAction>) -> Html {
     };
     let select = |m: MsgId| {
         html! {
-            <button type="button" class="linklike" onclick={dispatch.reform(move |_: MouseEvent| UiAction::Select(Selection::Message(m)))}>
+            <button type="button" class="linklike" onclick={on_click(dispatch, UiAction::Select(Selection::Message(m)))}>
                 { format!("#{}", m.0) }
             </button>
         }
@@ -180,7 +180,7 @@ fn message(v: &MessageView, dispatch: &Callback<UiAction>) -> Html {
                 { button("drop", "Drop", Action::Drop { msg: id }) }
                 { button("duplicate", "Duplicate", Action::Duplicate { msg: id }) }
                 { button("deliver-now", "Deliver now", Action::DeliverNow { msg: id }) }
-                <button type="button" class="btn small subtle" onclick={dispatch.reform(|_: MouseEvent| UiAction::Select(Selection::None))}>
+                <button type="button" class="btn small subtle" onclick={on_click(dispatch, UiAction::Select(Selection::None))}>
                     { "Close" }
                 </button>
             </div>

@@ -7,7 +7,7 @@
 //! says when the story hands over to free play; for a built-in lesson it adds what the lesson
 //! shows and a way to its end. Captions are text nodes: markup in them stays text.
 
-use super::model::PanelProps;
+use super::model::{on_click, on_click_unit, PanelProps};
 use super::share::Modal;
 use crate::scenario::lessons;
 use crate::view::lesson::{caption_view, end_step, lesson_of};
@@ -25,7 +25,7 @@ pub fn lesson_library(props: &LibraryProps) -> Html {
     let close = props.close.clone();
     let items = all.iter().map(|l| {
         let href = format!("#{}", crate::scenario::link::lesson_fragment(l.slug));
-        let picked = close.reform(|_: MouseEvent| ());
+        let picked = on_click_unit(&close);
         let expect: Vec<String> = l.expect.iter().map(|e| e.describe()).collect();
         html! {
             <li data-lesson={l.slug}>
@@ -53,8 +53,8 @@ pub fn caption_bar(props: &PanelProps) -> Html {
     let lesson = use_memo(deps, move |_| lesson_of(&scenario).map(|l| (end_step(&l), l)));
     let Some(view) = caption_view(&p.scenario, p.history.cursor()) else { return html! {} };
     let d = &props.dispatch;
-    let back = view.back.map(|s| d.reform(move |_: MouseEvent| UiAction::Seek(s)));
-    let next = view.next.map(|s| d.reform(move |_: MouseEvent| UiAction::PlayTo(s)));
+    let back = view.back.map(|s| on_click(d, UiAction::Seek(s)));
+    let next = view.next.map(|s| on_click(d, UiAction::PlayTo(s)));
     let counter = match view.index {
         Some(i) => format!("{} of {}", i + 1, view.total),
         None => format!("0 of {}", view.total),
@@ -84,7 +84,7 @@ fn lesson_extras(lesson: &Option<(u64, lessons::Lesson)>, d: &Callback<UiAction>
     html! {
         <>
             <button id="lesson-end" class="btn small" data-step={end.to_string()}
-                onclick={d.reform(move |_: MouseEvent| UiAction::Seek(end))}
+                onclick={on_click(d, UiAction::Seek(end))}
                 title="Go to the end of the lesson's story">{ "Skip to the end" }</button>
             <span id="lesson-expect" class="lesson-expect" data-lesson={lesson.slug}>
                 { format!("This lesson shows: {}.", expect.join("; ")) }</span>

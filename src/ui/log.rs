@@ -2,7 +2,7 @@
 //! kind. Clicking a row (or Enter / Space on it) seeks to the state right after that event;
 //! the arrow keys move among the rows.
 
-use super::model::PanelProps;
+use super::model::{on_click, PanelProps};
 use crate::protocol::NodeId;
 use crate::view::log::{self, KindFilter, LogFilter, LogRow, KIND_GROUPS, LOG_ROWS_MAX};
 use crate::view::UiAction;
@@ -115,7 +115,7 @@ fn rows(props: &RowsProps) -> Html {
 
 fn row(r: &LogRow, first: bool, dispatch: &Callback<UiAction>) -> Html {
     let step = r.step;
-    let onclick = dispatch.reform(move |_: MouseEvent| log::seek_to_row(step));
+    let onclick = on_click(dispatch, log::seek_to_row(step));
     let class = classes!("log-row", format!("tag-{}", r.tag), r.current.then_some("current"));
     html! {
         <li key={r.index} {class} data-step={step.to_string()} data-kind={r.tag} tabindex={if first { "0" } else { "-1" }}

@@ -62,6 +62,18 @@ impl Theme {
     }
 }
 
+/// A click that sends `action`. Every button that sends a fixed action shares this one closure
+/// type: a `reform` with its own closure at each button is one more closure type, vtable and
+/// drop glue in the wasm.
+pub fn on_click(dispatch: &Callback<UiAction>, action: UiAction) -> Callback<MouseEvent> {
+    dispatch.reform(move |_: MouseEvent| action.clone())
+}
+
+/// A click that fires `callback` (a dialog's close), shared like `on_click`.
+pub fn on_click_unit(callback: &Callback<()>) -> Callback<MouseEvent> {
+    callback.reform(|_: MouseEvent| ())
+}
+
 /// Page state that is not the simulation: the theme and the open dialog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Chrome {

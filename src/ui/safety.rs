@@ -3,7 +3,7 @@
 //! and the configuration's warnings. The run pausing on a new violation is the reducer's job;
 //! announcing it is the page's live region.
 
-use super::model::PanelProps;
+use super::model::{on_click, PanelProps};
 use crate::protocol::NodeId;
 use crate::view::log::seek_to_row;
 use crate::view::safety::{self, InvariantRow, Safety, ViolationRow};
@@ -81,14 +81,14 @@ fn violation(v: &ViolationRow, dispatch: &Callback<UiAction>) -> Html {
     let node = |n: NodeId| {
         html! {
             <button type="button" class="linklike" aria-label={format!("Select {n}")}
-                onclick={dispatch.reform(move |_: MouseEvent| UiAction::Select(Selection::Node(n)))}>
+                onclick={on_click(dispatch, UiAction::Select(Selection::Node(n)))}>
                 { n.to_string() }
             </button>
         }
     };
     html! {
         <li class="violation">
-            <button type="button" class="linklike" onclick={dispatch.reform(move |_: MouseEvent| seek_to_row(step))}
+            <button type="button" class="linklike" onclick={on_click(dispatch, seek_to_row(step))}
                 title="Show the state right after the violating event">
                 { format!("step {step} (t={})", v.time) }
             </button>

@@ -8,7 +8,7 @@
 
 mod files;
 
-use super::model::PanelProps;
+use super::model::{on_click_unit, PanelProps};
 use super::shortcuts::use_dialog_focus;
 use super::{embed, lessons, url};
 use crate::scenario::{export, link, Scenario, MAX_JSON_BYTES};
@@ -65,7 +65,7 @@ pub fn modal(props: &ModalProps) -> Html {
                 <div class="dialog-head">
                     <h2 id={title_id}>{ props.title.clone() }</h2>
                     <button ref={close_button} class="btn small subtle dialog-close"
-                        onclick={props.close.reform(|_: MouseEvent| ())} aria-label="Close">{ "Close" }</button>
+                        onclick={on_click_unit(&props.close)} aria-label="Close">{ "Close" }</button>
                 </div>
                 { props.children.clone() }
             </section>

@@ -1,7 +1,7 @@
 //! Keyboard shortcuts: one table (`SHORTCUTS`) that both the key handler and the `?` dialog
 //! read, so the dialog lists exactly what the keys do.
 
-use super::model::{ChromeAction, Dialog};
+use super::model::{on_click_unit, ChromeAction, Dialog};
 use crate::sim::Action;
 use crate::view::{Playground, Selection, UiAction};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -188,8 +188,8 @@ pub fn shortcuts_dialog(props: &DialogProps) -> Html {
     let close_ref = use_node_ref();
     use_dialog_focus(close_ref.clone());
     let keep_focus = trap_tab(close_ref.clone(), close_ref.clone());
-    let close = props.close.reform(|_: MouseEvent| ());
-    let backdrop = props.close.reform(|_: MouseEvent| ());
+    let close = on_click_unit(&props.close);
+    let backdrop = on_click_unit(&props.close);
     html! {
         <div class="dialog-backdrop" onclick={backdrop}>
             <section id="shortcuts" class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"

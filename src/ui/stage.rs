@@ -4,7 +4,7 @@
 //! tokens change: node elements and links are memoized on (epoch, cursor), tokens are keyed by
 //! message id and skip re-rendering when their position did not change.
 
-use super::model::PanelProps;
+use super::model::{on_click, PanelProps};
 use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
 use crate::view::layout::{layout, Layout, NodeBox};
@@ -253,7 +253,7 @@ struct NodeProps {
 fn node_el(p: &NodeProps) -> Html {
     let (Some(v), Some(b)) = (p.views.get(p.index), p.layout.nodes.get(p.index)) else { return html! {} };
     let what = Selection::Node(v.id);
-    let select = p.dispatch.reform(move |_: MouseEvent| UiAction::Select(what));
+    let select = on_click(&p.dispatch, UiAction::Select(what));
     let class = classes!(
         "node",
         if v.up { "up" } else { "down" },

@@ -4,7 +4,8 @@
 //! strings between the browser and these functions. docs/embedding.md documents the contract.
 
 use crate::scenario::{link, LoadError, Problem, Scenario, MAX_JSON_BYTES};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// How much of the time controls an embedded playground shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -174,21 +175,50 @@ pub enum HostEvent {
     Violation { invariant: &'static str, detail: String },
 }
 
+/// A `HostEvent` as JSON: fields in alphabetical order and absent ones left out, the text
+/// `json!` gave (its map sorts keys). A struct, because building a `serde_json::Value` costs
+/// several KB of the page's wasm.
+#[derive(Serialize)]
+struct EventJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invariant: Option<&'a str>,
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<u64>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+}
+
 impl HostEvent {
-    pub fn to_json(&self, id: Option<&str>) -> Value {
-        let mut v = match self {
-            HostEvent::Ready => json!({ "type": "ready" }),
-            HostEvent::Time { step, time } => json!({ "type": "time", "step": step, "time": time }),
-            HostEvent::Chosen { value } => json!({ "type": "chosen", "value": value }),
-            HostEvent::Violation { invariant, detail } => {
-                json!({ "type": "violation", "invariant": invariant, "detail": detail })
-            }
+    /// The event as JSON text, with `source: "paxos-playground"` and `id` when given.
+    pub fn to_json(&self, id: Option<&str>) -> String {
+        let mut e = EventJson {
+            detail: None,
+            id,
+            invariant: None,
+            source: "paxos-playground",
+            step: None,
+            time: None,
+            kind: "ready",
+            value: None,
         };
-        v["source"] = json!("paxos-playground");
-        if let Some(id) = id {
-            v["id"] = json!(id);
+        match self {
+            HostEvent::Ready => {}
+            HostEvent::Time { step, time } => (e.kind, e.step, e.time) = ("time", Some(*step), Some(*time)),
+            HostEvent::Chosen { value } => (e.kind, e.value) = ("chosen", Some(value.as_str())),
+            HostEvent::Violation { invariant, detail } => {
+                (e.kind, e.invariant, e.detail) = ("violation", Some(*invariant), Some(detail.as_str()));
+            }
         }
-        v
+        serde_json::to_string(&e).unwrap_or_default()
     }
 }
 
@@ -196,6 +226,7 @@ impl HostEvent {
 mod tests {
     use super::*;
     use crate::view::state::default_scenario;
+    use serde_json::json;
 
     #[test]
     fn options_read_every_key_and_warn_about_bad_values() {
@@ -257,9 +288,29 @@ mod tests {
 
     #[test]
     fn events_carry_their_type_source_and_id() {
-        let v = HostEvent::Time { step: 3, time: 20 }.to_json(Some("a"));
+        let v: Value = serde_json::from_str(&HostEvent::Time { step: 3, time: 20 }.to_json(Some("a"))).unwrap();
         assert_eq!(v, json!({ "type": "time", "step": 3, "time": 20, "source": "paxos-playground", "id": "a" }));
-        let v = HostEvent::Violation { invariant: "agreement", detail: "two values".into() }.to_json(None);
+        let text = HostEvent::Violation { invariant: "agreement", detail: "two values".into() }.to_json(None);
+        let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!((v["type"].as_str(), v["invariant"].as_str()), (Some("violation"), Some("agreement")));
+    }
+
+    /// The text is what `json!` printed before (keys sorted), so hosts see the same messages.
+    #[test]
+    fn event_text_keeps_sorted_keys() {
+        let events = [
+            HostEvent::Ready,
+            HostEvent::Time { step: 3, time: 20 },
+            HostEvent::Chosen { value: "A\"b".into() },
+            HostEvent::Violation { invariant: "agreement", detail: "two values".into() },
+        ];
+        for e in &events {
+            for id in [None, Some("x")] {
+                let text = e.to_json(id);
+                let v: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(text, v.to_string());
+            }
+        }
+        assert_eq!(HostEvent::Ready.to_json(None), r#"{"source":"paxos-playground","type":"ready"}"#);
     }
 }

@@ -162,13 +162,15 @@ fn columns(roles: &[Roles]) -> Layout {
 fn ring(n: usize) -> Layout {
     let (w, h) = (BOX_W, BOX_H_SERVER);
     // Adjacent boxes must not touch: the chord between neighbours is at least a box and a gap.
-    let radius = if n < 2 { 0.0 } else { (200.0 / (2.0 * (std::f64::consts::PI / n as f64).sin())).max(180.0) };
+    let radius =
+        if n < 2 { 0.0 } else { (200.0 / (2.0 * super::trig::sin(std::f64::consts::PI / n as f64))).max(180.0) };
     let cx = MARGIN + w / 2.0 + radius + SELF_LOOP_R * 2.0;
     let cy = MARGIN + h / 2.0 + radius + SELF_LOOP_R * 2.0;
     let nodes = (0..n)
         .map(|i| {
             let angle = -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / n as f64;
-            NodeBox { id: NodeId(i as u8), x: cx + radius * angle.cos(), y: cy + radius * angle.sin(), w, h }
+            let (sin, cos) = super::trig::sin_cos(angle);
+            NodeBox { id: NodeId(i as u8), x: cx + radius * cos, y: cy + radius * sin, w, h }
         })
         .collect();
     Layout { width: cx * 2.0, height: cy * 2.0, nodes, headings: Vec::new(), ring: true }

@@ -14,5 +14,6 @@ pub mod safety;
 pub mod spacetime;
 pub mod state;
 pub mod tokens;
+pub mod trig;
 
 pub use state::{Playground, Selection, UiAction, TICKS_PER_SECOND};

@@ -15,7 +15,7 @@
 use super::state::{Playground, Selection};
 use crate::protocol::{Msg, MsgKind, NodeId, Roles};
 use crate::sim::{Event, EventKind, MsgId, Tick};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 pub mod paths;
 pub use paths::{Span, Stroke};
@@ -185,8 +185,14 @@ pub fn build(p: &Playground) -> SpaceTime {
     let g = Geometry::around(p.clock);
     let world = p.history.world();
     let mut lanes = lanes(p);
-    let index: BTreeMap<NodeId, usize> = lanes.iter().enumerate().map(|(i, l)| (l.node, i)).collect();
-    let y = |n: NodeId| Geometry::lane_y(index.get(&n).copied().unwrap_or(0));
+    // Lane by node id (ids are 0..lanes.len()).
+    let mut index: Vec<Option<usize>> = vec![None; lanes.len()];
+    for (i, l) in lanes.iter().enumerate() {
+        if let Some(slot) = index.get_mut(l.node.index()) {
+            *slot = Some(i);
+        }
+    }
+    let y = |n: NodeId| Geometry::lane_y(index.get(n.index()).copied().flatten().unwrap_or(0));
     let past = p.history.past();
     let from = past.partition_point(|e| (e.time as f64) < g.start - LOOKBACK_TICKS);
     let mut d = Drawing { g, selected: selected_msg(p), ..Drawing::default() };
@@ -232,8 +238,10 @@ fn lanes(p: &Playground) -> Vec<Lane> {
     let world = p.history.world();
     let cluster = &world.cluster;
     let violating: Vec<NodeId> = world.violations.iter().flat_map(|v| v.nodes.iter().copied()).collect();
-    let mut nodes: Vec<NodeId> = cluster.nodes().collect();
-    nodes.sort_by_key(|n| (role_rank(cluster.roles[n.index()]), *n));
+    // By role, then by id: one pass per rank over the nodes in id order (a stable sort would
+    // link another copy of the standard library's sort, about 3 KB of wasm, for a handful of lanes).
+    let nodes: Vec<NodeId> =
+        (0..=4).flat_map(|rank| cluster.nodes().filter(move |n| role_rank(cluster.roles[n.index()]) == rank)).collect();
     let lane = |(i, n): (usize, NodeId)| {
         let role = cluster.roles[n.index()].label();
         Lane {
@@ -255,7 +263,10 @@ fn lanes(p: &Playground) -> Vec<Lane> {
 struct Drawing {
     g: Geometry,
     selected: Option<MsgId>,
-    pending: BTreeMap<MsgId, Sent>,
+    /// Sent and not yet delivered or dropped. Only looked up by id, never iterated, so a hash map
+    /// (hashbrown is in the wasm anyway) rather than a BTreeMap, whose node code would be one
+    /// more copy of the standard library's B-tree in the page's wasm.
+    pending: HashMap<MsgId, Sent>,
     arrows: Vec<Arrow>,
     drops: Vec<(f64, f64)>,
     learned: Vec<Mark>,
@@ -333,7 +344,7 @@ impl Drawing {
 
 /// Shades each lane where its node was down; a node still down is shaded to the end of the
 /// window (the clip at the clock cuts it).
-fn down_stretches(lanes: &mut [Lane], events: &[Event], g: &Geometry, index: &BTreeMap<NodeId, usize>) {
+fn down_stretches(lanes: &mut [Lane], events: &[Event], g: &Geometry, index: &[Option<usize>]) {
     let mut since: Vec<Option<f64>> = vec![None; lanes.len()];
     let mut seen = vec![false; lanes.len()];
     let edge = g.start - LOOKBACK_TICKS;
@@ -343,7 +354,7 @@ fn down_stretches(lanes: &mut [Lane], events: &[Event], g: &Geometry, index: &BT
             EventKind::Recover { node } => (node, false),
             _ => continue,
         };
-        let Some(&i) = index.get(&node) else { continue };
+        let Some(&Some(i)) = index.get(node.index()) else { continue };
         let t = e.time as f64;
         match (down, since[i].take()) {
             (true, _) => since[i] = Some(t),

@@ -101,7 +101,8 @@ fn position(layout: &Layout, from: NodeId, to: NodeId, progress: f64, lane: f64)
     if from == to {
         let c = self_loop_centre(a);
         let angle = std::f64::consts::PI * (1.0 + 2.0 * progress);
-        return Point { x: c.x + SELF_LOOP_R * angle.cos(), y: c.y + SELF_LOOP_R * angle.sin() };
+        let (sin, cos) = super::trig::sin_cos(angle);
+        return Point { x: c.x + SELF_LOOP_R * cos, y: c.y + SELF_LOOP_R * sin };
     }
     let (p, q) = path(a, b, lane);
     Point { x: p.x + (q.x - p.x) * progress, y: p.y + (q.y - p.y) * progress }
@@ -166,6 +167,16 @@ mod tests {
     use super::*;
     use crate::protocol::{Ballot, Roles};
     use crate::view::layout::layout;
+
+    /// `ui::controls::legend` writes these into HTML text unescaped.
+    #[test]
+    fn legend_texts_need_no_html_escaping() {
+        for &k in MsgKind::ALL.iter() {
+            for text in [kind_meaning(k), kind_name(k), kind_shape(k), k.name()] {
+                assert!(!text.contains(['<', '&', '"']), "{text}");
+            }
+        }
+    }
 
     fn roles() -> Vec<Roles> {
         let one = |proposer, acceptor, learner| Roles { proposer, acceptor, learner };

@@ -5,7 +5,7 @@
 use super::input_value;
 use crate::protocol::NodeId;
 use crate::sim::{Action, NetParams};
-use crate::ui::model::PanelProps;
+use crate::ui::model::{on_click, PanelProps};
 use crate::view::UiAction;
 use yew::prelude::*;
 
@@ -14,7 +14,7 @@ const GROUPS: u8 = 3;
 /// Latency slider range, in ticks.
 const LATENCY_MAX: u32 = 60;
 
-#[function_component(NetworkPanel)]
+/// A plain function: `NetworkForm` below is the component that skips unchanged renders.
 pub fn network_panel(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     // Re-created (fresh drafts from the world) whenever the run changes other than by growing.
@@ -61,7 +61,7 @@ fn network_form(props: &PanelProps) -> Html {
         let (chips, d) = (chips.clone(), d.clone());
         Callback::from(move |_: MouseEvent| d.emit(partition_action(&chips)))
     };
-    let heal = d.reform(|_: MouseEvent| UiAction::Act(Action::Heal));
+    let heal = on_click(&d, UiAction::Act(Action::Heal));
     let n = *draft;
     html! {
         <section id="network" class="panel" aria-labelledby="network-title">

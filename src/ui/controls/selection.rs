@@ -3,17 +3,17 @@
 //! state; this bar keeps the actions next to the stage, where a finger or the `c`/`d` keys are.
 
 use crate::sim::Action;
-use crate::ui::model::PanelProps;
+use crate::ui::model::{on_click, PanelProps};
 use crate::view::{Selection, UiAction};
 use yew::prelude::*;
 
-#[function_component(SelectionBar)]
+/// A plain function, not a component: it follows the per-frame model (see `time_controls`).
 pub fn selection_bar(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let world = p.history.world();
     let d = &props.dispatch;
-    let act = |a: Action| d.reform(move |_: MouseEvent| UiAction::Act(a.clone()));
-    let clear = d.reform(|_: MouseEvent| UiAction::Select(Selection::None));
+    let act = |a: Action| on_click(d, UiAction::Act(a));
+    let clear = on_click(d, UiAction::Select(Selection::None));
     let body = match p.selection {
         Selection::None => html! {
             <span class="hint">{ "Select a node or a message (click, tap, or Tab then Enter) to act on it." }</span>

@@ -2,11 +2,13 @@
 //! warnings, the live region that announces chosen values and violations, and "about this run"
 //! with the trace hash.
 
-use crate::ui::model::PanelProps;
+use crate::ui::model::{on_click, PanelProps};
 use crate::view::UiAction;
 use yew::prelude::*;
 
-#[function_component(Chosen)]
+// `chosen`, `banners` and `announcer` are plain functions, not components: each is a few
+// elements, cheaper to rebuild with the page than a component's machinery is in the wasm.
+
 pub fn chosen(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let chosen = p.history.world().chosen();
@@ -19,12 +21,11 @@ pub fn chosen(props: &PanelProps) -> Html {
     }
 }
 
-#[function_component(Banners)]
 pub fn banners(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let warnings = p.scenario.config.warnings();
-    let dismiss_error = props.dispatch.reform(|_: MouseEvent| UiAction::DismissError);
-    let dismiss_notice = props.dispatch.reform(|_: MouseEvent| UiAction::DismissNotice);
+    let dismiss_error = on_click(&props.dispatch, UiAction::DismissError);
+    let dismiss_notice = on_click(&props.dispatch, UiAction::DismissNotice);
     html! {
         <div class="banners">
             if let Some(e) = &p.error {
@@ -46,7 +47,6 @@ pub fn banners(props: &PanelProps) -> Html {
 
 /// The live region: says when a value is chosen and when a safety property breaks. It holds one
 /// sentence derived from the state, so it speaks when that sentence changes.
-#[function_component(Announcer)]
 pub fn announcer(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let world = p.history.world();

@@ -15,7 +15,6 @@
 
 use super::{Arrow, Fate};
 use crate::protocol::MsgKind;
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Arrowhead size in user units (the tip sits `HEAD_BEYOND` past the arrow's end, where the
@@ -72,24 +71,36 @@ pub fn clip(a: &Arrow, span: Span) -> Option<(f64, f64, f64, f64)> {
 
 /// One path per look, in painting order; arrows wholly outside `span` are left out.
 pub fn strokes(arrows: &[Arrow], span: Span) -> Vec<Stroke> {
-    let mut looks: BTreeMap<(u8, MsgKind, bool), Stroke> = BTreeMap::new();
+    // Kept sorted by look (painting order) as they are found: at most 36 looks, and a Vec keeps
+    // another copy of the standard library's B-tree out of the page's wasm.
+    let mut looks: Vec<((u8, MsgKind, bool), Stroke)> = Vec::new();
     for a in arrows {
         let Some((x1, y1, x2, y2)) = clip(a, span) else { continue };
-        let s = looks.entry((fate_rank(a.fate), a.kind, a.twin)).or_insert_with(|| Stroke {
-            kind: a.kind,
-            fate: a.fate,
-            twin: a.twin,
-            count: 0,
-            d: String::new(),
-            heads: String::new(),
-        });
+        let key = (fate_rank(a.fate), a.kind, a.twin);
+        let i = match looks.iter().position(|(k, _)| *k >= key) {
+            Some(i) if looks[i].0 == key => i,
+            found => {
+                let i = found.unwrap_or(looks.len());
+                let empty = Stroke {
+                    kind: a.kind,
+                    fate: a.fate,
+                    twin: a.twin,
+                    count: 0,
+                    d: String::new(),
+                    heads: String::new(),
+                };
+                looks.insert(i, (key, empty));
+                i
+            }
+        };
+        let s = &mut looks[i].1;
         s.count += 1;
         let _ = write!(s.d, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
         if a.fate != Fate::Dropped && span.from <= a.x2 && a.x2 <= span.to {
             head(&mut s.heads, a);
         }
     }
-    looks.into_values().collect()
+    looks.into_iter().map(|(_, s)| s).collect()
 }
 
 /// A triangle with its tip just past the arrow's end, pointing along it (none on an arrow too
