@@ -3,8 +3,9 @@
 //! `World::input` hands the node's handler a `Carrier` as its `Outputs`: each `push` is carried
 //! out at once (a send is queued, a timer set, a persist written and checked), in the order the
 //! handler emits them, exactly as if they had been collected in a vector and carried out
-//! afterwards. The handler is inlined, so each `push` site knows its output's kind and the
-//! `match` below folds away; the simulator neither buffers the outputs nor dispatches on them.
+//! afterwards. `push` is inlined into each place a handler emits an output, where the output's
+//! kind is known, so the `match` below folds away: the simulator neither buffers the outputs nor
+//! dispatches on their kind.
 //!
 //! The carrier borrows the parts of the world an output can touch, field by field, while the
 //! node's protocol state is borrowed by its handler. The one thing that needs every node (the
