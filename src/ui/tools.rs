@@ -3,8 +3,10 @@
 //! made before it is ready wait in a queue; if it cannot be loaded, every waiting request gets
 //! a message saying so, and the next request tries again with a fresh worker.
 //!
-//! The worker's files sit next to the page (`tools-worker.js`, `tools.js`, `tools_bg.wasm`), so
-//! its address is relative to the page's: the page and its frames (`?embed`) live in dist/.
+//! The worker's files sit next to the page's own wasm in dist/ (`tools-worker.js`, `tools.js`,
+//! `tools_bg.wasm`), so the worker's address is taken relative to that wasm's (the browser's
+//! resource timing lists it), which also holds for a host page that `mount`s a playground from
+//! elsewhere on its origin; without that entry, relative to the page.
 
 use gloo::events::EventListener;
 use js_sys::Array;
@@ -14,7 +16,26 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Worker};
 
 /// The loader of the worker (www/tools-worker.js, copied to dist/ by Trunk).
-const WORKER_URL: &str = "./tools-worker.js";
+const WORKER_FILE: &str = "tools-worker.js";
+
+/// The worker loader's address: next to the page's wasm (see the module's comment).
+fn worker_url() -> String {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap_or(JsValue::UNDEFINED);
+    let entries = js_sys::Reflect::get(&performance, &"getEntriesByType".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call1(&performance, &"resource".into()).ok())
+        .map(|list| Array::from(&list))
+        .unwrap_or_default();
+    let wasm = entries.iter().filter_map(|e| js_sys::Reflect::get(&e, &"name".into()).ok()?.as_string()).find(|name| {
+        let file = name.split(['?', '#']).next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+        file.starts_with("playground") && file.ends_with("_bg.wasm")
+    });
+    match wasm.and_then(|w| web_sys::Url::new_with_base(WORKER_FILE, &w).ok()) {
+        Some(url) => url.href(),
+        None => format!("./{WORKER_FILE}"),
+    }
+}
 
 type Done = Box<dyn FnOnce(Result<String, String>)>;
 
@@ -67,7 +88,7 @@ pub fn call(op: &str, a: &str, b: &str, done: impl FnOnce(Result<String, String>
 }
 
 fn start() -> Result<Client, String> {
-    let worker = Worker::new(WORKER_URL).map_err(super::share::js_text)?;
+    let worker = Worker::new(&worker_url()).map_err(super::share::js_text)?;
     let on_message = EventListener::new(&worker, "message", |e| {
         let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
         on_message(e.data());
