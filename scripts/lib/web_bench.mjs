@@ -84,7 +84,7 @@ async function transfer(url) {
     await p.goto(url);
     await p.waitForSelector('#stage');
     await p.waitForTimeout(500);
-    const list = [...urls.values()].map((u) => u.replace(url, ''));
+    const list = [...urls.values()].map((u) => u.replace(url, '').replace(/^ \(/, 'index.html ('));
     return { bytes, list, tools: list.filter((u) => /tools/.test(u)) };
   });
   const sum = (fs, k) => fs.reduce((s, f) => s + f[k], 0);
