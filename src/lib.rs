@@ -9,6 +9,7 @@ pub mod protocol;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
+pub mod tools;
 pub mod view;
 pub mod workload;
 

@@ -51,10 +51,17 @@ pub fn encode(scenario: &Scenario) -> String {
 
 /// The scenario in a link payload, checked against every limit, with text cleaned.
 pub fn decode(payload: &str) -> Result<Scenario, LinkError> {
-    let fail = |p| Err(LoadError::link(p));
     if payload.len() > MAX_LINK_BYTES {
-        return fail(Problem::TooLong { len: payload.len(), max: MAX_LINK_BYTES });
+        return Err(LoadError::link(Problem::TooLong { len: payload.len(), max: MAX_LINK_BYTES }));
     }
+    decode_any_length(payload)
+}
+
+/// `decode` without the limit on the payload's length, for payloads that never travel in an
+/// address: the page and its tools worker hand scenarios to each other this way, and a scenario
+/// file may be larger than a link. The unpacked size and `Scenario::validate` still bound it.
+pub fn decode_any_length(payload: &str) -> Result<Scenario, LinkError> {
+    let fail = |p| Err(LoadError::link(p));
     let payload = payload.trim();
     if payload.is_empty() {
         return fail(Problem::Empty);

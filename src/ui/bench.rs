@@ -3,9 +3,9 @@
 //!
 //! - `?bench=load`: the playground opens on `load_scenario()` (9 nodes, 200+ messages in flight)
 //!   and plays, so the bench can sample frame times under a heavy stage.
-//! - `?bench=w1&instances=N`: instead of the playground, `W1Bench` runs workload W1 (the same
-//!   `workload::Runner` as `paxos bench`) inside wasm and writes JSON into `#bench-result`, so
-//!   the bench can compare wasm throughput with native.
+//! - `?bench=w1&instances=N`: instead of the playground, `W1Bench` has the tools worker run
+//!   workload W1 (`tools::w1`, the same `workload::Runner` as `paxos bench`) inside wasm and
+//!   writes its JSON into `#bench-result`, so the bench can compare wasm throughput with native.
 //!
 //! How app.rs uses this (ui-main owns app.rs; this is the whole contract):
 //! ```ignore
@@ -18,18 +18,15 @@
 //! Reading the clock here is fine: this is UI code timing the simulator from outside, exactly as
 //! the native bench does with `Instant`; nothing below `ui` reads a clock.
 
+use super::tools;
 use crate::protocol::{NodeId, Timing, Value};
 use crate::scenario::Scenario;
 use crate::sim::{Action, At, Config, History, NetParams, Scheduled, Topology};
-use crate::workload::{Recording, Runner, Totals};
 use gloo::timers::callback::Timeout;
-use serde::Serialize;
 use yew::prelude::*;
 
 /// Instances of W1 when the URL does not say.
 pub const W1_INSTANCES_DEFAULT: u64 = 50_000;
-/// Base seed of the W1 bench (the native `paxos bench` default is 1 as well).
-const W1_SEED: u64 = 1;
 /// Messages in flight the load scenario opens with (the target asks for at least 150).
 pub const LOAD_IN_FLIGHT_MIN: usize = 200;
 
@@ -110,87 +107,34 @@ pub struct W1BenchProps {
     pub instances: u64,
 }
 
-/// Runs W1 once the page has painted (so a person sees that it is running) and shows the JSON
-/// result in `#bench-result` (`data-done="true"` when it is there).
+/// Runs W1 in the tools worker (`crate::tools::w1`) once the page has painted (so a person sees
+/// that it is running) and shows the JSON result in `#bench-result` (`data-done="true"` when it
+/// is there; `data-failed="true"` too when the worker could not run it).
 #[function_component(W1Bench)]
 pub fn w1_bench(props: &W1BenchProps) -> Html {
-    let result = use_state(|| None::<String>);
+    let result = use_state(|| None::<Result<String, String>>);
     {
         let result = result.clone();
         use_effect_with(props.instances, move |&instances| {
-            let timeout = Timeout::new(50, move || result.set(Some(run_w1(instances))));
+            let timeout = Timeout::new(50, move || {
+                tools::call("bench", &instances.to_string(), "", move |r| result.set(Some(r)))
+            });
             move || drop(timeout)
         });
     }
     let done = result.is_some();
+    let failed = matches!(*result, Some(Err(_)));
+    let text = match &*result {
+        None if tools::ready() => "running…".to_string(),
+        None => "loading the tools worker, then running…".to_string(),
+        Some(Ok(json)) => json.clone(),
+        Some(Err(e)) => format!("{e}."),
+    };
     html! {
         <main id="playground" class="bench">
             <h1>{ "Workload W1 in WebAssembly" }</h1>
-            <p>{ format!("{} instances, recording off, then on.", props.instances) }</p>
-            <pre id="bench-result" data-done={done.to_string()}>
-                { (*result).clone().unwrap_or_else(|| "running…".into()) }
-            </pre>
+            <p>{ format!("{} instances, recording off, then on, in the page's tools worker.", props.instances) }</p>
+            <pre id="bench-result" data-done={done.to_string()} data-failed={failed.to_string()}>{ text }</pre>
         </main>
-    }
-}
-
-fn now_ms() -> f64 {
-    gloo::utils::window().performance().map(|p| p.now()).unwrap_or_default()
-}
-
-/// Times `instances` W1 instances with recording off and on (after a warm-up that lets the
-/// browser's optimising compiler tier up), as JSON.
-fn run_w1(instances: u64) -> String {
-    let warm = (instances / 10).clamp(100, 5_000);
-    let modes = [("off", Recording::Off), ("on", Recording::On)];
-    let runs: Vec<RunJson> = modes
-        .iter()
-        .map(|&(name, recording)| {
-            let mut runner = Runner::new();
-            runner.run(W1_SEED.wrapping_add(1), 0, warm, recording);
-            let start = now_ms();
-            let totals = runner.run(W1_SEED, 0, instances, recording);
-            to_json(name, &totals, now_ms() - start)
-        })
-        .collect();
-    let doc = BenchJson { instances, runs, seed: W1_SEED, workload: "W1" };
-    serde_json::to_string(&doc).unwrap_or_default()
-}
-
-/// The bench result. Fields in alphabetical order, the text `json!` printed before (its map
-/// sorts keys); structs rather than `json!`, whose `serde_json::Value` building costs wasm.
-#[derive(Serialize)]
-struct BenchJson {
-    instances: u64,
-    runs: Vec<RunJson>,
-    seed: u64,
-    workload: &'static str,
-}
-
-#[derive(Serialize)]
-struct RunJson {
-    deliveries_per_sec: f64,
-    delivered: u64,
-    elapsed_ms: f64,
-    events: u64,
-    instances: u64,
-    recording: &'static str,
-    steps: u64,
-    unlearned: u64,
-    violations: u64,
-}
-
-fn to_json(name: &'static str, t: &Totals, elapsed_ms: f64) -> RunJson {
-    let secs = (elapsed_ms / 1e3).max(1e-9);
-    RunJson {
-        deliveries_per_sec: t.delivered as f64 / secs,
-        delivered: t.delivered,
-        elapsed_ms,
-        events: t.events,
-        instances: t.instances,
-        recording: name,
-        steps: t.steps,
-        unlearned: t.unlearned,
-        violations: t.violations,
     }
 }

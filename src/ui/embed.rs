@@ -13,8 +13,11 @@ use super::lessons::CaptionBar;
 use super::model::{on_click, Model, PanelProps};
 use super::share::{copy_text, scenario_now, Modal};
 use super::stage::Stage;
-use crate::scenario::link;
-use crate::view::embed::{parse_command, Controls, HostCommand, HostEvent, Options};
+use super::tools;
+use crate::scenario::{link, LoadError};
+use crate::view::embed::{
+    check_size, read_command, Controls, HostCommand, HostEvent, Options, RawCommand, ScenarioArg,
+};
 use crate::view::lesson::lesson_of;
 use crate::view::state::default_scenario;
 use crate::view::UiAction;
@@ -157,12 +160,7 @@ fn on_message(e: &MessageEvent, options: &Options, dispatch: &Callback<UiAction>
         gloo::console::warn!(format!("Paxos Playground ignored a message from {}: not the allowed origin", e.origin()));
         return;
     }
-    let text = js_sys::JSON::stringify(&e.data()).ok().and_then(|s| s.as_string());
-    let Some(text) = text else {
-        gloo::console::warn!("Paxos Playground ignored a message that is not JSON data");
-        return;
-    };
-    match parse_command(&text) {
+    match read_message(&e.data()) {
         Err(why) => gloo::console::warn!(format!("Paxos Playground ignored a message: {why}")),
         Ok(Ok(HostCommand::Play)) => dispatch.emit(UiAction::Play),
         Ok(Ok(HostCommand::Pause)) => dispatch.emit(UiAction::Pause),
@@ -171,11 +169,45 @@ fn on_message(e: &MessageEvent, options: &Options, dispatch: &Callback<UiAction>
             dispatch.emit(UiAction::Seek(step));
         }
         Ok(Ok(HostCommand::Load(s))) => dispatch.emit(UiAction::Load(s)),
-        Ok(Err(e)) => {
-            dispatch.emit(UiAction::Load(Box::new(default_scenario())));
-            dispatch.emit(UiAction::ShowError(format!("The host page sent a scenario that could not be opened: {e}.")));
+        // JSON is read by the tools worker, which hands the scenario back as a link payload.
+        Ok(Ok(HostCommand::LoadJson(text))) => {
+            let dispatch = dispatch.clone();
+            tools::call("load", &text, "", move |payload| {
+                match payload.and_then(|p| link::decode_any_length(&p).map_err(|e| e.to_string())) {
+                    Ok(s) => dispatch.emit(UiAction::Load(Box::new(s))),
+                    Err(e) => refuse(&dispatch, &e),
+                }
+            });
         }
+        Ok(Err(e)) => refuse(dispatch, &e.to_string()),
     }
+}
+
+fn refuse(dispatch: &Callback<UiAction>, why: &str) {
+    dispatch.emit(UiAction::Load(Box::new(default_scenario())));
+    dispatch.emit(UiAction::ShowError(format!("The host page sent a scenario that could not be opened: {why}.")));
+}
+
+/// A posted message's command, read from the browser's value (what `parse_command` reads from
+/// JSON text natively): it must be JSON data (`JSON.stringify` succeeds) of bounded size.
+fn read_message(data: &JsValue) -> Result<Result<HostCommand, LoadError>, String> {
+    let text = js_sys::JSON::stringify(data).ok().and_then(|s| s.as_string());
+    let text = text.ok_or("not JSON data")?;
+    check_size(text.len())?;
+    let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok().filter(|v| !v.is_undefined());
+    let object = |v: &JsValue| v.is_object() && !js_sys::Array::is_array(v);
+    if !object(data) {
+        return Err("no \"type\" string".into());
+    }
+    let step = field("step").and_then(|v| v.as_f64()).filter(|s| s.fract() == 0.0 && (0.0..=9.0e15).contains(s));
+    let scenario = field("scenario").map(|v| match v.as_string() {
+        Some(text) => ScenarioArg::Text(text),
+        None if object(&v) => {
+            ScenarioArg::Object(js_sys::JSON::stringify(&v).ok().and_then(|s| s.as_string()).unwrap_or_default())
+        }
+        None => ScenarioArg::Other,
+    });
+    read_command(RawCommand { kind: field("type").and_then(|v| v.as_string()), step: step.map(|s| s as u64), scenario })
 }
 
 #[derive(Properties, PartialEq)]

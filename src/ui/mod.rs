@@ -16,6 +16,7 @@ mod share;
 mod shortcuts;
 pub mod spacetime;
 mod stage;
+mod tools;
 mod url;
 
 pub use app::App;

@@ -10,15 +10,15 @@ mod files;
 
 use super::model::{on_click_unit, PanelProps};
 use super::shortcuts::use_dialog_focus;
-use super::{embed, lessons, url};
-use crate::scenario::{export, link, Scenario, MAX_JSON_BYTES};
+use super::{embed, lessons, tools, url};
+use crate::scenario::{link, Scenario, MAX_JSON_BYTES};
 use crate::view::state::default_scenario;
 use crate::view::{Playground, UiAction};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-pub use files::file_stem;
+pub use files::{file_stem, js_text};
 
 /// The scenario that reproduces the run on screen: the authored scenario with the schedule as
 /// recorded (so everything done by hand is in it) and the cursor where the person is.
@@ -201,20 +201,43 @@ struct FileToolsProps {
 fn file_tools(props: &FileToolsProps) -> Html {
     let png_slot = use_mut_ref(|| None);
     let reader_slot = use_mut_ref(|| None);
+    // Requests waiting for the tools worker (JSON import and export), for the status line.
+    let (waiting, redraw) = (use_mut_ref(|| 0u32), use_force_update());
     let report = props.dispatch.reform(|e: String| UiAction::ShowError(e));
+    let ask = {
+        let waiting = waiting.clone();
+        move |op: &'static str, a: String, b: String, done: Box<dyn FnOnce(Result<String, String>)>| {
+            *waiting.borrow_mut() += 1;
+            redraw.force_update();
+            let (waiting, redraw) = (waiting.clone(), redraw.clone());
+            tools::call(op, &a, &b, move |result| {
+                let left = waiting.borrow().saturating_sub(1);
+                *waiting.borrow_mut() = left;
+                redraw.force_update();
+                done(result);
+            });
+        }
+    };
     let export = |kind: &'static str| {
-        let (model, report, png_slot) = (props.model.clone(), report.clone(), png_slot.clone());
+        let (model, report, png_slot, ask) = (props.model.clone(), report.clone(), png_slot.clone(), ask.clone());
         Callback::from(move |_: MouseEvent| {
             let p = model.playground.borrow();
             let now = scenario_now(&p);
             let stem = file_stem(&now.title);
+            // The JSON files come from the tools worker, which rebuilds them from the link payload.
+            let json = |op: &'static str, name: String, b: String| {
+                let report = report.clone();
+                let save = move |text: Result<String, String>| {
+                    if let Err(e) = text.and_then(|t| files::download_text(&t, &name, "application/json")) {
+                        report.emit(format!("Export failed: {e}"));
+                    }
+                };
+                ask(op, link::encode(&now), b, Box::new(save));
+                Ok(())
+            };
             let result = match kind {
-                "scenario" => files::download_text(&now.to_json(), &format!("{stem}.json"), "application/json"),
-                "trace" => files::download_text(
-                    &export::trace_json(&now, &p.history),
-                    &format!("{stem}-trace.json"),
-                    "application/json",
-                ),
+                "scenario" => json("export", format!("{stem}.json"), String::new()),
+                "trace" => json("trace", format!("{stem}-trace.json"), p.history.frontier().to_string()),
                 "svg" => files::spacetime_svg()
                     .and_then(|(svg, ..)| files::download_text(&svg, &format!("{stem}.svg"), "image/svg+xml")),
                 _ => files::download_png(format!("{stem}.png"), png_slot.clone()),
@@ -225,18 +248,30 @@ fn file_tools(props: &FileToolsProps) -> Html {
         })
     };
     let import = {
-        let (dispatch, close) = (props.dispatch.clone(), props.close.clone());
+        let (dispatch, close, ask) = (props.dispatch.clone(), props.close.clone(), ask.clone());
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value("");
-            let (dispatch, close) = (dispatch.clone(), close.clone());
-            files::read_file(file, MAX_JSON_BYTES, reader_slot.clone(), move |text| {
-                import_text(text, &dispatch);
-                close.emit(());
+            let (dispatch, close, ask) = (dispatch.clone(), close.clone(), ask.clone());
+            files::read_file(file, MAX_JSON_BYTES, reader_slot.clone(), move |text| match text {
+                Ok(text) => ask(
+                    "import",
+                    text,
+                    String::new(),
+                    Box::new(move |payload| {
+                        import_payload(payload, &dispatch);
+                        close.emit(());
+                    }),
+                ),
+                Err(e) => {
+                    import_payload(Err(e), &dispatch);
+                    close.emit(());
+                }
             });
         })
     };
+    let status = tools::status_text(*waiting.borrow() > 0);
     html! {
         <section class="file-tools" aria-label="Files">
             <h3>{ "Files" }</h3>
@@ -250,13 +285,17 @@ fn file_tools(props: &FileToolsProps) -> Html {
                 <span>{ "Open a scenario file (JSON)" }</span>
                 <input id="import-file" type="file" accept=".json,application/json" onchange={import} />
             </label>
+            if let Some(status) = status {
+                <p id="tools-status" role="status">{ status }</p>
+            }
         </section>
     }
 }
 
-/// Opens an imported file's scenario, or the default scenario with the reason it was refused.
-fn import_text(text: Result<String, String>, dispatch: &Callback<UiAction>) {
-    let opened = text.and_then(|t| Scenario::from_json(&t).map_err(|e| capitalized(&e.message())));
+/// Opens an imported file's scenario (the worker's link payload), or the default scenario with
+/// the reason it was refused.
+fn import_payload(payload: Result<String, String>, dispatch: &Callback<UiAction>) {
+    let opened = payload.and_then(|p| link::decode_any_length(&p).map_err(|e| e.to_string()));
     match opened {
         Ok(s) => dispatch.emit(UiAction::Load(Box::new(s))),
         Err(e) => {
@@ -265,11 +304,6 @@ fn import_text(text: Result<String, String>, dispatch: &Callback<UiAction>) {
             dispatch.emit(UiAction::ShowError(format!("{e}. The default scenario is open instead.")));
         }
     }
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect()).unwrap_or_default()
 }
 
 /// Shared for the other dialogs' "copy" buttons.

@@ -4,7 +4,6 @@
 //! strings between the browser and these functions. docs/embedding.md documents the contract.
 
 use crate::scenario::{link, LoadError, Problem, Scenario, MAX_JSON_BYTES};
-use serde::Serialize;
 use serde_json::Value;
 
 /// How much of the time controls an embedded playground shows.
@@ -128,22 +127,69 @@ pub enum HostCommand {
     Seek(u64),
     /// A scenario to open, already decoded and checked.
     Load(Box<Scenario>),
+    /// A scenario as JSON text, still to be read with `Scenario::from_json` (in the page, by
+    /// the tools worker, so the page's wasm carries no JSON reader).
+    LoadJson(String),
+}
+
+/// A `load` command's scenario as the message held it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScenarioArg {
+    Text(String),
+    /// An object, as JSON text.
+    Object(String),
+    /// Anything else (a number, an array, null).
+    Other,
+}
+
+/// The fields of a posted message that matter, read by the caller (`parse_command` with
+/// serde_json; the page from the browser's own value, without a JSON library in its wasm).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawCommand {
+    /// `type`, when it is a string.
+    pub kind: Option<String>,
+    /// `step`, when it is a whole number >= 0.
+    pub step: Option<u64>,
+    pub scenario: Option<ScenarioArg>,
 }
 
 /// Reads a posted message (as JSON text: the page stringifies `event.data`, which also bounds
 /// its nesting through serde_json's depth limit). `Err` says why it was ignored; a `load` whose
 /// scenario is bad gives `Ok(Err(..))`, the reason to show in the error banner.
 pub fn parse_command(text: &str) -> Result<Result<HostCommand, LoadError>, String> {
-    if text.len() > MAX_JSON_BYTES {
-        return Err(format!("a message of {} bytes (at most {MAX_JSON_BYTES})", text.len()));
-    }
+    check_size(text.len())?;
     let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON data: {e}"))?;
-    let kind = v.get("type").and_then(Value::as_str).ok_or("no \"type\" string")?;
-    let command = match kind {
+    let raw = RawCommand {
+        kind: v.get("type").and_then(Value::as_str).map(str::to_string),
+        step: v.get("step").and_then(Value::as_u64),
+        scenario: v.get("scenario").map(|s| match s {
+            Value::String(t) => ScenarioArg::Text(t.clone()),
+            Value::Object(_) => ScenarioArg::Object(s.to_string()),
+            _ => ScenarioArg::Other,
+        }),
+    };
+    Ok(match read_command(raw)? {
+        Ok(HostCommand::LoadJson(t)) => Scenario::from_json(&t).map(|s| HostCommand::Load(Box::new(s))),
+        other => other,
+    })
+}
+
+/// Refuses a message longer than a scenario file may be (`len` in bytes of its JSON text).
+pub fn check_size(len: usize) -> Result<(), String> {
+    match len > MAX_JSON_BYTES {
+        true => Err(format!("a message of {len} bytes (at most {MAX_JSON_BYTES})")),
+        false => Ok(()),
+    }
+}
+
+/// The command in a message's fields, as `parse_command` describes; JSON scenarios are left
+/// for the caller to read (`HostCommand::LoadJson`).
+pub fn read_command(raw: RawCommand) -> Result<Result<HostCommand, LoadError>, String> {
+    let command = match raw.kind.as_deref().ok_or("no \"type\" string")? {
         "play" => HostCommand::Play,
         "pause" => HostCommand::Pause,
-        "seek" => HostCommand::Seek(v.get("step").and_then(Value::as_u64).ok_or("seek needs a whole \"step\" >= 0")?),
-        "load" => return Ok(load(v.get("scenario").ok_or("load needs a \"scenario\"")?)),
+        "seek" => HostCommand::Seek(raw.step.ok_or("seek needs a whole \"step\" >= 0")?),
+        "load" => return Ok(load(raw.scenario.ok_or("load needs a \"scenario\"")?)),
         other => return Err(format!("unknown command type \"{}\"", short(other))),
     };
     Ok(Ok(command))
@@ -151,15 +197,16 @@ pub fn parse_command(text: &str) -> Result<Result<HostCommand, LoadError>, Strin
 
 /// A `load` command's scenario: a link payload (optionally with `#s=` or `s=` before it), a whole
 /// share link, JSON scenario text, or the scenario as an object.
-fn load(scenario: &Value) -> Result<HostCommand, LoadError> {
+fn load(scenario: ScenarioArg) -> Result<HostCommand, LoadError> {
     let scenario = match scenario {
-        Value::String(s) if s.trim_start().starts_with('{') => Scenario::from_json(s)?,
-        Value::String(s) => match link::parse_fragment(if s.contains('=') { s } else { "" })? {
+        ScenarioArg::Text(s) | ScenarioArg::Object(s) if s.trim_start().starts_with('{') => {
+            return Ok(HostCommand::LoadJson(s))
+        }
+        ScenarioArg::Text(s) => match link::parse_fragment(if s.contains('=') { &s } else { "" })? {
             link::Target::Scenario(s) => *s,
             link::Target::Lesson(l) => l.scenario,
-            link::Target::Default => link::decode(s)?,
+            link::Target::Default => link::decode(&s)?,
         },
-        Value::Object(_) => Scenario::from_json(&scenario.to_string())?,
         _ => return Err(LoadError::link(Problem::Malformed("the scenario is neither text nor an object".into()))),
     };
     Ok(HostCommand::Load(Box::new(scenario)))
@@ -175,51 +222,71 @@ pub enum HostEvent {
     Violation { invariant: &'static str, detail: String },
 }
 
-/// A `HostEvent` as JSON: fields in alphabetical order and absent ones left out, the text
-/// `json!` gave (its map sorts keys). A struct, because building a `serde_json::Value` costs
-/// several KB of the page's wasm.
-#[derive(Serialize)]
-struct EventJson<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    invariant: Option<&'a str>,
-    source: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    step: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    time: Option<u64>,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<&'a str>,
+impl HostEvent {
+    /// The event as JSON text, with `source: "paxos-playground"` and `id` when given. Fields in
+    /// alphabetical order and absent ones left out: the text `json!` gave (its map sorts keys).
+    /// Written by hand, so the page's wasm needs no JSON writer.
+    pub fn to_json(&self, id: Option<&str>) -> String {
+        let (mut detail, mut invariant, mut step, mut time, mut value) = (None, None, None, None, None);
+        let kind = match self {
+            HostEvent::Ready => "ready",
+            HostEvent::Time { step: s, time: t } => {
+                (step, time) = (Some(*s), Some(*t));
+                "time"
+            }
+            HostEvent::Chosen { value: v } => {
+                value = Some(v.as_str());
+                "chosen"
+            }
+            HostEvent::Violation { invariant: i, detail: d } => {
+                (invariant, detail) = (Some(*i), Some(d.as_str()));
+                "violation"
+            }
+        };
+        let mut out = String::from("{");
+        let mut field = |name: &str, text: Option<String>| {
+            if let Some(text) = text {
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                out.push_str(&json_string(name));
+                out.push(':');
+                out.push_str(&text);
+            }
+        };
+        let text = |s: Option<&str>| s.map(json_string);
+        field("detail", text(detail));
+        field("id", text(id));
+        field("invariant", text(invariant));
+        field("source", text(Some("paxos-playground")));
+        field("step", step.map(|n| n.to_string()));
+        field("time", time.map(|n| n.to_string()));
+        field("type", text(Some(kind)));
+        field("value", text(value));
+        out.push('}');
+        out
+    }
 }
 
-impl HostEvent {
-    /// The event as JSON text, with `source: "paxos-playground"` and `id` when given.
-    pub fn to_json(&self, id: Option<&str>) -> String {
-        let mut e = EventJson {
-            detail: None,
-            id,
-            invariant: None,
-            source: "paxos-playground",
-            step: None,
-            time: None,
-            kind: "ready",
-            value: None,
-        };
-        match self {
-            HostEvent::Ready => {}
-            HostEvent::Time { step, time } => (e.kind, e.step, e.time) = ("time", Some(*step), Some(*time)),
-            HostEvent::Chosen { value } => (e.kind, e.value) = ("chosen", Some(value.as_str())),
-            HostEvent::Violation { invariant, detail } => {
-                (e.kind, e.invariant, e.detail) = ("violation", Some(*invariant), Some(detail.as_str()));
-            }
+/// `s` as a JSON string, escaped as serde_json escapes it.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
         }
-        serde_json::to_string(&e).unwrap_or_default()
     }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -301,7 +368,7 @@ mod tests {
         let events = [
             HostEvent::Ready,
             HostEvent::Time { step: 3, time: 20 },
-            HostEvent::Chosen { value: "A\"b".into() },
+            HostEvent::Chosen { value: "A\"b\\c\n\u{1}\u{7f}é\t\u{8}\u{c}\r".into() },
             HostEvent::Violation { invariant: "agreement", detail: "two values".into() },
         ];
         for e in &events {

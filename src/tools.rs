@@ -1,0 +1,105 @@
+//! The page's tools: the rarely used, heavy features that live in a second wasm (the `tools`
+//! binary, a Web Worker the page starts on first use) so the page's own wasm stays small.
+//! Everything here is plain data in, text out, natively tested; `worker` (wasm only) moves
+//! requests and replies between the page and `handle`.
+//!
+//! The page and the worker hand scenarios to each other as share-link payloads (`link::encode`,
+//! read back with `link::decode_any_length`), which both sides already speak. The requests:
+//!
+//! - `import` (JSON text): the scenario of a file, as a payload; or the message to show, as the
+//!   page showed it before the split (capitalized, with line and column).
+//! - `load` (JSON text): the same for the embed API's `load` command; the error is the
+//!   `LoadError`'s own text, as the embed banner shows it.
+//! - `export` (payload): the scenario as a JSON file's text.
+//! - `trace` (payload, frontier): the trace as JSON. The run is rebuilt from the payload (the
+//!   simulator is deterministic): recorded up to `frontier`, at the payload's cursor.
+//! - `bench` (instances): workload W1 timed in wasm, as JSON (`w1`).
+
+pub mod w1;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
+
+use crate::scenario::{export, link, Scenario};
+
+/// What the page asks for: an operation and up to two text arguments.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Request {
+    pub op: String,
+    pub a: String,
+    pub b: String,
+}
+
+/// Carries out `request`; `now` is a clock in milliseconds (for `bench` only).
+pub fn handle(request: &Request, now: &dyn Fn() -> f64) -> Result<String, String> {
+    let payload = |text: &str| link::decode_any_length(text).map_err(|e| e.to_string());
+    match request.op.as_str() {
+        "import" => Scenario::from_json(&request.a).map(|s| link::encode(&s)).map_err(|e| capitalized(&e.message())),
+        "load" => Scenario::from_json(&request.a).map(|s| link::encode(&s)).map_err(|e| e.to_string()),
+        "export" => payload(&request.a).map(|s| s.to_json()),
+        "trace" => {
+            let scenario = payload(&request.a)?;
+            let frontier: u64 = request.b.parse().map_err(|_| "the trace needs a step count".to_string())?;
+            let mut history = scenario.history();
+            history.extend(frontier);
+            history.seek(scenario.cursor.unwrap_or(0));
+            Ok(export::trace_json(&scenario, &history))
+        }
+        "bench" => {
+            let instances = request.a.parse().ok().filter(|&n| n > 0).ok_or("bench needs a number of instances")?;
+            Ok(w1::run(instances, now))
+        }
+        other => Err(format!("the tools know no request \"{other}\"")),
+    }
+}
+
+/// The message with its first letter in upper case (as the import banner shows it).
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::lessons;
+    use crate::view::state::default_scenario;
+
+    fn ask(op: &str, a: &str, b: &str) -> Result<String, String> {
+        handle(&Request { op: op.into(), a: a.into(), b: b.into() }, &|| 0.0)
+    }
+
+    #[test]
+    fn import_and_export_round_trip_through_payloads() {
+        let s = Scenario { seed: 42, cursor: Some(7), ..default_scenario() };
+        let payload = ask("import", &s.to_json(), "").unwrap();
+        assert_eq!(link::decode(&payload).unwrap(), s);
+        assert_eq!(ask("export", &link::encode(&s), "").unwrap(), s.to_json());
+        let e = ask("import", "{\"version\": 1, \"title\": ", "").unwrap_err();
+        assert_eq!(e, capitalized(&Scenario::from_json("{\"version\": 1, \"title\": ").unwrap_err().message()));
+        assert!(e.contains("line 1"), "{e}");
+        let e = ask("load", "{\"version\": 99}", "").unwrap_err();
+        assert_eq!(e, Scenario::from_json("{\"version\": 99}").unwrap_err().to_string());
+        assert!(ask("fly", "", "").is_err());
+    }
+
+    /// The worker rebuilds the run: the trace is the one the page's history would give.
+    #[test]
+    fn trace_is_the_pages_trace() {
+        for lesson in lessons::all().into_iter().take(3) {
+            let s = lesson.scenario;
+            let mut history = s.history();
+            history.extend(40);
+            history.seek(15);
+            let now = Scenario { schedule: history.schedule.entries(), cursor: Some(15), ..s.clone() };
+            let expected = export::trace_json(&now, &history);
+            assert_eq!(ask("trace", &link::encode(&now), "40").unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn bench_runs_w1() {
+        let text = ask("bench", "20", "").unwrap();
+        assert!(text.starts_with("{\"instances\":20,\"runs\":["), "{text}");
+        assert!(ask("bench", "0", "").is_err());
+    }
+}
