@@ -26,9 +26,10 @@ use yew::prelude::*;
 pub fn space_time(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let window = spacetime::Geometry::around(p.clock).start.to_bits();
-    let key = (p.history.cursor(), p.history.frontier(), p.history.trace.len(), p.scenario.seed, window, p.selection);
-    // The diagram depends on the cursor's step (the world and the past), the window and the
-    // selection; the key names them (the seed and the trace length tell a new run or a fork).
+    let key = (p.epoch, p.history.cursor(), p.history.frontier(), p.history.trace.len(), window, p.selection);
+    // The diagram depends on the run (a new scenario or a fork is a new epoch: the seed alone
+    // did not tell two scenarios with the same seed apart), the cursor's step (the world and the
+    // past), how far the run is recorded, the window and the selection.
     let data = {
         let playground = props.model.playground.clone();
         use_memo(key, move |_| spacetime::build(&playground.borrow()))

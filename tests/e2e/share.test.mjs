@@ -143,6 +143,10 @@ test('a bad scenario file shows the message and opens the default scenario', asy
     assert.equal(await page.locator('.scenario-title').innerText(), DEFAULT_TITLE, name);
     await banner.locator('button').click();
   }
+  // The lesson had other nodes: the space-time diagram must show the default scenario's lanes
+  // (it once kept the lesson's, cached under the same seed).
+  const nodes = await page.locator('g.node[data-node]').count();
+  assert.equal(await page.locator('#spacetime g[data-lane]').count(), nodes, 'one lane per node on the stage');
   await shot('share-3-bad-file');
   await finish();
 });
