@@ -21,6 +21,13 @@ mod url;
 
 pub use app::App;
 
+/// The message of an error the browser threw (a string, or an object with a `message`).
+pub(crate) fn js_text(e: wasm_bindgen::JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| "unknown browser error".into())
+}
+
 /// Mounts the playground into the page's `#app` element (if it has one) after installing the
 /// panic hook, so a panic shows an error panel instead of a blank page.
 pub fn start() {

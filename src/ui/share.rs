@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-pub use files::{file_stem, js_text};
+pub use files::file_stem;
 
 /// The scenario that reproduces the run on screen: the authored scenario with the schedule as
 /// recorded (so everything done by hand is in it) and the cursor where the person is.

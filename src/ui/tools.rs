@@ -88,7 +88,7 @@ pub fn call(op: &str, a: &str, b: &str, done: impl FnOnce(Result<String, String>
 }
 
 fn start() -> Result<Client, String> {
-    let worker = Worker::new(&worker_url()).map_err(super::share::js_text)?;
+    let worker = Worker::new(&worker_url()).map_err(super::js_text)?;
     let on_message = EventListener::new(&worker, "message", |e| {
         let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
         on_message(e.data());

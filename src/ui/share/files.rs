@@ -3,6 +3,7 @@
 //! travel with the file) and as a PNG (that SVG drawn on a canvas), the clipboard when the
 //! browser grants it, and reading a chosen file with its size checked first.
 
+use super::super::js_text;
 use gloo::events::EventListener;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -187,10 +188,4 @@ pub fn read_file(
         done(result.map_err(|e| format!("This file could not be read: {e}.")));
     });
     *slot.borrow_mut() = Some(reader);
-}
-
-pub fn js_text(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| js_sys::Reflect::get(&e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()))
-        .unwrap_or_else(|| "unknown browser error".into())
 }
