@@ -5,7 +5,9 @@
 //! `[id, ok, text]`, `ok` saying whether `text` is the result or the message to show.
 
 use super::{handle, Request};
+use gloo::events::EventListener;
 use js_sys::{Array, Function, Reflect};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -27,10 +29,18 @@ pub fn start() {
             post.call1(&scope, &reply).ok();
         }
     };
-    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| reply_to(e.data()));
-    Reflect::set(&scope, &"onmessage".into(), on_message.as_ref()).ok();
-    on_message.forget(); // lives as long as the worker
+    let target: web_sys::EventTarget = scope.clone().unchecked_into();
+    let listener = EventListener::new(&target, "message", move |e| {
+        reply_to(e.unchecked_ref::<web_sys::MessageEvent>().data());
+    });
+    LISTENER.with(|l| *l.borrow_mut() = Some(listener));
     post.call1(&scope, &"ready".into()).ok();
+}
+
+thread_local! {
+    /// The message listener, held for the worker's whole life (its global scope never goes
+    /// away before the worker does).
+    static LISTENER: RefCell<Option<EventListener>> = const { RefCell::new(None) };
 }
 
 /// `performance.now()` of the worker (its own clock, in milliseconds).
