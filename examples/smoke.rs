@@ -15,7 +15,7 @@ fn main() {
         "steps={} chosen={:?} violations={:?} hash={:016x} stats={:?}",
         h.frontier(),
         h.world().chosen(),
-        h.world().violations,
+        h.world().system.violations,
         h.trace_hash(),
         h.world().stats
     );

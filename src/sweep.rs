@@ -89,7 +89,7 @@ fn run_planned(scenario: &Scenario, plan: Plan, sink: &mut impl Sink) -> SeedOut
         time: world.now,
         faults_end: plan.faults_end,
         chosen: world.chosen(),
-        violations: world.violations.clone(),
+        violations: world.system.violations.clone(),
         learned_all: world.all_learned(),
         backoff: plan.backoff,
         trace_hash: None,

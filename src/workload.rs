@@ -158,7 +158,7 @@ impl Runner {
             sent: world.stats.sent,
             events: 0,
             unlearned: u64::from(!world.all_learned()),
-            violations: world.violations.len() as u64,
+            violations: world.system.violations.len() as u64,
             hash: 0,
         }
     }

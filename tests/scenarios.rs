@@ -67,11 +67,11 @@ fn phase1_count(trace: &[Event], before: Tick) -> usize {
 }
 
 fn learned_by(world: &World) -> Vec<Option<Value>> {
-    world.cluster.learners.iter().map(|l| world.slot(*l).node.learned()).collect()
+    world.system.cluster.learners.iter().map(|l| world.slot(*l).node.learned()).collect()
 }
 
 fn assert_safe(world: &World) {
-    assert!(world.violations.is_empty(), "violations: {:#?}", world.violations);
+    assert!(world.system.violations.is_empty(), "violations: {:#?}", world.system.violations);
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn the_same_race_breaks_agreement_when_proposers_ignore_accepted_values() {
     let (mut config, schedule) = first_value_accepted_then_proposer_crashes();
     config.broken.ignore_accepted_values = true;
     let (world, _) = run(&config, 1, &schedule, 10_000);
-    let broken: Vec<Invariant> = world.violations.iter().map(|v| v.invariant).collect();
+    let broken: Vec<Invariant> = world.system.violations.iter().map(|v| v.invariant).collect();
     assert!(broken.contains(&Invariant::ChosenStable), "{broken:?}");
     assert!(broken.contains(&Invariant::Agreement), "{broken:?}");
 }

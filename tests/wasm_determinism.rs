@@ -62,7 +62,7 @@ fn fingerprint(world: &World) -> Fingerprint {
     Fingerprint {
         steps: world.steps,
         now: world.now,
-        nodes: world.nodes.clone(),
+        nodes: world.system.nodes.clone(),
         in_flight: world.in_flight(),
         stats: world.stats,
     }

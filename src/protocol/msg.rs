@@ -6,7 +6,7 @@ use std::fmt;
 
 /// A Paxos message. Every message is small and `Copy`, so the simulator moves them without
 /// allocating.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Msg {
     /// Phase 1a: "promise not to accept anything below `ballot`".
     Prepare { ballot: Ballot },

@@ -42,10 +42,17 @@ impl Node {
 
     /// A node restarting after a crash: volatile state is gone, durable state is read back.
     pub fn recover(id: NodeId, cluster: &Cluster, storage: &Durable) -> Node {
-        let roles = cluster.roles[id.index()];
         // BROKEN variant: a forgetful acceptor comes back as if it had never promised anything.
         let acceptor_state =
             if cluster.broken.forgetful_acceptors { AcceptorDurable::default() } else { storage.acceptor };
+        Node::restore(id, cluster, &Durable { acceptor: acceptor_state, ..*storage })
+    }
+
+    /// A node holding exactly what `storage` says and nothing volatile: what is left of a node
+    /// while it is down.
+    pub fn restore(id: NodeId, cluster: &Cluster, storage: &Durable) -> Node {
+        let roles = cluster.roles[id.index()];
+        let acceptor_state = storage.acceptor;
         Node {
             id,
             proposer: roles.proposer.then(|| Proposer::recover(id, storage.proposer)),

@@ -38,7 +38,7 @@ pub fn trace_json(scenario: &Scenario, history: &History) -> String {
         cursor: history.cursor(),
         time: history.time(),
         chosen: world.chosen().map(|v| v.to_string()),
-        violations: &world.violations,
+        violations: &world.system.violations,
         events: &history.trace,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default()

@@ -110,7 +110,7 @@ pub fn run_lesson(lesson: &Lesson, history: &mut History) -> Outcome {
         time: world.now,
         chosen: Vec::new(),
         violations: Vec::new(),
-        learned: world.cluster.learners.iter().map(|l| world.nodes[l.index()].node.learned()).collect(),
+        learned: world.system.cluster.learners.iter().map(|l| world.system.nodes[l.index()].node.learned()).collect(),
     };
     for e in &history.trace {
         match &e.kind {

@@ -1,14 +1,16 @@
-//! The deterministic world: nodes, network, an event queue ordered by (time, sequence number),
-//! and one seeded RNG. `World::step` does exactly one thing (a scheduled action, a delivery or
-//! a timer) and reports it to a `Sink`; the same seed and schedule always give the same steps.
+//! The timed simulator: the [`System`] driven by a clock. An event queue ordered by (time,
+//! sequence number), one seeded RNG and a per-link network pick the next step; `World::step`
+//! does exactly one thing (a scheduled action, a delivery or a timer) and reports it to a
+//! `Sink`; the same seed and schedule always give the same steps. The steps themselves are
+//! applied by the system, through the same functions the model checker uses.
 
 use super::action::{Action, MsgId, Schedule};
-use super::check::{Checker, Violation};
 use super::config::Config;
 use super::event::{DropReason, EventKind, Sink, Tick};
 use super::net::{NetParams, Network};
 use super::rng::SimRng;
-use crate::protocol::{Cluster, Durable, Input, Msg, Node, NodeId, TimerKind};
+use super::system::{Step, System};
+use crate::protocol::{Msg, NodeId};
 use std::sync::Arc;
 
 /// A message on its way.
@@ -31,37 +33,19 @@ enum Item {
     Timer { node: NodeId, generation: u32 },
 }
 
-/// One node as the simulator holds it: the protocol state, whether it is up, and its disk.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct NodeSlot {
-    pub node: Node,
-    pub up: bool,
-    pub storage: Durable,
+/// A node's timer as the scheduler holds it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TimerSlot {
     /// Bumped to invalidate the pending timer (reset, cancel, crash).
-    timer_generation: u32,
-    pub timer_due: Option<Tick>,
+    generation: u32,
+    pub due: Option<Tick>,
 }
 
-impl NodeSlot {
-    fn new(id: NodeId, cluster: &Cluster) -> NodeSlot {
-        NodeSlot {
-            node: Node::new(id, cluster),
-            up: true,
-            storage: Durable::default(),
-            timer_generation: 0,
-            timer_due: None,
-        }
-    }
-
-    /// Back to `NodeSlot::new`, keeping the learner's tally buffer: a benchmark or a sweep
-    /// that runs millions of short worlds should not allocate it again for each.
-    fn reset(&mut self, id: NodeId, cluster: &Cluster) {
-        let tallies = self.node.learner.as_mut().map(|l| std::mem::take(&mut l.tallies));
-        *self = NodeSlot::new(id, cluster);
-        if let (Some(learner), Some(mut tallies)) = (self.node.learner.as_mut(), tallies) {
-            tallies.clear();
-            learner.tallies = tallies;
-        }
+impl TimerSlot {
+    #[inline(always)]
+    fn cancel(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        self.due = None;
     }
 }
 
@@ -77,56 +61,43 @@ pub struct Stats {
 
 #[derive(Clone, Debug)]
 pub struct World {
-    pub cluster: Arc<Cluster>,
+    /// The nodes and the invariant monitor: everything but time and the network.
+    pub system: System,
     /// The network parameters the world started with (what `reset` restores).
     initial_net: NetParams,
     pub now: Tick,
     /// Steps done so far; the next step is number `steps`.
     pub steps: u64,
     rng: SimRng,
-    pub nodes: Vec<NodeSlot>,
     pub net: Network,
     queue: Queue,
     flights: Flights,
+    timers: Vec<TimerSlot>,
     next_msg: u64,
     tick_cursor: usize,
     step_cursor: usize,
-    pub checker: Checker,
-    pub violations: Vec<Violation>,
     pub stats: Stats,
-    /// `Learned` outputs carried out so far (a learner learning): lets a driver stop at the
-    /// first without asking the nodes on every step.
-    pub learned_outputs: u64,
-    found: Vec<Violation>,
 }
-
-/// Most violations kept (a broken run can produce one per event).
-const MAX_VIOLATIONS: usize = 64;
 
 impl World {
     /// A world for a configuration that passed `Config::validate`.
     pub fn new(config: &Config, seed: u64) -> World {
         let cluster = Arc::new(config.cluster());
         let n = cluster.node_count();
-        let nodes = cluster.nodes().map(|id| NodeSlot::new(id, &cluster)).collect();
         World {
+            system: System::new(cluster),
             initial_net: config.network,
             now: 0,
             steps: 0,
             rng: SimRng::new(seed),
-            nodes,
             net: Network::new(n, &config.network),
             queue: Queue::default(),
             flights: Flights::default(),
+            timers: vec![TimerSlot::default(); n],
             next_msg: 0,
             tick_cursor: 0,
             step_cursor: 0,
-            checker: Checker::new(n),
-            violations: Vec::new(),
             stats: Stats::default(),
-            learned_outputs: 0,
-            found: Vec::new(),
-            cluster,
         }
     }
 
@@ -134,23 +105,18 @@ impl World {
     /// allocation: a benchmark or a sweep that runs millions of short worlds spends its time
     /// simulating, not in the allocator.
     pub fn reset(&mut self, seed: u64) {
-        for (slot, id) in self.nodes.iter_mut().zip(self.cluster.nodes()) {
-            slot.reset(id, &self.cluster);
-        }
+        self.system.reset();
         self.net.reset(&self.initial_net);
         self.now = 0;
         self.steps = 0;
         self.rng = SimRng::new(seed);
         self.queue.clear();
         self.flights.clear();
+        self.timers.fill(TimerSlot::default());
         self.next_msg = 0;
         self.tick_cursor = 0;
         self.step_cursor = 0;
-        self.checker.reset(self.nodes.len());
-        self.violations.clear();
         self.stats = Stats::default();
-        self.learned_outputs = 0;
-        self.found.clear();
     }
 
     /// Does one step: the next due scheduled action, or the next delivery or timer. Returns
@@ -163,7 +129,7 @@ impl World {
     /// `max_steps`, or nothing is left to do. The step is inlined into this loop, so a driver
     /// that runs many short worlds (W1) pays the big step's prologue once per run, not per step.
     pub fn run_until_learned(&mut self, schedule: &Schedule, sink: &mut impl Sink, max_steps: u64) {
-        while self.learned_outputs == 0 && self.steps < max_steps && self.step_inline(schedule, sink) {}
+        while self.system.learned_outputs == 0 && self.steps < max_steps && self.step_inline(schedule, sink) {}
     }
 
     #[inline(always)]
@@ -225,8 +191,7 @@ impl World {
         loop {
             let (time, item) = self.queue.peek()?;
             let Item::Timer { node, generation } = *item else { return Some(time) };
-            let slot = &self.nodes[node.index()];
-            if slot.up && slot.timer_generation == generation {
+            if self.system.nodes[node.index()].up && self.timers[node.index()].generation == generation {
                 return Some(time);
             }
             self.queue.discard_first();
@@ -239,7 +204,7 @@ impl World {
             Some(DropReason::Lost)
         } else if !self.net.connected(m.from, m.to) {
             Some(DropReason::Partitioned)
-        } else if !self.nodes[m.to.index()].up {
+        } else if !self.system.nodes[m.to.index()].up {
             Some(DropReason::NodeDown)
         } else {
             None
@@ -252,30 +217,30 @@ impl World {
         }
         self.stats.delivered += 1;
         sink.record(step, time, || EventKind::Deliver { id: m.id, from: m.from, to: m.to, msg: m.msg });
-        self.input(m.to, Input::Deliver { from: m.from, msg: m.msg }, sink);
+        let (system, mut timed) = self.split();
+        system.input(m.to, crate::protocol::Input::Deliver { from: m.from, msg: m.msg }, &mut timed, (step, time), sink);
     }
 
+    /// A live timer is due: the scheduler disarms it and the system fires it.
     fn fire_timer(&mut self, node: NodeId, sink: &mut impl Sink) {
         self.stats.timeouts += 1;
-        self.nodes[node.index()].timer_due = None;
-        sink.record(self.steps, self.now, || EventKind::Timeout { node });
-        self.input(node, Input::Timer(TimerKind::Retry), sink);
+        self.timers[node.index()].due = None;
+        let at = (self.steps, self.now);
+        let (system, mut timed) = self.split();
+        system.fire_timer(node, &mut timed, at, sink);
     }
 
-    /// Feeds one input to a node and carries out its outputs, in order, as the handler emits
-    /// them (see `carrier`). Inlined, like the protocol's `Node::handle` under it: calls on the
-    /// hot path each cost a prologue and an epilogue that W1 pays several million times a second.
+    /// Applies a step of the system with this world's clock, network and RNG.
+    fn apply_step(&mut self, step: Step, sink: &mut impl Sink) {
+        let at = (self.steps, self.now);
+        let (system, mut timed) = self.split();
+        system.apply(step, &mut timed, at, sink);
+    }
+
+    /// The system and, borrowed beside it, what its sends and timers touch.
     #[inline(always)]
-    fn input(&mut self, node: NodeId, input: Input, sink: &mut impl Sink) {
-        let NodeSlot { node: protocol, storage, timer_generation, timer_due, .. } = &mut self.nodes[node.index()];
-        let mut carrier = Carrier {
-            node,
-            steps: self.steps,
-            now: self.now,
-            cluster: &self.cluster,
-            storage,
-            timer_generation,
-            timer_due,
+    fn split(&mut self) -> (&mut System, Timed<'_>) {
+        let timed = Timed {
             post: Post {
                 queue: &mut self.queue,
                 flights: &mut self.flights,
@@ -284,28 +249,9 @@ impl World {
             },
             rng: &mut self.rng,
             net: &self.net,
-            checker: &mut self.checker,
-            found: &mut self.found,
-            learned_outputs: &mut self.learned_outputs,
-            check_all_accepted: false,
-            sink,
+            timers: &mut self.timers,
         };
-        protocol.handle(input, &self.cluster, &mut carrier);
-        if carrier.check_all_accepted {
-            self.check_all_accepted();
-        }
-        self.flush_violations(sink);
-    }
-
-    /// A value was just chosen: every proposal already accepted at or above its ballot must
-    /// carry it.
-    #[cold]
-    fn check_all_accepted(&mut self) {
-        for slot in &self.nodes {
-            if let Some(a) = slot.storage.acceptor.accepted {
-                self.checker.check_stable(slot.node.id, a, &mut self.found);
-            }
-        }
+        (&mut self.system, timed)
     }
 
     /// The post office of the world: what queuing a message touches.
@@ -317,33 +263,13 @@ impl World {
             stats: &mut self.stats,
         }
     }
-
-    #[inline]
-    fn flush_violations(&mut self, sink: &mut impl Sink) {
-        if !self.found.is_empty() {
-            self.record_violations(sink);
-        }
-    }
-
-    #[cold]
-    fn record_violations(&mut self, sink: &mut impl Sink) {
-        for v in self.found.drain(..) {
-            let (step, time) = (self.steps, self.now);
-            let kind =
-                || EventKind::Violation { invariant: v.invariant, nodes: v.nodes.clone(), detail: v.detail.clone() };
-            sink.record(step, time, kind);
-            if self.violations.len() < MAX_VIOLATIONS {
-                self.violations.push(v);
-            }
-        }
-    }
 }
 
 mod actions;
-mod carrier;
 mod flights;
 mod queue;
+mod timed;
 
-use carrier::{Carrier, Post};
+use timed::{Post, Timed};
 use flights::Flights;
 use queue::Queue;

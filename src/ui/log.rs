@@ -29,8 +29,8 @@ pub fn event_log(props: &PanelProps) -> Html {
             log::rows(p.history.past(), *cursor, f, LOG_ROWS_MAX)
         })
     };
-    let node_count = p.history.world().nodes.len();
-    let roles = p.history.world().cluster.roles.clone();
+    let node_count = p.history.world().system.nodes.len();
+    let roles = p.history.world().system.cluster.roles.clone();
     drop(p);
     let on_node = {
         let filter = filter.clone();

@@ -72,7 +72,7 @@ fn use_media(query: &'static str) -> bool {
 pub fn stage(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let world = p.history.world();
-    let cluster = world.cluster.clone();
+    let cluster = world.system.cluster.clone();
     let narrow = use_media("(max-width: 640px)");
     let layout = use_memo((cluster.roles.clone(), narrow), |(roles, narrow)| layout(roles, *narrow));
     let key = (p.epoch, p.history.cursor());

@@ -91,7 +91,7 @@ pub enum Inspector {
 pub fn build(p: &Playground) -> Inspector {
     match p.selection {
         Selection::None => Inspector::Empty,
-        Selection::Node(n) if n.index() < p.history.world().nodes.len() => Inspector::Node(node_view(p, n)),
+        Selection::Node(n) if n.index() < p.history.world().system.nodes.len() => Inspector::Node(node_view(p, n)),
         Selection::Node(_) => Inspector::Empty,
         Selection::Message(id) => Inspector::Message(message_view(p, id)),
     }
@@ -124,8 +124,8 @@ const LOST: &str = "lost (down)";
 fn node_view(p: &Playground, n: NodeId) -> NodeView {
     let world = p.history.world();
     let slot = world.slot(n);
-    let roles = world.cluster.roles[n.index()];
-    let mut sections = vec![status(slot)];
+    let roles = world.system.cluster.roles[n.index()];
+    let mut sections = vec![status(slot, world.timer_due(n))];
     sections.extend(acceptor(slot));
     sections.extend(proposer(world, slot));
     sections.extend(learner(world, slot));
@@ -142,8 +142,8 @@ fn node_view(p: &Playground, n: NodeId) -> NodeView {
     }
 }
 
-fn status(slot: &NodeSlot) -> Section {
-    let timer = slot.timer_due.map_or("none".to_string(), |t| format!("fires at t={t}"));
+fn status(slot: &NodeSlot, timer_due: Option<Tick>) -> Section {
+    let timer = timer_due.map_or("none".to_string(), |t| format!("fires at t={t}"));
     Section::new("Status").row("state", if slot.up { "up" } else { "down (crashed)" }).row("retry timer", timer)
 }
 
@@ -186,7 +186,7 @@ fn proposer(world: &World, slot: &NodeSlot) -> Option<Section> {
         let s = s.row("phase, value, counts", LOST);
         return Some(s.row("max round, on storage", slot.storage.proposer.max_round.to_string()));
     }
-    let q = world.cluster.quorums;
+    let q = world.system.cluster.quorums;
     let s = phase_rows(s, &pr.phase, q.phase1, q.phase2)
         .row("client's value", value(pr.value))
         .row("attempts", pr.attempts.to_string())
@@ -201,7 +201,7 @@ fn learner(world: &World, slot: &NodeSlot) -> Option<Section> {
     if !slot.up {
         return Some(Section::new("Learner").row("learned, tallies", LOST));
     }
-    let q2 = world.cluster.quorums.phase2;
+    let q2 = world.system.cluster.quorums.phase2;
     let mut s = Section::new("Learner").row("learned", value(l.learned));
     for t in &l.tallies {
         s = s.row(&format!("tally {}", t.ballot), format!("\"{}\": {} of {q2}", t.value, t.acceptors.len()));

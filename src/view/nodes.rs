@@ -49,19 +49,20 @@ pub fn phase_text(phase: &Phase, value: Option<crate::protocol::Value>) -> Strin
 /// The view of every node of `world`, in id order.
 pub fn node_views(world: &World) -> Vec<NodeView> {
     let partitioned = world.net.is_partitioned();
-    let mut violating = vec![false; world.nodes.len()];
-    for n in world.violations.iter().flat_map(|v| &v.nodes) {
+    let mut violating = vec![false; world.system.nodes.len()];
+    for n in world.system.violations.iter().flat_map(|v| &v.nodes) {
         if let Some(slot) = violating.get_mut(n.index()) {
             *slot = true;
         }
     }
     world
+        .system
         .nodes
         .iter()
         .enumerate()
         .map(|(i, slot)| {
             let id = NodeId(i as u8);
-            let role = world.cluster.roles[i].label();
+            let role = world.system.cluster.roles[i].label();
             let node = &slot.node;
             let phase = node.proposer.as_ref().map(|p| phase_text(&p.phase, p.value));
             let acceptor = node.acceptor.as_ref().map(|a| a.durable);

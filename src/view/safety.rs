@@ -67,7 +67,7 @@ pub fn build(p: &Playground) -> Safety {
             last: None,
         })
         .collect();
-    if !p.history.world().violations.is_empty() {
+    if !p.history.world().system.violations.is_empty() {
         for e in p.history.past() {
             if let EventKind::Violation { invariant, nodes, detail } = &e.kind {
                 let Some(row) = rows.iter_mut().find(|r| r.invariant == *invariant) else { continue };

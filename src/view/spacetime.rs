@@ -236,8 +236,8 @@ fn selected_msg(p: &Playground) -> Option<MsgId> {
 
 fn lanes(p: &Playground) -> Vec<Lane> {
     let world = p.history.world();
-    let cluster = &world.cluster;
-    let violating: Vec<NodeId> = world.violations.iter().flat_map(|v| v.nodes.iter().copied()).collect();
+    let cluster = &world.system.cluster;
+    let violating: Vec<NodeId> = world.system.violations.iter().flat_map(|v| v.nodes.iter().copied()).collect();
     // By role, then by id: one pass per rank over the nodes in id order (a stable sort would
     // link another copy of the standard library's sort, about 3 KB of wasm, for a handful of lanes).
     let nodes: Vec<NodeId> =

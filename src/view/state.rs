@@ -175,7 +175,7 @@ impl Playground {
     }
 
     fn toggle_crash(&mut self, node: NodeId) {
-        let Some(slot) = self.history.world().nodes.get(node.index()) else {
+        let Some(slot) = self.history.world().system.nodes.get(node.index()) else {
             self.error = Some(format!("There is no node {node}."));
             return;
         };
@@ -248,7 +248,7 @@ impl Playground {
 
     /// Pauses on the first step that shows a violation not seen before.
     fn check_new_violations(&mut self) {
-        let count = self.history.world().violations.len();
+        let count = self.history.world().system.violations.len();
         if count > self.violations_seen {
             self.playing = false;
         }
@@ -256,7 +256,7 @@ impl Playground {
     }
 
     fn sync_violations(&mut self) {
-        self.violations_seen = self.history.world().violations.len();
+        self.violations_seen = self.history.world().system.violations.len();
     }
 }
 
@@ -302,11 +302,11 @@ mod tests {
         for _ in 0..12 {
             p.reduce(UiAction::StepForward);
         }
-        let at_12 = p.history.world().nodes.clone();
+        let at_12 = p.history.world().system.nodes.clone();
         p.reduce(UiAction::StepForward);
         p.reduce(UiAction::StepBack);
         assert_eq!(p.history.cursor(), 12);
-        assert_eq!(p.history.world().nodes, at_12);
+        assert_eq!(p.history.world().system.nodes, at_12);
         p.reduce(UiAction::Act(Action::Crash { node: NodeId(2) }));
         assert!(p.notice.as_deref().unwrap_or("").contains("step 12"));
         assert_eq!(p.history.frontier(), 13);
@@ -334,7 +334,7 @@ mod tests {
         }
         assert!(frames < 60 * 5, "chosen after {frames} frames at 60 fps");
         assert!(p.history.world().in_flight_count() > 0 || frames > 0);
-        assert_eq!(p.history.world().cluster.proposers.len(), 2);
+        assert_eq!(p.history.world().system.cluster.proposers.len(), 2);
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn scenario_file(scenario: &Scenario, path: &str, max_steps: u64) -> Story {
         time: world.now,
         chosen: world.chosen(),
         learned_all: world.all_learned(),
-        violations: world.violations.clone(),
+        violations: world.system.violations.clone(),
         cut_short,
         repro: format!("paxos run --scenario {path} --seed {} --max-steps {max_steps}", scenario.seed),
         trace,

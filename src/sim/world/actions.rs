@@ -1,7 +1,8 @@
 //! Actions on a world (faults, clients, network changes) and the read-only views the page uses.
 
-use super::{InFlight, Item, NodeSlot, World};
-use crate::protocol::{Input, Node, NodeId};
+use super::{InFlight, Item, World};
+use crate::protocol::NodeId;
+use crate::sim::system::{NodeSlot, Step};
 use crate::sim::action::{Action, MsgId};
 use crate::sim::event::{DropReason, EventKind, Sink, Tick};
 
@@ -11,16 +12,13 @@ impl World {
     pub(super) fn apply(&mut self, action: &Action, sink: &mut impl Sink) {
         let (step, time) = (self.steps, self.now);
         sink.record(step, time, || EventKind::Action { action: action.clone() });
-        let valid = |n: &NodeId| n.index() < self.nodes.len();
+        let valid = |n: &NodeId| n.index() < self.system.nodes.len();
         match action {
             Action::Propose { node, value } if valid(node) => {
-                self.checker.on_proposed(*value);
-                if self.nodes[node.index()].up {
-                    self.input(*node, Input::Propose(*value), sink);
-                }
+                self.apply_step(Step::Propose { node: *node, value: *value }, sink)
             }
-            Action::Crash { node } if valid(node) => self.crash(*node, sink),
-            Action::Recover { node } if valid(node) => self.recover(*node, sink),
+            Action::Crash { node } if valid(node) => self.apply_step(Step::Crash { node: *node }, sink),
+            Action::Recover { node } if valid(node) => self.apply_step(Step::Recover { node: *node }, sink),
             Action::Drop { msg } => {
                 if let Some(m) = self.take_in_flight(*msg) {
                     self.stats.dropped += 1;
@@ -55,7 +53,6 @@ impl World {
             Action::SetNetwork { params } => self.net.set_all(params),
             _ => {}
         }
-        self.flush_violations(sink);
     }
 
     fn set_cut(&mut self, from: NodeId, to: NodeId, both: bool, cut: bool) {
@@ -79,34 +76,6 @@ impl World {
             let arrive = self.now + after;
             self.post().push(InFlight { arrive, ..m });
             sink.record(self.steps, self.now, || EventKind::Reschedule { id, arrive });
-        }
-    }
-
-    /// A crash: volatile state is lost (the node is rebuilt from storage on recovery), its
-    /// timer dies, and messages arriving while it is down are dropped.
-    fn crash(&mut self, node: NodeId, sink: &mut impl Sink) {
-        let slot = &mut self.nodes[node.index()];
-        if !slot.up {
-            return;
-        }
-        slot.up = false;
-        slot.timer_generation = slot.timer_generation.wrapping_add(1);
-        slot.timer_due = None;
-        sink.record(self.steps, self.now, || EventKind::Crash { node });
-    }
-
-    fn recover(&mut self, node: NodeId, sink: &mut impl Sink) {
-        let slot = &mut self.nodes[node.index()];
-        if slot.up {
-            return;
-        }
-        slot.up = true;
-        slot.node = Node::recover(node, &self.cluster, &slot.storage);
-        sink.record(self.steps, self.now, || EventKind::Recover { node });
-        // A forgetful acceptor comes back with less than it promised: check it at once.
-        if let Some(a) = &slot.node.acceptor {
-            let promised = a.durable.promised;
-            self.checker.on_promise(node, promised, &mut self.found);
         }
     }
 
@@ -141,17 +110,22 @@ impl World {
     }
 
     pub fn slot(&self, node: NodeId) -> &NodeSlot {
-        &self.nodes[node.index()]
+        self.system.slot(node)
+    }
+
+    /// When `node`'s timer fires, if it is armed.
+    pub fn timer_due(&self, node: NodeId) -> Option<crate::sim::event::Tick> {
+        self.timers.get(node.index()).and_then(|t| t.due)
     }
 
     /// The value chosen so far (the first, if a broken run chose more than one).
     pub fn chosen(&self) -> Option<crate::protocol::Value> {
-        self.checker.chosen_value()
+        self.system.chosen()
     }
 
     /// Whether every learner has learned a value.
     pub fn all_learned(&self) -> bool {
-        self.cluster.learners.iter().all(|l| self.nodes[l.index()].node.learned().is_some())
+        self.system.all_learned()
     }
 
     /// The time of the next step, if there is one: the next live delivery or timer, or a due

@@ -11,7 +11,7 @@ use yew::prelude::*;
 #[function_component(Clients)]
 pub fn clients(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
-    let proposers = p.history.world().cluster.proposers.clone();
+    let proposers = p.history.world().system.cluster.proposers.clone();
     let node = use_state(|| proposers.first().copied().unwrap_or(NodeId(0)));
     let value = use_state(|| "C".to_string());
     let on_node = {

@@ -27,7 +27,7 @@ fn network_form(props: &PanelProps) -> Html {
     let world = p.history.world();
     let current = world.net.typical();
     let draft = use_state(|| current);
-    let node_count = world.nodes.len();
+    let node_count = world.system.nodes.len();
     let chips = use_state(|| {
         let partitioned = world.net.is_partitioned();
         (0..node_count)

@@ -19,8 +19,8 @@ pub fn selection_bar(props: &PanelProps) -> Html {
             <span class="hint">{ "Select a node or a message (click, tap, or Tab then Enter) to act on it." }</span>
         },
         Selection::Node(node) => {
-            let Some(slot) = world.nodes.get(node.index()) else { return html! {} };
-            let role = world.cluster.roles[node.index()].label();
+            let Some(slot) = world.system.nodes.get(node.index()) else { return html! {} };
+            let role = world.system.cluster.roles[node.index()].label();
             let (label, action) = if slot.up {
                 (format!("Crash {node}"), Action::Crash { node })
             } else {

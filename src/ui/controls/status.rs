@@ -50,7 +50,7 @@ pub fn banners(props: &PanelProps) -> Html {
 pub fn announcer(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let world = p.history.world();
-    let text = match (world.violations.last(), world.chosen()) {
+    let text = match (world.system.violations.last(), world.chosen()) {
         (Some(v), _) => format!("Safety violation: {}. {}", v.invariant.name(), v.detail),
         (None, Some(value)) => format!("Value \"{value}\" is chosen."),
         (None, None) => String::new(),

@@ -22,9 +22,9 @@ struct Votes {
     acceptors: AcceptorSet,
 }
 
-/// What the checks remember between events.
+/// What the monitor remembers between events.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Checker {
+pub struct Monitor {
     /// Values clients asked for.
     proposed: Vec<Value>,
     votes: Vec<Votes>,
@@ -36,12 +36,12 @@ pub struct Checker {
     learned: Vec<Option<Value>>,
 }
 
-impl Checker {
-    pub fn new(nodes: usize) -> Checker {
-        Checker { max_promised: vec![Ballot::ZERO; nodes], learned: vec![None; nodes], ..Checker::default() }
+impl Monitor {
+    pub fn new(nodes: usize) -> Monitor {
+        Monitor { max_promised: vec![Ballot::ZERO; nodes], learned: vec![None; nodes], ..Monitor::default() }
     }
 
-    /// Back to `Checker::new(nodes)`, keeping the allocations (a benchmark resets millions of
+    /// Back to `Monitor::new(nodes)`, keeping the allocations (a benchmark resets millions of
     /// worlds).
     pub fn reset(&mut self, nodes: usize) {
         self.proposed.clear();

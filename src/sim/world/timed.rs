@@ -1,0 +1,94 @@
+//! The simulator's side of a send or a timer: the seeded RNG draws a message's latency, whether
+//! the network loses it and whether it is duplicated, and a timer's due tick; the event queue
+//! holds them until their time. (The system decides *that* a message is sent; this decides when
+//! and how it arrives.)
+
+use super::{Flights, InFlight, Item, Queue, Stats, TimerSlot};
+use crate::protocol::{Msg, NodeId};
+use crate::sim::action::MsgId;
+use crate::sim::event::{EventKind, Sink, Tick};
+use crate::sim::net::Network;
+use crate::sim::rng::SimRng;
+use crate::sim::system::Transit;
+
+/// The parts of the world a send or a timer touches, borrowed while a node's handler runs.
+pub(super) struct Timed<'w> {
+    pub post: Post<'w>,
+    pub rng: &'w mut SimRng,
+    pub net: &'w Network,
+    pub timers: &'w mut [TimerSlot],
+}
+
+/// The queue, the messages in flight and the counters: what sending a message touches.
+pub(super) struct Post<'w> {
+    pub queue: &'w mut Queue,
+    pub flights: &'w mut Flights,
+    pub next_msg: &'w mut u64,
+    pub stats: &'w mut Stats,
+}
+
+impl Transit for Timed<'_> {
+    /// Sends `msg` over the link from `from` to `to`: the network draws its latency, whether it
+    /// is lost, and whether it is duplicated.
+    #[inline(always)]
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, step: u64, now: Tick, sink: &mut impl Sink) {
+        let link = self.net.link(from, to);
+        let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
+        let lost = self.rng.chance(link.loss);
+        let id = self.post.new_msg_id();
+        self.post.stats.sent += 1;
+        self.post.push(InFlight { id, from, to, msg, sent_at: now, arrive, lost });
+        sink.record(step, now, || EventKind::Send { id, from, to, msg, arrive });
+        if self.rng.chance(link.duplicate) {
+            let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
+            let lost = self.rng.chance(link.loss);
+            let m = InFlight { id, from, to, msg, sent_at: now, arrive, lost };
+            self.post.twin(id, m, step, now, sink);
+        }
+    }
+
+    #[inline(always)]
+    fn set_timer(&mut self, node: NodeId, min_ticks: u32, max_ticks: u32, now: Tick) {
+        let due = now + self.rng.range(min_ticks, max_ticks) as Tick;
+        let timer = &mut self.timers[node.index()];
+        timer.generation = timer.generation.wrapping_add(1);
+        timer.due = Some(due);
+        self.post.queue.push(due, Item::Timer { node, generation: timer.generation });
+    }
+
+    #[inline(always)]
+    fn cancel_timer(&mut self, node: NodeId) {
+        self.timers[node.index()].cancel();
+    }
+}
+
+impl Post<'_> {
+    #[inline(always)]
+    pub(super) fn new_msg_id(&mut self) -> MsgId {
+        *self.next_msg += 1;
+        MsgId(*self.next_msg)
+    }
+
+    /// Queues a message to arrive at `m.arrive`.
+    #[inline(always)]
+    pub(super) fn push(&mut self, m: InFlight) {
+        let arrive = m.arrive;
+        let slot = self.flights.insert(m);
+        self.queue.push(arrive, Item::Deliver(slot));
+    }
+
+    /// Queues a copy of `m` (a message `of`) under a new id.
+    pub(super) fn twin(&mut self, of: MsgId, m: InFlight, step: u64, now: Tick, sink: &mut impl Sink) {
+        let id = self.new_msg_id();
+        self.stats.duplicated += 1;
+        self.push(InFlight { id, ..m });
+        sink.record(step, now, || EventKind::Duplicate {
+            of,
+            id,
+            from: m.from,
+            to: m.to,
+            msg: m.msg,
+            arrive: m.arrive,
+        });
+    }
+}
