@@ -78,6 +78,23 @@ pub trait Transit {
     fn cancel_timer(&mut self, node: NodeId);
 }
 
+/// A transit borrowed for one input. (The simulator builds its `Timed` for each input and hands
+/// it over by value, so a send reaches the queue through one pointer, not two.)
+impl<T: Transit> Transit for &mut T {
+    #[inline(always)]
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, step: u64, now: Tick, sink: &mut impl Sink) {
+        (**self).send(from, to, msg, step, now, sink)
+    }
+    #[inline(always)]
+    fn set_timer(&mut self, node: NodeId, min_ticks: u32, max_ticks: u32, now: Tick) {
+        (**self).set_timer(node, min_ticks, max_ticks, now)
+    }
+    #[inline(always)]
+    fn cancel_timer(&mut self, node: NodeId) {
+        (**self).cancel_timer(node)
+    }
+}
+
 /// Most violations kept (a broken run can produce one per event).
 const MAX_VIOLATIONS: usize = 64;
 
@@ -150,7 +167,7 @@ impl System {
 
     /// `node`'s timer fires (the driver checked that it is up and armed, and disarmed it).
     #[inline(always)]
-    pub fn fire_timer(&mut self, node: NodeId, transit: &mut impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
+    pub fn fire_timer(&mut self, node: NodeId, transit: impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
         sink.record(at.0, at.1, || EventKind::Timeout { node });
         self.input(node, Input::Timer(TimerKind::Retry), transit, at, sink);
     }
@@ -188,7 +205,7 @@ impl System {
     /// them (see `carrier`). Inlined, like the protocol's `Node::handle` under it: calls on the
     /// hot path each cost a prologue and an epilogue that W1 pays several million times a second.
     #[inline(always)]
-    pub fn input(&mut self, node: NodeId, input: Input, transit: &mut impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
+    pub fn input(&mut self, node: NodeId, input: Input, transit: impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
         let NodeSlot { node: protocol, storage, .. } = &mut self.nodes[node.index()];
         let mut carrier = Carrier {
             node,

@@ -191,7 +191,8 @@ impl World {
         loop {
             let (time, item) = self.queue.peek()?;
             let Item::Timer { node, generation } = *item else { return Some(time) };
-            if self.system.nodes[node.index()].up && self.timers[node.index()].generation == generation {
+            // (A crash cancels the node's timer, so a live generation means an up node.)
+            if self.timers[node.index()].generation == generation {
                 return Some(time);
             }
             self.queue.discard_first();
@@ -217,8 +218,8 @@ impl World {
         }
         self.stats.delivered += 1;
         sink.record(step, time, || EventKind::Deliver { id: m.id, from: m.from, to: m.to, msg: m.msg });
-        let (system, mut timed) = self.split();
-        system.input(m.to, crate::protocol::Input::Deliver { from: m.from, msg: m.msg }, &mut timed, (step, time), sink);
+        let (system, timed) = self.split();
+        system.input(m.to, crate::protocol::Input::Deliver { from: m.from, msg: m.msg }, timed, (step, time), sink);
     }
 
     /// A live timer is due: the scheduler disarms it and the system fires it.
@@ -226,8 +227,8 @@ impl World {
         self.stats.timeouts += 1;
         self.timers[node.index()].due = None;
         let at = (self.steps, self.now);
-        let (system, mut timed) = self.split();
-        system.fire_timer(node, &mut timed, at, sink);
+        let (system, timed) = self.split();
+        system.fire_timer(node, timed, at, sink);
     }
 
     /// Applies a step of the system with this world's clock, network and RNG.

@@ -23,7 +23,7 @@ pub(super) struct Carrier<'w, T: Transit, S: Sink> {
     pub cluster: &'w Cluster,
     /// The node's disk (its protocol state is the handler's).
     pub storage: &'w mut Durable,
-    pub transit: &'w mut T,
+    pub transit: T,
     pub monitor: &'w mut Monitor,
     pub found: &'w mut Vec<Violation>,
     pub learned_outputs: &'w mut u64,
