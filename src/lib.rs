@@ -5,6 +5,7 @@
 //! Dependencies run one way: `ui -> view -> sim -> protocol`; nothing below `ui` touches the
 //! browser, so all of it is tested natively.
 
+pub mod check;
 pub mod protocol;
 pub mod scenario;
 pub mod sim;

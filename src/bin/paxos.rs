@@ -7,6 +7,8 @@
 
 #[path = "paxos/bench.rs"]
 mod bench;
+#[path = "paxos/check.rs"]
+mod check;
 #[path = "paxos/run.rs"]
 mod run;
 #[path = "paxos/sweep.rs"]
@@ -95,6 +97,9 @@ enum Command {
         #[arg(long)]
         seek: bool,
     },
+    /// Explores every interleaving of a small configuration (exhaustive model checking) and
+    /// reports each property's verdict; a violation exits 1 with a shortest counterexample.
+    Check(check::CheckArgs),
     /// Feeds generated hostile inputs (links, JSON files) to the scenario decoders and counts
     /// accepted, rejected and panics. Exits non-zero on any panic.
     Fuzz {
@@ -142,6 +147,11 @@ fn dispatch(command: Command) -> Result<i32, String> {
             bench::bench(&bench::BenchArgs { instances, secs, seed, seek, modes })
         }
         Command::Fuzz { inputs, seed } => fuzz(inputs, seed),
+        Command::Check(args) => {
+            let line =
+                std::iter::once("paxos".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
+            check::check(&args, &line)?
+        }
     })
 }
 

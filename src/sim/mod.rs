@@ -14,10 +14,10 @@ pub mod system;
 pub mod world;
 
 pub use action::{Action, At, MsgId, Schedule, Scheduled};
-pub use monitor::{Monitor, Violation};
 pub use config::{Config, ConfigError, Topology};
 pub use event::{trace_hash, DropReason, Event, EventKind, Invariant, Sink, Tick};
 pub use history::History;
+pub use monitor::{Monitor, Violation};
 pub use net::{Link, NetParams, Network};
 pub use rng::{Prob, SimRng};
 pub use system::{NodeSlot, Step, System, Transit};

@@ -162,6 +162,26 @@ impl Monitor {
         self.learned[node.index()] = Some(value);
     }
 
+    /// The values clients asked for, in the order first asked.
+    pub fn proposed(&self) -> &[Value] {
+        &self.proposed
+    }
+
+    /// Each ballot's proposal and the acceptors that accepted it.
+    pub fn votes(&self) -> impl Iterator<Item = (Proposal, AcceptorSet)> + '_ {
+        self.votes.iter().map(|v| (v.proposal, v.acceptors))
+    }
+
+    /// The highest promise `node` ever made as an acceptor.
+    pub fn max_promised(&self, node: NodeId) -> Ballot {
+        self.max_promised.get(node.index()).copied().unwrap_or(Ballot::ZERO)
+    }
+
+    /// The value `node`'s learner learned, if any.
+    pub fn learned(&self, node: NodeId) -> Option<Value> {
+        self.learned.get(node.index()).copied().flatten()
+    }
+
     pub fn chosen_value(&self) -> Option<Value> {
         self.chosen.first().map(|p| p.value)
     }

@@ -51,20 +51,42 @@ impl NodeSlot {
 
 /// One thing that can happen to the system. The simulator picks one at a time by its clock;
 /// the checker tries each that is enabled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Step {
     /// A client asks the proposer on `node` to propose `value`.
-    Propose { node: NodeId, value: Value },
+    Propose {
+        node: NodeId,
+        value: Value,
+    },
     /// `msg` from `from` arrives at `to` (already taken out of the network by the driver).
-    Deliver { from: NodeId, to: NodeId, msg: Msg },
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+    },
     /// The network loses a message in flight.
-    Drop { from: NodeId, to: NodeId, msg: Msg },
+    Drop {
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+    },
     /// The network delivers a second copy of a message in flight.
-    Duplicate { from: NodeId, to: NodeId, msg: Msg },
+    Duplicate {
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+    },
     /// `node`'s armed retry timer fires.
-    Timer { node: NodeId },
-    Crash { node: NodeId },
-    Recover { node: NodeId },
+    Timer {
+        node: NodeId,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Recover {
+        node: NodeId,
+    },
 }
 
 /// Where the system's messages and timers go: the simulator's timed queue, or the checker's
@@ -158,7 +180,14 @@ impl System {
     }
 
     /// A client request: the monitor notes the value (validity), and an up proposer takes it.
-    pub fn propose(&mut self, node: NodeId, value: Value, transit: &mut impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
+    pub fn propose(
+        &mut self,
+        node: NodeId,
+        value: Value,
+        transit: &mut impl Transit,
+        at: (u64, Tick),
+        sink: &mut impl Sink,
+    ) {
         self.monitor.on_proposed(value);
         if self.nodes[node.index()].up {
             self.input(node, Input::Propose(value), transit, at, sink);

@@ -271,6 +271,6 @@ mod flights;
 mod queue;
 mod timed;
 
-use timed::{Post, Timed};
 use flights::Flights;
 use queue::Queue;
+use timed::{Post, Timed};

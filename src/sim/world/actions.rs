@@ -2,9 +2,9 @@
 
 use super::{InFlight, Item, World};
 use crate::protocol::NodeId;
-use crate::sim::system::{NodeSlot, Step};
 use crate::sim::action::{Action, MsgId};
 use crate::sim::event::{DropReason, EventKind, Sink, Tick};
+use crate::sim::system::{NodeSlot, Step};
 
 impl World {
     /// Carries out one action now. Actions that name something that is not there (a node out

@@ -1,0 +1,268 @@
+//! `paxos check`: every interleaving of a small configuration, with progress lines, the verdict
+//! per property, and for a violation or a witness the steps, a share link and the command that
+//! reproduces it.
+
+use clap::Args;
+use paxos_playground::check::{report, Bounds, Ending, Goal, Model, Options, Report, Search, Strategy, Trail, Verdict};
+use paxos_playground::protocol::Quorums;
+use paxos_playground::sim::{Config, Topology};
+use std::time::{Duration, Instant};
+
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Proposers, acceptors and learners as separate nodes (ignored with --servers).
+    #[arg(long, default_value_t = 2)]
+    pub proposers: u8,
+    #[arg(long, default_value_t = 3)]
+    pub acceptors: u8,
+    #[arg(long, default_value_t = 1)]
+    pub learners: u8,
+    /// Every node plays every role (N servers) instead.
+    #[arg(long)]
+    pub servers: Option<u8>,
+    /// Phase-1 and phase-2 quorum sizes (default: majorities).
+    #[arg(long)]
+    pub q1: Option<u8>,
+    #[arg(long)]
+    pub q2: Option<u8>,
+    /// Acceptors stay silent instead of answering a stale ballot with a Nack.
+    #[arg(long)]
+    pub no_nack: bool,
+    /// Retry after a Nack at once instead of after a randomized backoff.
+    #[arg(long)]
+    pub no_backoff: bool,
+    /// correct, ignore-accepted-values or forgetful-acceptors.
+    #[arg(long, default_value = "correct")]
+    pub variant: String,
+    /// Highest ballot round a proposer may use.
+    #[arg(long, default_value_t = 2)]
+    pub rounds: u32,
+    /// Messages the network may lose, in all.
+    #[arg(long, default_value_t = 0)]
+    pub drops: u8,
+    /// Extra copies the network may deliver, in all.
+    #[arg(long, default_value_t = 0)]
+    pub duplicates: u8,
+    /// Crashes, in all.
+    #[arg(long, default_value_t = 0)]
+    pub crashes: u8,
+    /// Crashed nodes stay down.
+    #[arg(long)]
+    pub no_recover: bool,
+    /// Deepest run explored, in steps.
+    #[arg(long)]
+    pub depth: Option<u32>,
+    /// bfs (shortest counterexample) or dfs.
+    #[arg(long, default_value = "bfs")]
+    pub strategy: String,
+    /// Treat interchangeable acceptors and learners as one (symmetry reduction).
+    #[arg(long)]
+    pub symmetry: bool,
+    /// Threads (breadth-first search only).
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// Stop, incomplete, after this many states.
+    #[arg(long, default_value_t = paxos_playground::check::search::DEFAULT_MAX_STATES)]
+    pub max_states: u64,
+    /// Stop, incomplete, when the search's memory reaches this many MiB.
+    #[arg(long, default_value_t = 4096)]
+    pub max_mib: u64,
+    /// Find a run where ...: two-values-accepted, chosen-after-crash, accepted-not-chosen, adopted.
+    #[arg(long)]
+    pub goal: Option<String>,
+    /// No progress lines.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl CheckArgs {
+    pub fn model(&self) -> Result<(Model, Options), String> {
+        let mut config = Config {
+            topology: match self.servers {
+                Some(count) => Topology::Servers { count },
+                None => {
+                    Topology::Separate { proposers: self.proposers, acceptors: self.acceptors, learners: self.learners }
+                }
+            },
+            nack: !self.no_nack,
+            ..Config::default()
+        };
+        config.timing.backoff = !self.no_backoff;
+        if self.q1.is_some() || self.q2.is_some() {
+            let m = Quorums::majority(config.acceptor_count());
+            config.quorums = Some(Quorums { phase1: self.q1.unwrap_or(m.phase1), phase2: self.q2.unwrap_or(m.phase2) });
+        }
+        match self.variant.as_str() {
+            "correct" => {}
+            "ignore-accepted-values" | "ignore-accepted" => config.broken.ignore_accepted_values = true,
+            "forgetful-acceptors" | "forgetful" => config.broken.forgetful_acceptors = true,
+            other => {
+                return Err(format!("unknown variant {other:?}: correct, ignore-accepted-values, forgetful-acceptors"))
+            }
+        }
+        let bounds = Bounds {
+            rounds: self.rounds,
+            drops: self.drops,
+            duplicates: self.duplicates,
+            crashes: self.crashes,
+            recover: !self.no_recover,
+            depth: self.depth,
+            ..Bounds::default()
+        };
+        let model = Model::new(config, bounds).map_err(|e| e.0)?;
+        let strategy = match self.strategy.as_str() {
+            "bfs" => Strategy::Bfs,
+            "dfs" => Strategy::Dfs,
+            other => return Err(format!("unknown strategy {other:?}: bfs or dfs")),
+        };
+        let goal = match &self.goal {
+            None => None,
+            Some(g) => Some(Goal::parse(g).ok_or_else(|| {
+                let names: Vec<_> = Goal::ALL.iter().map(|g| g.name()).collect();
+                format!("unknown goal {g:?}: {}", names.join(", "))
+            })?),
+        };
+        let options = Options {
+            strategy,
+            symmetry: self.symmetry,
+            jobs: self.jobs.max(1),
+            max_states: self.max_states,
+            max_bytes: self.max_mib.saturating_mul(1 << 20),
+            goal,
+        };
+        Ok((model, options))
+    }
+}
+
+pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
+    let (model, options) = args.model()?;
+    if !args.quiet && !args.json {
+        println!("check: {}", summary(&model, &options));
+    }
+    let started = Instant::now();
+    let mut search = Search::new(model, options);
+    let mut last = Instant::now();
+    let quiet = args.quiet || args.json;
+    search.run(|s| {
+        if !quiet && last.elapsed() >= Duration::from_secs(1) {
+            last = Instant::now();
+            let c = s.counts;
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "  {:>12} states, depth {:>3}, queue {:>10}, {:>9.0} states/s, {:>7.1} MiB, {:.0} s",
+                c.unique,
+                c.depth,
+                c.queue,
+                c.unique as f64 / secs,
+                c.bytes as f64 / (1 << 20) as f64,
+                secs
+            );
+        }
+        true
+    });
+    let secs = started.elapsed().as_secs_f64();
+    let report = Report::of(&search);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+    } else {
+        print_report(&report, secs, &search, command_line);
+    }
+    Ok(match report.ending {
+        Ending::Violation => 1,
+        Ending::Complete | Ending::Goal => 0,
+        _ => 3,
+    })
+}
+
+fn summary(model: &Model, options: &Options) -> String {
+    let c = &model.config;
+    let q = c.effective_quorums();
+    let b = &model.bounds;
+    format!(
+        "{:?}, quorums {}/{}, nack {}, backoff {}, {}{}; rounds <= {}, drops <= {}, duplicates <= {}, crashes <= {}{}{}; {:?}{}, {} job(s)",
+        c.topology,
+        q.phase1,
+        q.phase2,
+        if c.nack { "on" } else { "off" },
+        if c.timing.backoff { "on" } else { "off" },
+        if c.broken.any() { "BROKEN " } else { "" },
+        if c.broken.ignore_accepted_values {
+            "ignore-accepted-values"
+        } else if c.broken.forgetful_acceptors {
+            "forgetful-acceptors"
+        } else if !c.is_safe() {
+            "UNSAFE quorums"
+        } else {
+            "correct"
+        },
+        b.rounds,
+        b.drops,
+        b.duplicates,
+        b.crashes,
+        if b.recover { ", recover" } else { "" },
+        b.depth.map(|d| format!(", depth <= {d}")).unwrap_or_default(),
+        options.strategy,
+        if options.symmetry { " + symmetry" } else { "" },
+        options.jobs,
+    )
+}
+
+fn print_report(r: &Report, secs: f64, search: &Search, command_line: &str) {
+    let c = r.counts;
+    println!(
+        "{}: {} unique states, {} generated, depth {}, {:.2} s, {:.0} states/s, visited set {:.1} MiB ({:.1} bytes/state), peak estimate {:.1} MiB",
+        match r.ending {
+            Ending::Complete => "complete".to_string(),
+            Ending::Violation => "VIOLATION".to_string(),
+            Ending::Goal => "goal reached".to_string(),
+            Ending::StateLimit => format!("incomplete (state limit): {} states explored", c.unique),
+            Ending::MemoryLimit => format!("incomplete (memory limit): {} states explored", c.unique),
+            Ending::Cancelled => format!("incomplete (cancelled): {} states explored", c.unique),
+        },
+        c.unique,
+        c.generated,
+        c.depth,
+        secs,
+        c.unique as f64 / secs.max(1e-9),
+        c.visited_bytes as f64 / (1 << 20) as f64,
+        c.visited_bytes as f64 / c.unique.max(1) as f64,
+        c.bytes as f64 / (1 << 20) as f64,
+    );
+    for (inv, v) in &r.invariants {
+        println!("  {:<22} {}", inv.name(), verdict(*v));
+    }
+    println!("  {:<22} {}", "a value can be chosen", verdict(r.chosen));
+    println!("  {:<22} {} (states where nothing more can happen and nothing is chosen)", "stuck states", c.stuck);
+    if let (Some(goal), Some(v)) = (search.options.goal, r.goal) {
+        println!("  goal: {:<16} {}", goal.describe(), verdict(v));
+    }
+    let show = |title: &str, t: &Trail| {
+        println!("{title} ({} steps):", t.steps.len());
+        for (i, s) in t.steps.iter().enumerate() {
+            println!("  {:>3}. {}", i, report::describe(s));
+        }
+        for v in &t.violations {
+            println!("  => {} violated: {}", v.invariant.name(), v.detail);
+        }
+    };
+    if let Some(t) = &r.violation {
+        show("counterexample, a shortest run that breaks an invariant", t);
+        println!("reproduce: {command_line}");
+    }
+    if let Some(t) = &r.goal_witness {
+        show("goal witness", t);
+    }
+}
+
+fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Holds => "holds (every state explored)",
+        Verdict::Violated => "VIOLATED",
+        Verdict::Unknown => "unknown (search incomplete)",
+        Verdict::Reached => "reached (witness found)",
+        Verdict::Unreachable => "unreachable",
+    }
+}

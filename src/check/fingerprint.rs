@@ -1,0 +1,418 @@
+//! A state's identity for the visited set: a 64-bit hash (xxh3) of a canonical byte encoding.
+//!
+//! Canonical: equal states encode equal whatever the order things happened in (the network is
+//! kept sorted; a learner's tallies, the monitor's votes and the proposed values are written
+//! sorted), and the bookkeeping that is no part of the state (violations found, counters) is
+//! left out. Collision odds: two different states share a fingerprint with probability 2^-64,
+//! so a search of n states merges some pair with probability at most n^2 / 2^65 (about 3e-6 for
+//! ten million states). A collision could only hide states, never invent a violation, and every
+//! counterexample is replayed concretely.
+//!
+//! With symmetry reduction on, nodes of one class (the acceptors; the learners) are
+//! interchangeable, and the fingerprint is that of the smallest encoding over the renamings of
+//! the class. Which renamings: each node gets a signature that no renaming changes (its own
+//! state, its messages with the other end named only if it is a proposer, its membership in
+//! the proposers' and the monitor's sets), nodes are sorted by signature, and nodes with equal
+//! signatures are tried in every order. So symmetric states get equal fingerprints (the set of
+//! candidates is the same for each), and the search still keeps concrete states: only the
+//! fingerprint is canonical, never the state a counterexample replays.
+
+use super::model::Model;
+use super::state::State;
+use crate::protocol::{AcceptorSet, Ballot, Cluster, Msg, Node, NodeId, Phase, Proposal, Value};
+use crate::sim::NodeSlot;
+
+/// Encodes states; holds its buffers so that fingerprinting allocates nothing once warm.
+#[derive(Default)]
+pub struct Fingerprinter {
+    buf: Vec<u8>,
+    best: Vec<u8>,
+    sig: Vec<(Vec<u8>, u8)>,
+    packets: Vec<(u8, u8, Msg)>,
+}
+
+/// A renaming of nodes: `map[old] = new`, and the acceptor positions it implies.
+struct Renaming {
+    map: [u8; 64],
+    pos: [u8; 64],
+}
+
+impl Renaming {
+    fn identity(n: usize) -> Renaming {
+        let mut r = Renaming { map: [0; 64], pos: [0; 64] };
+        for i in 0..n.min(64) {
+            r.map[i] = i as u8;
+            r.pos[i] = i as u8;
+        }
+        r
+    }
+
+    fn node(&self, n: NodeId) -> u8 {
+        self.map[n.index()]
+    }
+
+    fn set(&self, s: AcceptorSet) -> u64 {
+        let mut out = 0u64;
+        let mut bits = s.0;
+        while bits != 0 {
+            let p = bits.trailing_zeros() as usize;
+            out |= 1 << self.pos[p];
+            bits &= bits - 1;
+        }
+        out
+    }
+
+    fn bits(&self, s: u64, n: usize) -> u64 {
+        (0..n).filter(|i| s & (1 << i) != 0).fold(0, |acc, i| acc | 1 << self.map[i])
+    }
+}
+
+impl Fingerprinter {
+    pub fn fingerprint(&mut self, state: &State, model: &Model, symmetry: bool) -> u64 {
+        let n = state.system.nodes.len();
+        let classes = if symmetry { model.symmetric_classes() } else { Vec::new() };
+        if classes.is_empty() {
+            let r = Renaming::identity(n);
+            self.buf.clear();
+            encode(state, &model.cluster, &r, &mut self.buf, &mut self.packets);
+            return xxhash_rust::xxh3::xxh3_64(&self.buf);
+        }
+        self.canonical(state, model, &classes)
+    }
+
+    fn canonical(&mut self, state: &State, model: &Model, classes: &[Vec<NodeId>]) -> u64 {
+        let n = state.system.nodes.len();
+        // Per class: its nodes sorted by signature, and the groups of equal signatures.
+        let mut orders: Vec<(Vec<NodeId>, Vec<NodeId>, Vec<usize>)> = Vec::new();
+        for class in classes {
+            self.sig.clear();
+            for &node in class {
+                let mut s = Vec::new();
+                signature(state, &model.cluster, node, &mut s);
+                self.sig.push((s, node.0));
+            }
+            self.sig.sort();
+            let sorted: Vec<NodeId> = self.sig.iter().map(|(_, n)| NodeId(*n)).collect();
+            let mut group_starts = vec![0];
+            for i in 1..self.sig.len() {
+                if self.sig[i].0 != self.sig[i - 1].0 {
+                    group_starts.push(i);
+                }
+            }
+            orders.push((class.clone(), sorted, group_starts));
+        }
+        self.best.clear();
+        let mut first = true;
+        let mut candidates = orders.iter().map(|(_, sorted, _)| sorted.clone()).collect::<Vec<_>>();
+        loop {
+            let mut r = Renaming::identity(n);
+            for ((class, _, _), order) in orders.iter().zip(&candidates) {
+                // The class's slots, in id order, are given to its nodes in `order`.
+                for (slot, &node) in class.iter().zip(order) {
+                    r.map[node.index()] = slot.0;
+                }
+            }
+            for (p, &a) in model.cluster.acceptors.iter().enumerate() {
+                r.pos[p] = model.cluster.position(NodeId(r.map[a.index()])).unwrap_or(p as u8);
+            }
+            self.buf.clear();
+            encode(state, &model.cluster, &r, &mut self.buf, &mut self.packets);
+            if first || self.buf < self.best {
+                std::mem::swap(&mut self.buf, &mut self.best);
+                first = false;
+            }
+            if !next_candidate(&mut candidates, &orders) {
+                break;
+            }
+        }
+        xxhash_rust::xxh3::xxh3_64(&self.best)
+    }
+}
+
+/// Steps to the next ordering: within each group of equal signatures, every permutation
+/// (lexicographic next_permutation, group by group, like an odometer). False after the last.
+fn next_candidate(candidates: &mut [Vec<NodeId>], orders: &[(Vec<NodeId>, Vec<NodeId>, Vec<usize>)]) -> bool {
+    for (cand, (_, _, starts)) in candidates.iter_mut().zip(orders) {
+        for (g, &start) in starts.iter().enumerate() {
+            let end = starts.get(g + 1).copied().unwrap_or(cand.len());
+            if next_permutation(&mut cand[start..end]) {
+                return true;
+            }
+            // wrapped around to sorted order: carry into the next group
+        }
+    }
+    false
+}
+
+fn next_permutation(s: &mut [NodeId]) -> bool {
+    if s.len() < 2 {
+        return false;
+    }
+    let mut i = s.len() - 1;
+    while i > 0 && s[i - 1] >= s[i] {
+        i -= 1;
+    }
+    if i == 0 {
+        s.reverse();
+        return false;
+    }
+    let mut j = s.len() - 1;
+    while s[j] <= s[i - 1] {
+        j -= 1;
+    }
+    s.swap(i - 1, j);
+    s[i..].reverse();
+    true
+}
+
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_ballot(out: &mut Vec<u8>, b: Ballot) {
+    put_u32(out, b.round);
+    out.push(b.node.0);
+}
+
+fn put_opt_ballot(out: &mut Vec<u8>, b: Option<Ballot>) {
+    match b {
+        None => out.push(0),
+        Some(b) => {
+            out.push(1);
+            put_ballot(out, b);
+        }
+    }
+}
+
+fn put_value(out: &mut Vec<u8>, v: Option<Value>) {
+    put_u32(out, v.map_or(u32::MAX, |v| v.0));
+}
+
+fn put_proposal(out: &mut Vec<u8>, p: Option<Proposal>) {
+    match p {
+        None => out.push(0),
+        Some(p) => {
+            out.push(1);
+            put_ballot(out, p.ballot);
+            put_u32(out, p.value.0);
+        }
+    }
+}
+
+fn put_msg(out: &mut Vec<u8>, m: &Msg) {
+    match *m {
+        Msg::Prepare { ballot } => {
+            out.push(0);
+            put_ballot(out, ballot);
+        }
+        Msg::Promise { ballot, accepted } => {
+            out.push(1);
+            put_ballot(out, ballot);
+            put_proposal(out, accepted);
+        }
+        Msg::Nack { ballot, promised } => {
+            out.push(2);
+            put_ballot(out, ballot);
+            put_ballot(out, promised);
+        }
+        Msg::Accept { ballot, value } => {
+            out.push(3);
+            put_ballot(out, ballot);
+            put_u32(out, value.0);
+        }
+        Msg::Accepted { ballot, value } => {
+            out.push(4);
+            put_ballot(out, ballot);
+            put_u32(out, value.0);
+        }
+        Msg::Decided { value } => {
+            out.push(5);
+            put_u32(out, value.0);
+        }
+    }
+}
+
+/// A node's own state (not its id: its place in the encoding says which node it is).
+fn put_node(out: &mut Vec<u8>, slot: &NodeSlot, r: &Renaming) {
+    out.push(slot.up as u8);
+    let d = slot.storage;
+    put_opt_ballot(out, d.acceptor.promised);
+    put_proposal(out, d.acceptor.accepted);
+    put_u32(out, d.proposer.max_round);
+    let Node { proposer, acceptor, learner, .. } = &slot.node;
+    if let Some(p) = proposer {
+        put_u32(out, p.durable.max_round);
+        put_value(out, p.value);
+        put_u32(out, p.round_seen);
+        put_u32(out, p.attempts);
+        match p.phase {
+            Phase::Idle => out.push(0),
+            Phase::Preparing { ballot, promises, highest } => {
+                out.push(1);
+                put_ballot(out, ballot);
+                out.extend_from_slice(&r.set(promises).to_le_bytes());
+                put_proposal(out, highest);
+            }
+            Phase::Accepting { ballot, value, accepts } => {
+                out.push(2);
+                put_ballot(out, ballot);
+                put_u32(out, value.0);
+                out.extend_from_slice(&r.set(accepts).to_le_bytes());
+            }
+            Phase::Backoff => out.push(3),
+            Phase::Done { value } => {
+                out.push(4);
+                put_u32(out, value.0);
+            }
+        }
+    }
+    if let Some(a) = acceptor {
+        put_opt_ballot(out, a.durable.promised);
+        put_proposal(out, a.durable.accepted);
+        put_value(out, a.decided);
+    }
+    if let Some(l) = learner {
+        put_value(out, l.learned);
+        let mut tallies: Vec<_> = l.tallies.iter().map(|t| (t.ballot, t.value, r.set(t.acceptors))).collect();
+        tallies.sort();
+        out.push(tallies.len() as u8);
+        for (b, v, set) in tallies {
+            put_ballot(out, b);
+            put_u32(out, v.0);
+            out.extend_from_slice(&set.to_le_bytes());
+        }
+    }
+}
+
+fn encode(state: &State, cluster: &Cluster, r: &Renaming, out: &mut Vec<u8>, packets: &mut Vec<(u8, u8, Msg)>) {
+    let n = state.system.nodes.len();
+    let mut inverse = [0u8; 64];
+    for i in 0..n {
+        inverse[r.map[i] as usize] = i as u8;
+    }
+    for &old in &inverse[..n] {
+        put_node(out, &state.system.nodes[old as usize], r);
+    }
+    packets.clear();
+    packets.extend(state.net.iter().map(|&(f, t, m)| (r.node(f), r.node(t), m)));
+    packets.sort_unstable();
+    out.extend_from_slice(&(packets.len() as u32).to_le_bytes());
+    for (f, t, m) in packets.iter() {
+        out.push(*f);
+        out.push(*t);
+        put_msg(out, m);
+    }
+    out.extend_from_slice(&r.bits(state.timers, n).to_le_bytes());
+    out.extend_from_slice(&r.bits(state.crashed, n).to_le_bytes());
+    put_u32(out, state.requested);
+    out.extend_from_slice(&[state.drops, state.duplicates, state.crashes]);
+    let m = &state.system.monitor;
+    let mut proposed = m.proposed().to_vec();
+    proposed.sort();
+    out.push(proposed.len() as u8);
+    for v in proposed {
+        put_u32(out, v.0);
+    }
+    let mut votes: Vec<_> = m.votes().map(|(p, set)| (p.ballot, p.value, r.set(set))).collect();
+    votes.sort();
+    out.push(votes.len() as u8);
+    for (b, v, set) in votes {
+        put_ballot(out, b);
+        put_u32(out, v.0);
+        out.extend_from_slice(&set.to_le_bytes());
+    }
+    let mut chosen = m.chosen.clone();
+    chosen.sort();
+    out.push(chosen.len() as u8);
+    for p in chosen {
+        put_proposal(out, Some(p));
+    }
+    for &old in &inverse[..n] {
+        let node = NodeId(old);
+        put_ballot(out, m.max_promised(node));
+        put_value(out, m.learned(node));
+    }
+    let _ = cluster;
+}
+
+/// What no renaming within `node`'s class changes: its own state, its messages (the other end
+/// named only when it is a proposer), its membership in the proposers' sets and the monitor's
+/// votes, and the learners' tallies as a sorted multiset.
+fn signature(state: &State, cluster: &Cluster, node: NodeId, out: &mut Vec<u8>) {
+    let n = state.system.nodes.len();
+    let r = Renaming::identity(n);
+    let slot = &state.system.nodes[node.index()];
+    // Own state, with sets written as counts (their members may be renamed).
+    out.push(slot.up as u8);
+    put_opt_ballot(out, slot.storage.acceptor.promised);
+    put_proposal(out, slot.storage.acceptor.accepted);
+    if let Some(a) = &slot.node.acceptor {
+        put_opt_ballot(out, a.durable.promised);
+        put_proposal(out, a.durable.accepted);
+        put_value(out, a.decided);
+    }
+    if let Some(l) = &slot.node.learner {
+        put_value(out, l.learned);
+        let mut tallies: Vec<_> = l.tallies.iter().map(|t| (t.ballot, t.value, t.acceptors.len())).collect();
+        tallies.sort();
+        for (b, v, count) in tallies {
+            put_ballot(out, b);
+            put_u32(out, v.0);
+            put_u32(out, count);
+        }
+    }
+    out.push((state.timers >> node.index() & 1) as u8);
+    out.push((state.crashed >> node.index() & 1) as u8);
+    let m = &state.system.monitor;
+    put_ballot(out, m.max_promised(node));
+    put_value(out, m.learned(node));
+    // Messages to and from it.
+    let other = |x: NodeId| if cluster.roles[x.index()].proposer { x.0 } else { 0xff };
+    let mut mine: Vec<(u8, u8, Msg)> = Vec::new();
+    for &(f, t, msg) in &state.net {
+        if f == node {
+            mine.push((0, other(t), msg));
+        }
+        if t == node {
+            mine.push((1, other(f), msg));
+        }
+    }
+    mine.sort_unstable();
+    for (dir, o, msg) in mine {
+        out.push(dir);
+        out.push(o);
+        put_msg(out, &msg);
+    }
+    // Membership in sets over acceptors.
+    if let Some(pos) = cluster.position(node) {
+        for &p in &cluster.proposers {
+            let slot = &state.system.nodes[p.index()];
+            if let Some(prop) = &slot.node.proposer {
+                let bit = match prop.phase {
+                    Phase::Preparing { promises, .. } => promises.contains(pos) as u8,
+                    Phase::Accepting { accepts, .. } => accepts.contains(pos) as u8,
+                    _ => 2,
+                };
+                out.push(bit);
+            }
+        }
+        let mut votes: Vec<_> = m.votes().map(|(p, set)| (p.ballot, set.contains(pos))).collect();
+        votes.sort();
+        for (b, member) in votes {
+            put_ballot(out, b);
+            out.push(member as u8);
+        }
+        let mut tallies: Vec<(Ballot, bool)> = Vec::new();
+        for l in &cluster.learners {
+            if let Some(learner) = &state.system.nodes[l.index()].node.learner {
+                tallies.extend(learner.tallies.iter().map(|t| (t.ballot, t.acceptors.contains(pos))));
+            }
+        }
+        tallies.sort();
+        for (b, member) in tallies {
+            put_ballot(out, b);
+            out.push(member as u8);
+        }
+    }
+    let _ = r;
+}
