@@ -192,12 +192,14 @@ pub fn describe_failure(o: &SeedOutcome, mix: &FaultMix) -> String {
     format!("seed {}: {what} (steps {}, time {})\n  reproduce: {}", o.seed, o.steps, o.time, repro_command(o.seed, mix))
 }
 
-/// (seed, trace hash) of `random_scenario(seed, &FaultMix::all())` run with full recording.
-/// Pinned so that any change of behaviour (protocol, simulator, generator) shows; native and
-/// wasm builds must both reproduce it. Regenerate only for an intended change, and say why.
-/// The seeds were picked for variety: together they crash and recover nodes, partition, cut
-/// links, lose, duplicate, drop and reschedule messages, time out and Nack, and send every
-/// kind of message.
+/// (seed, trace hash) of `random_scenario(seed, &FaultMix::all())` run with full recording and
+/// timeout growth off: the timing of scenario format 1, under which the table was first pinned
+/// and which old links still replay with. `PINNED_GROWING_TRACE_HASHES` pins the same seeds as
+/// the sweep runs them today (growth on). Pinned so that any change of behaviour (protocol,
+/// simulator, generator) shows; native and wasm builds must both reproduce them. Regenerate
+/// only for an intended change, and say why. The seeds were picked for variety: together they
+/// crash and recover nodes, partition, cut links, lose, duplicate, drop and reschedule
+/// messages, time out and Nack, and send every kind of message.
 pub const PINNED_TRACE_HASHES: &[(u64, u64)] = &[
     (2, 0x7e9f_fd4e_19e1_77e4),    // 524 events
     (84, 0xeef5_0440_fd5d_5622),   // 473 events
@@ -209,8 +211,25 @@ pub const PINNED_TRACE_HASHES: &[(u64, u64)] = &[
     (2521, 0x01c2_0363_766a_11b0), // 6,369 events
 ];
 
-/// The trace hash of the pinned run for `seed` (full recording, every fault, correct variant).
-pub fn pinned_trace_hash(seed: u64) -> u64 {
-    let (outcome, _) = check_seed_traced(seed, &FaultMix::all());
-    outcome.trace_hash.unwrap_or_default()
+/// The seeds of `PINNED_TRACE_HASHES` run as the sweep runs them, with timeout growth on.
+/// Seed 2521 never times out, so its hash is the same either way.
+pub const PINNED_GROWING_TRACE_HASHES: &[(u64, u64)] = &[
+    (2, 0x93f5_ca3d_0049_5e80),    // 465 events
+    (84, 0x801b_b69d_661d_451f),   // 456 events
+    (257, 0x1d48_6d77_c89d_02e1),  // 512 events
+    (274, 0x33e3_41b9_a135_b4eb),  // 415 events
+    (297, 0xbcaf_824e_03d6_0fea),  // 429 events
+    (583, 0x702b_2666_f3b3_1046),  // 2,004 events
+    (1596, 0xbb06_e55f_c50f_3a95), // 2,446 events
+    (2521, 0x01c2_0363_766a_11b0), // 6,369 events
+];
+
+/// The trace hash of the pinned run for `seed` (full recording, every fault, correct variant)
+/// with timeout growth as given.
+pub fn pinned_trace_hash(seed: u64, timeout_growth: bool) -> u64 {
+    let (mut scenario, plan) = generate::plan_scenario(seed, &FaultMix::all());
+    scenario.config.timing.timeout_growth = timeout_growth;
+    let mut trace = Vec::new();
+    run_planned(&scenario, plan, &mut trace);
+    trace_hash(&trace)
 }

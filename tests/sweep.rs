@@ -2,8 +2,8 @@
 //! once the faults stop, decide; the unsafe configuration and each broken variant must be caught.
 //! A failure prints the seed and the command that replays it.
 
-use paxos_playground::protocol::Value;
-use paxos_playground::sim::{Action, At, Invariant, Topology};
+use paxos_playground::protocol::{Timing, Value};
+use paxos_playground::sim::{Action, At, Config, Invariant, Schedule, Topology, World};
 use paxos_playground::sweep::*;
 use std::collections::BTreeSet;
 
@@ -176,6 +176,7 @@ fn the_generator_uses_every_fault_and_only_the_ones_asked_for() {
                 Action::Duplicate { .. } => "msg-dup",
                 Action::DeliverNow { .. } | Action::Delay { .. } => "reorder",
                 Action::SetNetwork { .. } | Action::Heal | Action::Propose { .. } => "always",
+                Action::FireTimer { .. } => "fire-timer",
             })
             .collect()
     };
@@ -197,4 +198,25 @@ fn runs_without_faults_always_decide() {
         let o = check_seed(seed, &mix);
         assert!(o.is_safe() && o.chosen.is_some() && (o.learned_all || !o.backoff), "{}", describe_failure(&o, &mix));
     }
+}
+
+#[test]
+fn seed_35332852_decides_now_that_timeouts_grow() {
+    // Found by a sweep of 100 million seeds: 5 servers, latency exactly 3 ticks, Nack off, and a
+    // retry timeout of exactly 8 ticks, shorter than a full round (4 delays, 12 ticks). Each
+    // proposer retried every 8 ticks and its Prepare preempted the Accept of the one before.
+    let (seed, mix) = (35_332_852, FaultMix::all());
+    let s = random_scenario(seed, &mix);
+    let t = s.config.timing;
+    assert_eq!((s.config.topology, s.config.nack), (Topology::Servers { count: 5 }, false));
+    assert_eq!((s.config.network.latency_ticks_min, s.config.network.latency_ticks_max), (3, 3));
+    assert_eq!((t.timeout_ticks_min, t.timeout_ticks_max, t.backoff, t.timeout_growth), (8, 8, true, true));
+    let o = check_seed(seed, &mix);
+    assert!(o.is_safe() && o.is_live() && o.chosen.is_some(), "{}", describe_failure(&o, &mix));
+    // The same run with format 1's fixed timeouts still never decides.
+    let fixed = Config { timing: Timing { timeout_growth: false, ..t }, ..s.config.clone() };
+    let mut world = World::new(&fixed, seed);
+    world.run(&Schedule::new(&s.schedule), &mut (), MAX_STEPS, o.faults_end + SETTLE_TICKS);
+    assert_eq!((world.chosen(), world.all_learned()), (None, false));
+    assert!(world.now > o.faults_end + SETTLE_TICKS, "it ran the whole settling time");
 }

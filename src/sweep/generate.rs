@@ -112,6 +112,8 @@ fn random_timing(rng: &mut SimRng, latency_ticks_max: u32) -> Timing {
         backoff: rng.range(0, 7) != 0,
         backoff_ticks_base,
         backoff_ticks_max: backoff_ticks_base * rng.range(4, 16),
+        // Not drawn, so the rest of the run is what format 1 generated for the same seed.
+        timeout_growth: true,
     }
 }
 
