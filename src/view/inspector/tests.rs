@@ -62,6 +62,7 @@ fn a_proposer_shows_its_phase_counts_and_rounds() {
     assert_eq!(field(&v, "ballot"), "1.0");
     assert_eq!(field(&v, "promises"), "0 of 2 needed");
     assert_eq!(field(&v, "client's value"), "\"A\"");
+    assert_eq!(field(&v, "timeouts"), "0");
     assert_eq!(field(&v, "max round, on storage"), "1");
     assert_eq!(field(&node(&run_to(200), 5), "learned"), "\"A\"");
     // Before it learns, the learner counts Accepted messages per ballot.
