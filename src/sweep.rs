@@ -98,12 +98,16 @@ fn run_planned(scenario: &Scenario, plan: Plan, sink: &mut impl Sink) -> SeedOut
 
 /// The one-line command that replays `seed` under `mix`:
 /// `paxos sweep --seed 42 --faults loss,dup,crash --variant forgetful-acceptors`
-/// (`--variant` only when it is not `correct`). `paxos sweep --seed N` runs that one seed of
-/// the sweep and prints its trace summary and outcome, exactly as the sweep saw it.
+/// (`--variant` only when it is not `correct`, `--timeouts fixed` only when they are). `paxos
+/// sweep --seed N` runs that one seed of the sweep and prints its trace summary and outcome,
+/// exactly as the sweep saw it.
 pub fn repro_command(seed: u64, mix: &FaultMix) -> String {
     let mut cmd = format!("paxos sweep --seed {seed} --faults {}", mix.faults_arg());
     if mix.variant != Variant::Correct {
         cmd.push_str(&format!(" --variant {}", mix.variant));
+    }
+    if !mix.timeout_growth {
+        cmd.push_str(" --timeouts fixed");
     }
     cmd
 }
@@ -163,6 +167,12 @@ impl SweepReport {
     pub fn first_unsafe(&self) -> Option<&SeedOutcome> {
         self.unsafe_examples.first()
     }
+
+    /// Whether every seed was safe and live: a seed whose learners had not all learned long
+    /// after the faults stopped fails a sweep as a violation does.
+    pub fn passed(&self) -> bool {
+        self.unsafe_seeds == 0 && self.not_live_seeds == 0
+    }
 }
 
 /// Checks the seeds `seeds` one after another. With `stop_at_violation`, stops at the first
@@ -184,12 +194,16 @@ pub fn sweep(seeds: std::ops::Range<u64>, mix: &FaultMix, stop_at_violation: boo
 pub fn describe_failure(o: &SeedOutcome, mix: &FaultMix) -> String {
     let what = match o.violations.first() {
         Some(v) => format!("{} violated: {}", v.invariant.name(), v.detail),
-        None => format!(
-            "learners had not all learned {} ticks after the faults stopped",
-            o.time.saturating_sub(o.faults_end)
-        ),
+        None => liveness_failure(o).unwrap_or_else(|| "no failure".to_string()),
     };
     format!("seed {}: {what} (steps {}, time {})\n  reproduce: {}", o.seed, o.steps, o.time, repro_command(o.seed, mix))
+}
+
+/// Why `o` is not live, if it is not.
+pub fn liveness_failure(o: &SeedOutcome) -> Option<String> {
+    (!o.is_live()).then(|| {
+        format!("learners had not all learned {} ticks after the faults stopped", o.time.saturating_sub(o.faults_end))
+    })
 }
 
 /// (seed, trace hash) of `random_scenario(seed, &FaultMix::all())` run with full recording and
@@ -227,9 +241,6 @@ pub const PINNED_GROWING_TRACE_HASHES: &[(u64, u64)] = &[
 /// The trace hash of the pinned run for `seed` (full recording, every fault, correct variant)
 /// with timeout growth as given.
 pub fn pinned_trace_hash(seed: u64, timeout_growth: bool) -> u64 {
-    let (mut scenario, plan) = generate::plan_scenario(seed, &FaultMix::all());
-    scenario.config.timing.timeout_growth = timeout_growth;
-    let mut trace = Vec::new();
-    run_planned(&scenario, plan, &mut trace);
-    trace_hash(&trace)
+    let (outcome, _) = check_seed_traced(seed, &FaultMix::all().with_timeout_growth(timeout_growth));
+    outcome.trace_hash.unwrap_or_default()
 }

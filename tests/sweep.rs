@@ -98,6 +98,11 @@ fn repro_commands_name_the_seed_faults_and_variant() {
     assert_eq!(repro_command(42, &mix), "paxos sweep --seed 42 --faults loss,crash");
     let broken = FaultMix::all().with_variant(Variant::ForgetfulAcceptors);
     assert_eq!(repro_command(7, &broken), "paxos sweep --seed 7 --faults all --variant forgetful-acceptors");
+    let fixed = broken.with_timeout_growth(false);
+    assert_eq!(
+        repro_command(7, &fixed),
+        "paxos sweep --seed 7 --faults all --variant forgetful-acceptors --timeouts fixed"
+    );
     assert_eq!(FaultMix::parse(&mix.faults_arg()).unwrap(), mix);
 }
 
@@ -213,10 +218,25 @@ fn seed_35332852_decides_now_that_timeouts_grow() {
     assert_eq!((t.timeout_ticks_min, t.timeout_ticks_max, t.backoff, t.timeout_growth), (8, 8, true, true));
     let o = check_seed(seed, &mix);
     assert!(o.is_safe() && o.is_live() && o.chosen.is_some(), "{}", describe_failure(&o, &mix));
-    // The same run with format 1's fixed timeouts still never decides.
+    // The same run with format 1's fixed timeouts still never decides, and fails a sweep.
     let fixed = Config { timing: Timing { timeout_growth: false, ..t }, ..s.config.clone() };
     let mut world = World::new(&fixed, seed);
     world.run(&Schedule::new(&s.schedule), &mut (), MAX_STEPS, o.faults_end + SETTLE_TICKS);
     assert_eq!((world.chosen(), world.all_learned()), (None, false));
     assert!(world.now > o.faults_end + SETTLE_TICKS, "it ran the whole settling time");
+    let fixed_mix = mix.clone().with_timeout_growth(false);
+    assert_eq!(random_scenario(seed, &fixed_mix).config, fixed);
+    let report = sweep(seed..seed + 1, &fixed_mix, true);
+    assert_eq!((report.unsafe_seeds, report.not_live_seeds, report.passed()), (0, 1, false));
+    let not_live = &report.not_live_examples[0];
+    assert_eq!(
+        liveness_failure(not_live),
+        Some(format!(
+            "learners had not all learned {} ticks after the faults stopped",
+            not_live.time - not_live.faults_end
+        ))
+    );
+    assert!(describe_failure(not_live, &fixed_mix)
+        .ends_with("reproduce: paxos sweep --seed 35332852 --faults all --timeouts fixed"));
+    assert!(sweep(seed..seed + 1, &mix, true).passed());
 }

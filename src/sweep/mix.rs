@@ -120,6 +120,9 @@ pub struct FaultMix {
     /// Sorted, without repeats.
     pub faults: Vec<Fault>,
     pub variant: Variant,
+    /// `Timing::timeout_growth` of every run: on unless asked (`--timeouts fixed` replays the
+    /// sweeps of scenario format 1, where seed 35332852 never decides).
+    pub timeout_growth: bool,
 }
 
 /// Every fault, the correct protocol: what `paxos sweep` runs when told nothing else.
@@ -131,23 +134,36 @@ impl Default for FaultMix {
 
 impl FaultMix {
     pub fn all() -> FaultMix {
-        FaultMix { faults: Fault::ALL.to_vec(), variant: Variant::Correct }
+        FaultMix::of(&Fault::ALL)
     }
 
     /// No faults at all: runs that must simply decide.
     pub fn none() -> FaultMix {
-        FaultMix { faults: Vec::new(), variant: Variant::Correct }
+        FaultMix::of(&[])
     }
 
     pub fn of(faults: &[Fault]) -> FaultMix {
         let mut faults = faults.to_vec();
         faults.sort();
         faults.dedup();
-        FaultMix { faults, variant: Variant::Correct }
+        FaultMix { faults, variant: Variant::Correct, timeout_growth: true }
     }
 
     pub fn with_variant(self, variant: Variant) -> FaultMix {
         FaultMix { variant, ..self }
+    }
+
+    pub fn with_timeout_growth(self, timeout_growth: bool) -> FaultMix {
+        FaultMix { timeout_growth, ..self }
+    }
+
+    /// The name of the timeouts on the command line: `growing` or `fixed`.
+    pub fn timeouts_arg(&self) -> &'static str {
+        if self.timeout_growth {
+            "growing"
+        } else {
+            "fixed"
+        }
     }
 
     pub fn has(&self, fault: Fault) -> bool {
