@@ -615,3 +615,89 @@ fn a_server_node_routes_accepted_to_its_proposer_and_its_learner() {
     );
     assert_eq!(node.learned(), Some(Value(0)));
 }
+
+// ---------------------------------------------------------------- flexible quorums
+
+/// Proposers n0 n1, acceptors n2 n3 n4 n5, learner n6, and asymmetric quorums: Flexible Paxos
+/// (Howard, Malkhi, Spiegelman 2016) needs only q1 + q2 > n, so with 4 acceptors 3/2 and 2/3
+/// are both safe. A proposer or learner that mixed up the two sizes passes every majority test.
+fn flexible(phase1: u8, phase2: u8) -> Cluster {
+    let config = Config {
+        topology: Topology::Separate { proposers: 2, acceptors: 4, learners: 1 },
+        quorums: Some(Quorums { phase1, phase2 }),
+        ..Config::default()
+    };
+    assert!(config.validate().is_ok() && config.is_safe());
+    config.cluster()
+}
+
+const FOUR: [NodeId; 4] = [NodeId(2), NodeId(3), NodeId(4), NodeId(5)];
+const L6: NodeId = NodeId(6);
+
+#[test]
+fn a_proposer_goes_to_phase_2_after_exactly_q1_promises_and_finishes_after_exactly_q2_accepts() {
+    // Flexible Paxos, section 3: phase 1 waits for a phase-1 quorum, phase 2 for a phase-2 one.
+    for (q1, q2) in [(3u8, 2u8), (2, 3)] {
+        let c = flexible(q1, q2);
+        let mut p = Proposer::recover(P0, ProposerDurable::default());
+        let _ = outputs(|o| p.on_propose(Value(0), &c, o));
+        let ballot = b(1, 0);
+        for &a in &FOUR[..q1 as usize - 1] {
+            assert_eq!(outputs(|o| p.on_promise(a, ballot, None, &c, o)), vec![], "q1={q1}: too early");
+        }
+        let out = outputs(|o| p.on_promise(FOUR[q1 as usize - 1], ballot, None, &c, o));
+        let expected = cat(&[
+            vec![Output::Note(Note::Phase2 { ballot, value: Value(0), adopted: false })],
+            FOUR.map(|to| send(to, Msg::Accept { ballot, value: Value(0) })).to_vec(),
+            vec![retry_timer(20, 40)],
+        ]);
+        assert_eq!(out, expected, "q1={q1} q2={q2}");
+        for &a in &FOUR[..q2 as usize - 1] {
+            assert_eq!(outputs(|o| p.on_accepted(a, ballot, &c, o)), vec![], "q2={q2}: too early");
+        }
+        let out = outputs(|o| p.on_accepted(FOUR[q2 as usize - 1], ballot, &c, o));
+        let decided = Msg::Decided { value: Value(0) };
+        let expected = cat(&[
+            vec![Output::CancelTimer { timer: TimerKind::Retry }, Output::Note(Note::Done { value: Value(0) })],
+            [P1, FOUR[0], FOUR[1], FOUR[2], FOUR[3], L6].map(|to| send(to, decided)).to_vec(),
+        ]);
+        assert_eq!(out, expected, "q1={q1} q2={q2}");
+    }
+}
+
+#[test]
+fn a_learner_learns_after_exactly_q2_acceptances() {
+    for (q1, q2) in [(3u8, 2u8), (2, 3)] {
+        let c = flexible(q1, q2);
+        let mut l = Learner::default();
+        for &a in &FOUR[..q2 as usize - 1] {
+            assert_eq!(accepted_from(&mut l, &c, a, b(1, 0), Value(0)), vec![], "q2={q2}: too early");
+        }
+        let out = accepted_from(&mut l, &c, FOUR[q2 as usize - 1], b(1, 0), Value(0));
+        assert_eq!(out, vec![Output::Learned { value: Value(0) }], "q1={q1} q2={q2}");
+    }
+}
+
+#[test]
+fn with_q1_of_3_a_proposer_hears_of_a_value_chosen_by_any_2() {
+    // Why 3/2 is safe with 4 acceptors: any 3 promises include one of any 2 acceptors that
+    // accepted, so a value a phase-2 quorum chose is always reported and adopted. Every phase-1
+    // quorum (all but one acceptor) against every phase-2 quorum (any two).
+    let c = flexible(3, 2);
+    let chosen = Proposal { ballot: b(1, 1), value: Value(1) };
+    let mut cases = 0;
+    for skipped in FOUR {
+        for (x, y) in [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)] {
+            let mut p = preparing(&c, 2, Value(0));
+            let mut last = Vec::new();
+            for a in FOUR.into_iter().filter(|&a| a != skipped) {
+                let accepted = (a == FOUR[x] || a == FOUR[y]).then_some(chosen);
+                last = outputs(|o| p.on_promise(a, b(2, 0), accepted, &c, o));
+            }
+            let adopted = Output::Note(Note::Phase2 { ballot: b(2, 0), value: Value(1), adopted: true });
+            assert_eq!(last[0], adopted, "promises from all but {skipped}, accepted by {x} and {y}");
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 24);
+}

@@ -38,6 +38,26 @@ fn ten_thousand_random_fault_seeds_are_safe_and_decide_after_the_faults() {
 }
 
 #[test]
+fn flexible_quorums_are_safe_and_decide_after_the_faults() {
+    // Flexible Paxos (Howard, Malkhi, Spiegelman 2016): q1 + q2 > n is all safety needs. The
+    // generator picks q1 + q2 = n + 1, the tightest safe choice, either phase the larger.
+    let mix = FaultMix::all().with_variant(Variant::FlexibleQuorums);
+    let report = sweep_parallel(0..4_000, &mix);
+    assert_eq!(report.unsafe_seeds, 0, "safety violated:\n{}", failures(&report, &mix));
+    assert_eq!(report.not_live_seeds, 0, "no decision after the faults stopped:\n{}", failures(&report, &mix));
+    assert!(report.decided >= 3_950, "only {} of 4,000 seeds decided", report.decided);
+    // The sweep covers asymmetric quorums both ways, among them 3/2 and 2/3 of 4 acceptors.
+    let quorums: BTreeSet<(u8, u8, u8)> = (0..4_000)
+        .map(|seed| random_scenario(seed, &mix).config)
+        .filter_map(|c| c.quorums.map(|q| (c.acceptor_count(), q.phase1, q.phase2)))
+        .collect();
+    assert!(quorums.iter().all(|&(n, q1, q2)| q1 + q2 == n + 1), "{quorums:?}");
+    assert!(quorums.contains(&(4, 3, 2)) && quorums.contains(&(4, 2, 3)), "{quorums:?}");
+    assert!(quorums.iter().filter(|(_, q1, q2)| q1 > q2).count() >= 10, "{quorums:?}");
+    assert!(quorums.iter().filter(|(_, q1, q2)| q1 < q2).count() >= 10, "{quorums:?}");
+}
+
+#[test]
 fn each_fault_alone_is_safe_and_live() {
     for fault in Fault::ALL {
         let mix = FaultMix::of(&[fault]);

@@ -29,8 +29,9 @@ struct MixArgs {
     /// Faults to draw from: all, none, or a list of loss,dup,reorder,msg-drop,msg-dup,crash,partition,cut,net.
     #[arg(long, default_value = "all")]
     faults: String,
-    /// correct, or a deliberately unsafe variant: unsafe-quorums, ignore-accepted-values,
-    /// forgetful-acceptors (short forms: unsafe-quorum, ignore-accepted, forgetful).
+    /// correct, flexible-quorums (safe asymmetric quorums, q1 + q2 = acceptors + 1), or a
+    /// deliberately unsafe variant: unsafe-quorums, ignore-accepted-values, forgetful-acceptors
+    /// (short forms: unsafe-quorum, ignore-accepted, forgetful).
     #[arg(long, default_value = "correct")]
     variant: String,
     /// Retry timeouts: growing (each timeout doubles the next, the default since scenario

@@ -78,7 +78,8 @@ fn random_config(rng: &mut SimRng, mix: &FaultMix) -> Config {
     };
     let mut quorums = None;
     if mix.variant != Variant::Correct {
-        // A broken configuration can only show itself with two proposers and two acceptors.
+        // A broken configuration can only show itself with two proposers and two acceptors;
+        // flexible quorums need two acceptors to differ from a majority.
         topology = match topology {
             Topology::Servers { count } => Topology::Servers { count: count.max(2) },
             Topology::Separate { proposers, acceptors, learners } => {
@@ -86,13 +87,17 @@ fn random_config(rng: &mut SimRng, mix: &FaultMix) -> Config {
             }
         };
     }
+    let n = match topology {
+        Topology::Servers { count } => count,
+        Topology::Separate { acceptors, .. } => acceptors,
+    } as u32;
     if mix.variant == Variant::UnsafeQuorums {
-        let n = match topology {
-            Topology::Servers { count } => count,
-            Topology::Separate { acceptors, .. } => acceptors,
-        } as u32;
         let phase1 = rng.range(1, n - 1) as u8;
         quorums = Some(Quorums { phase1, phase2: n as u8 - phase1 });
+    }
+    if mix.variant == Variant::FlexibleQuorums {
+        let phase1 = rng.range(1, n) as u8;
+        quorums = Some(Quorums { phase1, phase2: n as u8 + 1 - phase1 });
     }
     let broken = Broken {
         ignore_accepted_values: mix.variant == Variant::IgnoreAcceptedValues,
