@@ -98,12 +98,16 @@ fn run_planned(scenario: &Scenario, plan: Plan, sink: &mut impl Sink) -> SeedOut
 
 /// The one-line command that replays `seed` under `mix`:
 /// `paxos sweep --seed 42 --faults loss,dup,crash --variant forgetful-acceptors`
-/// (`--variant` only when it is not `correct`). `paxos sweep --seed N` runs that one seed of
-/// the sweep and prints its trace summary and outcome, exactly as the sweep saw it.
+/// (`--variant` only when it is not `correct`, `--timeouts fixed` only when they are). `paxos
+/// sweep --seed N` runs that one seed of the sweep and prints its trace summary and outcome,
+/// exactly as the sweep saw it.
 pub fn repro_command(seed: u64, mix: &FaultMix) -> String {
     let mut cmd = format!("paxos sweep --seed {seed} --faults {}", mix.faults_arg());
     if mix.variant != Variant::Correct {
         cmd.push_str(&format!(" --variant {}", mix.variant));
+    }
+    if !mix.timeout_growth {
+        cmd.push_str(" --timeouts fixed");
     }
     cmd
 }
@@ -163,6 +167,12 @@ impl SweepReport {
     pub fn first_unsafe(&self) -> Option<&SeedOutcome> {
         self.unsafe_examples.first()
     }
+
+    /// Whether every seed was safe and live: a seed whose learners had not all learned long
+    /// after the faults stopped fails a sweep as a violation does.
+    pub fn passed(&self) -> bool {
+        self.unsafe_seeds == 0 && self.not_live_seeds == 0
+    }
 }
 
 /// Checks the seeds `seeds` one after another. With `stop_at_violation`, stops at the first
@@ -184,20 +194,26 @@ pub fn sweep(seeds: std::ops::Range<u64>, mix: &FaultMix, stop_at_violation: boo
 pub fn describe_failure(o: &SeedOutcome, mix: &FaultMix) -> String {
     let what = match o.violations.first() {
         Some(v) => format!("{} violated: {}", v.invariant.name(), v.detail),
-        None => format!(
-            "learners had not all learned {} ticks after the faults stopped",
-            o.time.saturating_sub(o.faults_end)
-        ),
+        None => liveness_failure(o).unwrap_or_else(|| "no failure".to_string()),
     };
     format!("seed {}: {what} (steps {}, time {})\n  reproduce: {}", o.seed, o.steps, o.time, repro_command(o.seed, mix))
 }
 
-/// (seed, trace hash) of `random_scenario(seed, &FaultMix::all())` run with full recording.
-/// Pinned so that any change of behaviour (protocol, simulator, generator) shows; native and
-/// wasm builds must both reproduce it. Regenerate only for an intended change, and say why.
-/// The seeds were picked for variety: together they crash and recover nodes, partition, cut
-/// links, lose, duplicate, drop and reschedule messages, time out and Nack, and send every
-/// kind of message.
+/// Why `o` is not live, if it is not.
+pub fn liveness_failure(o: &SeedOutcome) -> Option<String> {
+    (!o.is_live()).then(|| {
+        format!("learners had not all learned {} ticks after the faults stopped", o.time.saturating_sub(o.faults_end))
+    })
+}
+
+/// (seed, trace hash) of `random_scenario(seed, &FaultMix::all())` run with full recording and
+/// timeout growth off: the timing of scenario format 1, under which the table was first pinned
+/// and which old links still replay with. `PINNED_GROWING_TRACE_HASHES` pins the same seeds as
+/// the sweep runs them today (growth on). Pinned so that any change of behaviour (protocol,
+/// simulator, generator) shows; native and wasm builds must both reproduce them. Regenerate
+/// only for an intended change, and say why. The seeds were picked for variety: together they
+/// crash and recover nodes, partition, cut links, lose, duplicate, drop and reschedule
+/// messages, time out and Nack, and send every kind of message.
 pub const PINNED_TRACE_HASHES: &[(u64, u64)] = &[
     (2, 0x7e9f_fd4e_19e1_77e4),    // 524 events
     (84, 0xeef5_0440_fd5d_5622),   // 473 events
@@ -209,8 +225,22 @@ pub const PINNED_TRACE_HASHES: &[(u64, u64)] = &[
     (2521, 0x01c2_0363_766a_11b0), // 6,369 events
 ];
 
-/// The trace hash of the pinned run for `seed` (full recording, every fault, correct variant).
-pub fn pinned_trace_hash(seed: u64) -> u64 {
-    let (outcome, _) = check_seed_traced(seed, &FaultMix::all());
+/// The seeds of `PINNED_TRACE_HASHES` run as the sweep runs them, with timeout growth on.
+/// Seed 2521 never times out, so its hash is the same either way.
+pub const PINNED_GROWING_TRACE_HASHES: &[(u64, u64)] = &[
+    (2, 0x93f5_ca3d_0049_5e80),    // 465 events
+    (84, 0x801b_b69d_661d_451f),   // 456 events
+    (257, 0x1d48_6d77_c89d_02e1),  // 512 events
+    (274, 0x33e3_41b9_a135_b4eb),  // 415 events
+    (297, 0xbcaf_824e_03d6_0fea),  // 429 events
+    (583, 0x702b_2666_f3b3_1046),  // 2,004 events
+    (1596, 0xbb06_e55f_c50f_3a95), // 2,446 events
+    (2521, 0x01c2_0363_766a_11b0), // 6,369 events
+];
+
+/// The trace hash of the pinned run for `seed` (full recording, every fault, correct variant)
+/// with timeout growth as given.
+pub fn pinned_trace_hash(seed: u64, timeout_growth: bool) -> u64 {
+    let (outcome, _) = check_seed_traced(seed, &FaultMix::all().with_timeout_growth(timeout_growth));
     outcome.trace_hash.unwrap_or_default()
 }

@@ -48,6 +48,33 @@ fn a_broken_variant_fails_with_a_repro_line_that_replays_the_violation() {
 }
 
 #[test]
+fn a_sweep_with_a_seed_that_never_decides_fails_with_its_repro_line() {
+    // Seed 35332852 with format 1's fixed timeouts: safe, but nothing is ever chosen.
+    let args = ["sweep", "--start", "35332852", "--seeds", "2", "--timeouts", "fixed", "--quiet"];
+    let o = paxos(&args);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("seeds: 2, decided: 1, violations: 0, learners not all learned after the faults: 1"),
+        "{text}"
+    );
+    let line =
+        text.lines().find(|l| l.starts_with("NOT LIVE: seed 35332852: learners had not all learned")).expect(&text);
+    assert!(!text.contains("VIOLATION"), "{line}");
+    let repro = text.lines().find_map(|l| l.trim().strip_prefix("reproduce: ")).expect("a repro line");
+    assert_eq!(repro, "paxos sweep --seed 35332852 --faults all --timeouts fixed");
+    let args: Vec<&str> = repro.strip_prefix("paxos ").unwrap().split_whitespace().collect();
+    let replay = paxos(&args);
+    let replayed = stdout(&replay);
+    assert_eq!(replay.status.code(), Some(1), "{replayed}");
+    assert!(replayed.lines().any(|l| l.starts_with("NOT LIVE: learners had not all learned")), "{replayed}");
+    assert!(replayed.contains(&format!("reproduce: {repro}")), "{replayed}");
+    // With growing timeouts (the default) the same seeds pass.
+    let o = paxos(&["sweep", "--start", "35332852", "--seeds", "2", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
 fn a_correct_sweep_passes() {
     let o = paxos(&["sweep", "--seeds", "200", "--jobs", "2", "--quiet"]);
     let text = stdout(&o);
@@ -71,6 +98,9 @@ fn bad_arguments_are_refused_with_a_reason() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("meteor"));
     let o = paxos(&["run", "--seed", "1", "--variant", "sloppy"]);
     assert_eq!(o.status.code(), Some(2));
+    let o = paxos(&["sweep", "--timeouts", "random"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("growing or fixed"));
     assert_ne!(paxos(&["run", "--seed", "x"]).status.code(), Some(0));
 }
 

@@ -3,7 +3,8 @@
 //! (persist before reply). The quorum table lives beside the rule, in `src/protocol/quorum.rs`.
 //!
 //! The cluster used throughout: proposers n0 n1, acceptors n2 n3 n4, learner n5, majority
-//! quorums (2 of 3), default timing (timeout 20..=40 ticks, backoff base 10, max 160).
+//! quorums (2 of 3), default timing (timeout 20..=40 ticks, backoff base 10, max 160, timeout
+//! growth on).
 
 use paxos_playground::protocol::*;
 use paxos_playground::sim::{Config, Topology};
@@ -20,14 +21,23 @@ fn b(round: u32, node: u8) -> Ballot {
 }
 
 fn cluster_with(nack: bool, backoff: bool, broken: Broken) -> Cluster {
+    cluster_timed(nack, Timing { backoff, ..Timing::default() }, broken)
+}
+
+fn cluster_timed(nack: bool, timing: Timing, broken: Broken) -> Cluster {
     let config = Config {
         topology: Topology::Separate { proposers: 2, acceptors: 3, learners: 1 },
         nack,
-        timing: Timing { backoff, ..Timing::default() },
+        timing,
         broken,
         ..Config::default()
     };
     config.cluster()
+}
+
+/// The default timing with timeout growth off: scenario format 1.
+fn fixed_timeouts(backoff: bool) -> Cluster {
+    cluster_timed(true, Timing { backoff, timeout_growth: false, ..Timing::default() }, Broken::default())
 }
 
 fn cluster() -> Cluster {
@@ -364,9 +374,10 @@ fn proposer_ignores_a_nack_for_a_ballot_it_already_left() {
 }
 
 #[test]
-fn proposer_timeout_retries_with_a_higher_ballot() {
+fn proposer_timeout_without_growth_retries_at_once_with_a_higher_ballot() {
     // Paxos Made Simple, 2.4 (progress): a proposer may abandon a proposal and start a higher one.
-    let c = cluster();
+    // Format 1's timing: at once, and with the same timeout as before.
+    let c = fixed_timeouts(true);
     let mut p = accepting(&c);
     let out = outputs(|o| p.on_timer(&c, o));
     let ballot = b(2, 0);
@@ -380,6 +391,101 @@ fn proposer_timeout_retries_with_a_higher_ballot() {
         vec![retry_timer(20, 40)],
     ]);
     assert_eq!(out, expected);
+}
+
+/// Times out the phase `p` is in, then, if it backed off, ends the backoff: the outputs of both
+/// timer firings, and the retry timer the new phase 1 set.
+fn time_out(p: &mut Proposer, c: &Cluster) -> (Vec<Output>, Vec<Output>) {
+    let timed_out = outputs(|o| p.on_timer(c, o));
+    let restarted = if p.phase == Phase::Backoff { outputs(|o| p.on_timer(c, o)) } else { Vec::new() };
+    (timed_out, restarted)
+}
+
+#[test]
+fn proposer_timeout_with_growth_backs_off_and_doubles_the_next_timeout() {
+    // A retry after a timeout grows like one after a Nack: a random backoff first (10 * 2^attempt,
+    // at most 160), then a new ballot whose timeout is doubled per timeout so far.
+    let c = cluster();
+    let mut p = preparing(&c, 1, Value(0));
+    let mut got = Vec::new();
+    for _ in 0..5 {
+        let ballot = p.phase.ballot().unwrap();
+        let (timed_out, restarted) = time_out(&mut p, &c);
+        assert_eq!(timed_out[0], Output::Note(Note::Abandon { ballot }));
+        let next = b(ballot.round + 1, 0);
+        assert_eq!(
+            restarted[..3],
+            [
+                Output::PersistProposer(ProposerDurable { max_round: next.round }),
+                Output::Note(Note::Phase1 { ballot: next }),
+                send(A2, Msg::Prepare { ballot: next })
+            ]
+        );
+        got.push((timed_out[1], *restarted.last().unwrap()));
+    }
+    let expected = [
+        (retry_timer(0, 20), retry_timer(40, 80)),
+        (retry_timer(0, 40), retry_timer(80, 160)),
+        (retry_timer(0, 80), retry_timer(160, 320)),
+        (retry_timer(0, 160), retry_timer(320, 640)),
+        (retry_timer(0, 160), retry_timer(640, 1280)),
+    ];
+    assert_eq!(got, expected);
+    // Phase 2 waits as long as phase 1 of the same attempt.
+    let ballot = p.phase.ballot().unwrap();
+    let _ = outputs(|o| p.on_promise(A2, ballot, None, &c, o));
+    let out = outputs(|o| p.on_promise(A3, ballot, None, &c, o));
+    assert_eq!(out.last(), Some(&retry_timer(640, 1280)));
+}
+
+#[test]
+fn a_nack_does_not_grow_the_timeout_and_a_crash_forgets_the_growth() {
+    // A Nack proves the round trip fits in the timeout: only timeouts double it.
+    let c = cluster();
+    let mut p = preparing(&c, 1, Value(0));
+    let _ = time_out(&mut p, &c);
+    let ballot = p.phase.ballot().unwrap();
+    assert_eq!(outputs(|o| p.on_nack(ballot, b(4, 1), &c, o))[1], retry_timer(0, 40), "backoff 10 * 2^2");
+    let out = outputs(|o| p.on_timer(&c, o));
+    assert_eq!(out.last(), Some(&retry_timer(40, 80)), "still one timeout: doubled once");
+    // The count is volatile, like the client's value.
+    let mut p = Proposer::recover(P0, p.durable);
+    let out = outputs(|o| p.on_propose(Value(0), &c, o));
+    assert_eq!(out.last(), Some(&retry_timer(20, 40)));
+}
+
+#[test]
+fn proposer_timeout_with_growth_and_no_backoff_retries_at_once_with_a_doubled_fixed_timeout() {
+    let c = cluster_with(true, false, Broken::default());
+    let mut p = preparing(&c, 1, Value(0));
+    let mut timers = Vec::new();
+    for _ in 0..3 {
+        let (timed_out, restarted) = time_out(&mut p, &c);
+        assert_eq!(restarted, vec![], "no backoff phase");
+        assert_eq!(timed_out[1], Output::PersistProposer(ProposerDurable { max_round: p.durable.max_round }));
+        timers.push(*timed_out.last().unwrap());
+    }
+    assert_eq!(timers, [retry_timer(40, 40), retry_timer(80, 80), retry_timer(160, 160)]);
+}
+
+#[test]
+fn a_grown_timeout_stops_at_its_cap() {
+    // 2^18 ticks: longer than any round trip the simulator allows (two delays of 100,000).
+    let huge = Timing { timeout_ticks_min: 90_000, timeout_ticks_max: 100_000, ..Timing::default() };
+    for (timing, last) in [(Timing::default(), retry_timer(1 << 18, 1 << 18)), (huge, retry_timer(1 << 18, 1 << 18))] {
+        let c = cluster_timed(true, timing, Broken::default());
+        let mut p = preparing(&c, 1, Value(0));
+        let mut timer = None;
+        for _ in 0..40 {
+            timer = time_out(&mut p, &c).1.last().copied();
+        }
+        assert_eq!(timer, Some(last));
+    }
+    // A configured timeout above the cap is never shortened.
+    let long = Timing { timeout_ticks_min: 300_000, timeout_ticks_max: 400_000, ..Timing::default() };
+    let c = cluster_timed(true, long, Broken::default());
+    let mut p = preparing(&c, 1, Value(0));
+    assert_eq!(time_out(&mut p, &c).1.last(), Some(&retry_timer(300_000, 400_000)));
 }
 
 #[test]
@@ -508,4 +614,90 @@ fn a_server_node_routes_accepted_to_its_proposer_and_its_learner() {
         ]
     );
     assert_eq!(node.learned(), Some(Value(0)));
+}
+
+// ---------------------------------------------------------------- flexible quorums
+
+/// Proposers n0 n1, acceptors n2 n3 n4 n5, learner n6, and asymmetric quorums: Flexible Paxos
+/// (Howard, Malkhi, Spiegelman 2016) needs only q1 + q2 > n, so with 4 acceptors 3/2 and 2/3
+/// are both safe. A proposer or learner that mixed up the two sizes passes every majority test.
+fn flexible(phase1: u8, phase2: u8) -> Cluster {
+    let config = Config {
+        topology: Topology::Separate { proposers: 2, acceptors: 4, learners: 1 },
+        quorums: Some(Quorums { phase1, phase2 }),
+        ..Config::default()
+    };
+    assert!(config.validate().is_ok() && config.is_safe());
+    config.cluster()
+}
+
+const FOUR: [NodeId; 4] = [NodeId(2), NodeId(3), NodeId(4), NodeId(5)];
+const L6: NodeId = NodeId(6);
+
+#[test]
+fn a_proposer_goes_to_phase_2_after_exactly_q1_promises_and_finishes_after_exactly_q2_accepts() {
+    // Flexible Paxos, section 3: phase 1 waits for a phase-1 quorum, phase 2 for a phase-2 one.
+    for (q1, q2) in [(3u8, 2u8), (2, 3)] {
+        let c = flexible(q1, q2);
+        let mut p = Proposer::recover(P0, ProposerDurable::default());
+        let _ = outputs(|o| p.on_propose(Value(0), &c, o));
+        let ballot = b(1, 0);
+        for &a in &FOUR[..q1 as usize - 1] {
+            assert_eq!(outputs(|o| p.on_promise(a, ballot, None, &c, o)), vec![], "q1={q1}: too early");
+        }
+        let out = outputs(|o| p.on_promise(FOUR[q1 as usize - 1], ballot, None, &c, o));
+        let expected = cat(&[
+            vec![Output::Note(Note::Phase2 { ballot, value: Value(0), adopted: false })],
+            FOUR.map(|to| send(to, Msg::Accept { ballot, value: Value(0) })).to_vec(),
+            vec![retry_timer(20, 40)],
+        ]);
+        assert_eq!(out, expected, "q1={q1} q2={q2}");
+        for &a in &FOUR[..q2 as usize - 1] {
+            assert_eq!(outputs(|o| p.on_accepted(a, ballot, &c, o)), vec![], "q2={q2}: too early");
+        }
+        let out = outputs(|o| p.on_accepted(FOUR[q2 as usize - 1], ballot, &c, o));
+        let decided = Msg::Decided { value: Value(0) };
+        let expected = cat(&[
+            vec![Output::CancelTimer { timer: TimerKind::Retry }, Output::Note(Note::Done { value: Value(0) })],
+            [P1, FOUR[0], FOUR[1], FOUR[2], FOUR[3], L6].map(|to| send(to, decided)).to_vec(),
+        ]);
+        assert_eq!(out, expected, "q1={q1} q2={q2}");
+    }
+}
+
+#[test]
+fn a_learner_learns_after_exactly_q2_acceptances() {
+    for (q1, q2) in [(3u8, 2u8), (2, 3)] {
+        let c = flexible(q1, q2);
+        let mut l = Learner::default();
+        for &a in &FOUR[..q2 as usize - 1] {
+            assert_eq!(accepted_from(&mut l, &c, a, b(1, 0), Value(0)), vec![], "q2={q2}: too early");
+        }
+        let out = accepted_from(&mut l, &c, FOUR[q2 as usize - 1], b(1, 0), Value(0));
+        assert_eq!(out, vec![Output::Learned { value: Value(0) }], "q1={q1} q2={q2}");
+    }
+}
+
+#[test]
+fn with_q1_of_3_a_proposer_hears_of_a_value_chosen_by_any_2() {
+    // Why 3/2 is safe with 4 acceptors: any 3 promises include one of any 2 acceptors that
+    // accepted, so a value a phase-2 quorum chose is always reported and adopted. Every phase-1
+    // quorum (all but one acceptor) against every phase-2 quorum (any two).
+    let c = flexible(3, 2);
+    let chosen = Proposal { ballot: b(1, 1), value: Value(1) };
+    let mut cases = 0;
+    for skipped in FOUR {
+        for (x, y) in [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)] {
+            let mut p = preparing(&c, 2, Value(0));
+            let mut last = Vec::new();
+            for a in FOUR.into_iter().filter(|&a| a != skipped) {
+                let accepted = (a == FOUR[x] || a == FOUR[y]).then_some(chosen);
+                last = outputs(|o| p.on_promise(a, b(2, 0), accepted, &c, o));
+            }
+            let adopted = Output::Note(Note::Phase2 { ballot: b(2, 0), value: Value(1), adopted: true });
+            assert_eq!(last[0], adopted, "promises from all but {skipped}, accepted by {x} and {y}");
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 24);
 }

@@ -2,10 +2,12 @@
 //! every kind of bad input named in the limits (each refused with a message, none panicking).
 
 use base64::Engine;
-use paxos_playground::protocol::{NodeId, Value};
+use paxos_playground::protocol::{NodeId, Timing, Value};
 use paxos_playground::scenario::link::{self, Target, MAX_LINK_BYTES, MAX_UNPACKED_BYTES};
-use paxos_playground::scenario::wire::{ActionV1, AtV1, ConfigV1, NetV1, ScenarioV1, ScheduledV1, TopologyV1};
-use paxos_playground::scenario::{lessons, Caption, Problem, Scenario, MAX_SCHEDULE};
+use paxos_playground::scenario::wire::{
+    ActionV1, AtV1, ConfigV1, NetV1, ScenarioV1, ScenarioV2, ScheduledV1, TopologyV1,
+};
+use paxos_playground::scenario::{lessons, Caption, Problem, Scenario, FORMAT_VERSION, MAX_SCHEDULE};
 use paxos_playground::sim::{Action, At, MsgId, Scheduled, Topology};
 
 fn b64(bytes: &[u8]) -> String {
@@ -78,7 +80,7 @@ fn a_link_reopens_the_same_run_at_the_same_moment() {
 }
 
 /// A format-1 link made by hand from the frozen wire types: every later build must open it
-/// exactly so. (When format 2 arrives, this payload goes through the v1 -> v2 migration.)
+/// exactly so, through the migration to format 2 (which turns timeout growth off).
 #[test]
 fn a_hand_made_version_1_link_still_opens() {
     let v1 = ScenarioV1 {
@@ -106,19 +108,50 @@ fn a_hand_made_version_1_link_still_opens() {
     let s = link::decode(&envelope(1, &body)).unwrap();
     assert_eq!(s.title, "hand-made");
     assert_eq!(s.config.topology, Topology::Separate { proposers: 2, acceptors: 3, learners: 1 });
-    assert_eq!((s.seed, s.cursor, s.version), (7, Some(12), 1));
+    assert_eq!((s.seed, s.cursor, s.version), (7, Some(12), FORMAT_VERSION));
+    let format_1_timing = Timing { timeout_growth: false, ..Timing::default() };
+    assert_eq!(s.config.timing, format_1_timing);
     assert_eq!(s.schedule[1], Scheduled { at: At::Step(9), action: Action::Crash { node: NodeId(3) } });
     assert_eq!(s.captions, vec![Caption { step: 0, text: "start".into() }]);
+    // Written again, it is a format-2 link of the same scenario.
+    assert_eq!(link::decode(&link::encode(&s)), Ok(s));
+}
+
+/// Format 2's exact bytes: the timing gains the growth switch, the actions `FireTimer` (the
+/// 13th variant, index 12). Pinned like format 1's.
+#[test]
+fn format_2_carries_timeout_growth_and_fire_timer() {
+    let s = Scenario {
+        title: "v2".into(),
+        seed: 7,
+        schedule: vec![
+            Scheduled { at: At::Tick(0), action: Action::Propose { node: NodeId(0), value: Value(0) } },
+            Scheduled { at: At::Step(5), action: Action::FireTimer { node: NodeId(1) } },
+        ],
+        ..Scenario::default()
+    };
+    let body = postcard::to_allocvec(&ScenarioV2::from(&s)).unwrap();
+    assert_eq!(b64(&body), "AnYyAAECAwEAARQoAQqgAQEAAAEKAAAAAAAAAAAAAAAAAAAAAAcCAAAAAAABBQwBAAA");
+    assert_eq!(link::decode(&envelope(2, &body)), Ok(s.clone()));
+    assert_eq!(link::decode(&link::encode(&s)), Ok(s.clone()));
+    // Format 1 cannot say either.
+    assert!(ScenarioV1::try_from(&s).is_err());
+    let fixed = Scenario { schedule: s.schedule[..1].to_vec(), ..s.clone() };
+    assert!(ScenarioV1::try_from(&fixed).is_err(), "timeout growth is on");
+    let mut old = fixed.clone();
+    old.config.timing.timeout_growth = false;
+    let v1 = ScenarioV1::try_from(&old).unwrap();
+    assert_eq!(link::decode(&envelope(1, &postcard::to_allocvec(&v1).unwrap())), Ok(old));
 }
 
 #[test]
 fn other_versions_get_a_clear_message() {
-    let body = postcard::to_allocvec(&ScenarioV1::from(&Scenario::default())).unwrap();
+    let body = postcard::to_allocvec(&ScenarioV2::from(&Scenario::default())).unwrap();
     let newer = link::decode(&envelope(3, &body)).unwrap_err();
     assert_eq!(newer.problem, Problem::NewerVersion { version: 3 });
     assert_eq!(
         newer.message(),
-        "this link was made by a newer version of Paxos Playground (format 3); this build reads format 1"
+        "this link was made by a newer version of Paxos Playground (format 3); this build reads format 2"
     );
     let zero = link::decode(&envelope(0, &body)).unwrap_err();
     assert_eq!(zero.message(), "this link is not a Paxos Playground scenario");
@@ -149,23 +182,26 @@ fn damaged_links_are_refused_with_a_reason() {
     let mut flipped = good.clone().into_bytes();
     flipped[good.len() / 2] = if flipped[good.len() / 2] == b'A' { b'B' } else { b'A' };
     assert!(link::decode(std::str::from_utf8(&flipped).unwrap()).is_err());
-    assert!(matches!(problem(&envelope(1, b"\x05ab")), Problem::Malformed(_)));
-    let mut trailing = postcard::to_allocvec(&ScenarioV1::from(&Scenario::default())).unwrap();
+    assert!(matches!(problem(&envelope(2, b"\x05ab")), Problem::Malformed(_)));
+    let mut trailing = postcard::to_allocvec(&ScenarioV2::from(&Scenario::default())).unwrap();
     trailing.push(0);
-    assert!(matches!(problem(&envelope(1, &trailing)), Problem::Malformed(_)));
+    assert!(matches!(problem(&envelope(2, &trailing)), Problem::Malformed(_)));
 }
 
 #[test]
 fn forged_sizes_and_absurd_scenarios_are_refused() {
-    let mut v1 = ScenarioV1::from(&Scenario::default());
-    v1.config.topology = TopologyV1::Servers(200);
-    let absurd = link::decode(&envelope(1, &postcard::to_allocvec(&v1).unwrap())).unwrap_err();
+    let mut v2 = ScenarioV2::from(&Scenario::default());
+    v2.config.topology = TopologyV1::Servers(200);
+    let absurd = link::decode(&envelope(2, &postcard::to_allocvec(&v2).unwrap())).unwrap_err();
     assert!(absurd.message().contains("servers: 200"), "{}", absurd.message());
     // A schedule that claims u32::MAX entries is refused while it is read, not after.
-    let mut body = postcard::to_allocvec(&ScenarioV1::from(&Scenario::default())).unwrap();
+    let mut body = postcard::to_allocvec(&ScenarioV2::from(&Scenario::default())).unwrap();
     body.truncate(body.len() - 3);
     body.extend([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]);
-    assert!(matches!(problem(&envelope(1, &body)), Problem::Malformed(m) if m.contains("")));
+    // postcard gives no size hint beyond the bytes left, so nothing is reserved and reading
+    // stops where the bytes end.
+    let unexpected_end = postcard::Error::DeserializeUnexpectedEnd.to_string();
+    assert_eq!(problem(&envelope(2, &body)), Problem::Malformed(unexpected_end));
     let crash = Scheduled { at: At::Tick(1), action: Action::Crash { node: NodeId(0) } };
     let too_many = Scenario { schedule: vec![crash.clone(); MAX_SCHEDULE + 1], ..Scenario::default() };
     assert!(matches!(problem(&link::encode(&too_many)), Problem::Malformed(_)));

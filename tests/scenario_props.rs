@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use paxos_playground::protocol::{Broken, NodeId, Quorums, Timing, Value};
-use paxos_playground::scenario::{link, Caption, Scenario, MAX_AT_TICK};
+use paxos_playground::scenario::{link, Caption, Scenario, FORMAT_VERSION, MAX_AT_TICK};
 use paxos_playground::sim::{Action, At, Config, MsgId, NetParams, Scheduled, Topology};
 use proptest::prelude::*;
 
@@ -35,13 +35,14 @@ fn net(coarse: bool) -> impl Strategy<Value = NetParams> {
 }
 
 fn config(coarse: bool) -> impl Strategy<Value = Config> {
-    let timing = (1u32..=1000, 0u32..=1000, any::<bool>(), 0u32..=1000, 0u32..=1000).prop_map(
-        |(timeout_ticks_min, extra, backoff, backoff_ticks_base, backoff_ticks_max)| Timing {
+    let timing = (1u32..=1000, 0u32..=1000, any::<bool>(), 0u32..=1000, 0u32..=1000, any::<bool>()).prop_map(
+        |(timeout_ticks_min, extra, backoff, backoff_ticks_base, backoff_ticks_max, timeout_growth)| Timing {
             timeout_ticks_min,
             timeout_ticks_max: timeout_ticks_min + extra,
             backoff,
             backoff_ticks_base,
             backoff_ticks_max,
+            timeout_growth,
         },
     );
     (topology(), any::<Option<(u8, u8)>>(), any::<bool>(), timing, any::<(bool, bool)>(), net(coarse)).prop_map(
@@ -78,6 +79,7 @@ fn action(nodes: u8, coarse: bool) -> impl Strategy<Value = Action> {
         Just(())
             .prop_map(move |_| Action::Partition { groups: vec![(0..nodes).step_by(2).map(NodeId).collect(), vec![]] }),
         net(coarse).prop_map(|params| Action::SetNetwork { params }),
+        node.prop_map(|node| Action::FireTimer { node }),
     ]
 }
 
@@ -100,7 +102,7 @@ fn scenario(coarse: bool) -> impl Strategy<Value = Scenario> {
         });
         (text(), text(), any::<u64>(), proptest::collection::vec(entry, 0..40), any::<Option<u64>>(), captions)
             .prop_map(move |(title, description, seed, schedule, cursor, captions)| Scenario {
-                version: 1,
+                version: FORMAT_VERSION,
                 title,
                 description,
                 config: config.clone(),

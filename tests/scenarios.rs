@@ -185,11 +185,10 @@ fn a_minority_of_acceptors_crashed_still_decides() {
     }
 }
 
-#[test]
-fn a_majority_of_acceptors_crashed_blocks_until_they_recover() {
-    // With 2 of 3 acceptors down no quorum answers: safety holds by doing nothing, for 5,000
-    // ticks, while the proposer keeps trying higher ballots; after recovery it decides.
-    let config = separate(1, 3, 1, NetParams::default());
+/// One proposer and three acceptors, two of which are down from tick 0 to 5,000.
+fn majority_down(timeout_growth: bool) -> (World, Vec<Event>) {
+    let mut config = separate(1, 3, 1, NetParams::default());
+    config.timing.timeout_growth = timeout_growth;
     let schedule = vec![
         at(0, Action::Crash { node: NodeId(1) }),
         at(0, Action::Crash { node: NodeId(2) }),
@@ -197,15 +196,43 @@ fn a_majority_of_acceptors_crashed_blocks_until_they_recover() {
         at(5_000, Action::Recover { node: NodeId(1) }),
         at(5_000, Action::Recover { node: NodeId(2) }),
     ];
-    let (world, trace) = run(&config, 3, &schedule, 20_000);
+    run(&config, 3, &schedule, 40_000)
+}
+
+fn learned_at(trace: &[Event]) -> Tick {
+    trace.iter().find(|e| matches!(e.kind, EventKind::Learned { .. })).unwrap().time
+}
+
+#[test]
+fn a_majority_of_acceptors_crashed_blocks_until_they_recover() {
+    // With 2 of 3 acceptors down no quorum answers: safety holds by doing nothing, for 5,000
+    // ticks, while the proposer keeps trying higher ballots; after recovery it decides. With
+    // fixed timeouts (format 1) it tries every 20..=40 ticks and decides right after recovery.
+    let (world, trace) = majority_down(false);
     assert_safe(&world);
     let chosen_at = chosen(&trace)[0].0;
     assert!(chosen_at > 5_000, "chosen at {chosen_at}, during the outage");
-    let learned_at = trace.iter().find(|e| matches!(e.kind, EventKind::Learned { .. })).unwrap().time;
+    let learned_at = learned_at(&trace);
     assert!((5_000..5_500).contains(&learned_at), "learned at {learned_at}");
     let ballots = phase1_count(&trace, 5_000);
     assert!(ballots >= 100, "only {ballots} ballots tried during the outage (timeouts of 20..=40 ticks)");
     assert_eq!(world.chosen(), Some(Value(0)));
+    assert!(world.all_learned());
+}
+
+#[test]
+fn with_growing_timeouts_a_blocked_proposer_tries_seldom_and_decides_after_recovery() {
+    // Each timeout doubles the next (20..=40, 40..=80, ...): about log2(5,000 / 20) ballots
+    // during the outage instead of hundreds, at the price of a late retry after it. The timer
+    // running at recovery started at s >= 20 * (2^k - 1) and lasts at most 40 * 2^k, so it
+    // fires before about 3 * 5,000 ticks; a backoff of at most 160 ticks and a round follow.
+    let (world, trace) = majority_down(true);
+    assert_safe(&world);
+    assert!(chosen(&trace)[0].0 > 5_000);
+    let ballots = phase1_count(&trace, 5_000);
+    assert!((6..=9).contains(&ballots), "{ballots} ballots tried during the outage");
+    let learned_at = learned_at(&trace);
+    assert!((5_000..15_500).contains(&learned_at), "learned at {learned_at}");
     assert!(world.all_learned());
 }
 
@@ -250,11 +277,12 @@ fn overtakings(trace: &[Event]) -> u64 {
 /// timeout of exactly 10 ticks. Why this livelocks (Paxos Made Simple, 2.4): each proposer's
 /// timeout fires after its Accept was silently ignored, and its new Prepare reaches the acceptors
 /// just before the next proposer's Accept, whose phase 1 had preempted it: forever.
-fn dueling(backoff: bool) -> (Config, Vec<Scheduled>) {
+fn dueling(backoff: bool, timeout_growth: bool) -> (Config, Vec<Scheduled>) {
     let timing = Timing {
         timeout_ticks_min: 10,
         timeout_ticks_max: if backoff { 30 } else { 10 },
         backoff,
+        timeout_growth,
         ..Timing::default()
     };
     let config = Config { nack: false, timing, ..separate(3, 3, 1, fixed_latency(3)) };
@@ -263,7 +291,7 @@ fn dueling(backoff: bool) -> (Config, Vec<Scheduled>) {
 
 #[test]
 fn dueling_proposers_without_backoff_make_no_progress() {
-    let (config, schedule) = dueling(false);
+    let (config, schedule) = dueling(false, false);
     for seed in 0..4 {
         let (world, trace) = run(&config, seed, &schedule, 5_000);
         assert_safe(&world);
@@ -277,8 +305,9 @@ fn dueling_proposers_without_backoff_make_no_progress() {
 
 #[test]
 fn dueling_proposers_with_randomized_backoff_decide() {
-    let (config, schedule) = dueling(true);
     for seed in 0..40 {
+        // With or without timeout growth, which adds a backoff after each timeout too.
+        let (config, schedule) = dueling(true, seed % 2 == 0);
         let (world, trace) = run(&config, seed, &schedule, 5_000);
         assert_safe(&world);
         let (when, _, _) = chosen(&trace)[0];

@@ -2,8 +2,8 @@
 //! once the faults stop, decide; the unsafe configuration and each broken variant must be caught.
 //! A failure prints the seed and the command that replays it.
 
-use paxos_playground::protocol::Value;
-use paxos_playground::sim::{Action, At, Invariant, Topology};
+use paxos_playground::protocol::{Timing, Value};
+use paxos_playground::sim::{Action, At, Config, Invariant, Schedule, Topology, World};
 use paxos_playground::sweep::*;
 use std::collections::BTreeSet;
 
@@ -35,6 +35,26 @@ fn ten_thousand_random_fault_seeds_are_safe_and_decide_after_the_faults() {
     // Without backoff a duel may go on past the limit; nearly every run still decides.
     assert!(report.decided >= 9_900, "only {} of 10,000 seeds decided", report.decided);
     assert!(report.steps > 1_000_000, "runs are too short to mean much: {} steps", report.steps);
+}
+
+#[test]
+fn flexible_quorums_are_safe_and_decide_after_the_faults() {
+    // Flexible Paxos (Howard, Malkhi, Spiegelman 2016): q1 + q2 > n is all safety needs. The
+    // generator picks q1 + q2 = n + 1, the tightest safe choice, either phase the larger.
+    let mix = FaultMix::all().with_variant(Variant::FlexibleQuorums);
+    let report = sweep_parallel(0..4_000, &mix);
+    assert_eq!(report.unsafe_seeds, 0, "safety violated:\n{}", failures(&report, &mix));
+    assert_eq!(report.not_live_seeds, 0, "no decision after the faults stopped:\n{}", failures(&report, &mix));
+    assert!(report.decided >= 3_950, "only {} of 4,000 seeds decided", report.decided);
+    // The sweep covers asymmetric quorums both ways, among them 3/2 and 2/3 of 4 acceptors.
+    let quorums: BTreeSet<(u8, u8, u8)> = (0..4_000)
+        .map(|seed| random_scenario(seed, &mix).config)
+        .filter_map(|c| c.quorums.map(|q| (c.acceptor_count(), q.phase1, q.phase2)))
+        .collect();
+    assert!(quorums.iter().all(|&(n, q1, q2)| q1 + q2 == n + 1), "{quorums:?}");
+    assert!(quorums.contains(&(4, 3, 2)) && quorums.contains(&(4, 2, 3)), "{quorums:?}");
+    assert!(quorums.iter().filter(|(_, q1, q2)| q1 > q2).count() >= 10, "{quorums:?}");
+    assert!(quorums.iter().filter(|(_, q1, q2)| q1 < q2).count() >= 10, "{quorums:?}");
 }
 
 #[test]
@@ -98,6 +118,11 @@ fn repro_commands_name_the_seed_faults_and_variant() {
     assert_eq!(repro_command(42, &mix), "paxos sweep --seed 42 --faults loss,crash");
     let broken = FaultMix::all().with_variant(Variant::ForgetfulAcceptors);
     assert_eq!(repro_command(7, &broken), "paxos sweep --seed 7 --faults all --variant forgetful-acceptors");
+    let fixed = broken.with_timeout_growth(false);
+    assert_eq!(
+        repro_command(7, &fixed),
+        "paxos sweep --seed 7 --faults all --variant forgetful-acceptors --timeouts fixed"
+    );
     assert_eq!(FaultMix::parse(&mix.faults_arg()).unwrap(), mix);
 }
 
@@ -176,6 +201,7 @@ fn the_generator_uses_every_fault_and_only_the_ones_asked_for() {
                 Action::Duplicate { .. } => "msg-dup",
                 Action::DeliverNow { .. } | Action::Delay { .. } => "reorder",
                 Action::SetNetwork { .. } | Action::Heal | Action::Propose { .. } => "always",
+                Action::FireTimer { .. } => "fire-timer",
             })
             .collect()
     };
@@ -197,4 +223,40 @@ fn runs_without_faults_always_decide() {
         let o = check_seed(seed, &mix);
         assert!(o.is_safe() && o.chosen.is_some() && (o.learned_all || !o.backoff), "{}", describe_failure(&o, &mix));
     }
+}
+
+#[test]
+fn seed_35332852_decides_now_that_timeouts_grow() {
+    // Found by a sweep of 100 million seeds: 5 servers, latency exactly 3 ticks, Nack off, and a
+    // retry timeout of exactly 8 ticks, shorter than a full round (4 delays, 12 ticks). Each
+    // proposer retried every 8 ticks and its Prepare preempted the Accept of the one before.
+    let (seed, mix) = (35_332_852, FaultMix::all());
+    let s = random_scenario(seed, &mix);
+    let t = s.config.timing;
+    assert_eq!((s.config.topology, s.config.nack), (Topology::Servers { count: 5 }, false));
+    assert_eq!((s.config.network.latency_ticks_min, s.config.network.latency_ticks_max), (3, 3));
+    assert_eq!((t.timeout_ticks_min, t.timeout_ticks_max, t.backoff, t.timeout_growth), (8, 8, true, true));
+    let o = check_seed(seed, &mix);
+    assert!(o.is_safe() && o.is_live() && o.chosen.is_some(), "{}", describe_failure(&o, &mix));
+    // The same run with format 1's fixed timeouts still never decides, and fails a sweep.
+    let fixed = Config { timing: Timing { timeout_growth: false, ..t }, ..s.config.clone() };
+    let mut world = World::new(&fixed, seed);
+    world.run(&Schedule::new(&s.schedule), &mut (), MAX_STEPS, o.faults_end + SETTLE_TICKS);
+    assert_eq!((world.chosen(), world.all_learned()), (None, false));
+    assert!(world.now > o.faults_end + SETTLE_TICKS, "it ran the whole settling time");
+    let fixed_mix = mix.clone().with_timeout_growth(false);
+    assert_eq!(random_scenario(seed, &fixed_mix).config, fixed);
+    let report = sweep(seed..seed + 1, &fixed_mix, true);
+    assert_eq!((report.unsafe_seeds, report.not_live_seeds, report.passed()), (0, 1, false));
+    let not_live = &report.not_live_examples[0];
+    assert_eq!(
+        liveness_failure(not_live),
+        Some(format!(
+            "learners had not all learned {} ticks after the faults stopped",
+            not_live.time - not_live.faults_end
+        ))
+    );
+    assert!(describe_failure(not_live, &fixed_mix)
+        .ends_with("reproduce: paxos sweep --seed 35332852 --faults all --timeouts fixed"));
+    assert!(sweep(seed..seed + 1, &mix, true).passed());
 }

@@ -12,7 +12,9 @@
 use paxos_playground::scenario::Scenario;
 use paxos_playground::sim::history::SNAPSHOT_EVERY;
 use paxos_playground::sim::{trace_hash, Event, InFlight, NodeSlot, Schedule, Stats, Tick, World};
-use paxos_playground::sweep::{pinned_trace_hash, random_scenario, FaultMix, PINNED_TRACE_HASHES};
+use paxos_playground::sweep::{
+    pinned_trace_hash, random_scenario, FaultMix, PINNED_GROWING_TRACE_HASHES, PINNED_TRACE_HASHES,
+};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -28,12 +30,14 @@ fn seeds() -> impl Iterator<Item = u64> {
 #[wasm_bindgen_test]
 fn pinned_trace_hashes_match_native() {
     assert!(!PINNED_TRACE_HASHES.is_empty(), "sweep::PINNED_TRACE_HASHES is empty: nothing pins native behaviour");
-    for &(seed, expected) in PINNED_TRACE_HASHES {
-        let got = pinned_trace_hash(seed);
-        assert_eq!(
-            got, expected,
-            "seed {seed}: wasm trace hash {got:016x} differs from the pinned native hash {expected:016x}"
-        );
+    for (table, growth) in [(PINNED_TRACE_HASHES, false), (PINNED_GROWING_TRACE_HASHES, true)] {
+        for &(seed, expected) in table {
+            let got = pinned_trace_hash(seed, growth);
+            assert_eq!(
+                got, expected,
+                "seed {seed}, growth {growth}: wasm trace hash {got:016x} differs from the pinned native hash {expected:016x}"
+            );
+        }
     }
 }
 

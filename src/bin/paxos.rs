@@ -31,10 +31,15 @@ struct MixArgs {
     /// Faults to draw from: all, none, or a list of loss,dup,reorder,msg-drop,msg-dup,crash,partition,cut,net.
     #[arg(long, default_value = "all")]
     faults: String,
-    /// correct, or a deliberately unsafe variant: unsafe-quorums, ignore-accepted-values,
-    /// forgetful-acceptors (short forms: unsafe-quorum, ignore-accepted, forgetful).
+    /// correct, flexible-quorums (safe asymmetric quorums, q1 + q2 = acceptors + 1), or a
+    /// deliberately unsafe variant: unsafe-quorums, ignore-accepted-values, forgetful-acceptors
+    /// (short forms: unsafe-quorum, ignore-accepted, forgetful).
     #[arg(long, default_value = "correct")]
     variant: String,
+    /// Retry timeouts: growing (each timeout doubles the next, the default since scenario
+    /// format 2) or fixed (format 1's timing, under which seed 35332852 never decides).
+    #[arg(long, default_value = "growing")]
+    timeouts: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -183,7 +188,12 @@ fn parse_mix(args: &MixArgs) -> Result<FaultMix, String> {
         "forgetful" => Variant::ForgetfulAcceptors,
         other => Variant::parse(other)?,
     };
-    Ok(FaultMix::parse(&args.faults)?.with_variant(variant))
+    let timeout_growth = match args.timeouts.trim() {
+        "growing" => true,
+        "fixed" => false,
+        other => return Err(format!("unknown timeouts {other:?}: expected growing or fixed")),
+    };
+    Ok(FaultMix::parse(&args.faults)?.with_variant(variant).with_timeout_growth(timeout_growth))
 }
 
 fn load(path: &str) -> Result<Scenario, String> {

@@ -18,6 +18,20 @@ pub struct Timing {
     /// The first backoff is drawn from `0..=backoff_ticks_base`; each further attempt doubles it.
     pub backoff_ticks_base: u32,
     pub backoff_ticks_max: u32,
+    /// A retry after a timeout grows like one after a Nack: the proposer backs off first (with
+    /// `backoff`), and each timeout since the client's request doubles the next timeout, up to
+    /// `proposer::TIMEOUT_TICKS_GROWN_MAX`. So a timeout shorter than a round trip, or
+    /// proposers that keep timing each other out, end. Off: every retry after a timeout starts
+    /// at once and waits the configured timeout again (formats 1 of links and files, which keep
+    /// replaying so).
+    ///
+    /// On in `Timing::default()`, so every new configuration has it. Off when a JSON file's
+    /// `timing` leaves it out (serde's default for a missing field), so that a file written
+    /// before the switch existed, or by hand from such a file, keeps its behaviour; a file that
+    /// leaves out `timing` altogether gets `Timing::default()`, unless it is format 1, whose
+    /// migration turns the switch off (`Scenario::from_json`).
+    #[serde(default)]
+    pub timeout_growth: bool,
 }
 
 impl Default for Timing {
@@ -28,6 +42,7 @@ impl Default for Timing {
             backoff: true,
             backoff_ticks_base: 10,
             backoff_ticks_max: 160,
+            timeout_growth: true,
         }
     }
 }

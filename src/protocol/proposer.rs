@@ -45,11 +45,21 @@ pub struct Proposer {
     pub round_seen: u32,
     /// Retries since the client's request, for the exponential backoff.
     pub attempts: u32,
+    /// Timeouts since the client's request: with `Timing::timeout_growth`, each doubles the
+    /// next timeout. Counted apart from `attempts`, because a Nack proves that the round trip
+    /// fits in the timeout, and dueling proposers can collect dozens of Nacks.
+    pub timeouts: u32,
 }
+
+/// The longest a grown timeout gets (2^18 ticks). Why this much: the simulator allows a message
+/// delay of up to 100,000 ticks, so a phase's round trip can take 200,000; doubling from any
+/// timeout of at least one tick passes that before it stops. A proposer cut off for a long
+/// time therefore waits at most about as long again once the network heals.
+pub const TIMEOUT_TICKS_GROWN_MAX: u32 = 1 << 18;
 
 impl Proposer {
     pub fn recover(id: NodeId, durable: ProposerDurable) -> Proposer {
-        Proposer { id, durable, value: None, phase: Phase::Idle, round_seen: 0, attempts: 0 }
+        Proposer { id, durable, value: None, phase: Phase::Idle, round_seen: 0, attempts: 0, timeouts: 0 }
     }
 
     pub fn on_propose(&mut self, value: Value, cluster: &Cluster, out: &mut impl Outputs) {
@@ -149,6 +159,13 @@ impl Proposer {
 
     pub fn on_timer(&mut self, cluster: &Cluster, out: &mut impl Outputs) {
         match self.phase {
+            // (6) Timed out. With timeout growth, retry as after a Nack (backoff first) and
+            // wait twice as long next time; without it (format 1), go again at once with the
+            // same timeout, which never ends if the timeout is shorter than a round trip.
+            Phase::Preparing { ballot, .. } | Phase::Accepting { ballot, .. } if cluster.timing.timeout_growth => {
+                self.timeouts = self.timeouts.saturating_add(1);
+                self.retry(ballot, cluster, out);
+            }
             Phase::Preparing { ballot, .. } | Phase::Accepting { ballot, .. } => {
                 out.push(Output::Note(Note::Abandon { ballot }));
                 self.attempts = self.attempts.saturating_add(1);
@@ -171,8 +188,9 @@ impl Proposer {
         out.push(Output::Note(Note::Done { value }));
     }
 
-    /// (4) Preempted: with backoff, wait a random time that doubles with each attempt, so that
-    /// two dueling proposers soon stop interrupting each other; without it, go again at once.
+    /// (4) Preempted (or timed out, with timeout growth): with backoff, wait a random time that
+    /// doubles with each attempt, so that two dueling proposers soon stop interrupting each
+    /// other; without it, go again at once.
     fn retry(&mut self, ballot: Ballot, cluster: &Cluster, out: &mut impl Outputs) {
         out.push(Output::Note(Note::Abandon { ballot }));
         self.attempts = self.attempts.saturating_add(1);
@@ -189,6 +207,17 @@ impl Proposer {
     fn set_timeout(&self, cluster: &Cluster, out: &mut impl Outputs) {
         let t = cluster.timing;
         let max_ticks = if t.backoff { t.timeout_ticks_max } else { t.timeout_ticks_min };
-        out.push(Output::SetTimer { timer: TimerKind::Retry, min_ticks: t.timeout_ticks_min, max_ticks });
+        let (min_ticks, max_ticks) = if t.timeout_growth {
+            (grown(t.timeout_ticks_min, self.timeouts), grown(max_ticks, self.timeouts))
+        } else {
+            (t.timeout_ticks_min, max_ticks)
+        };
+        out.push(Output::SetTimer { timer: TimerKind::Retry, min_ticks, max_ticks });
     }
+}
+
+/// `ticks` doubled once per timeout, up to `TIMEOUT_TICKS_GROWN_MAX` (never below `ticks`).
+/// Eighteen doublings take even one tick to the cap, so the shift stops there.
+fn grown(ticks: u32, timeouts: u32) -> u32 {
+    ticks.saturating_mul(1 << timeouts.min(18)).min(TIMEOUT_TICKS_GROWN_MAX.max(ticks))
 }

@@ -9,9 +9,9 @@
 //! runs as many as asked (`cargo run --release --bin paxos -- fuzz --inputs 1000000`).
 
 use super::link::{self, MAX_UNPACKED_BYTES};
-use super::wire::ScenarioV1;
+use super::wire::{ScenarioV1, ScenarioV2};
 use super::{Caption, Scenario};
-use crate::protocol::{NodeId, Quorums, Value};
+use crate::protocol::{NodeId, Quorums, Timing, Value};
 use crate::sim::{Action, At, Config, MsgId, NetParams, Scheduled, SimRng, Topology};
 use base64::Engine;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -170,27 +170,40 @@ impl Generator {
     /// and exercises the binary decoder and the limits.
     fn mutated_body(&mut self) -> String {
         let scenario = random_scenario(&mut self.rng);
-        let mut body = postcard::to_allocvec(&ScenarioV1::from(&scenario)).unwrap_or_default();
+        let (version, mut body) = self.body(&scenario);
         for _ in 0..=self.below(4) {
             let at = self.below(body.len());
             if let Some(b) = body.get_mut(at) {
                 *b = self.rng.next_u64() as u8;
             }
         }
-        envelope(1, &body, 1)
+        envelope(version, &body, 1)
     }
 
     /// A body whose schedule claims billions of entries.
     fn forged_count(&mut self) -> String {
-        let mut s = ScenarioV1::from(&Scenario::default());
-        s.title = "x".repeat(self.below(3));
-        let mut body = postcard::to_allocvec(&s).unwrap_or_default();
+        let s = Scenario { title: "x".repeat(self.below(3)), ..Scenario::default() };
+        let (version, mut body) = self.body(&s);
         // Title length, title, description length, then the config; replace everything after
         // the config with a huge schedule length and a little garbage.
         let config_end = body.len() - 3;
         body.truncate(config_end);
         body.extend([0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 1, 2, 3]);
-        envelope(1, &body, 1)
+        envelope(version, &body, 1)
+    }
+
+    /// `s` in the current format or, half the time, in format 1 (so the migration is fuzzed
+    /// too): without what format 1 cannot hold (timeout growth, `FireTimer`).
+    fn body(&mut self, s: &Scenario) -> (u32, Vec<u8>) {
+        if self.below(2) == 0 {
+            let mut old = s.clone();
+            old.config.timing.timeout_growth = false;
+            old.schedule.retain(|e| !matches!(e.action, Action::FireTimer { .. }));
+            if let Ok(v1) = ScenarioV1::try_from(&old) {
+                return (1, postcard::to_allocvec(&v1).unwrap_or_default());
+            }
+        }
+        (2, postcard::to_allocvec(&ScenarioV2::from(s)).unwrap_or_default())
     }
 
     fn long_text(&mut self) -> String {
@@ -253,6 +266,7 @@ pub fn random_scenario(rng: &mut SimRng) -> Scenario {
             phase2: rng.range(1, acceptors as u32) as u8,
         }),
         nack: rng.range(0, 1) == 0,
+        timing: Timing { timeout_growth: rng.range(0, 1) == 0, ..Timing::default() },
         network: NetParams {
             latency_ticks_min: 1,
             latency_ticks_max: rng.range(1, 20),
@@ -279,7 +293,7 @@ pub fn random_scenario(rng: &mut SimRng) -> Scenario {
 fn random_entry(rng: &mut SimRng, nodes: u32) -> Scheduled {
     let node = NodeId(rng.range(0, nodes - 1) as u8);
     let msg = MsgId(rng.range(1, 60) as u64);
-    let action = match rng.range(0, 7) {
+    let action = match rng.range(0, 8) {
         0 => Action::Propose { node, value: Value(rng.range(0, 5)) },
         1 => Action::Crash { node },
         2 => Action::Recover { node },
@@ -287,6 +301,7 @@ fn random_entry(rng: &mut SimRng, nodes: u32) -> Scheduled {
         4 => Action::Duplicate { msg },
         5 => Action::DeliverNow { msg },
         6 => Action::Delay { msg, ticks: rng.range(1, 30) },
+        7 => Action::FireTimer { node },
         _ => Action::Partition { groups: vec![vec![node]] },
     };
     let at = if rng.range(0, 1) == 0 { At::Tick(rng.range(0, 200) as u64) } else { At::Step(rng.range(0, 200) as u64) };

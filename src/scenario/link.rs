@@ -12,7 +12,7 @@
 
 use super::error::{LoadError, Problem};
 use super::lessons::{self, Lesson};
-use super::wire::{ScenarioV1, Versioned};
+use super::wire::{ScenarioV2, Versioned};
 use super::{Scenario, FORMAT_VERSION};
 use base64::alphabet::URL_SAFE;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -42,7 +42,7 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 
 /// The payload of a share link for `scenario` (without the `s=` key).
 pub fn encode(scenario: &Scenario) -> String {
-    let body = postcard::to_allocvec(&ScenarioV1::from(scenario))
+    let body = postcard::to_allocvec(&ScenarioV2::from(scenario))
         .expect("postcard cannot fail on in-memory structs, lists of known length and strings");
     let mut bytes = postcard::to_allocvec(&FORMAT_VERSION).expect("a u32 always encodes");
     bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(&body, LEVEL));

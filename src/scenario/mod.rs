@@ -24,8 +24,10 @@ use crate::sim::config::MAX_TICKS;
 use crate::sim::{Action, At, Config, ConfigError, History, Scheduled};
 use serde::{Deserialize, Serialize};
 
-/// The format version written by this build.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version written by this build (links and JSON files). Format 2 added the timeout
+/// growth switch (`Timing::timeout_growth`) and the `FireTimer` action; format 1 is read and
+/// migrated with the switch off, so what it holds replays as before (`wire::migrate_v1`).
+pub const FORMAT_VERSION: u32 = 2;
 /// Most scheduled actions a scenario may carry.
 pub const MAX_SCHEDULE: usize = 10_000;
 /// Longest title, description or caption text, in bytes.
@@ -167,8 +169,11 @@ impl Scenario {
 
     /// Reads a scenario file. The version is read first, so a file from a newer build gets a
     /// clear message rather than a confusing field error; a file without one is format 1.
-    /// How a future format 2 reads format-1 files: parse them into `serde_json::Value`, rewrite
-    /// what changed, then deserialize (the JSON form is the readable serde form of `Scenario`).
+    /// Format 1 to 2: the JSON shape only grew (a `timeout_growth` field, a `fire_timer`
+    /// action), so a format-1 file reads as is, and then its timeout growth is turned off, as
+    /// format 1 had none; that covers a file that leaves out `timing` too, which would otherwise
+    /// get `Timing::default()`. A format that changes the shape would rewrite a
+    /// `serde_json::Value` before deserializing.
     pub fn from_json(text: &str) -> Result<Scenario, LoadError> {
         let fail = |p| Err(LoadError::file(p));
         if text.len() > MAX_JSON_BYTES {
@@ -187,7 +192,10 @@ impl Scenario {
             v if v > FORMAT_VERSION => return fail(Problem::NewerVersion { version: v }),
             _ => {}
         }
-        let s: Scenario = serde_json::from_str(text).map_err(malformed)?;
+        let mut s: Scenario = serde_json::from_str(text).map_err(malformed)?;
+        if probe.version == 1 {
+            s.config.timing.timeout_growth = false;
+        }
         let s = Scenario { version: FORMAT_VERSION, ..s }.cleaned();
         s.validate().map_err(|e| LoadError::file(Problem::Invalid(e.0)))?;
         Ok(s)

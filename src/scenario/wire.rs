@@ -6,9 +6,13 @@
 //! (postcard) needs plain structs and externally tagged enums, while the JSON file form keeps
 //! the readable `{"crash": {"node": 1}}` shape.
 //!
-//! To add format 2: copy these types into `ScenarioV2`, change what is needed, add
-//! `Versioned::V2`, and write `migrate_v1(ScenarioV1) -> ScenarioV2`; `Versioned::into_current`
-//! then reads every version ever written by a chain of migrations.
+//! The versions: format 1 (the first); format 2 adds the timeout growth switch to the timing
+//! (`Timing::timeout_growth`) and the `FireTimer` action. Links are written in the current
+//! format only; `Versioned::into_current` reads every version ever written by a chain of
+//! migrations (`migrate_v1`: format 1 had no timeout growth, so its links replay with it off).
+//!
+//! To add format 3: copy the types that change into `...V3`, add `Versioned::V3`, write
+//! `migrate_v2(ScenarioV2) -> ScenarioV3`, and move the writer (`From<&Scenario>`) to V3.
 
 use super::{Caption, Scenario, FORMAT_VERSION, MAX_CAPTIONS, MAX_SCHEDULE};
 use crate::protocol::{Broken, NodeId, Quorums, Timing, Value};
@@ -17,63 +21,50 @@ use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::marker::PhantomData;
 
+mod v1;
+pub use v1::*;
+
 /// Most partition groups, and most nodes in one group, a link may name (three roles of at most
 /// 16 nodes each make 48 nodes).
 pub const MAX_GROUP: usize = 64;
 
-/// A scenario in format 1 (the first, and the current one).
+/// A scenario in format 2 (the current one): format 1 with `ConfigV2` and `ActionV2`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScenarioV1 {
+pub struct ScenarioV2 {
     pub title: String,
     pub description: String,
-    pub config: ConfigV1,
+    pub config: ConfigV2,
     pub seed: u64,
     #[serde(deserialize_with = "bounded::<_, _, MAX_SCHEDULE>")]
-    pub schedule: Vec<ScheduledV1>,
+    pub schedule: Vec<ScheduledV2>,
     pub cursor: Option<u64>,
     #[serde(deserialize_with = "bounded::<_, _, MAX_CAPTIONS>")]
     pub captions: Vec<(u64, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConfigV1 {
+pub struct ConfigV2 {
     pub topology: TopologyV1,
     /// Phase-1 and phase-2 quorum sizes, or majorities.
     pub quorums: Option<(u8, u8)>,
     pub nack: bool,
-    /// Timeout min and max, backoff on, backoff base and max (ticks).
-    pub timing: (u32, u32, bool, u32, u32),
+    /// Timeout min and max, backoff on, backoff base and max (ticks), timeout growth on.
+    pub timing: (u32, u32, bool, u32, u32, bool),
     /// Proposers ignore accepted values; acceptors forget on recovery.
     pub broken: (bool, bool),
     pub network: NetV1,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum TopologyV1 {
-    Servers(u8),
-    /// Proposers, acceptors, learners.
-    Separate(u8, u8, u8),
-}
-
-/// Latency min and max (ticks), loss and duplication probabilities.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct NetV1(pub u32, pub u32, pub f64, pub f64);
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScheduledV1 {
+pub struct ScheduledV2 {
     pub at: AtV1,
-    pub action: ActionV1,
+    pub action: ActionV2,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum AtV1 {
-    Tick(u64),
-    Step(u64),
-}
-
-/// Node ids are bytes, message ids and values varints.
+/// Format 1's actions, then `FireTimer` (new variants only ever go at the end, so the index of
+/// every older one stays what it was).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum ActionV1 {
+pub enum ActionV2 {
     Propose(u8, u32),
     Crash(u8),
     Recover(u8),
@@ -86,12 +77,14 @@ pub enum ActionV1 {
     Cut(u8, u8, bool),
     Restore(u8, u8, bool),
     SetNetwork(NetV1),
+    FireTimer(u8),
 }
 
 /// Every format this build reads, tagged by its version number.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Versioned {
     V1(ScenarioV1),
+    V2(ScenarioV2),
 }
 
 impl Versioned {
@@ -99,6 +92,7 @@ impl Versioned {
     pub fn read(version: u32, body: &[u8]) -> Result<Versioned, postcard::Error> {
         match version {
             1 => Ok(Versioned::V1(take_all(body)?)),
+            2 => Ok(Versioned::V2(take_all(body)?)),
             _ => Err(postcard::Error::DeserializeBadEncoding),
         }
     }
@@ -106,7 +100,8 @@ impl Versioned {
     /// Migrates to the current in-memory scenario.
     pub fn into_current(self) -> Scenario {
         match self {
-            Versioned::V1(v1) => v1.into_scenario(),
+            Versioned::V1(v1) => migrate_v1(v1).into_scenario(),
+            Versioned::V2(v2) => v2.into_scenario(),
         }
     }
 }
@@ -157,17 +152,17 @@ fn groups<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
     Ok(groups.into_iter().map(|g| g.0).collect())
 }
 
-impl From<&Scenario> for ScenarioV1 {
-    fn from(s: &Scenario) -> ScenarioV1 {
-        ScenarioV1 {
+impl From<&Scenario> for ScenarioV2 {
+    fn from(s: &Scenario) -> ScenarioV2 {
+        ScenarioV2 {
             title: s.title.clone(),
             description: s.description.clone(),
-            config: ConfigV1::from(&s.config),
+            config: ConfigV2::from(&s.config),
             seed: s.seed,
             schedule: s
                 .schedule
                 .iter()
-                .map(|e| ScheduledV1 { at: at_v1(e.at), action: action_v1(&e.action) })
+                .map(|e| ScheduledV2 { at: at_v1(e.at), action: action_v2(&e.action) })
                 .collect(),
             cursor: s.cursor,
             captions: s.captions.iter().map(|c| (c.step, c.text.clone())).collect(),
@@ -175,7 +170,7 @@ impl From<&Scenario> for ScenarioV1 {
     }
 }
 
-impl ScenarioV1 {
+impl ScenarioV2 {
     pub fn into_scenario(self) -> Scenario {
         Scenario {
             version: FORMAT_VERSION,
@@ -194,10 +189,10 @@ impl ScenarioV1 {
     }
 }
 
-impl From<&Config> for ConfigV1 {
-    fn from(c: &Config) -> ConfigV1 {
+impl From<&Config> for ConfigV2 {
+    fn from(c: &Config) -> ConfigV2 {
         let t = c.timing;
-        ConfigV1 {
+        ConfigV2 {
             topology: match c.topology {
                 Topology::Servers { count } => TopologyV1::Servers(count),
                 Topology::Separate { proposers, acceptors, learners } => {
@@ -206,16 +201,24 @@ impl From<&Config> for ConfigV1 {
             },
             quorums: c.quorums.map(|q| (q.phase1, q.phase2)),
             nack: c.nack,
-            timing: (t.timeout_ticks_min, t.timeout_ticks_max, t.backoff, t.backoff_ticks_base, t.backoff_ticks_max),
+            timing: (
+                t.timeout_ticks_min,
+                t.timeout_ticks_max,
+                t.backoff,
+                t.backoff_ticks_base,
+                t.backoff_ticks_max,
+                t.timeout_growth,
+            ),
             broken: (c.broken.ignore_accepted_values, c.broken.forgetful_acceptors),
             network: net_v1(&c.network),
         }
     }
 }
 
-impl ConfigV1 {
+impl ConfigV2 {
     fn into_config(self) -> Config {
-        let (timeout_ticks_min, timeout_ticks_max, backoff, backoff_ticks_base, backoff_ticks_max) = self.timing;
+        let (timeout_ticks_min, timeout_ticks_max, backoff, backoff_ticks_base, backoff_ticks_max, timeout_growth) =
+            self.timing;
         Config {
             topology: match self.topology {
                 TopologyV1::Servers(count) => Topology::Servers { count },
@@ -225,7 +228,14 @@ impl ConfigV1 {
             },
             quorums: self.quorums.map(|(phase1, phase2)| Quorums { phase1, phase2 }),
             nack: self.nack,
-            timing: Timing { timeout_ticks_min, timeout_ticks_max, backoff, backoff_ticks_base, backoff_ticks_max },
+            timing: Timing {
+                timeout_ticks_min,
+                timeout_ticks_max,
+                backoff,
+                backoff_ticks_base,
+                backoff_ticks_max,
+                timeout_growth,
+            },
             broken: Broken { ignore_accepted_values: self.broken.0, forgetful_acceptors: self.broken.1 },
             network: self.network.into(),
         }
@@ -258,43 +268,45 @@ impl From<AtV1> for At {
     }
 }
 
-fn action_v1(a: &Action) -> ActionV1 {
+fn action_v2(a: &Action) -> ActionV2 {
     match a {
-        Action::Propose { node, value } => ActionV1::Propose(node.0, value.0),
-        Action::Crash { node } => ActionV1::Crash(node.0),
-        Action::Recover { node } => ActionV1::Recover(node.0),
-        Action::Drop { msg } => ActionV1::Drop(msg.0),
-        Action::Duplicate { msg } => ActionV1::Duplicate(msg.0),
-        Action::DeliverNow { msg } => ActionV1::DeliverNow(msg.0),
-        Action::Delay { msg, ticks } => ActionV1::Delay(msg.0, *ticks),
+        Action::Propose { node, value } => ActionV2::Propose(node.0, value.0),
+        Action::Crash { node } => ActionV2::Crash(node.0),
+        Action::Recover { node } => ActionV2::Recover(node.0),
+        Action::Drop { msg } => ActionV2::Drop(msg.0),
+        Action::Duplicate { msg } => ActionV2::Duplicate(msg.0),
+        Action::DeliverNow { msg } => ActionV2::DeliverNow(msg.0),
+        Action::Delay { msg, ticks } => ActionV2::Delay(msg.0, *ticks),
         Action::Partition { groups } => {
-            ActionV1::Partition(groups.iter().map(|g| g.iter().map(|n| n.0).collect()).collect())
+            ActionV2::Partition(groups.iter().map(|g| g.iter().map(|n| n.0).collect()).collect())
         }
-        Action::Heal => ActionV1::Heal,
-        Action::Cut { from, to, both } => ActionV1::Cut(from.0, to.0, *both),
-        Action::Restore { from, to, both } => ActionV1::Restore(from.0, to.0, *both),
-        Action::SetNetwork { params } => ActionV1::SetNetwork(net_v1(params)),
+        Action::Heal => ActionV2::Heal,
+        Action::Cut { from, to, both } => ActionV2::Cut(from.0, to.0, *both),
+        Action::Restore { from, to, both } => ActionV2::Restore(from.0, to.0, *both),
+        Action::SetNetwork { params } => ActionV2::SetNetwork(net_v1(params)),
+        Action::FireTimer { node } => ActionV2::FireTimer(node.0),
     }
 }
 
-impl From<ActionV1> for Action {
-    fn from(a: ActionV1) -> Action {
+impl From<ActionV2> for Action {
+    fn from(a: ActionV2) -> Action {
         let n = NodeId;
         match a {
-            ActionV1::Propose(node, value) => Action::Propose { node: n(node), value: Value(value) },
-            ActionV1::Crash(node) => Action::Crash { node: n(node) },
-            ActionV1::Recover(node) => Action::Recover { node: n(node) },
-            ActionV1::Drop(msg) => Action::Drop { msg: MsgId(msg) },
-            ActionV1::Duplicate(msg) => Action::Duplicate { msg: MsgId(msg) },
-            ActionV1::DeliverNow(msg) => Action::DeliverNow { msg: MsgId(msg) },
-            ActionV1::Delay(msg, ticks) => Action::Delay { msg: MsgId(msg), ticks },
-            ActionV1::Partition(groups) => {
+            ActionV2::Propose(node, value) => Action::Propose { node: n(node), value: Value(value) },
+            ActionV2::Crash(node) => Action::Crash { node: n(node) },
+            ActionV2::Recover(node) => Action::Recover { node: n(node) },
+            ActionV2::Drop(msg) => Action::Drop { msg: MsgId(msg) },
+            ActionV2::Duplicate(msg) => Action::Duplicate { msg: MsgId(msg) },
+            ActionV2::DeliverNow(msg) => Action::DeliverNow { msg: MsgId(msg) },
+            ActionV2::Delay(msg, ticks) => Action::Delay { msg: MsgId(msg), ticks },
+            ActionV2::Partition(groups) => {
                 Action::Partition { groups: groups.into_iter().map(|g| g.into_iter().map(n).collect()).collect() }
             }
-            ActionV1::Heal => Action::Heal,
-            ActionV1::Cut(from, to, both) => Action::Cut { from: n(from), to: n(to), both },
-            ActionV1::Restore(from, to, both) => Action::Restore { from: n(from), to: n(to), both },
-            ActionV1::SetNetwork(params) => Action::SetNetwork { params: params.into() },
+            ActionV2::Heal => Action::Heal,
+            ActionV2::Cut(from, to, both) => Action::Cut { from: n(from), to: n(to), both },
+            ActionV2::Restore(from, to, both) => Action::Restore { from: n(from), to: n(to), both },
+            ActionV2::SetNetwork(params) => Action::SetNetwork { params: params.into() },
+            ActionV2::FireTimer(node) => Action::FireTimer { node: n(node) },
         }
     }
 }

@@ -68,13 +68,21 @@ pub enum Action {
     SetNetwork {
         params: NetParams,
     },
+    /// The node's retry timer fires now, whenever it was due (what a model checker's step
+    /// "fire n's timer" replays). New in scenario format 2; new variants go at the end.
+    FireTimer {
+        node: NodeId,
+    },
 }
 
 impl Action {
     /// The nodes an action names, for validation and highlighting.
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
-            Action::Propose { node, .. } | Action::Crash { node } | Action::Recover { node } => vec![*node],
+            Action::Propose { node, .. }
+            | Action::Crash { node }
+            | Action::Recover { node }
+            | Action::FireTimer { node } => vec![*node],
             Action::Cut { from, to, .. } | Action::Restore { from, to, .. } => vec![*from, *to],
             Action::Partition { groups } => groups.iter().flatten().copied().collect(),
             _ => Vec::new(),
@@ -108,6 +116,7 @@ impl Action {
                 p.loss * 100.0,
                 p.duplicate * 100.0
             ),
+            Action::FireTimer { node } => format!("{node}'s retry timer fires now"),
         }
     }
 }

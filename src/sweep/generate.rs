@@ -54,7 +54,10 @@ pub(crate) fn plan_scenario(seed: u64, mix: &FaultMix) -> (Scenario, Plan) {
     let plan = Plan { faults_end: window, backoff: config.timing.backoff };
     let scenario = Scenario {
         title: format!("random run {seed}"),
-        description: format!("faults: {}; variant: {}", mix.faults_arg(), mix.variant),
+        description: match mix.timeout_growth {
+            true => format!("faults: {}; variant: {}", mix.faults_arg(), mix.variant),
+            false => format!("faults: {}; variant: {}; timeouts: fixed", mix.faults_arg(), mix.variant),
+        },
         config,
         seed,
         schedule: g.schedule,
@@ -75,7 +78,8 @@ fn random_config(rng: &mut SimRng, mix: &FaultMix) -> Config {
     };
     let mut quorums = None;
     if mix.variant != Variant::Correct {
-        // A broken configuration can only show itself with two proposers and two acceptors.
+        // A broken configuration can only show itself with two proposers and two acceptors;
+        // flexible quorums need two acceptors to differ from a majority.
         topology = match topology {
             Topology::Servers { count } => Topology::Servers { count: count.max(2) },
             Topology::Separate { proposers, acceptors, learners } => {
@@ -83,13 +87,17 @@ fn random_config(rng: &mut SimRng, mix: &FaultMix) -> Config {
             }
         };
     }
+    let n = match topology {
+        Topology::Servers { count } => count,
+        Topology::Separate { acceptors, .. } => acceptors,
+    } as u32;
     if mix.variant == Variant::UnsafeQuorums {
-        let n = match topology {
-            Topology::Servers { count } => count,
-            Topology::Separate { acceptors, .. } => acceptors,
-        } as u32;
         let phase1 = rng.range(1, n - 1) as u8;
         quorums = Some(Quorums { phase1, phase2: n as u8 - phase1 });
+    }
+    if mix.variant == Variant::FlexibleQuorums {
+        let phase1 = rng.range(1, n) as u8;
+        quorums = Some(Quorums { phase1, phase2: n as u8 + 1 - phase1 });
     }
     let broken = Broken {
         ignore_accepted_values: mix.variant == Variant::IgnoreAcceptedValues,
@@ -97,13 +105,15 @@ fn random_config(rng: &mut SimRng, mix: &FaultMix) -> Config {
     };
     let nack = rng.range(0, 3) != 0;
     let network = random_network(rng, mix);
-    let timing = random_timing(rng, network.latency_ticks_max);
+    let timing = random_timing(rng, network.latency_ticks_max, mix.timeout_growth);
     Config { topology, quorums, nack, timing, broken, network }
 }
 
-/// Why the timeout exceeds a round trip: a proposer whose phase always times out before its
-/// replies can arrive never decides, and that is a bad configuration, not a protocol failure.
-fn random_timing(rng: &mut SimRng, latency_ticks_max: u32) -> Timing {
+/// Why the timeout exceeds a phase's round trip (two message delays; each phase sets its own
+/// timer): with fixed timeouts, a proposer whose phase always times out before its replies
+/// arrive never decides. Growing timeouts get past that, and past proposers that keep timing
+/// each other out, which fixed ones (format 1's) do not always (seed 35332852).
+fn random_timing(rng: &mut SimRng, latency_ticks_max: u32, timeout_growth: bool) -> Timing {
     let timeout_ticks_min = 2 * latency_ticks_max + rng.range(1, 25);
     let backoff_ticks_base = rng.range(4, 20);
     Timing {
@@ -112,6 +122,8 @@ fn random_timing(rng: &mut SimRng, latency_ticks_max: u32) -> Timing {
         backoff: rng.range(0, 7) != 0,
         backoff_ticks_base,
         backoff_ticks_max: backoff_ticks_base * rng.range(4, 16),
+        // Not drawn (the mix says), so the rest of the run is what format 1 generated.
+        timeout_growth,
     }
 }
 

@@ -1,6 +1,7 @@
 //! What a random run may do to the cluster: which faults the generator draws from (`FaultMix`)
-//! and which configuration it runs (`Variant`: the correct protocol, or one of the deliberately
-//! unsafe setups that the negative controls use to prove the checks can fail).
+//! and which configuration it runs (`Variant`: the correct protocol with majority or flexible
+//! quorums, or one of the deliberately unsafe setups that the negative controls use to prove
+//! the checks can fail).
 //!
 //! Both have a short text form for the command line, `loss,dup,crash` or `all`, and the same
 //! form is what a repro command prints, so a failing seed can be pasted back.
@@ -69,9 +70,12 @@ impl Fault {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Variant {
-    /// Correct Paxos with intersecting quorums: every run must be safe.
+    /// Correct Paxos with majority quorums: every run must be safe.
     #[default]
     Correct,
+    /// Correct Paxos with asymmetric quorums that just intersect (Flexible Paxos: phase-1
+    /// quorum + phase-2 quorum = acceptors + 1, either one the larger): every run must be safe.
+    FlexibleQuorums,
     /// UNSAFE: phase-1 quorum + phase-2 quorum = the number of acceptors, so quorums can miss.
     UnsafeQuorums,
     /// BROKEN: proposers ignore the values reported in promises (`Broken::ignore_accepted_values`).
@@ -81,12 +85,18 @@ pub enum Variant {
 }
 
 impl Variant {
-    pub const ALL: [Variant; 4] =
-        [Variant::Correct, Variant::UnsafeQuorums, Variant::IgnoreAcceptedValues, Variant::ForgetfulAcceptors];
+    pub const ALL: [Variant; 5] = [
+        Variant::Correct,
+        Variant::FlexibleQuorums,
+        Variant::UnsafeQuorums,
+        Variant::IgnoreAcceptedValues,
+        Variant::ForgetfulAcceptors,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Variant::Correct => "correct",
+            Variant::FlexibleQuorums => "flexible-quorums",
             Variant::UnsafeQuorums => "unsafe-quorums",
             Variant::IgnoreAcceptedValues => "ignore-accepted-values",
             Variant::ForgetfulAcceptors => "forgetful-acceptors",
@@ -103,7 +113,7 @@ impl Variant {
 
     /// Whether runs of this variant are expected to stay safe.
     pub fn is_correct(self) -> bool {
-        self == Variant::Correct
+        matches!(self, Variant::Correct | Variant::FlexibleQuorums)
     }
 }
 
@@ -120,6 +130,9 @@ pub struct FaultMix {
     /// Sorted, without repeats.
     pub faults: Vec<Fault>,
     pub variant: Variant,
+    /// `Timing::timeout_growth` of every run: on unless asked (`--timeouts fixed` replays the
+    /// sweeps of scenario format 1, where seed 35332852 never decides).
+    pub timeout_growth: bool,
 }
 
 /// Every fault, the correct protocol: what `paxos sweep` runs when told nothing else.
@@ -131,23 +144,36 @@ impl Default for FaultMix {
 
 impl FaultMix {
     pub fn all() -> FaultMix {
-        FaultMix { faults: Fault::ALL.to_vec(), variant: Variant::Correct }
+        FaultMix::of(&Fault::ALL)
     }
 
     /// No faults at all: runs that must simply decide.
     pub fn none() -> FaultMix {
-        FaultMix { faults: Vec::new(), variant: Variant::Correct }
+        FaultMix::of(&[])
     }
 
     pub fn of(faults: &[Fault]) -> FaultMix {
         let mut faults = faults.to_vec();
         faults.sort();
         faults.dedup();
-        FaultMix { faults, variant: Variant::Correct }
+        FaultMix { faults, variant: Variant::Correct, timeout_growth: true }
     }
 
     pub fn with_variant(self, variant: Variant) -> FaultMix {
         FaultMix { variant, ..self }
+    }
+
+    pub fn with_timeout_growth(self, timeout_growth: bool) -> FaultMix {
+        FaultMix { timeout_growth, ..self }
+    }
+
+    /// The name of the timeouts on the command line: `growing` or `fixed`.
+    pub fn timeouts_arg(&self) -> &'static str {
+        if self.timeout_growth {
+            "growing"
+        } else {
+            "fixed"
+        }
     }
 
     pub fn has(&self, fault: Fault) -> bool {
@@ -210,5 +236,6 @@ mod tests {
         }
         assert!(Variant::parse("sloppy").is_err());
         assert!(Variant::Correct.is_correct() && !Variant::ForgetfulAcceptors.is_correct());
+        assert!(Variant::FlexibleQuorums.is_correct() && !Variant::UnsafeQuorums.is_correct());
     }
 }

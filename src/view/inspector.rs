@@ -190,6 +190,7 @@ fn proposer(world: &World, slot: &NodeSlot) -> Option<Section> {
     let s = phase_rows(s, &pr.phase, q.phase1, q.phase2)
         .row("client's value", value(pr.value))
         .row("attempts", pr.attempts.to_string())
+        .row("timeouts", pr.timeouts.to_string())
         .row("highest round seen", pr.round_seen.to_string())
         .row("max round, in memory", pr.durable.max_round.to_string())
         .row("max round, on storage", slot.storage.proposer.max_round.to_string());

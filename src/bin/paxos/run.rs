@@ -25,6 +25,8 @@ pub struct Story {
     pub chosen: Option<Value>,
     pub learned_all: bool,
     pub violations: Vec<Violation>,
+    /// For a sweep seed that is not live: why (a failure, like a violation).
+    pub not_live: Option<String>,
     /// Why the run stopped, when not because nothing was left to do.
     pub cut_short: Option<String>,
     pub repro: String,
@@ -50,6 +52,7 @@ pub fn sweep_seed(seed: u64, mix: &FaultMix) -> Story {
         time: outcome.time,
         chosen: outcome.chosen,
         learned_all: outcome.learned_all,
+        not_live: sweep::liveness_failure(&outcome),
         violations: outcome.violations,
         cut_short,
         repro: sweep::repro_command(seed, mix),
@@ -74,6 +77,7 @@ pub fn scenario_file(scenario: &Scenario, path: &str, max_steps: u64) -> Story {
         chosen: world.chosen(),
         learned_all: world.all_learned(),
         violations: world.system.violations.clone(),
+        not_live: None,
         cut_short,
         repro: format!("paxos run --scenario {path} --seed {} --max-steps {max_steps}", scenario.seed),
         trace,
@@ -185,7 +189,7 @@ pub fn print(story: &Story, as_json: bool) -> i32 {
     } else {
         print_text(story);
     }
-    i32::from(!story.violations.is_empty())
+    i32::from(!story.violations.is_empty() || story.not_live.is_some())
 }
 
 fn print_text(s: &Story) {
@@ -219,9 +223,12 @@ fn print_text(s: &Story) {
     for v in &s.violations {
         println!("VIOLATION {}: {}", v.invariant.name(), v.detail);
     }
+    if let Some(why) = &s.not_live {
+        println!("NOT LIVE: {why}");
+    }
     println!("trace: {} events, hash {:016x}", s.trace.len(), trace_hash(&s.trace));
     println!("outcome: {}", outcome_line(s));
-    if !s.violations.is_empty() {
+    if !s.violations.is_empty() || s.not_live.is_some() {
         println!("reproduce: {}", s.repro);
     }
 }
@@ -264,6 +271,7 @@ fn to_json(s: &Story) -> String {
         "events": s.trace.len(),
         "trace_hash": format!("{:016x}", trace_hash(&s.trace)),
         "safe": s.violations.is_empty(),
+        "live": s.not_live.is_none(),
         "cut_short": s.cut_short,
         "reproduce": s.repro,
     });

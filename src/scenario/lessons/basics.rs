@@ -59,10 +59,15 @@ pub(super) fn competing() -> Draft {
 /// Three proposers starting 10 ticks apart; acceptors reject in silence (no Nack), so a
 /// preempted proposer only notices when its timer fires. Without randomness every proposer's
 /// retry lands just before the previous one's Accept: a livelock, exactly periodic.
+///
+/// Both lessons keep the timing they were written with, without timeout growth: their
+/// captions tell the duel tick by tick. (With growth, in 3b, n0 backs off after its timeout at
+/// t=32 and hears the decision before it tries ballot 2.0, so the adoption is never shown.)
 pub(super) fn dueling(backoff: bool) -> Draft {
     let mut c = cluster(3, 3, 5);
     c.nack = false;
-    c.timing = Timing { timeout_ticks_min: 20, timeout_ticks_max: 40, backoff, ..Timing::default() };
+    c.timing =
+        Timing { timeout_ticks_min: 20, timeout_ticks_max: 40, backoff, timeout_growth: false, ..Timing::default() };
     let schedule = vec![propose(0, 0, A), propose(10, 1, B), propose(20, 2, C)];
     if backoff {
         dueling_backoff(c, schedule)

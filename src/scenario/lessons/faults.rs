@@ -46,7 +46,8 @@ pub(super) fn acceptor_crashes() -> Draft {
 pub(super) fn lossy() -> Draft {
     let mut c = cluster(2, 3, 1);
     c.network = NetParams { latency_ticks_min: 1, latency_ticks_max: 12, loss: 0.3, duplicate: 0.2 };
-    c.timing = Timing::default();
+    // The default timeouts, without growth (see `library::cluster`).
+    c.timing = Timing { timeout_growth: false, ..Timing::default() };
     let mut d = draft(
         "lossy-network",
         "6. Lost, late, duplicated and reordered messages",

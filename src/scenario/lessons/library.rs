@@ -24,12 +24,14 @@ pub(super) const C: Value = Value(2);
 
 /// Separate proposers, acceptors and learners; every message takes exactly `latency` ticks, so
 /// the story reads the same every time; proposers wait long before retrying unless a lesson
-/// is about retries.
+/// is about retries. Timeouts do not grow: the captions tell each run tick by tick and ballot
+/// by ballot as it was written, with the timing of scenario format 1, and links to a lesson
+/// people shared replay it exactly.
 pub(super) fn cluster(proposers: u8, acceptors: u8, latency: u32) -> Config {
     Config {
         topology: Topology::Separate { proposers, acceptors, learners: 1 },
         network: NetParams { latency_ticks_min: latency, latency_ticks_max: latency, loss: 0.0, duplicate: 0.0 },
-        timing: Timing { timeout_ticks_min: 100, timeout_ticks_max: 100, ..Timing::default() },
+        timing: Timing { timeout_ticks_min: 100, timeout_ticks_max: 100, timeout_growth: false, ..Timing::default() },
         ..Config::default()
     }
 }

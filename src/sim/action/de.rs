@@ -1,5 +1,5 @@
 //! `Deserialize` for `Action`, written out. The derive gives each struct variant its own
-//! visitor; variants with the same fields (crash and recover; drop, duplicate and deliver_now;
+//! visitor; variants with the same fields (crash, recover and fire_timer; drop, duplicate and deliver_now;
 //! cut and restore) share one here, which keeps about 4 KB out of the page's wasm. It reads the
 //! same JSON and fails with the same messages as the derive did: the test below holds the two
 //! side by side over valid and broken inputs.
@@ -26,6 +26,7 @@ const VARIANTS: &[&str] = &[
     "cut",
     "restore",
     "set_network",
+    "fire_timer",
 ];
 /// The names the derive put in its messages ("struct variant Action::Crash").
 const NAMES: &[&str] = &[
@@ -41,6 +42,7 @@ const NAMES: &[&str] = &[
     "Action::Cut",
     "Action::Restore",
     "Action::SetNetwork",
+    "Action::FireTimer",
 ];
 
 impl<'de> Deserialize<'de> for Action {
@@ -67,13 +69,13 @@ impl<'de> Visitor<'de> for ActionVisitor {
                 let (node, value) = v.struct_variant(F, Fields::<(NodeId, Value)>::new(name, F))?;
                 Action::Propose { node, value }
             }
-            1 | 2 => {
+            1 | 2 | 12 => {
                 const F: &[&str] = &["node"];
                 let (node,) = v.struct_variant(F, Fields::<(NodeId,)>::new(name, F))?;
-                if i == 1 {
-                    Action::Crash { node }
-                } else {
-                    Action::Recover { node }
+                match i {
+                    1 => Action::Crash { node },
+                    2 => Action::Recover { node },
+                    _ => Action::FireTimer { node },
                 }
             }
             3..=5 => {
@@ -147,7 +149,7 @@ impl<'de> Visitor<'de> for Identifier {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<usize>, E> {
         match usize::try_from(v).ok().filter(|&i| i < self.names.len()) {
             Some(i) => Ok(Some(i)),
-            None if self.strict => Err(E::invalid_value(de::Unexpected::Unsigned(v), &"variant index 0 <= i < 12")),
+            None if self.strict => Err(E::invalid_value(de::Unexpected::Unsigned(v), &"variant index 0 <= i < 13")),
             None => Ok(None),
         }
     }
@@ -304,6 +306,7 @@ mod tests {
             Cut { from: NodeId, to: NodeId, both: bool },
             Restore { from: NodeId, to: NodeId, both: bool },
             SetNetwork { params: NetParams },
+            FireTimer { node: NodeId },
         }
     }
 

@@ -125,6 +125,7 @@ fn a_long_run_draws_only_the_window_and_marks_the_chosen_value() {
     let d = build(&p);
     assert!(p.history.time() > 400, "the late proposal ran: t={}", p.history.time());
     assert!(d.geometry.start > 0.0);
+    assert!(!d.arrows.is_empty(), "the late proposal's messages are in the window");
     assert!(d.arrows.iter().all(|a| a.x2 >= LABEL_WIDTH - 1e-9), "every arrow reaches into the window");
     let all = p.history.past().iter().filter(|e| matches!(e.kind, EventKind::Send { .. })).count();
     assert!(d.arrows.len() < all, "{} of {all}", d.arrows.len());
