@@ -245,6 +245,7 @@ fn put_node(out: &mut Vec<u8>, slot: &NodeSlot, r: &Renaming) {
         put_value(out, p.value);
         put_u32(out, p.round_seen);
         put_u32(out, p.attempts);
+        put_u32(out, p.timeouts);
         match p.phase {
             Phase::Idle => out.push(0),
             Phase::Preparing { ballot, promises, highest } => {

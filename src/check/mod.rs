@@ -16,6 +16,7 @@
 mod fingerprint;
 pub mod goal;
 pub mod model;
+pub mod replay;
 pub mod report;
 pub mod search;
 pub mod state;

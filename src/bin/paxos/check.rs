@@ -3,8 +3,11 @@
 //! reproduces it.
 
 use clap::Args;
-use paxos_playground::check::{report, Bounds, Ending, Goal, Model, Options, Report, Search, Strategy, Trail, Verdict};
+use paxos_playground::check::{
+    replay, report, Bounds, Ending, Goal, Model, Options, Report, Search, Strategy, Trail, Verdict,
+};
 use paxos_playground::protocol::Quorums;
+use paxos_playground::scenario::link;
 use paxos_playground::sim::{Config, Topology};
 use std::time::{Duration, Instant};
 
@@ -76,6 +79,9 @@ pub struct CheckArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Write the counterexample (or the goal's witness) as a scenario JSON file the page opens.
+    #[arg(long)]
+    pub save: Option<String>,
 }
 
 impl CheckArgs {
@@ -168,7 +174,7 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
     } else {
-        print_report(&report, secs, &search, command_line);
+        print_report(&report, secs, &search, command_line, args.save.as_deref());
     }
     Ok(match report.ending {
         Ending::Violation => 1,
@@ -210,7 +216,7 @@ fn summary(model: &Model, options: &Options) -> String {
     )
 }
 
-fn print_report(r: &Report, secs: f64, search: &Search, command_line: &str) {
+fn print_report(r: &Report, secs: f64, search: &Search, command_line: &str, save: Option<&str>) {
     let c = r.counts;
     println!(
         "{}: {} unique states, {} generated, depth {}, {:.2} s, {:.0} states/s, visited set {:.1} MiB ({:.1} bytes/state), peak estimate {:.1} MiB",
@@ -240,20 +246,36 @@ fn print_report(r: &Report, secs: f64, search: &Search, command_line: &str) {
         println!("  goal: {:<16} {}", goal.describe(), verdict(v));
     }
     let show = |title: &str, t: &Trail| {
+        let replay = replay::to_scenario(&search.model, t, title);
         println!("{title} ({} steps):", t.steps.len());
         for (i, s) in t.steps.iter().enumerate() {
-            println!("  {:>3}. {}", i, report::describe(s));
+            println!("  {:>3}. {}", i + 1, report::describe(s));
         }
         for v in &t.violations {
             println!("  => {} violated: {}", v.invariant.name(), v.detail);
         }
+        match &replay {
+            Ok(r) => {
+                println!("share link: {}", link::fragment(&r.scenario));
+                if let Some(path) = save {
+                    match std::fs::write(path, r.scenario.to_json()) {
+                        Ok(()) => println!("saved: {path} (replay: paxos run --scenario {path})"),
+                        Err(e) => eprintln!("cannot write {path}: {e}"),
+                    }
+                }
+            }
+            Err(e) => println!("(not replayable in the simulator: {e})"),
+        }
     };
     if let Some(t) = &r.violation {
-        show("counterexample, a shortest run that breaks an invariant", t);
+        show("Counterexample: a shortest run that breaks an invariant", t);
         println!("reproduce: {command_line}");
     }
     if let Some(t) = &r.goal_witness {
-        show("goal witness", t);
+        show("Witness: a shortest run to the goal", t);
+    }
+    if let (Some(t), None) = (&r.stuck_example, &r.violation) {
+        show("Stuck: a shortest run after which nothing more can happen within the bounds and nothing is chosen", t);
     }
 }
 

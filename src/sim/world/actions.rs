@@ -51,6 +51,13 @@ impl World {
             Action::Cut { from, to, both } if valid(from) && valid(to) => self.set_cut(*from, *to, *both, true),
             Action::Restore { from, to, both } if valid(from) && valid(to) => self.set_cut(*from, *to, *both, false),
             Action::SetNetwork { params } => self.net.set_all(params),
+            // Only an armed timer of an up node fires (a crash disarms it); its queued firing
+            // is cancelled, so it fires once.
+            Action::FireTimer { node } if valid(node) && self.timers[node.index()].due.is_some() => {
+                self.timers[node.index()].cancel();
+                self.stats.timeouts += 1;
+                self.apply_step(Step::Timer { node: *node }, sink);
+            }
             _ => {}
         }
     }
