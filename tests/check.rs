@@ -29,8 +29,6 @@ fn opts(strategy: Strategy, symmetry: bool, jobs: usize) -> Options {
 
 /// (configuration, bounds, unique states without and with symmetry reduction).
 fn pinned() -> Vec<(&'static str, Config, Bounds, u64, u64)> {
-    let mut flexible = config(1, 4);
-    flexible.quorums = Some(Quorums { phase1: 3, phase2: 2 });
     vec![
         ("1 proposer, 3 acceptors, 1 learner, 1 round", config(1, 3), rounds(1), 8_818, 1_713),
         ("2 proposers, 2 acceptors, 1 learner, 1 round", config(2, 2), rounds(1), 25_456, 13_309),

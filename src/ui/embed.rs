@@ -126,6 +126,7 @@ pub fn use_host_bridge(model: &Model, dispatch: Callback<UiAction>, options: Rc<
     let (step, time, epoch) = (p.history.cursor(), p.history.time(), p.epoch);
     let chosen = world.chosen().map(|v| v.to_string());
     let violations: Vec<HostEvent> = world
+        .system
         .violations
         .iter()
         .map(|v| HostEvent::Violation { invariant: crate::view::safety::slug(v.invariant), detail: v.detail.clone() })
