@@ -1,9 +1,11 @@
-//! Paxos Playground: single-decree Paxos as a sans-IO state machine (`protocol`), a
-//! deterministic world that runs it under faults (`sim`), the data that reproduces a run
-//! (`scenario`), random-fault sweeps (`sweep`) and, in the browser, the playground page.
+//! Paxos Playground: single-decree Paxos as a sans-IO state machine (`protocol`), the system
+//! that applies one step at a time and the deterministic timed world that drives it under
+//! faults (`sim`), the exhaustive model checker over the same steps (`check`), the data that
+//! reproduces a run (`scenario`), random-fault sweeps (`sweep`) and, in the browser, the
+//! playground page.
 //!
-//! Dependencies run one way: `ui -> view -> sim -> protocol`; nothing below `ui` touches the
-//! browser, so all of it is tested natively.
+//! Dependencies run one way: `ui -> view -> {check, sweep, scenario} -> sim -> protocol`;
+//! nothing below `ui` touches the browser, so all of it is tested natively.
 
 pub mod check;
 pub mod protocol;
