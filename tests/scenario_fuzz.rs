@@ -1,10 +1,10 @@
-//! The decoders meet 10,000 generated hostile inputs in every test run, with zero panics.
+//! The decoders meet 11,000 generated hostile inputs in every test run, with zero panics.
 //! (`cargo run --release --bin paxos -- fuzz --inputs 1000000` runs the long version.)
 
 use paxos_playground::scenario::fuzz;
 
 #[test]
-fn ten_thousand_hostile_inputs_and_no_panic() {
+fn eleven_thousand_hostile_inputs_and_no_panic() {
     let r = fuzz::run(11_000, 20_240_601);
     assert_eq!(r.inputs, 11_000);
     assert_eq!(

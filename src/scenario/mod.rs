@@ -39,7 +39,8 @@ pub const MAX_CAPTIONS: usize = 200;
 pub const MAX_AT_TICK: u64 = 1_000_000_000;
 /// Largest JSON scenario file read, in bytes (a full 10,000-action schedule is about 1 MB).
 pub const MAX_JSON_BYTES: usize = 4 << 20;
-/// Deepest nesting of arrays and objects in a JSON file (a scenario needs 5).
+/// Deepest nesting of arrays and objects in a JSON file (a scenario needs 7: the groups of a
+/// partition, in its action, in a schedule entry, in the schedule, in the file).
 pub const MAX_JSON_DEPTH: usize = 32;
 
 /// A caption shown from a moment of the run on (lessons narrate with these). `step` is a cursor

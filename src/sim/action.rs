@@ -5,8 +5,6 @@ use super::net::NetParams;
 use crate::protocol::{NodeId, Value};
 use serde::{Deserialize, Serialize};
 
-mod de;
-
 /// A message in flight, named by the id it got when it was sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -14,8 +12,7 @@ pub struct MsgId(pub u64);
 
 /// Externally tagged in JSON (`{"crash": {"node": 1}}`, `"heal"`): serde reads that shape
 /// directly, where an internally tagged enum buffers every field first (about 30 KB of wasm).
-/// `Deserialize` is written out in `action/de.rs` (same input, same messages, less wasm).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// A client asks the proposer on `node` to propose `value`.
