@@ -15,6 +15,10 @@ mod run;
 mod sweep;
 
 use clap::{Args, Parser, Subcommand};
+
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use paxos_playground::scenario::Scenario;
 use paxos_playground::sweep::{FaultMix, Variant};
 

@@ -25,6 +25,9 @@ use crate::sim::NodeSlot;
 /// Encodes states; holds its buffers so that fingerprinting allocates nothing once warm.
 #[derive(Default)]
 pub struct Fingerprinter {
+    /// The steps enabled in the state being expanded (the search's scratch, kept here so a
+    /// worker thread owns one of everything).
+    pub(super) steps: Vec<crate::sim::Step>,
     buf: Vec<u8>,
     best: Vec<u8>,
     sig: Vec<(Vec<u8>, u8)>,
@@ -36,6 +39,18 @@ struct Renaming {
     map: [u8; 64],
     pos: [u8; 64],
 }
+
+/// The renaming that renames nothing.
+static IDENTITY: Renaming = {
+    let mut r = Renaming { map: [0; 64], pos: [0; 64] };
+    let mut i = 0;
+    while i < 64 {
+        r.map[i] = i as u8;
+        r.pos[i] = i as u8;
+        i += 1;
+    }
+    r
+};
 
 impl Renaming {
     fn identity(n: usize) -> Renaming {
@@ -72,12 +87,23 @@ impl Fingerprinter {
         let n = state.system.nodes.len();
         let classes = if symmetry { model.symmetric_classes() } else { Vec::new() };
         if classes.is_empty() {
-            let r = Renaming::identity(n);
-            self.buf.clear();
-            encode(state, &model.cluster, &r, &mut self.buf, &mut self.packets);
-            return xxhash_rust::xxh3::xxh3_64(&self.buf);
+            return self.incremental(state, n);
         }
         self.canonical(state, model, &classes)
+    }
+
+    /// Without renamings: the nodes' and the network's hashes kept by the state, and the rest
+    /// (the monitor, the bits, the budget) encoded now.
+    fn incremental(&mut self, state: &State, n: usize) -> u64 {
+        let out = &mut self.buf;
+        out.clear();
+        for h in &state.node_hash[..n] {
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+        out.extend_from_slice(&state.net_hash.to_le_bytes());
+        out.extend_from_slice(&(state.net.len() as u32).to_le_bytes());
+        put_rest(state, &Renaming::identity(n), out, &mut self.packets);
+        xxhash_rust::xxh3::xxh3_64(out)
     }
 
     fn canonical(&mut self, state: &State, model: &Model, classes: &[Vec<NodeId>]) -> u64 {
@@ -274,18 +300,22 @@ fn put_node(out: &mut Vec<u8>, slot: &NodeSlot, r: &Renaming) {
     }
     if let Some(l) = learner {
         put_value(out, l.learned);
-        let mut tallies: Vec<_> = l.tallies.iter().map(|t| (t.ballot, t.value, r.set(t.acceptors))).collect();
-        tallies.sort();
-        out.push(tallies.len() as u8);
-        for (b, v, set) in tallies {
-            put_ballot(out, b);
-            put_u32(out, v.0);
-            out.extend_from_slice(&set.to_le_bytes());
+        out.push(l.tallies.len() as u8);
+        // In ballot order, without sorting a copy: pick the next larger ballot each time (a
+        // learner holds a handful of tallies).
+        let mut last: Option<Ballot> = None;
+        for _ in 0..l.tallies.len() {
+            let next = l.tallies.iter().filter(|t| last.is_none_or(|b| t.ballot > b)).min_by_key(|t| t.ballot);
+            let Some(t) = next else { break };
+            put_ballot(out, t.ballot);
+            put_u32(out, t.value.0);
+            out.extend_from_slice(&r.set(t.acceptors).to_le_bytes());
+            last = Some(t.ballot);
         }
     }
 }
 
-fn encode(state: &State, cluster: &Cluster, r: &Renaming, out: &mut Vec<u8>, packets: &mut Vec<(u8, u8, Msg)>) {
+fn encode(state: &State, _cluster: &Cluster, r: &Renaming, out: &mut Vec<u8>, packets: &mut Vec<(u8, u8, Msg)>) {
     let n = state.system.nodes.len();
     let mut inverse = [0u8; 64];
     for i in 0..n {
@@ -303,37 +333,82 @@ fn encode(state: &State, cluster: &Cluster, r: &Renaming, out: &mut Vec<u8>, pac
         out.push(*t);
         put_msg(out, m);
     }
+    put_rest(state, r, out, packets);
+}
+
+/// Everything but the nodes and the network: timers, crashes, requests, the fault budget and
+/// the monitor.
+fn put_rest(state: &State, r: &Renaming, out: &mut Vec<u8>, scratch: &mut Vec<(u8, u8, Msg)>) {
+    let n = state.system.nodes.len();
+    let mut inverse = [0u8; 64];
+    for i in 0..n {
+        inverse[r.map[i] as usize] = i as u8;
+    }
+    let _ = scratch;
     out.extend_from_slice(&r.bits(state.timers, n).to_le_bytes());
     out.extend_from_slice(&r.bits(state.crashed, n).to_le_bytes());
     put_u32(out, state.requested);
     out.extend_from_slice(&[state.drops, state.duplicates, state.crashes]);
     let m = &state.system.monitor;
-    let mut proposed = m.proposed().to_vec();
-    proposed.sort();
+    // Sets kept in insertion order, written in sorted order (each holds a handful).
+    let proposed = m.proposed();
     out.push(proposed.len() as u8);
-    for v in proposed {
+    let mut last = None;
+    for _ in 0..proposed.len() {
+        let Some(&v) = proposed.iter().filter(|v| last.is_none_or(|l| **v > l)).min() else { break };
         put_u32(out, v.0);
+        last = Some(v);
     }
-    let mut votes: Vec<_> = m.votes().map(|(p, set)| (p.ballot, p.value, r.set(set))).collect();
-    votes.sort();
-    out.push(votes.len() as u8);
-    for (b, v, set) in votes {
-        put_ballot(out, b);
-        put_u32(out, v.0);
-        out.extend_from_slice(&set.to_le_bytes());
+    out.push(m.votes().count() as u8);
+    let mut last = None;
+    for _ in 0..m.votes().count() {
+        let next = m.votes().filter(|(p, _)| last.is_none_or(|l| p.ballot > l)).min_by_key(|(p, _)| p.ballot);
+        let Some((p, set)) = next else { break };
+        put_ballot(out, p.ballot);
+        put_u32(out, p.value.0);
+        out.extend_from_slice(&r.set(set).to_le_bytes());
+        last = Some(p.ballot);
     }
-    let mut chosen = m.chosen.clone();
-    chosen.sort();
-    out.push(chosen.len() as u8);
-    for p in chosen {
+    out.push(m.chosen.len() as u8);
+    let mut last = None;
+    for _ in 0..m.chosen.len() {
+        let Some(&p) = m.chosen.iter().filter(|p| last.is_none_or(|l| **p > l)).min() else { break };
         put_proposal(out, Some(p));
+        last = Some(p);
     }
     for &old in &inverse[..n] {
         let node = NodeId(old);
         put_ballot(out, m.max_promised(node));
         put_value(out, m.learned(node));
     }
-    let _ = cluster;
+}
+
+thread_local! {
+    /// The buffer `node_hash` and `packet_hash` encode into (a hash per step, no allocation).
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(512));
+}
+
+/// One node's hash (its own state, as `encode` writes it without renaming).
+pub fn node_hash(slot: &NodeSlot) -> u64 {
+    SCRATCH.with(|b| {
+        let mut out = b.borrow_mut();
+        out.clear();
+        put_node(&mut out, slot, &IDENTITY);
+        xxhash_rust::xxh3::xxh3_64(&out)
+    })
+}
+
+/// One message's hash, summed over the network (a sum is the same in any order, so the
+/// multiset's hash needs no sorting).
+pub fn packet_hash(p: &(NodeId, NodeId, Msg)) -> u64 {
+    SCRATCH.with(|b| {
+        let mut out = b.borrow_mut();
+        out.clear();
+        out.push(p.0 .0);
+        out.push(p.1 .0);
+        put_msg(&mut out, &p.2);
+        xxhash_rust::xxh3::xxh3_64(&out)
+    })
 }
 
 /// What no renaming within `node`'s class changes: its own state, its messages (the other end

@@ -386,12 +386,12 @@ fn expand(
     visited: &Visited,
     fingerprinter: &mut Fingerprinter,
 ) -> (Vec<Candidate>, u64, bool) {
-    let mut steps = Vec::new();
+    let mut steps = std::mem::take(&mut fingerprinter.steps);
     entry.state.steps(model, &mut steps);
     let mut out = Vec::new();
     let mut generated = 0;
     let parent_chosen = !entry.state.system.monitor.chosen.is_empty();
-    for step in steps {
+    for &step in &steps {
         let Some(next) = entry.state.next(model, step) else { continue };
         generated += 1;
         let fp = fingerprinter.fingerprint(&next, model, options.symmetry);
@@ -400,6 +400,7 @@ fn expand(
         }
         out.push(Candidate { parent: entry.fp, parent_chosen, fp, state: next, depth: entry.depth + 1 });
     }
+    fingerprinter.steps = steps;
     let stuck = generated == 0 && entry.state.system.monitor.chosen.is_empty();
     (out, generated, stuck)
 }

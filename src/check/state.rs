@@ -3,7 +3,8 @@
 //! what is left of the fault budget. The steps enabled in a state, and applying one, go through
 //! `System::apply`, the same code the simulator runs.
 
-use super::model::Model;
+use super::fingerprint;
+use super::model::{Model, MAX_NODES};
 use crate::protocol::{Msg, NodeId};
 use crate::sim::event::{Sink, Tick};
 use crate::sim::{Step, System, Transit};
@@ -26,20 +27,25 @@ pub struct State {
     pub drops: u8,
     pub duplicates: u8,
     pub crashes: u8,
+    /// Each node's hash, kept up to date as steps change the node (a step changes one node),
+    /// and the network's: the sum of its packets' hashes, so adding or taking a message
+    /// updates it without reading the rest. The fingerprint combines these instead of
+    /// encoding the whole state again.
+    pub node_hash: [u64; MAX_NODES],
+    pub net_hash: u64,
 }
 
 /// The checker's transit: a send adds to the multiset; timers are a bit each (abstract time:
 /// an armed timer may fire at any moment, so its delay range does not matter).
 pub struct Wire<'s> {
     pub net: &'s mut Vec<Packet>,
+    pub net_hash: &'s mut u64,
     pub timers: &'s mut u64,
 }
 
 impl Transit for Wire<'_> {
     fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, _: u64, _: Tick, _: &mut impl Sink) {
-        let p = (from, to, msg);
-        let at = self.net.partition_point(|q| *q <= p);
-        self.net.insert(at, p);
+        insert(self.net, self.net_hash, (from, to, msg));
     }
     fn set_timer(&mut self, node: NodeId, _: u32, _: u32, _: Tick) {
         *self.timers |= 1 << node.index();
@@ -49,9 +55,16 @@ impl Transit for Wire<'_> {
     }
 }
 
+/// Adds a packet to a sorted multiset and its hash to the sum.
+fn insert(net: &mut Vec<Packet>, net_hash: &mut u64, p: Packet) {
+    let at = net.partition_point(|q| *q <= p);
+    net.insert(at, p);
+    *net_hash = net_hash.wrapping_add(fingerprint::packet_hash(&p));
+}
+
 impl State {
     pub fn initial(model: &Model) -> State {
-        State {
+        let mut s = State {
             system: System::new(model.cluster.clone()),
             net: Vec::new(),
             timers: 0,
@@ -60,7 +73,13 @@ impl State {
             drops: 0,
             duplicates: 0,
             crashes: 0,
+            node_hash: [0; MAX_NODES],
+            net_hash: 0,
+        };
+        for i in 0..s.system.nodes.len() {
+            s.node_hash[i] = fingerprint::node_hash(&s.system.nodes[i]);
         }
+        s
     }
 
     /// Every step enabled here, in a fixed order (so searches and their counterexamples are
@@ -125,9 +144,7 @@ impl State {
             }
             Step::Duplicate { from, to, msg } => {
                 self.duplicates += 1;
-                let p = (from, to, msg);
-                let at = self.net.partition_point(|q| *q <= p);
-                self.net.insert(at, p);
+                insert(&mut self.net, &mut self.net_hash, (from, to, msg));
             }
             Step::Timer { node } => self.timers &= !(1 << node.index()),
             Step::Crash { node } => {
@@ -136,13 +153,26 @@ impl State {
             }
             Step::Recover { .. } => {}
         }
-        let mut wire = Wire { net: &mut self.net, timers: &mut self.timers };
+        let mut wire = Wire { net: &mut self.net, net_hash: &mut self.net_hash, timers: &mut self.timers };
         self.system.apply(step, &mut wire, (0, 0), &mut ());
+        // The one node a step can change.
+        let node = match step {
+            Step::Deliver { to, .. } => Some(to),
+            Step::Propose { node, .. } | Step::Timer { node } | Step::Crash { node } | Step::Recover { node } => {
+                Some(node)
+            }
+            Step::Drop { .. } | Step::Duplicate { .. } => None,
+        };
+        if let Some(n) = node {
+            self.node_hash[n.index()] = fingerprint::node_hash(&self.system.nodes[n.index()]);
+        }
     }
 
     fn take(&mut self, from: NodeId, to: NodeId, msg: Msg) {
-        if let Ok(i) = self.net.binary_search(&(from, to, msg)) {
+        let p = (from, to, msg);
+        if let Ok(i) = self.net.binary_search(&p) {
             self.net.remove(i);
+            self.net_hash = self.net_hash.wrapping_sub(fingerprint::packet_hash(&p));
         }
     }
 
