@@ -102,7 +102,8 @@ impl Fingerprinter {
         }
         out.extend_from_slice(&state.net_hash.to_le_bytes());
         out.extend_from_slice(&(state.net.len() as u32).to_le_bytes());
-        put_rest(state, &Renaming::identity(n), out, &mut self.packets);
+        out.extend_from_slice(&state.monitor_hash.to_le_bytes());
+        put_bits(state, &IDENTITY, out);
         xxhash_rust::xxh3::xxh3_64(out)
     }
 
@@ -345,11 +346,22 @@ fn put_rest(state: &State, r: &Renaming, out: &mut Vec<u8>, scratch: &mut Vec<(u
         inverse[r.map[i] as usize] = i as u8;
     }
     let _ = scratch;
+    put_bits(state, r, out);
+    put_monitor(&state.system.monitor, &inverse[..n], r, out);
+}
+
+/// The timers, the crashed set, the requests made and the fault budget used.
+fn put_bits(state: &State, r: &Renaming, out: &mut Vec<u8>) {
+    let n = state.system.nodes.len();
     out.extend_from_slice(&r.bits(state.timers, n).to_le_bytes());
     out.extend_from_slice(&r.bits(state.crashed, n).to_le_bytes());
     put_u32(out, state.requested);
     out.extend_from_slice(&[state.drops, state.duplicates, state.crashes]);
-    let m = &state.system.monitor;
+}
+
+/// The monitor's state: the values proposed, the votes per ballot, what was chosen, and per
+/// node the highest promise and what it learned (`order` lists old node ids in new order).
+fn put_monitor(m: &crate::sim::Monitor, order: &[u8], r: &Renaming, out: &mut Vec<u8>) {
     // Sets kept in insertion order, written in sorted order (each holds a handful).
     let proposed = m.proposed();
     out.push(proposed.len() as u8);
@@ -376,7 +388,7 @@ fn put_rest(state: &State, r: &Renaming, out: &mut Vec<u8>, scratch: &mut Vec<(u
         put_proposal(out, Some(p));
         last = Some(p);
     }
-    for &old in &inverse[..n] {
+    for &old in order {
         let node = NodeId(old);
         put_ballot(out, m.max_promised(node));
         put_value(out, m.learned(node));
@@ -386,6 +398,16 @@ fn put_rest(state: &State, r: &Renaming, out: &mut Vec<u8>, scratch: &mut Vec<(u
 thread_local! {
     /// The buffer `node_hash` and `packet_hash` encode into (a hash per step, no allocation).
     static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(512));
+}
+
+/// The monitor's hash (without renaming), kept by the state like a node's.
+pub fn monitor_hash(m: &crate::sim::Monitor, n: usize) -> u64 {
+    SCRATCH.with(|b| {
+        let mut out = b.borrow_mut();
+        out.clear();
+        put_monitor(m, &IDENTITY.map[..n], &IDENTITY, &mut out);
+        xxhash_rust::xxh3::xxh3_64(&out)
+    })
 }
 
 /// One node's hash (its own state, as `encode` writes it without renaming).

@@ -33,6 +33,8 @@ pub struct State {
     /// encoding the whole state again.
     pub node_hash: [u64; MAX_NODES],
     pub net_hash: u64,
+    /// The monitor's hash, recomputed after the steps that can change it.
+    pub monitor_hash: u64,
 }
 
 /// The checker's transit: a send adds to the multiset; timers are a bit each (abstract time:
@@ -75,7 +77,9 @@ impl State {
             crashes: 0,
             node_hash: [0; MAX_NODES],
             net_hash: 0,
+            monitor_hash: 0,
         };
+        s.monitor_hash = fingerprint::monitor_hash(&s.system.monitor, s.system.nodes.len());
         for i in 0..s.system.nodes.len() {
             s.node_hash[i] = fingerprint::node_hash(&s.system.nodes[i]);
         }
@@ -165,6 +169,11 @@ impl State {
         };
         if let Some(n) = node {
             self.node_hash[n.index()] = fingerprint::node_hash(&self.system.nodes[n.index()]);
+        }
+        // The monitor hears of requests, promises, acceptances and learning: never of a lost
+        // or copied message or of a crash.
+        if !matches!(step, Step::Drop { .. } | Step::Duplicate { .. } | Step::Crash { .. }) {
+            self.monitor_hash = fingerprint::monitor_hash(&self.system.monitor, self.system.nodes.len());
         }
     }
 
