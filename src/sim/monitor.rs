@@ -1,7 +1,13 @@
 //! The safety invariants, checked after every event. The simulator sees every acceptor at once,
 //! so it knows when a value is *chosen* (a phase-2 quorum accepted it at one ballot) before any
 //! node does; each check compares what nodes did against that omniscient view and returns
-//! violations as data. Each function encodes one property (see `Invariant::meaning`).
+//! violations as data.
+//!
+//! The checks are a table: for each thing the monitor is told (an [`Observation`]), a list of
+//! small functions, one per property, each citing the property it encodes (`Invariant::meaning`
+//! says where the paper states it). They read what the monitor knew before the observation; the
+//! monitor then records it. A second protocol brings its own observations and tables. (The
+//! tables are `const`, so each call is direct and inlined into the simulator's step.)
 
 use super::event::Invariant;
 use crate::protocol::{AcceptorSet, Ballot, NodeId, Proposal, Value};
@@ -36,6 +42,112 @@ pub struct Monitor {
     learned: Vec<Option<Value>>,
 }
 
+/// What the monitor is told while the system carries out a node's outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Observation {
+    /// An acceptor holds `promised` after a persist or a recovery.
+    Promise { node: NodeId, promised: Option<Ballot> },
+    /// An acceptor accepted `proposal` (also told, for every acceptor, once a value is chosen).
+    Accept { node: NodeId, proposal: Proposal },
+    /// A phase-2 quorum accepted `proposal` at one ballot.
+    Chosen { proposal: Proposal },
+    /// A learner learned `value`.
+    Learned { node: NodeId, value: Value },
+}
+
+/// One property's check at one kind of observation.
+pub type Check = fn(&Monitor, &Observation) -> Option<Violation>;
+
+/// The checks, by observation, in the order their violations are reported.
+pub const ON_PROMISE: [Check; 1] = [promise_monotonic];
+pub const ON_ACCEPT: [Check; 1] = [accepted_agrees_with_chosen];
+pub const ON_CHOSEN: [Check; 2] = [chosen_agrees, chosen_was_proposed];
+pub const ON_LEARNED: [Check; 2] = [learned_agrees, learned_was_proposed];
+
+/// Promise monotonicity: an acceptor never lowers its promise, across crashes too (phase 1
+/// relies on it: Paxos Made Simple, 2.2, "it promises never again to accept a proposal numbered
+/// less than n").
+#[inline]
+fn promise_monotonic(m: &Monitor, o: &Observation) -> Option<Violation> {
+    let Observation::Promise { node, promised } = *o else { return None };
+    let before = m.max_promised[node.index()];
+    (promised.unwrap_or(Ballot::ZERO) < before).then(|| promise_lowered(node, before, promised))
+}
+
+/// Chosen value stable (P2a): once v is chosen at ballot b, every proposal accepted at a
+/// ballot >= b has value v.
+#[inline]
+fn accepted_agrees_with_chosen(m: &Monitor, o: &Observation) -> Option<Violation> {
+    let Observation::Accept { node, proposal: a } = *o else { return None };
+    let c = m.chosen.iter().find(|c| a.ballot >= c.ballot && a.value != c.value)?;
+    Some(unstable(node, a, c))
+}
+
+/// Agreement (Paxos Made Simple, 2.1: "only a single value is chosen"): a newly chosen value
+/// equals every value chosen before.
+fn chosen_agrees(m: &Monitor, o: &Observation) -> Option<Violation> {
+    let Observation::Chosen { proposal: p } = *o else { return None };
+    let other = m.chosen.iter().find(|c| c.value != p.value)?;
+    Some(Violation {
+        invariant: Invariant::Agreement,
+        nodes: Vec::new(),
+        detail: format!(
+            "\"{}\" chosen at {} after \"{}\" was chosen at {}",
+            p.value, p.ballot, other.value, other.ballot
+        ),
+    })
+}
+
+/// Validity (Paxos Made Simple, 2.1: "only a value that has been proposed may be chosen").
+fn chosen_was_proposed(m: &Monitor, o: &Observation) -> Option<Violation> {
+    let Observation::Chosen { proposal: p } = *o else { return None };
+    (!m.proposed.contains(&p.value)).then(|| Violation {
+        invariant: Invariant::Validity,
+        nodes: Vec::new(),
+        detail: format!("\"{}\" chosen at {} but no client proposed it", p.value, p.ballot),
+    })
+}
+
+/// Agreement for learners (Paxos Made Simple, 2.1: "a process never learns that a value has
+/// been chosen unless it actually has been"): what one learns equals what others learned and
+/// every chosen value.
+fn learned_agrees(m: &Monitor, o: &Observation) -> Option<Violation> {
+    let Observation::Learned { node, value } = *o else { return None };
+    if let Some((other, l)) = m.learned.iter().enumerate().find(|(_, l)| l.is_some_and(|l| l != value)) {
+        return Some(Violation {
+            invariant: Invariant::Agreement,
+            nodes: vec![node, NodeId(other as u8)],
+            detail: format!("{node} learned \"{value}\" but n{other} learned \"{}\"", l.unwrap_or_default()),
+        });
+    }
+    let c = m.chosen.iter().find(|c| c.value != value)?;
+    Some(Violation {
+        invariant: Invariant::Agreement,
+        nodes: vec![node],
+        detail: format!("{node} learned \"{value}\" but \"{}\" was chosen at {}", c.value, c.ballot),
+    })
+}
+
+/// Validity for learners: only a proposed value is learned.
+fn learned_was_proposed(m: &Monitor, o: &Observation) -> Option<Violation> {
+    let Observation::Learned { node, value } = *o else { return None };
+    (!m.proposed.contains(&value)).then(|| Violation {
+        invariant: Invariant::Validity,
+        nodes: vec![node],
+        detail: format!("{node} learned \"{value}\", which no client proposed"),
+    })
+}
+
+/// Runs one table of checks.
+#[inline(always)]
+fn run(m: &Monitor, checks: &[Check], o: Observation, out: &mut Vec<Violation>) {
+    for check in checks {
+        if let Some(v) = check(m, &o) {
+            out.push(v);
+        }
+    }
+}
+
 impl Monitor {
     pub fn new(nodes: usize) -> Monitor {
         Monitor { max_promised: vec![Ballot::ZERO; nodes], learned: vec![None; nodes], ..Monitor::default() }
@@ -59,17 +171,14 @@ impl Monitor {
         }
     }
 
-    /// Promise monotonicity: called with every promise an acceptor holds after a persist or a
-    /// recovery.
+    /// An acceptor holds `promised` after a persist or a recovery.
     /// (Inlined: the simulator calls it on every persisted promise; the violation is cold.)
     #[inline]
     pub fn on_promise(&mut self, node: NodeId, promised: Option<Ballot>, out: &mut Vec<Violation>) {
-        let now = promised.unwrap_or(Ballot::ZERO);
-        let before = &mut self.max_promised[node.index()];
-        if now < *before {
-            out.push(promise_lowered(node, *before, promised));
-        } else {
-            *before = now;
+        let found = out.len();
+        run(self, &ON_PROMISE, Observation::Promise { node, promised }, out);
+        if out.len() == found {
+            self.max_promised[node.index()] = promised.unwrap_or(Ballot::ZERO);
         }
     }
 
@@ -103,62 +212,24 @@ impl Monitor {
         Some(p)
     }
 
-    /// A value became chosen: agreement with what was chosen and learned before, and validity.
-    fn on_chosen(&mut self, p: Proposal, out: &mut Vec<Violation>) {
-        if let Some(other) = self.chosen.iter().find(|c| c.value != p.value) {
-            out.push(Violation {
-                invariant: Invariant::Agreement,
-                nodes: Vec::new(),
-                detail: format!(
-                    "\"{}\" chosen at {} after \"{}\" was chosen at {}",
-                    p.value, p.ballot, other.value, other.ballot
-                ),
-            });
-        }
-        if !self.proposed.contains(&p.value) {
-            out.push(Violation {
-                invariant: Invariant::Validity,
-                nodes: Vec::new(),
-                detail: format!("\"{}\" chosen at {} but no client proposed it", p.value, p.ballot),
-            });
-        }
-        self.chosen.push(p);
+    /// A value became chosen: agreement with what was chosen before, and validity.
+    fn on_chosen(&mut self, proposal: Proposal, out: &mut Vec<Violation>) {
+        run(self, &ON_CHOSEN, Observation::Chosen { proposal }, out);
+        self.chosen.push(proposal);
     }
 
     /// Called for every acceptor's accepted proposal right after a value became chosen, and
-    /// for every new acceptance: the chosen-value-stable property (P2a).
+    /// for every new acceptance.
     /// (Inlined: nothing is chosen yet for most acceptances, and then it is one comparison.)
     #[inline]
     pub fn check_stable(&self, node: NodeId, accepted: Proposal, out: &mut Vec<Violation>) {
-        if let Some(c) = self.chosen.iter().find(|c| accepted.ballot >= c.ballot && accepted.value != c.value) {
-            out.push(unstable(node, accepted, c));
-        }
+        run(self, &ON_ACCEPT, Observation::Accept { node, proposal: accepted }, out);
     }
 
-    /// A learner learned `value`: agreement with every chosen value and every other learner.
+    /// A learner learned `value`: agreement with every chosen value and every other learner,
+    /// and validity.
     pub fn on_learned(&mut self, node: NodeId, value: Value, out: &mut Vec<Violation>) {
-        let other_learner = self.learned.iter().enumerate().find(|(_, l)| l.is_some_and(|l| l != value));
-        let other_chosen = self.chosen.iter().find(|c| c.value != value);
-        if let Some((other, l)) = other_learner {
-            out.push(Violation {
-                invariant: Invariant::Agreement,
-                nodes: vec![node, NodeId(other as u8)],
-                detail: format!("{node} learned \"{value}\" but n{other} learned \"{}\"", l.unwrap_or_default()),
-            });
-        } else if let Some(c) = other_chosen {
-            out.push(Violation {
-                invariant: Invariant::Agreement,
-                nodes: vec![node],
-                detail: format!("{node} learned \"{value}\" but \"{}\" was chosen at {}", c.value, c.ballot),
-            });
-        }
-        if !self.proposed.contains(&value) {
-            out.push(Violation {
-                invariant: Invariant::Validity,
-                nodes: vec![node],
-                detail: format!("{node} learned \"{value}\", which no client proposed"),
-            });
-        }
+        run(self, &ON_LEARNED, Observation::Learned { node, value }, out);
         self.learned[node.index()] = Some(value);
     }
 
