@@ -143,7 +143,7 @@ impl Fingerprinter {
                 r.pos[p] = model.cluster.position(NodeId(r.map[a.index()])).unwrap_or(p as u8);
             }
             self.buf.clear();
-            encode(state, &model.cluster, &r, &mut self.buf, &mut self.packets);
+            encode(state, &r, &mut self.buf, &mut self.packets);
             if first || self.buf < self.best {
                 std::mem::swap(&mut self.buf, &mut self.best);
                 first = false;
@@ -316,7 +316,7 @@ fn put_node(out: &mut Vec<u8>, slot: &NodeSlot, r: &Renaming) {
     }
 }
 
-fn encode(state: &State, _cluster: &Cluster, r: &Renaming, out: &mut Vec<u8>, packets: &mut Vec<(u8, u8, Msg)>) {
+fn encode(state: &State, r: &Renaming, out: &mut Vec<u8>, packets: &mut Vec<(u8, u8, Msg)>) {
     let n = state.system.nodes.len();
     let mut inverse = [0u8; 64];
     for i in 0..n {
@@ -334,18 +334,17 @@ fn encode(state: &State, _cluster: &Cluster, r: &Renaming, out: &mut Vec<u8>, pa
         out.push(*t);
         put_msg(out, m);
     }
-    put_rest(state, r, out, packets);
+    put_rest(state, r, out);
 }
 
 /// Everything but the nodes and the network: timers, crashes, requests, the fault budget and
 /// the monitor.
-fn put_rest(state: &State, r: &Renaming, out: &mut Vec<u8>, scratch: &mut Vec<(u8, u8, Msg)>) {
+fn put_rest(state: &State, r: &Renaming, out: &mut Vec<u8>) {
     let n = state.system.nodes.len();
     let mut inverse = [0u8; 64];
     for i in 0..n {
         inverse[r.map[i] as usize] = i as u8;
     }
-    let _ = scratch;
     put_bits(state, r, out);
     put_monitor(&state.system.monitor, &inverse[..n], r, out);
 }
@@ -437,8 +436,6 @@ pub fn packet_hash(p: &(NodeId, NodeId, Msg)) -> u64 {
 /// named only when it is a proposer), its membership in the proposers' sets and the monitor's
 /// votes, and the learners' tallies as a sorted multiset.
 fn signature(state: &State, cluster: &Cluster, node: NodeId, out: &mut Vec<u8>) {
-    let n = state.system.nodes.len();
-    let r = Renaming::identity(n);
     let slot = &state.system.nodes[node.index()];
     // Own state, with sets written as counts (their members may be renamed).
     out.push(slot.up as u8);
@@ -512,5 +509,4 @@ fn signature(state: &State, cluster: &Cluster, node: NodeId, out: &mut Vec<u8>) 
             out.push(member as u8);
         }
     }
-    let _ = r;
 }
