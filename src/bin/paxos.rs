@@ -122,6 +122,13 @@ enum Command {
 }
 
 fn main() {
+    // Rust ignores SIGPIPE, so printing into a closed pipe panics; a command-line tool should
+    // just stop, as `head` expects.
+    #[cfg(unix)]
+    // SAFETY: restores the default action of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let code = match dispatch(Cli::parse().command) {
         Ok(code) => code,
         Err(message) => {
