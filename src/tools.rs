@@ -14,7 +14,12 @@
 //! - `trace` (payload, frontier): the trace as JSON. The run is rebuilt from the payload (the
 //!   simulator is deterministic): recorded up to `frontier`, at the payload's cursor.
 //! - `bench` (instances): workload W1 timed in wasm, as JSON (`w1`).
+//! - `check` (payload, bounds): the model checker (`check`) on the payload's configuration, run
+//!   in slices: the worker posts progress several times a second and the report at the end.
+//! - `cancel` (the id of a `check`): stops that check; its report (cancelled, incomplete) is
+//!   its answer. A cancel gets no answer of its own.
 
+pub mod check;
 pub mod w1;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

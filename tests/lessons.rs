@@ -10,7 +10,7 @@ use paxos_playground::sim::Invariant;
 #[test]
 fn every_caption_cue_resolves() {
     let all = lessons::try_all().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(all.len(), 10);
+    assert_eq!(all.len(), 11);
     assert_eq!(lessons::all().len(), all.len());
 }
 
@@ -47,6 +47,7 @@ fn slugs_are_stable_unique_and_url_safe() {
             "partition",
             "forgetful-acceptor",
             "small-quorums",
+            "checker-shortest-break",
         ]
     );
     for slug in slugs {

@@ -9,6 +9,7 @@
 //! with the lesson's name, instead of a caption silently narrating the wrong moment.
 
 mod basics;
+mod checker;
 mod faults;
 mod library;
 

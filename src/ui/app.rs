@@ -2,6 +2,7 @@
 //! chrome (theme, dialogs), and lays out the stage, the time controls and every panel.
 
 use super::bench::{self, BenchMode};
+use super::check::CheckDialog;
 use super::config_form::ConfigDialog;
 use super::controls::legend::legend;
 use super::controls::selection::selection_bar;
@@ -211,6 +212,8 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
             <nav class="topbar-actions" aria-label="Page">
                 <ShareTools ..panel.clone() />
                 <button id="open-config" class="btn" onclick={open(Dialog::Config)}>{ "Configure…" }</button>
+                <button id="open-check" class="btn" onclick={open(Dialog::Check)}
+                    title="Check every interleaving with the model checker (m)">{ "Check…" }</button>
                 <button id="open-shortcuts" class="btn icon" onclick={open(Dialog::Shortcuts)}
                     aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
                 <button id="theme" class="btn icon" onclick={theme} aria-label={format!("Switch to {next} theme")}
@@ -230,5 +233,8 @@ fn dialog(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
             html! { <ConfigDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} /> }
         }
         Dialog::Shortcuts => html! { <ShortcutsDialog {close} /> },
+        Dialog::Check => {
+            html! { <CheckDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} /> }
+        }
     }
 }

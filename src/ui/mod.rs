@@ -2,6 +2,7 @@
 
 mod app;
 mod bench;
+mod check;
 mod config_form;
 mod controls;
 mod embed;

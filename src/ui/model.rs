@@ -45,6 +45,7 @@ pub enum Dialog {
     None,
     Config,
     Shortcuts,
+    Check,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

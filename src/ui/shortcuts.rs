@@ -22,6 +22,7 @@ pub enum Command {
     CrashSelected,
     DropSelected,
     Theme,
+    Check,
     Help,
     Close,
 }
@@ -36,6 +37,7 @@ pub const SHORTCUTS: &[(&[&str], &str, Command, &str)] = &[
     (&["c", "C"], "c", Command::CrashSelected, "Crash or recover the selected node"),
     (&["d", "D"], "d", Command::DropSelected, "Drop the selected message"),
     (&["t", "T"], "t", Command::Theme, "Switch between light and dark theme"),
+    (&["m", "M"], "m", Command::Check, "Open the model checker (check every interleaving)"),
     (&["?"], "?", Command::Help, "Show this list of shortcuts"),
     (&["Escape"], "Esc", Command::Close, "Close a dialog, or clear the selection"),
 ];
@@ -95,6 +97,7 @@ fn run(
         },
         Command::Theme => chrome.emit(ChromeAction::ToggleTheme),
         Command::Help => chrome.emit(ChromeAction::Open(Dialog::Shortcuts)),
+        Command::Check => chrome.emit(ChromeAction::Open(Dialog::Check)),
         Command::Close => emit(UiAction::Select(Selection::None)),
     }
 }

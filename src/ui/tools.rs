@@ -1,5 +1,5 @@
 //! The page's side of the tools worker (`crate::tools`): started on the first request, never
-//! before, so a person who never imports, exports or benchmarks never downloads it. Requests
+//! before, so a person who never imports, exports, checks or benchmarks never downloads it. Requests
 //! made before it is ready wait in a queue; if it cannot be loaded, every waiting request gets
 //! a message saying so, and the next request tries again with a fresh worker.
 //!
@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Worker};
+use yew::Callback;
 
 /// The loader of the worker (www/tools-worker.js, copied to dist/ by Trunk).
 const WORKER_FILE: &str = "tools-worker.js";
@@ -44,6 +45,9 @@ struct Client {
     ready: bool,
     next_id: u32,
     waiting: HashMap<u32, Done>,
+    /// Where the progress of a waiting request goes (a check's; a list: there is rarely more
+    /// than one, and a second map type would cost the page's wasm its own copy of the table).
+    progress: Vec<(u32, Callback<String>)>,
     /// Requests posted once the worker says it is ready.
     queue: Vec<Array>,
     _listeners: [EventListener; 2],
@@ -61,6 +65,19 @@ pub fn ready() -> bool {
 /// Asks the worker for `op` on `a` and `b` (see `crate::tools` for the requests); `done` gets the
 /// result, or the message to show.
 pub fn call(op: &str, a: &str, b: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    call_with_progress(op, a, b, None, done);
+}
+
+/// Like `call`, for a request that reports progress before its result (a check): `progress`
+/// gets each progress text. Returns the request's id (for `cancel`), or `None` when the worker
+/// could not be started (`done` has heard why).
+pub fn call_with_progress(
+    op: &str,
+    a: &str,
+    b: &str,
+    progress: Option<Callback<String>>,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) -> Option<u32> {
     let started = CLIENT.with(|c| {
         let mut c = c.borrow_mut();
         if c.is_none() {
@@ -70,7 +87,7 @@ pub fn call(op: &str, a: &str, b: &str, done: impl FnOnce(Result<String, String>
     });
     if let Err(e) = started {
         done(Err(e));
-        return;
+        return None;
     }
     CLIENT.with(|c| {
         let mut c = c.borrow_mut();
@@ -78,13 +95,32 @@ pub fn call(op: &str, a: &str, b: &str, done: impl FnOnce(Result<String, String>
         client.next_id += 1;
         let id = client.next_id;
         client.waiting.insert(id, Box::new(done));
-        let request = Array::of4(&id.into(), &op.into(), &a.into(), &b.into());
-        if client.ready {
-            client.worker.post_message(&request).ok();
-        } else {
-            client.queue.push(request);
+        if let Some(p) = progress {
+            client.progress.push((id, p));
+        }
+        client.send(Array::of4(&id.into(), &op.into(), &a.into(), &b.into()));
+        Some(id)
+    })
+}
+
+/// Cancels request `id` (a check): the worker answers it with its cancelled report.
+pub fn cancel(id: u32) {
+    CLIENT.with(|c| {
+        if let Some(client) = c.borrow_mut().as_mut() {
+            client.send(Array::of4(&0.into(), &"cancel".into(), &id.to_string().into(), &"".into()));
         }
     });
+}
+
+impl Client {
+    /// Posts a request now, or once the worker is ready.
+    fn send(&mut self, request: Array) {
+        if self.ready {
+            self.worker.post_message(&request).ok();
+        } else {
+            self.queue.push(request);
+        }
+    }
 }
 
 fn start() -> Result<Client, String> {
@@ -102,6 +138,7 @@ fn start() -> Result<Client, String> {
         ready: false,
         next_id: 0,
         waiting: HashMap::new(),
+        progress: Vec::new(),
         queue: Vec::new(),
         _listeners: [on_message, on_error],
     })
@@ -126,9 +163,22 @@ fn on_message(data: JsValue) {
     let reply = Array::from(&data);
     let id = reply.get(0).as_f64().unwrap_or(-1.0) as u32;
     let text = reply.get(2).as_string().unwrap_or_default();
+    if reply.get(1).is_null() {
+        let progress = CLIENT
+            .with(|c| c.borrow().as_ref().and_then(|c| c.progress.iter().find(|p| p.0 == id).map(|p| p.1.clone())));
+        if let Some(p) = progress {
+            p.emit(text);
+        }
+        return;
+    }
     let result = if reply.get(1).is_truthy() { Ok(text) } else { Err(text) };
     // Taken out before the call: `done` may make the next request.
-    let done = CLIENT.with(|c| c.borrow_mut().as_mut().and_then(|c| c.waiting.remove(&id)));
+    let done = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let client = c.as_mut()?;
+        client.progress.retain(|p| p.0 != id);
+        client.waiting.remove(&id)
+    });
     if let Some(done) = done {
         done(result);
     }
@@ -148,7 +198,7 @@ fn fail(why: &str) {
 
 fn fail_message(why: &str) -> String {
     let why = why.trim_end_matches('.');
-    format!("The page's tools (files and benchmarks) could not be loaded ({why}). Check the connection and try again")
+    format!("The page's tools (files, the model checker and benchmarks) could not be loaded ({why}). Check the connection and try again")
 }
 
 /// What a component shows while one of its requests waits: `None` when none does.

@@ -2,6 +2,7 @@
 //! functions (no Yew, no browser), so it is tested natively. The `ui` module only turns this into
 //! elements and forwards events back as `UiAction`s.
 
+pub mod check;
 pub mod config_draft;
 pub mod embed;
 pub mod inspector;

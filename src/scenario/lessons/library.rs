@@ -1,7 +1,7 @@
 //! The lessons themselves. Each is written for students: what to watch, then one caption per
 //! moment that matters, saying what just happened and why it matters.
 
-use super::{basics, faults, Draft};
+use super::{basics, checker, faults, Draft};
 use crate::protocol::{Ballot, NodeId, Timing, Value};
 use crate::scenario::Scenario;
 use crate::sim::{Action, At, Config, MsgId, NetParams, Scheduled, Topology};
@@ -67,6 +67,7 @@ pub(super) fn drafts() -> Vec<Draft> {
         faults::partition(),
         faults::forgetful(),
         faults::small_quorums(),
+        checker::shortest_break(),
     ]
 }
 
