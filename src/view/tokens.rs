@@ -132,6 +132,54 @@ pub fn tokens_at(layout: &Layout, in_flight: &[InFlight], t: f64, out: &mut Vec<
     }
 }
 
+/// Width of a label's character (`.msg-label`: 11.5 px monospace), to tell labels apart.
+pub const LABEL_CHAR_W: f64 = 6.9;
+
+/// A token's label as `ui::stage` draws it: `chars` long, above the token, on its right, or on
+/// its left for a message travelling left (ahead of the token, off the sender's box).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LabelSpot {
+    pub at: Point,
+    pub chars: usize,
+    pub leftward: bool,
+}
+
+/// Which labels can be drawn without covering one another: in order, a label that overlaps
+/// one already drawn is left out (its token keeps its aria-label, and shows the label when
+/// selected). Messages sent together sit on top of each other while they leave, and a checker's
+/// replay holds time still, so they never move apart.
+pub fn labels_apart(spots: &[LabelSpot]) -> Vec<bool> {
+    let mut drawn: Vec<[f64; 4]> = Vec::new();
+    spots
+        .iter()
+        .map(|s| {
+            let w = s.chars as f64 * LABEL_CHAR_W;
+            let (x0, x1) =
+                if s.leftward { (s.at.x - 11.0 - w, s.at.x - 11.0) } else { (s.at.x + 11.0, s.at.x + 11.0 + w) };
+            let r = [x0, x1, s.at.y - 19.0, s.at.y - 5.0];
+            let free = drawn.iter().all(|d| r[1] <= d[0] || r[0] >= d[1] || r[3] <= d[2] || r[2] >= d[3]);
+            if free {
+                drawn.push(r);
+            }
+            free
+        })
+        .collect()
+}
+
+/// The length in characters of `msg` as its label shows it (no allocation: it runs per frame).
+pub fn label_chars(msg: &Msg) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.chars().count();
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    let _ = std::fmt::write(&mut c, format_args!("{msg}"));
+    c.0
+}
+
 /// Marks for messages that died in the last `DROP_MARK_TICKS` before `t`. `past` is the trace
 /// up to the cursor; only its tail is read.
 pub fn drop_marks(layout: &Layout, past: &[Event], t: f64) -> Vec<DropMark> {
@@ -167,6 +215,21 @@ mod tests {
     use super::*;
     use crate::protocol::{Ballot, Roles};
     use crate::view::layout::layout;
+
+    #[test]
+    fn labels_that_would_cover_each_other_are_left_out() {
+        let spot = |x, y, chars, leftward| LabelSpot { at: Point { x, y }, chars, leftward };
+        // Two messages leaving one box together: the second label would cover the first.
+        assert_eq!(labels_apart(&[spot(100.0, 50.0, 14, false), spot(100.0, 58.0, 14, false)]), [true, false]);
+        // Far enough apart vertically, or one going left and the other right: both drawn.
+        assert_eq!(labels_apart(&[spot(100.0, 50.0, 14, false), spot(100.0, 66.0, 14, false)]), [true, true]);
+        assert_eq!(labels_apart(&[spot(100.0, 50.0, 14, false), spot(100.0, 50.0, 14, true)]), [true, true]);
+        // A left-out label takes no room: the third is checked against the first only.
+        let three = [spot(0.0, 0.0, 10, false), spot(0.0, 5.0, 10, false), spot(0.0, 14.0, 10, false)];
+        assert_eq!(labels_apart(&three), [true, false, true]);
+        let m = Msg::Prepare { ballot: Ballot::new(1, NodeId(0)) };
+        assert_eq!(label_chars(&m), m.to_string().chars().count());
+    }
 
     /// `ui::controls::legend` writes these into HTML text unescaped.
     #[test]
