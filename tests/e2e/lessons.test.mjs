@@ -22,6 +22,7 @@ const LESSONS = {
   'partition': { chosen: 'B', step: 22 },
   'forgetful-acceptor': { chosen: 'A', step: 10, violated: { 'promise-monotonic': 21, 'chosen-stable': 29, agreement: 31 } },
   'small-quorums': { chosen: 'A', step: 16, violated: { 'chosen-stable': 21, agreement: 22 } },
+  'checker-shortest-break': { chosen: 'A', step: 17, violated: { 'chosen-stable': 23 } },
 };
 
 test('the library lists every lesson, each as a link', async (t) => {
