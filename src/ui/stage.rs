@@ -9,9 +9,7 @@ use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
 use crate::view::layout::{layout, Layout, NodeBox};
 use crate::view::nodes::{node_views, NodeView};
-use crate::view::tokens::{
-    drop_marks, kind_name, kind_shape, label_chars, labels_apart, tokens_at, translate, DropMark, LabelSpot, Token,
-};
+use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, translate, DropMark, LabelRoom, Token};
 use crate::view::{Selection, UiAction};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -103,19 +101,15 @@ pub fn stage(props: &PanelProps) -> Html {
     });
     let selection = p.selection;
     let tokens = tokens.borrow();
-    // Which tokens carry a visible label: few enough tokens, not yet near their destination,
-    // and not covering another's label.
-    let leftward = |t: &Token| layout.node(t.from).zip(layout.node(t.to)).is_some_and(|(a, b)| b.x < a.x);
-    let spots: Vec<LabelSpot> = tokens
-        .iter()
-        .filter(|t| tokens.len() <= LABELS_MAX && t.progress < LABEL_UNTIL)
-        .map(|t| LabelSpot { at: t.at, chars: label_chars(&t.msg), leftward: leftward(t) })
-        .collect();
-    let mut apart = labels_apart(&spots).into_iter();
-    let labelled: Vec<bool> = tokens
-        .iter()
-        .map(|t| tokens.len() <= LABELS_MAX && t.progress < LABEL_UNTIL && apart.next().unwrap_or(false))
-        .collect();
+    let labelled = tokens.len() <= LABELS_MAX;
+    // A token carries a visible label while few are in flight, until it nears its destination,
+    // and unless the label would cover another's.
+    let mut room = LabelRoom::default();
+    let mut token = |t: &Token| {
+        let leftward = layout.node(t.from).zip(layout.node(t.to)).is_some_and(|(a, b)| b.x < a.x);
+        let shown = labelled && t.progress < LABEL_UNTIL && room.claim(t.at, leftward);
+        token(t, leftward, selection, shown, &props.dispatch)
+    };
     let summary = format!(
         "{} nodes, {} down, {} messages in flight",
         views.len(),
@@ -142,7 +136,7 @@ pub fn stage(props: &PanelProps) -> Html {
                     { for marks.iter().map(drop_mark) }
                 </g>
                 <g class="tokens">
-                    { for tokens.iter().zip(labelled).map(|(tok, l)| token(tok, leftward(tok), selection, l, &props.dispatch)) }
+                    { for tokens.iter().map(&mut token) }
                 </g>
             </svg>
         </div>

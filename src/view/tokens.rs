@@ -132,52 +132,30 @@ pub fn tokens_at(layout: &Layout, in_flight: &[InFlight], t: f64, out: &mut Vec<
     }
 }
 
-/// Width of a label's character (`.msg-label`: 11.5 px monospace), to tell labels apart.
-pub const LABEL_CHAR_W: f64 = 6.9;
+/// The room a token's label takes, as `ui::stage` draws it (`.msg-label`, 11.5 px monospace):
+/// above the token, on its right, or on its left for a message travelling left (ahead of the
+/// token, off the sender's box); as wide as a long label (`Accepted 1.10 "A"`, 18
+/// characters), so that no label is measured on every frame.
+const LABEL_W: f64 = 18.0 * 6.9;
 
-/// A token's label as `ui::stage` draws it: `chars` long, above the token, on its right, or on
-/// its left for a message travelling left (ahead of the token, off the sender's box).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LabelSpot {
-    pub at: Point,
-    pub chars: usize,
-    pub leftward: bool,
-}
+/// The labels drawn so far in a frame: a label that would cover one of them is left out (its
+/// token keeps its aria-label, and shows the label when selected). Messages sent together sit
+/// on top of each other as they leave, and a checker's replay holds time still, so they would
+/// never move apart.
+#[derive(Default)]
+pub struct LabelRoom(Vec<[f64; 4]>);
 
-/// Which labels can be drawn without covering one another: in order, a label that overlaps
-/// one already drawn is left out (its token keeps its aria-label, and shows the label when
-/// selected). Messages sent together sit on top of each other while they leave, and a checker's
-/// replay holds time still, so they never move apart.
-pub fn labels_apart(spots: &[LabelSpot]) -> Vec<bool> {
-    let mut drawn: Vec<[f64; 4]> = Vec::new();
-    spots
-        .iter()
-        .map(|s| {
-            let w = s.chars as f64 * LABEL_CHAR_W;
-            let (x0, x1) =
-                if s.leftward { (s.at.x - 11.0 - w, s.at.x - 11.0) } else { (s.at.x + 11.0, s.at.x + 11.0 + w) };
-            let r = [x0, x1, s.at.y - 19.0, s.at.y - 5.0];
-            let free = drawn.iter().all(|d| r[1] <= d[0] || r[0] >= d[1] || r[3] <= d[2] || r[2] >= d[3]);
-            if free {
-                drawn.push(r);
-            }
-            free
-        })
-        .collect()
-}
-
-/// The length in characters of `msg` as its label shows it (no allocation: it runs per frame).
-pub fn label_chars(msg: &Msg) -> usize {
-    struct Count(usize);
-    impl std::fmt::Write for Count {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0 += s.chars().count();
-            Ok(())
+impl LabelRoom {
+    /// Whether the label of a token at `at` fits; if it does, it takes its room.
+    pub fn claim(&mut self, at: Point, leftward: bool) -> bool {
+        let x0 = if leftward { at.x - 11.0 - LABEL_W } else { at.x + 11.0 };
+        let r = [x0, x0 + LABEL_W, at.y - 19.0, at.y - 5.0];
+        let free = self.0.iter().all(|d| r[1] <= d[0] || r[0] >= d[1] || r[3] <= d[2] || r[2] >= d[3]);
+        if free {
+            self.0.push(r);
         }
+        free
     }
-    let mut c = Count(0);
-    let _ = std::fmt::write(&mut c, format_args!("{msg}"));
-    c.0
 }
 
 /// Marks for messages that died in the last `DROP_MARK_TICKS` before `t`. `past` is the trace
@@ -218,17 +196,19 @@ mod tests {
 
     #[test]
     fn labels_that_would_cover_each_other_are_left_out() {
-        let spot = |x, y, chars, leftward| LabelSpot { at: Point { x, y }, chars, leftward };
+        let p = |x, y| Point { x, y };
+        let claims = |spots: &[(f64, f64, bool)]| {
+            let mut room = LabelRoom::default();
+            spots.iter().map(|&(x, y, left)| room.claim(p(x, y), left)).collect::<Vec<_>>()
+        };
         // Two messages leaving one box together: the second label would cover the first.
-        assert_eq!(labels_apart(&[spot(100.0, 50.0, 14, false), spot(100.0, 58.0, 14, false)]), [true, false]);
+        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 58.0, false)]), [true, false]);
         // Far enough apart vertically, or one going left and the other right: both drawn.
-        assert_eq!(labels_apart(&[spot(100.0, 50.0, 14, false), spot(100.0, 66.0, 14, false)]), [true, true]);
-        assert_eq!(labels_apart(&[spot(100.0, 50.0, 14, false), spot(100.0, 50.0, 14, true)]), [true, true]);
-        // A left-out label takes no room: the third is checked against the first only.
-        let three = [spot(0.0, 0.0, 10, false), spot(0.0, 5.0, 10, false), spot(0.0, 14.0, 10, false)];
-        assert_eq!(labels_apart(&three), [true, false, true]);
-        let m = Msg::Prepare { ballot: Ballot::new(1, NodeId(0)) };
-        assert_eq!(label_chars(&m), m.to_string().chars().count());
+        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 66.0, false)]), [true, true]);
+        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 50.0, true)]), [true, true]);
+        assert_eq!(claims(&[(100.0, 50.0, false), (100.0 + 11.0 + LABEL_W + 11.0, 50.0, false)]), [true, true]);
+        // A label left out takes no room: the third is checked against the first only.
+        assert_eq!(claims(&[(0.0, 0.0, false), (0.0, 5.0, false), (0.0, 14.0, false)]), [true, false, true]);
     }
 
     /// `ui::controls::legend` writes these into HTML text unescaped.
