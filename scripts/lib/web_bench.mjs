@@ -5,6 +5,9 @@
 // are shown next to them. Exits non-zero only when a measurement could not be made.
 //
 //   node scripts/lib/web_bench.mjs [--native-off M/s] [--native-on M/s] [--instances N] [--seconds S] [--loads K]
+//                                  [--check-states N] [--native-check STATES/s]
+//   node scripts/lib/web_bench.mjs --transfer-only     (the page's bytes only)
+//   node scripts/lib/web_bench.mjs --check-only        (the model checker in the tools worker only)
 
 import { chromium } from 'playwright-core';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,6 +23,9 @@ const args = Object.fromEntries(
 const SECONDS = Number(args.seconds ?? 6);
 const LOADS = Number(args.loads ?? 7);
 const INSTANCES = Number(args.instances ?? 100000);
+// The checker bench: 2 proposers, 3 acceptors, 1 learner, 1 round, stopped by the state limit,
+// so the wasm and the native run (`paxos check --rounds 1 --max-states N`) do the same work.
+const CHECK_STATES = Number(args['check-states'] ?? 300000);
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -190,7 +196,36 @@ async function w1(url) {
   });
 }
 
-function report({ bytes, first, frame, w1run }) {
+/**
+ * (e) The model checker in the tools worker, driven through the page's Check dialog: unique
+ * states per second (the worker's own clock, from the start of the search to its report).
+ */
+async function checkRate(url) {
+  return withPage(async (page) => {
+    await page.goto(url);
+    await page.waitForSelector('#stage');
+    await page.locator('#open-check').click();
+    await page.locator('#check-preset').selectOption('3');
+    await page.locator('#check-rounds').fill('1');
+    await page.locator('#check-max_states').fill(String(CHECK_STATES));
+    await page.locator('#check-max_mib').fill('2048');
+    await page.locator('#check-start').click();
+    await page.waitForSelector('#check-result', { timeout: 600_000 });
+    const status = page.locator('#check-status');
+    const unique = Number(await status.getAttribute('data-unique'));
+    const ms = Number(await status.getAttribute('data-elapsed-ms'));
+    const ending = await page.locator('#check-result').getAttribute('data-ending');
+    return { unique, ms, ending, rate: (unique * 1000) / ms };
+  });
+}
+
+function checkRow(row, check) {
+  const native = Number(args['native-check']);
+  const ratio = native > 0 ? `${(check.rate / native).toFixed(2)}x of native ${Math.round(native)} states/s` : 'native figure not given (--native-check)';
+  row('model checker in wasm (tools worker), unique states/s', `${Math.round(check.rate)} (${check.unique} states, ${check.ms} ms, ${check.ending})`, ratio);
+}
+
+function report({ bytes, first, frame, w1run, check }) {
   const rows = [];
   const row = (what, value, target) => rows.push([what, value, target ?? '']);
   const work = frame.work;
@@ -209,6 +244,7 @@ function report({ bytes, first, frame, w1run }) {
     const ratio = native > 0 ? `${(wasm / native).toFixed(2)}x of native ${native.toFixed(2)} M/s` : 'native figure not given';
     row(`W1 wasm (tools worker), recording ${run.recording}`, `${wasm.toFixed(2)} M deliveries/s (${run.instances} instances, ${run.elapsed_ms.toFixed(0)} ms)`, ratio);
   }
+  if (check) checkRow(row, check);
   const width = rows.reduce((w, r) => Math.max(w, r[0].length), 0);
   const width2 = rows.reduce((w, r) => Math.max(w, r[1].length), 0);
   console.log(`\n${'measure'.padEnd(width)}  ${'value'.padEnd(width2)}  target / comparison`);
@@ -230,12 +266,19 @@ try {
     console.log(JSON.stringify({ start: b.start, gzip: b.gzip, demand: b.demand, demandGzip: b.demandGzip, sent: b.sent, requests: b.requests }, null, 1));
     process.exit(0);
   }
+  if (args['check-only'] !== undefined || process.argv.includes('--check-only')) {
+    const rows = [];
+    checkRow((...r) => rows.push(r), await checkRate(url));
+    for (const r of rows) console.log(r.join('  '));
+    process.exit(0);
+  }
   const bytes = await transfer(url);
   const first = await firstFrame(url);
   const frame = await frames(url);
   const w1run = await w1(url);
-  for (const [name, r] of Object.entries({ frame, w1run })) if (r.errors) console.log(`page errors during ${name}: ${r.errors.join(' | ')}`);
-  report({ bytes, first, frame, w1run });
+  const check = await checkRate(url);
+  for (const [name, r] of Object.entries({ frame, w1run, check })) if (r.errors) console.log(`page errors during ${name}: ${r.errors.join(' | ')}`);
+  report({ bytes, first, frame, w1run, check });
 } finally {
   await stopServer();
 }

@@ -9,7 +9,7 @@ use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
 use crate::view::layout::{layout, Layout, NodeBox};
 use crate::view::nodes::{node_views, NodeView};
-use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, translate, DropMark, Token};
+use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, translate, DropMark, LabelRoom, Token};
 use crate::view::{Selection, UiAction};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -102,6 +102,14 @@ pub fn stage(props: &PanelProps) -> Html {
     let selection = p.selection;
     let tokens = tokens.borrow();
     let labelled = tokens.len() <= LABELS_MAX;
+    // A token carries a visible label while few are in flight, until it nears its destination,
+    // and unless the label would cover another's.
+    let mut room = LabelRoom::default();
+    let mut token = |t: &Token| {
+        let leftward = layout.node(t.from).zip(layout.node(t.to)).is_some_and(|(a, b)| b.x < a.x);
+        let shown = labelled && t.progress < LABEL_UNTIL && room.claim(t.at, leftward);
+        token(t, leftward, selection, shown, &props.dispatch)
+    };
     let summary = format!(
         "{} nodes, {} down, {} messages in flight",
         views.len(),
@@ -128,7 +136,7 @@ pub fn stage(props: &PanelProps) -> Html {
                     { for marks.iter().map(drop_mark) }
                 </g>
                 <g class="tokens">
-                    { for tokens.iter().map(|tok| token(tok, selection, labelled, &props.dispatch)) }
+                    { for tokens.iter().map(&mut token) }
                 </g>
             </svg>
         </div>
@@ -174,12 +182,12 @@ fn drop_mark(m: &DropMark) -> Html {
     }
 }
 
-fn token(t: &Token, selection: Selection, labelled: bool, dispatch: &Callback<UiAction>) -> Html {
+fn token(t: &Token, leftward: bool, selection: Selection, labelled: bool, dispatch: &Callback<UiAction>) -> Html {
     let selected = selection == Selection::Message(t.id);
     html! {
         <TokenEl key={t.id.0} id={t.id} msg={t.msg} from={t.from} to={t.to}
             x={(t.at.x * 10.0).round() as i32} y={(t.at.y * 10.0).round() as i32}
-            twin={t.twin} {selected} labelled={(labelled && t.progress < LABEL_UNTIL) || selected}
+            twin={t.twin} {selected} labelled={labelled || selected} {leftward}
             dispatch={dispatch.clone()} />
     }
 }
@@ -196,6 +204,9 @@ struct TokenProps {
     twin: bool,
     selected: bool,
     labelled: bool,
+    /// The message travels to the left: its label goes on the left of the token, ahead of it
+    /// and off the sender's box (a message just sent, or held by a replay, sits at its edge).
+    leftward: bool,
     dispatch: Callback<UiAction>,
 }
 
@@ -223,7 +234,8 @@ fn token_el(p: &TokenProps) -> Html {
             <circle class="hit" r="14" />
             <path class="shape" d={kind_shape(kind)} />
             if p.labelled {
-                <text class="msg-label" x="11" y="-9">{ (*label).clone() }</text>
+                <text class="msg-label" x={if p.leftward { "-11" } else { "11" }} y="-9"
+                    text-anchor={p.leftward.then_some("end")}>{ (*label).clone() }</text>
             }
         </g>
     }

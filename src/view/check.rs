@@ -107,9 +107,9 @@ pub const FORM_BOUNDS: &str = "<legend>Bounds and search</legend><div class=\"ch
 <label class=\"field\" for=\"check-drops\"><span>Drops</span><input id=\"check-drops\" type=\"text\" inputmode=\"numeric\" size=\"8\" value=\"0\" autocomplete=\"off\"></label>\
 <label class=\"field\" for=\"check-duplicates\"><span>Duplicates</span><input id=\"check-duplicates\" type=\"text\" inputmode=\"numeric\" size=\"8\" value=\"0\" autocomplete=\"off\"></label>\
 <label class=\"field\" for=\"check-crashes\"><span>Crashes</span><input id=\"check-crashes\" type=\"text\" inputmode=\"numeric\" size=\"8\" value=\"0\" autocomplete=\"off\"></label>\
-<label class=\"field\" for=\"check-depth\"><span>Depth (empty: none)</span><input id=\"check-depth\" type=\"text\" inputmode=\"numeric\" size=\"8\" value=\"\" autocomplete=\"off\"></label>\
+<label class=\"field\" for=\"check-depth\"><span>Depth limit</span><input id=\"check-depth\" type=\"text\" inputmode=\"numeric\" size=\"8\" value=\"\" placeholder=\"none\" autocomplete=\"off\"></label>\
 <label class=\"field\" for=\"check-max_states\"><span>State limit</span><input id=\"check-max_states\" type=\"text\" inputmode=\"numeric\" size=\"8\" value=\"10000000\" autocomplete=\"off\"></label>\
-<label class=\"field\" for=\"check-max_mib\"><span>Memory limit (MiB)</span><input id=\"check-max_mib\" type=\"text\" inputmode=\"numeric\" size=\"8\" value=\"512\" autocomplete=\"off\"></label></div>\
+<label class=\"field\" for=\"check-max_mib\"><span>Memory limit, MiB</span><input id=\"check-max_mib\" type=\"text\" inputmode=\"numeric\" size=\"8\" value=\"512\" autocomplete=\"off\"></label></div>\
 <label class=\"check\"><input id=\"check-recover\" type=\"checkbox\" checked> A crashed node may recover</label>\
 <label class=\"check\"><input id=\"check-symmetry\" type=\"checkbox\"> Symmetry: interchangeable acceptors and learners count once</label>\
 <label class=\"check\"><input id=\"check-dfs\" type=\"checkbox\"> Depth-first (otherwise breadth-first: shortest runs first)</label>\

@@ -132,6 +132,32 @@ pub fn tokens_at(layout: &Layout, in_flight: &[InFlight], t: f64, out: &mut Vec<
     }
 }
 
+/// The room a token's label takes, as `ui::stage` draws it (`.msg-label`, 11.5 px monospace):
+/// above the token, on its right, or on its left for a message travelling left (ahead of the
+/// token, off the sender's box); as wide as a long label (`Accepted 1.10 "A"`, 18
+/// characters), so that no label is measured on every frame.
+const LABEL_W: f64 = 18.0 * 6.9;
+
+/// The labels drawn so far in a frame: a label that would cover one of them is left out (its
+/// token keeps its aria-label, and shows the label when selected). Messages sent together sit
+/// on top of each other as they leave, and a checker's replay holds time still, so they would
+/// never move apart.
+#[derive(Default)]
+pub struct LabelRoom(Vec<[f64; 4]>);
+
+impl LabelRoom {
+    /// Whether the label of a token at `at` fits; if it does, it takes its room.
+    pub fn claim(&mut self, at: Point, leftward: bool) -> bool {
+        let x0 = if leftward { at.x - 11.0 - LABEL_W } else { at.x + 11.0 };
+        let r = [x0, x0 + LABEL_W, at.y - 19.0, at.y - 5.0];
+        let free = self.0.iter().all(|d| r[1] <= d[0] || r[0] >= d[1] || r[3] <= d[2] || r[2] >= d[3]);
+        if free {
+            self.0.push(r);
+        }
+        free
+    }
+}
+
 /// Marks for messages that died in the last `DROP_MARK_TICKS` before `t`. `past` is the trace
 /// up to the cursor; only its tail is read.
 pub fn drop_marks(layout: &Layout, past: &[Event], t: f64) -> Vec<DropMark> {
@@ -167,6 +193,23 @@ mod tests {
     use super::*;
     use crate::protocol::{Ballot, Roles};
     use crate::view::layout::layout;
+
+    #[test]
+    fn labels_that_would_cover_each_other_are_left_out() {
+        let p = |x, y| Point { x, y };
+        let claims = |spots: &[(f64, f64, bool)]| {
+            let mut room = LabelRoom::default();
+            spots.iter().map(|&(x, y, left)| room.claim(p(x, y), left)).collect::<Vec<_>>()
+        };
+        // Two messages leaving one box together: the second label would cover the first.
+        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 58.0, false)]), [true, false]);
+        // Far enough apart vertically, or one going left and the other right: both drawn.
+        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 66.0, false)]), [true, true]);
+        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 50.0, true)]), [true, true]);
+        assert_eq!(claims(&[(100.0, 50.0, false), (100.0 + 11.0 + LABEL_W + 11.0, 50.0, false)]), [true, true]);
+        // A label left out takes no room: the third is checked against the first only.
+        assert_eq!(claims(&[(0.0, 0.0, false), (0.0, 5.0, false), (0.0, 14.0, false)]), [true, false, true]);
+    }
 
     /// `ui::controls::legend` writes these into HTML text unescaped.
     #[test]

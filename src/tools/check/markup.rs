@@ -43,13 +43,21 @@ impl Progress {
         )
     }
 
-    /// The progress line, with the counts in data attributes (for tests and tools).
-    pub fn markup(&self) -> String {
+    /// The counts as data attributes (for the tests and the bench).
+    fn data(&self) -> String {
         format!(
-            "<p id=\"check-status\" class=\"check-status\" data-state=\"running\" data-unique=\"{}\" data-depth=\"{}\">\
-             Running: {}</p>",
+            "data-unique=\"{}\" data-depth=\"{}\" data-elapsed-ms=\"{}\"",
             self.unique,
             self.depth,
+            self.elapsed_ms.round() as u64
+        )
+    }
+
+    /// The progress line, with the counts in data attributes.
+    pub fn markup(&self) -> String {
+        format!(
+            "<p id=\"check-status\" class=\"check-status\" data-state=\"running\" {}>Running: {}</p>",
+            self.data(),
             escape(&self.summary())
         )
     }
@@ -148,11 +156,11 @@ impl Outcome {
     pub fn markup(&self) -> String {
         let mut h = format!(
             "<section id=\"check-result\" data-ending=\"{}\" aria-label=\"Result\">\
-             <p id=\"check-status\" class=\"check-status {}\" data-state=\"done\" data-unique=\"{}\">{}</p>\
+             <p id=\"check-status\" class=\"check-status {}\" data-state=\"done\" {}>{}</p>\
              <p id=\"check-counts\">{} · {} stuck (nothing more can happen, nothing chosen)</p><ul class=\"check-list\">",
             self.ending,
             tone(self.ending),
-            self.counts.unique,
+            self.counts.data(),
             escape(&self.headline),
             escape(&self.counts.summary()),
             grouped(self.stuck),
@@ -209,7 +217,11 @@ mod tests {
         assert_eq!(p.rate(), 29295);
         assert_eq!(p.summary(), "8,818 states · depth 20 · queue 0 · 29,295 states/s · 0.2 MiB · 0.3 s");
         assert_eq!(Progress { elapsed_ms: 0.0, ..p }.rate(), 0);
-        assert!(p.markup().contains("data-unique=\"8818\" data-depth=\"20\">Running: 8,818 states"), "{}", p.markup());
+        assert!(
+            p.markup().contains("data-unique=\"8818\" data-depth=\"20\" data-elapsed-ms=\"301\">Running: 8,818 states"),
+            "{}",
+            p.markup()
+        );
     }
 
     #[test]
