@@ -85,11 +85,11 @@ impl Renaming {
 impl Fingerprinter {
     pub fn fingerprint(&mut self, state: &State, model: &Model, symmetry: bool) -> u64 {
         let n = state.system.nodes.len();
-        let classes = if symmetry { model.symmetric_classes() } else { Vec::new() };
-        if classes.is_empty() {
+        let classes = model.symmetric_classes();
+        if !symmetry || classes.is_empty() {
             return self.incremental(state, n);
         }
-        self.canonical(state, model, &classes)
+        self.canonical(state, model, classes)
     }
 
     /// Without renamings: the nodes' and the network's hashes kept by the state, and the rest

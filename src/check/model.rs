@@ -49,6 +49,8 @@ pub struct Model {
     /// One client request per entry: the proposer asked, and the value.
     pub requests: Vec<(NodeId, Value)>,
     pub bounds: Bounds,
+    /// `symmetric_classes`, computed once (symmetry reduction asks for every fingerprint).
+    classes: Vec<Vec<NodeId>>,
 }
 
 /// Most nodes the checker takes (its bit sets are 64 bits, and the search is exponential long
@@ -78,7 +80,8 @@ impl Model {
         if let Some(&(n, _)) = requests.iter().find(|(n, _)| !cluster.proposers.contains(n)) {
             return Err(ConfigError(format!("a client request names {n}, which is not a proposer")));
         }
-        Ok(Model { config, cluster: Arc::new(cluster), requests, bounds })
+        let classes = symmetric_classes(&cluster);
+        Ok(Model { config, cluster: Arc::new(cluster), requests, bounds, classes })
     }
 
     pub fn may_crash(&self, node: NodeId) -> bool {
@@ -90,14 +93,17 @@ impl Model {
     /// Nodes that are interchangeable (same roles, never named in a ballot or a request):
     /// the acceptors and the learners of a configuration with separate roles. Each inner list
     /// is one class.
-    pub fn symmetric_classes(&self) -> Vec<Vec<NodeId>> {
-        let c = &self.cluster;
-        let only = |n: &NodeId| {
-            let r = c.roles[n.index()];
-            !r.proposer && (r.acceptor != r.learner)
-        };
-        let acceptors: Vec<NodeId> = c.acceptors.iter().copied().filter(only).collect();
-        let learners: Vec<NodeId> = c.learners.iter().copied().filter(only).collect();
-        [acceptors, learners].into_iter().filter(|class| class.len() > 1).collect()
+    pub fn symmetric_classes(&self) -> &[Vec<NodeId>] {
+        &self.classes
     }
+}
+
+fn symmetric_classes(c: &Cluster) -> Vec<Vec<NodeId>> {
+    let only = |n: &NodeId| {
+        let r = c.roles[n.index()];
+        !r.proposer && (r.acceptor != r.learner)
+    };
+    let acceptors: Vec<NodeId> = c.acceptors.iter().copied().filter(only).collect();
+    let learners: Vec<NodeId> = c.learners.iter().copied().filter(only).collect();
+    [acceptors, learners].into_iter().filter(|class| class.len() > 1).collect()
 }
