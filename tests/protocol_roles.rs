@@ -155,7 +155,7 @@ fn acceptor_answers_a_duplicate_prepare_again_without_persisting() {
     let c = cluster();
     let mut a = Acceptor::default();
     let _ = outputs(|o| a.on_prepare(P0, b(1, 0), &c, o));
-    let before = a.clone();
+    let before = a;
     let again = outputs(|o| a.on_prepare(P0, b(1, 0), &c, o));
     assert_eq!(again, vec![send(P0, Msg::Promise { ballot: b(1, 0), accepted: None })]);
     assert_eq!(a, before, "a duplicate changes no state");

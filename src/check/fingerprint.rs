@@ -17,7 +17,7 @@
 //! candidates is the same for each), and the search still keeps concrete states: only the
 //! fingerprint is canonical, never the state a counterexample replays.
 
-use super::model::Model;
+use super::model::{Model, MAX_NODES};
 use super::state::State;
 use crate::protocol::{AcceptorSet, Ballot, Cluster, Msg, Node, NodeId, Phase, Proposal, Value};
 use crate::sim::NodeSlot;
@@ -25,9 +25,6 @@ use crate::sim::NodeSlot;
 /// Encodes states; holds its buffers so that fingerprinting allocates nothing once warm.
 #[derive(Default)]
 pub struct Fingerprinter {
-    /// The steps enabled in the state being expanded (the search's scratch, kept here so a
-    /// worker thread owns one of everything).
-    pub(super) steps: Vec<crate::sim::Step>,
     buf: Vec<u8>,
     best: Vec<u8>,
     sig: Vec<(Vec<u8>, u8)>,
@@ -94,17 +91,27 @@ impl Fingerprinter {
 
     /// Without renamings: the nodes' and the network's hashes kept by the state, and the rest
     /// (the monitor, the bits, the budget) encoded now.
+    /// (Words in a fixed buffer rather than `put_bits` into a vector: this runs for every
+    /// successor the search tries.)
     fn incremental(&mut self, state: &State, n: usize) -> u64 {
-        let out = &mut self.buf;
-        out.clear();
-        for h in &state.node_hash[..n] {
-            out.extend_from_slice(&h.to_le_bytes());
+        const REST: usize = 6;
+        let mut words = [0u64; MAX_NODES + REST];
+        let n = n.min(MAX_NODES);
+        words[..n].copy_from_slice(&state.node_hash[..n]);
+        words[n] = state.net_hash;
+        words[n + 1] = state.net.len() as u64;
+        words[n + 2] = state.monitor_hash;
+        words[n + 3] = state.timers;
+        words[n + 4] = state.crashed;
+        words[n + 5] = (state.requested as u64) << 32
+            | (state.drops as u64) << 16
+            | (state.duplicates as u64) << 8
+            | state.crashes as u64;
+        let mut bytes = [0u8; (MAX_NODES + REST) * 8];
+        for (chunk, w) in bytes.chunks_exact_mut(8).zip(&words[..n + REST]) {
+            chunk.copy_from_slice(&w.to_le_bytes());
         }
-        out.extend_from_slice(&state.net_hash.to_le_bytes());
-        out.extend_from_slice(&(state.net.len() as u32).to_le_bytes());
-        out.extend_from_slice(&state.monitor_hash.to_le_bytes());
-        put_bits(state, &IDENTITY, out);
-        xxhash_rust::xxh3::xxh3_64(out)
+        xxhash_rust::xxh3::xxh3_64(&bytes[..(n + REST) * 8])
     }
 
     fn canonical(&mut self, state: &State, model: &Model, classes: &[Vec<NodeId>]) -> u64 {
@@ -326,7 +333,7 @@ fn encode(state: &State, r: &Renaming, out: &mut Vec<u8>, packets: &mut Vec<(u8,
         put_node(out, &state.system.nodes[old as usize], r);
     }
     packets.clear();
-    packets.extend(state.net.iter().map(|&(f, t, m)| (r.node(f), r.node(t), m)));
+    packets.extend(state.net.iter().map(|p| p.unpack()).map(|(f, t, m)| (r.node(f), r.node(t), m)));
     packets.sort_unstable();
     out.extend_from_slice(&(packets.len() as u32).to_le_bytes());
     for (f, t, m) in packets.iter() {
@@ -395,7 +402,7 @@ fn put_monitor(m: &crate::sim::Monitor, order: &[u8], r: &Renaming, out: &mut Ve
 }
 
 thread_local! {
-    /// The buffer `node_hash` and `packet_hash` encode into (a hash per step, no allocation).
+    /// The buffer `node_hash` and `monitor_hash` encode into (a hash per step, no allocation).
     static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(512));
 }
 
@@ -415,19 +422,6 @@ pub fn node_hash(slot: &NodeSlot) -> u64 {
         let mut out = b.borrow_mut();
         out.clear();
         put_node(&mut out, slot, &IDENTITY);
-        xxhash_rust::xxh3::xxh3_64(&out)
-    })
-}
-
-/// One message's hash, summed over the network (a sum is the same in any order, so the
-/// multiset's hash needs no sorting).
-pub fn packet_hash(p: &(NodeId, NodeId, Msg)) -> u64 {
-    SCRATCH.with(|b| {
-        let mut out = b.borrow_mut();
-        out.clear();
-        out.push(p.0 .0);
-        out.push(p.1 .0);
-        put_msg(&mut out, &p.2);
         xxhash_rust::xxh3::xxh3_64(&out)
     })
 }
@@ -464,7 +458,7 @@ fn signature(state: &State, cluster: &Cluster, node: NodeId, out: &mut Vec<u8>) 
     // Messages to and from it.
     let other = |x: NodeId| if cluster.roles[x.index()].proposer { x.0 } else { 0xff };
     let mut mine: Vec<(u8, u8, Msg)> = Vec::new();
-    for &(f, t, msg) in &state.net {
+    for (f, t, msg) in state.net.iter().map(|p| p.unpack()) {
         if f == node {
             mine.push((0, other(t), msg));
         }

@@ -16,10 +16,12 @@
 mod fingerprint;
 pub mod goal;
 pub mod model;
+mod packet;
 pub mod replay;
 pub mod report;
 pub mod search;
 pub mod state;
+mod visited;
 
 pub use fingerprint::Fingerprinter;
 pub use goal::Goal;

@@ -1,8 +1,8 @@
 //! The search: breadth-first (level by level, so the first violation found is a shortest one)
 //! or depth-first, over concrete states, deduplicated by fingerprint.
 //!
-//! The visited set maps each state's fingerprint to its parent's: 16 bytes an entry in a hash
-//! table kept at most 7/8 full, so 18 to 37 bytes a state. A counterexample is rebuilt from
+//! The visited set (`visited`) maps each state's fingerprint to its parent's, 16 bytes a slot
+//! in tables kept at most 3/4 full: 21 to 43 bytes a state. A counterexample is rebuilt from
 //! those parent links by replaying from the initial state and, at each step, picking the
 //! successor whose fingerprint is the next link: concrete steps, even under symmetry reduction.
 //!
@@ -10,39 +10,18 @@
 //! the command line prints progress and the page's worker answers a Cancel between slices. It
 //! reads no clock: a caller that wants time measures it.
 //!
-//! Parallel breadth-first search (`jobs > 1`, native only): a slice of the frontier is split
-//! between threads that expand states and drop successors already in the visited set (read
-//! only while they run); the main thread then inserts the survivors in frontier order. So the
-//! result, down to which concrete state stands for a fingerprint and which counterexample is
-//! reported, is the same for any number of jobs.
+//! Parallel breadth-first search (`jobs > 1`, native only; see `advance_parallel`): threads
+//! expand parts of a slice of the frontier, then insert the new fingerprints into their own
+//! shards of the visited set, in frontier order. So the result, down to which concrete state
+//! stands for a fingerprint and which counterexample is reported, is the same for any number
+//! of jobs.
 
 use super::goal::Goal;
 use super::model::Model;
 use super::state::State;
+use super::visited::Visited;
 use super::Fingerprinter;
 use crate::sim::Step;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// Fingerprints are already uniform hashes: the table uses them as they are.
-#[derive(Default)]
-pub struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | *b as u64;
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-pub type Visited = HashMap<u64, u64, BuildHasherDefault<PassThrough>>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -131,13 +110,16 @@ struct Entry {
     depth: u32,
 }
 
-/// One successor that survived the visited filter, with what it shows.
+/// One successor that was not in the visited set when its parent was expanded, with what it
+/// shows (worked out by the thread that expanded it).
 struct Candidate {
     parent: u64,
-    parent_chosen: bool,
     fp: u64,
     state: State,
     depth: u32,
+    violated: bool,
+    chosen: bool,
+    goal: bool,
 }
 
 pub struct Search {
@@ -152,16 +134,43 @@ pub struct Search {
     frontier: Vec<Entry>,
     cursor: usize,
     next: Vec<Entry>,
-    fingerprinter: Fingerprinter,
+    /// One per thread.
+    scratch: Vec<Scratch>,
     state_bytes: u64,
+}
+
+/// What one thread of the search reuses from state to state: the fingerprint buffers, the
+/// steps enabled, the successors being tried, and states whose buffers can be reused (a state
+/// expanded or a successor already seen), so that a successor costs no allocation unless it
+/// is new and the pool is empty.
+#[derive(Default)]
+struct Scratch {
+    fingerprinter: Fingerprinter,
+    steps: Vec<Step>,
+    successors: Vec<State>,
+    pending: Vec<(usize, u64)>,
+    candidates: Vec<Candidate>,
+    pool: Vec<State>,
+}
+
+/// States kept for reuse, per thread (each holds a few small buffers).
+const POOL: usize = 256;
+
+impl Scratch {
+    fn recycle(&mut self, s: State) {
+        if self.pool.len() < POOL {
+            self.pool.push(s);
+        }
+    }
 }
 
 impl Search {
     pub fn new(model: Model, options: Options) -> Search {
         let init = State::initial(&model);
-        let mut fingerprinter = Fingerprinter::default();
-        let fp = fingerprinter.fingerprint(&init, &model, options.symmetry);
-        let mut visited = Visited::default();
+        let jobs = if cfg!(target_arch = "wasm32") { 1 } else { options.jobs.max(1) };
+        let mut scratch: Vec<Scratch> = (0..jobs).map(|_| Scratch::default()).collect();
+        let fp = scratch[0].fingerprinter.fingerprint(&init, &model, options.symmetry);
+        let mut visited = Visited::new(jobs);
         visited.insert(fp, fp);
         let state_bytes = estimate_state_bytes(&init);
         let mut s = Search {
@@ -175,7 +184,7 @@ impl Search {
             frontier: vec![Entry { state: init, fp, depth: 0 }],
             cursor: 0,
             next: Vec::new(),
-            fingerprinter,
+            scratch,
             state_bytes,
         };
         s.update_counts();
@@ -227,26 +236,24 @@ impl Search {
                 self.ending = Some(Ending::Complete);
                 return;
             }
-            self.frontier = std::mem::take(&mut self.next);
+            let done = std::mem::replace(&mut self.frontier, std::mem::take(&mut self.next));
+            for (i, e) in done.into_iter().enumerate().take(POOL * self.scratch.len()) {
+                let k = i % self.scratch.len();
+                self.scratch[k].recycle(e.state);
+            }
             self.cursor = 0;
         }
         let start = self.cursor;
         let end = (start + budget.max(1)).min(self.frontier.len());
-        let expanded =
-            expand_all(&self.frontier[start..end], &self.model, &self.options, &self.visited, &mut self.fingerprinter);
         self.cursor = end;
-        for (i, (candidates, generated, stuck)) in expanded.into_iter().enumerate() {
-            self.counts.generated += generated;
-            if stuck {
-                self.counts.stuck += 1;
-                let fp = self.frontier[start + i].fp;
-                self.found.stuck.get_or_insert(fp);
-            }
-            for c in candidates {
-                self.admit(c);
-                if self.ending.is_some() {
-                    return;
-                }
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.scratch.len() > 1 && end - start >= 64 {
+            return self.advance_parallel(start, end);
+        }
+        for i in start..end {
+            self.expand_and_admit(i);
+            if self.ending.is_some() {
+                return;
             }
         }
     }
@@ -257,19 +264,14 @@ impl Search {
                 self.ending = Some(Ending::Complete);
                 return;
             };
-            let (candidates, generated, stuck) =
-                expand(&entry, &self.model, &self.options, &self.visited, &mut self.fingerprinter);
-            self.counts.generated += generated;
-            if stuck {
-                self.counts.stuck += 1;
-                self.found.stuck.get_or_insert(entry.fp);
+            self.frontier.push(entry);
+            let i = self.frontier.len() - 1;
+            self.expand_and_admit(i);
+            if self.ending.is_some() {
+                return;
             }
-            for c in candidates {
-                self.admit(c);
-                if self.ending.is_some() {
-                    return;
-                }
-            }
+            let entry = self.frontier.swap_remove(i);
+            self.scratch[0].recycle(entry.state);
             // Admitted successors were pushed onto `next`; move them onto the stack in reverse,
             // so the first step's successor is expanded first.
             while let Some(e) = self.next.pop() {
@@ -278,35 +280,134 @@ impl Search {
         }
     }
 
-    /// Inserts a candidate into the visited set; a new state is checked and queued.
-    fn admit(&mut self, c: Candidate) {
-        use std::collections::hash_map::Entry as E;
-        match self.visited.entry(c.fp) {
-            E::Occupied(_) => return,
-            E::Vacant(v) => {
-                v.insert(c.parent);
+    /// One thread: expands `frontier[i]` and admits its successors in step order.
+    fn expand_and_admit(&mut self, i: usize) {
+        let scratch = &mut self.scratch[0];
+        let entry = &self.frontier[i];
+        let (generated, stuck) = expand(entry, &self.model, &self.options, &self.visited, scratch);
+        self.counts.generated += generated;
+        if stuck {
+            self.counts.stuck += 1;
+            self.found.stuck.get_or_insert(entry.fp);
+        }
+        let mut candidates = std::mem::take(&mut self.scratch[0].candidates);
+        let mut drain = candidates.drain(..);
+        for c in drain.by_ref() {
+            if self.visited.insert(c.fp, c.parent) {
+                self.admit(c);
+                if self.ending.is_some() {
+                    break;
+                }
+            } else {
+                self.scratch[0].recycle(c.state);
             }
         }
+        for c in drain {
+            self.scratch[0].recycle(c.state);
+        }
+        self.scratch[0].candidates = candidates;
+    }
+
+    /// Several threads (native only), in three phases, with the same result as one thread:
+    /// 1. each expands a part of the slice, dropping successors already visited (the visited
+    ///    set is read only);
+    /// 2. each inserts into its own shard of the visited set the candidates whose fingerprints
+    ///    fall there, in slice order, so the first in slice order wins, as with one thread;
+    /// 3. this thread admits the winners in slice order (counts, properties, the queue).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn advance_parallel(&mut self, start: usize, end: usize) {
+        let jobs = self.scratch.len();
+        let slice = &self.frontier[start..end];
+        let chunk = slice.len().div_ceil(jobs);
+        let (model, options, visited) = (&self.model, &self.options, &self.visited);
+        // Phase 1.
+        type Part = Vec<(Vec<Candidate>, u64, bool)>;
+        let parts: Vec<Part> = std::thread::scope(|scope| {
+            let handles: Vec<_> = slice
+                .chunks(chunk)
+                .zip(self.scratch.iter_mut())
+                .map(|(part, scratch)| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|e| {
+                                let (generated, stuck) = expand(e, model, options, visited, scratch);
+                                (std::mem::take(&mut scratch.candidates), generated, stuck)
+                            })
+                            .collect::<Part>()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("a search thread panicked")).collect()
+        });
+        // Phase 2: each shard's winners, as positions in slice order.
+        let all: Vec<&Candidate> = parts.iter().flatten().flat_map(|(c, _, _)| c).collect();
+        let shard_of: Vec<u8> = all.iter().map(|c| self.visited.shard_of(c.fp) as u8).collect();
+        let mut won = vec![false; all.len()];
+        let shards = self.visited.shards_mut();
+        let wins: Vec<Vec<usize>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = shards
+                .iter_mut()
+                .enumerate()
+                .map(|(j, table)| {
+                    let (all, shard_of) = (&all, &shard_of);
+                    scope.spawn(move || {
+                        (0..all.len())
+                            .filter(|&i| shard_of[i] as usize == j && table.insert(all[i].fp, all[i].parent))
+                            .collect::<Vec<usize>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("a search thread panicked")).collect()
+        });
+        drop(all);
+        for i in wins.into_iter().flatten() {
+            won[i] = true;
+        }
+        // Phase 3.
+        let mut i = 0;
+        for (k, (candidates, generated, stuck)) in parts.into_iter().flatten().enumerate() {
+            // One thread would have stopped before expanding the states after the one that
+            // ended the search: they count for nothing.
+            if self.ending.is_none() {
+                self.counts.generated += generated;
+            }
+            if stuck && self.ending.is_none() {
+                self.counts.stuck += 1;
+                self.found.stuck.get_or_insert(self.frontier[start + k].fp);
+            }
+            for c in candidates {
+                if won[i] && self.ending.is_none() {
+                    self.admit(c);
+                } else {
+                    let pool = i % jobs;
+                    self.scratch[pool].recycle(c.state);
+                }
+                i += 1;
+            }
+        }
+    }
+
+    /// A new state (already in the visited set): counted, checked and queued.
+    fn admit(&mut self, c: Candidate) {
         self.counts.unique += 1;
         self.counts.depth = self.counts.depth.max(c.depth);
-        let s = &c.state;
-        if s.violated() {
+        if c.violated {
             self.found.violation = Some(c.fp);
             self.ending = Some(Ending::Violation);
             return;
         }
-        if self.found.chosen.is_none() && !s.system.monitor.chosen.is_empty() {
+        if self.found.chosen.is_none() && c.chosen {
             self.found.chosen = Some(c.fp);
         }
-        if let Some(goal) = self.options.goal {
-            if goal.holds(&self.model, s, c.parent_chosen) {
-                self.found.goal = Some(c.fp);
-                self.ending = Some(Ending::Goal);
-                return;
-            }
+        if c.goal {
+            self.found.goal = Some(c.fp);
+            self.ending = Some(Ending::Goal);
+            return;
         }
         if self.model.bounds.depth.is_none_or(|d| c.depth < d) {
             self.next.push(Entry { state: c.state, fp: c.fp, depth: c.depth });
+        } else {
+            self.scratch[0].recycle(c.state);
         }
     }
 
@@ -316,8 +417,7 @@ impl Search {
             Strategy::Dfs => self.frontier.len(),
         } as u64;
         self.counts.queue = waiting;
-        // hashbrown: a 16-byte entry and a control byte per bucket.
-        self.counts.visited_bytes = self.visited.capacity() as u64 * 17 * 8 / 7;
+        self.counts.visited_bytes = self.visited.bytes();
         self.counts.bytes = self.counts.visited_bytes + waiting * self.state_bytes;
     }
 
@@ -327,7 +427,7 @@ impl Search {
         let mut chain = vec![fp];
         let mut at = fp;
         while at != self.root {
-            let Some(&parent) = self.visited.get(&at) else { break };
+            let Some(parent) = self.visited.get(at) else { break };
             chain.push(parent);
             at = parent;
         }
@@ -350,59 +450,53 @@ impl Search {
     }
 }
 
-/// Expands every state of a slice, in parallel when `jobs > 1` (native only).
-fn expand_all(
-    slice: &[Entry],
-    model: &Model,
-    options: &Options,
-    visited: &Visited,
-    fingerprinter: &mut Fingerprinter,
-) -> Vec<(Vec<Candidate>, u64, bool)> {
-    #[cfg(not(target_arch = "wasm32"))]
-    if options.jobs > 1 && slice.len() >= 64 {
-        let chunk = slice.len().div_ceil(options.jobs);
-        return std::thread::scope(|scope| {
-            let handles: Vec<_> = slice
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        let mut f = Fingerprinter::default();
-                        part.iter().map(|e| expand(e, model, options, visited, &mut f)).collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().expect("a search thread panicked")).collect()
-        });
-    }
-    slice.iter().map(|e| expand(e, model, options, visited, fingerprinter)).collect()
-}
-
-/// The successors of one state that are not yet visited, how many were generated, and whether
-/// the state is stuck (no successor within the bounds, nothing chosen).
-fn expand(
-    entry: &Entry,
-    model: &Model,
-    options: &Options,
-    visited: &Visited,
-    fingerprinter: &mut Fingerprinter,
-) -> (Vec<Candidate>, u64, bool) {
-    let mut steps = std::mem::take(&mut fingerprinter.steps);
-    entry.state.steps(model, &mut steps);
-    let mut out = Vec::new();
-    let mut generated = 0;
+/// Expands one state: the successors not yet visited go to `scratch.candidates`, in step
+/// order. Returns how many successors were generated and whether the state is stuck (no
+/// successor within the bounds, nothing chosen). All successors are computed and their
+/// fingerprints' slots prefetched before any is looked up, so the lookups' cache misses
+/// overlap instead of following one another.
+fn expand(entry: &Entry, model: &Model, options: &Options, visited: &Visited, scratch: &mut Scratch) -> (u64, bool) {
+    let Scratch { fingerprinter, steps, successors, pending, candidates, pool } = scratch;
+    entry.state.steps(model, steps);
+    pending.clear();
+    candidates.clear();
     let parent_chosen = !entry.state.system.monitor.chosen.is_empty();
-    for &step in &steps {
-        let Some(next) = entry.state.next(model, step) else { continue };
-        generated += 1;
-        let fp = fingerprinter.fingerprint(&next, model, options.symmetry);
-        if visited.contains_key(&fp) {
+    let mut generated = 0;
+    for &step in steps.iter() {
+        let k = pending.len();
+        if successors.len() == k {
+            successors.push(pool.pop().unwrap_or_else(|| entry.state.clone()));
+        }
+        if !entry.state.next_into(model, step, &mut successors[k]) {
             continue;
         }
-        out.push(Candidate { parent: entry.fp, parent_chosen, fp, state: next, depth: entry.depth + 1 });
+        let fp = fingerprinter.fingerprint(&successors[k], model, options.symmetry);
+        if visited.seen_lately(fp) {
+            generated += 1;
+            continue;
+        }
+        visited.prefetch(fp);
+        pending.push((k, fp));
     }
-    fingerprinter.steps = steps;
-    let stuck = generated == 0 && entry.state.system.monitor.chosen.is_empty();
-    (out, generated, stuck)
+    generated += pending.len() as u64;
+    for &(k, fp) in pending.iter() {
+        if visited.contains(fp) {
+            continue;
+        }
+        let blank = pool.pop().unwrap_or_else(|| entry.state.clone());
+        let state = std::mem::replace(&mut successors[k], blank);
+        let goal = options.goal.is_some_and(|g| g.holds(model, &state, parent_chosen));
+        candidates.push(Candidate {
+            parent: entry.fp,
+            fp,
+            violated: state.violated(),
+            chosen: !state.system.monitor.chosen.is_empty(),
+            goal,
+            state,
+            depth: entry.depth + 1,
+        });
+    }
+    (generated, generated == 0 && !parent_chosen)
 }
 
 fn estimate_state_bytes(s: &State) -> u64 {

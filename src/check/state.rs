@@ -9,15 +9,14 @@ use crate::protocol::{Msg, NodeId};
 use crate::sim::event::{Sink, Tick};
 use crate::sim::{Step, System, Transit};
 
-/// A message in flight: `(from, to, msg)`. The network is a multiset of these, kept sorted, so
-/// two states that differ only in the order messages were sent are equal.
-pub type Packet = (NodeId, NodeId, Msg);
+pub use super::packet::{Packed, Packet};
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct State {
     pub system: System,
-    /// Messages in flight, sorted (a multiset: equal packets repeat).
-    pub net: Vec<Packet>,
+    /// Messages in flight, packed and sorted (a multiset: equal packets repeat), so two states
+    /// that differ only in the order messages were sent are equal.
+    pub net: Vec<Packed>,
     /// Bit `n`: node `n`'s retry timer is armed.
     pub timers: u64,
     /// Bit `i`: client request `i` of the model has been made.
@@ -33,21 +32,57 @@ pub struct State {
     /// encoding the whole state again.
     pub node_hash: [u64; MAX_NODES],
     pub net_hash: u64,
-    /// The monitor's hash, recomputed after the steps that can change it.
+    /// The monitor's hash, recomputed when the monitor's revision moves.
     pub monitor_hash: u64,
+    monitor_revision: u32,
+}
+
+/// By hand for `clone_from`: the search copies a state into a scratch one for every successor
+/// it tries, reusing the scratch's buffers, and clones only the successors that are new.
+impl Clone for State {
+    fn clone(&self) -> State {
+        State {
+            system: self.system.clone(),
+            net: self.net.clone(),
+            timers: self.timers,
+            requested: self.requested,
+            crashed: self.crashed,
+            drops: self.drops,
+            duplicates: self.duplicates,
+            crashes: self.crashes,
+            node_hash: self.node_hash,
+            net_hash: self.net_hash,
+            monitor_hash: self.monitor_hash,
+            monitor_revision: self.monitor_revision,
+        }
+    }
+    fn clone_from(&mut self, source: &State) {
+        self.system.clone_from(&source.system);
+        self.net.clone_from(&source.net);
+        self.timers = source.timers;
+        self.requested = source.requested;
+        self.crashed = source.crashed;
+        self.drops = source.drops;
+        self.duplicates = source.duplicates;
+        self.crashes = source.crashes;
+        self.node_hash = source.node_hash;
+        self.net_hash = source.net_hash;
+        self.monitor_hash = source.monitor_hash;
+        self.monitor_revision = source.monitor_revision;
+    }
 }
 
 /// The checker's transit: a send adds to the multiset; timers are a bit each (abstract time:
 /// an armed timer may fire at any moment, so its delay range does not matter).
 pub struct Wire<'s> {
-    pub net: &'s mut Vec<Packet>,
+    pub net: &'s mut Vec<Packed>,
     pub net_hash: &'s mut u64,
     pub timers: &'s mut u64,
 }
 
 impl Transit for Wire<'_> {
     fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, _: u64, _: Tick, _: &mut impl Sink) {
-        insert(self.net, self.net_hash, (from, to, msg));
+        insert(self.net, self.net_hash, Packed::pack(&(from, to, msg)));
     }
     fn set_timer(&mut self, node: NodeId, _: u32, _: u32, _: Tick) {
         *self.timers |= 1 << node.index();
@@ -58,10 +93,10 @@ impl Transit for Wire<'_> {
 }
 
 /// Adds a packet to a sorted multiset and its hash to the sum.
-fn insert(net: &mut Vec<Packet>, net_hash: &mut u64, p: Packet) {
+fn insert(net: &mut Vec<Packed>, net_hash: &mut u64, p: Packed) {
     let at = net.partition_point(|q| *q <= p);
     net.insert(at, p);
-    *net_hash = net_hash.wrapping_add(fingerprint::packet_hash(&p));
+    *net_hash = net_hash.wrapping_add(p.hash());
 }
 
 impl State {
@@ -78,8 +113,10 @@ impl State {
             node_hash: [0; MAX_NODES],
             net_hash: 0,
             monitor_hash: 0,
+            monitor_revision: 0,
         };
         s.monitor_hash = fingerprint::monitor_hash(&s.system.monitor, s.system.nodes.len());
+        s.monitor_revision = s.system.monitor.revision();
         for i in 0..s.system.nodes.len() {
             s.node_hash[i] = fingerprint::node_hash(&s.system.nodes[i]);
         }
@@ -97,11 +134,12 @@ impl State {
         }
         let b = &model.bounds;
         let mut previous = None;
-        for &(from, to, msg) in &self.net {
-            if previous == Some((from, to, msg)) {
+        for &packed in &self.net {
+            if previous == Some(packed) {
                 continue; // equal copies enable the same steps
             }
-            previous = Some((from, to, msg));
+            previous = Some(packed);
+            let (from, to, msg) = packed.unpack();
             out.push(Step::Deliver { from, to, msg });
             if self.drops < b.drops {
                 out.push(Step::Drop { from, to, msg });
@@ -132,6 +170,14 @@ impl State {
         s.within_bounds(model).then_some(s)
     }
 
+    /// `next` into a state the caller keeps (its buffers are reused): false when the result
+    /// lies outside the bounds.
+    pub fn next_into(&self, model: &Model, step: Step, into: &mut State) -> bool {
+        into.copy_from(self);
+        into.apply(model, step);
+        into.within_bounds(model)
+    }
+
     /// Applies `step` in place (the replay of a counterexample uses this too).
     pub fn apply(&mut self, model: &Model, step: Step) {
         match step {
@@ -148,7 +194,7 @@ impl State {
             }
             Step::Duplicate { from, to, msg } => {
                 self.duplicates += 1;
-                insert(&mut self.net, &mut self.net_hash, (from, to, msg));
+                insert(&mut self.net, &mut self.net_hash, Packed::pack(&(from, to, msg)));
             }
             Step::Timer { node } => self.timers &= !(1 << node.index()),
             Step::Crash { node } => {
@@ -170,18 +216,50 @@ impl State {
         if let Some(n) = node {
             self.node_hash[n.index()] = fingerprint::node_hash(&self.system.nodes[n.index()]);
         }
-        // The monitor hears of requests, promises, acceptances and learning: never of a lost
-        // or copied message or of a crash.
-        if !matches!(step, Step::Drop { .. } | Step::Duplicate { .. } | Step::Crash { .. }) {
+        // The monitor, when it moved (most steps leave it alone).
+        if self.system.monitor.revision() != self.monitor_revision {
+            self.monitor_revision = self.system.monitor.revision();
             self.monitor_hash = fingerprint::monitor_hash(&self.system.monitor, self.system.nodes.len());
         }
     }
 
+    /// Makes this state equal `source`, copying only the parts whose hashes differ: the search
+    /// computes each successor in a scratch state that held a sibling a moment ago, so most
+    /// nodes (and often the monitor) are already right. Equal hashes mean equal parts with the
+    /// odds the fingerprint already relies on (see `fingerprint`), and a counterexample is
+    /// replayed from scratch anyway.
+    pub fn copy_from(&mut self, source: &State) {
+        let n = source.system.nodes.len();
+        let mut same = 0u64;
+        for i in 0..n.min(MAX_NODES) {
+            if self.node_hash[i] == source.node_hash[i] {
+                same |= 1 << i;
+            }
+        }
+        if n > MAX_NODES {
+            same = 0;
+        }
+        self.system.copy_from(&source.system, same, self.monitor_hash == source.monitor_hash);
+        if self.net_hash != source.net_hash || self.net.len() != source.net.len() {
+            self.net.clone_from(&source.net);
+        }
+        self.timers = source.timers;
+        self.requested = source.requested;
+        self.crashed = source.crashed;
+        self.drops = source.drops;
+        self.duplicates = source.duplicates;
+        self.crashes = source.crashes;
+        self.node_hash = source.node_hash;
+        self.net_hash = source.net_hash;
+        self.monitor_hash = source.monitor_hash;
+        self.monitor_revision = source.monitor_revision;
+    }
+
     fn take(&mut self, from: NodeId, to: NodeId, msg: Msg) {
-        let p = (from, to, msg);
+        let p = Packed::pack(&(from, to, msg));
         if let Ok(i) = self.net.binary_search(&p) {
             self.net.remove(i);
-            self.net_hash = self.net_hash.wrapping_sub(fingerprint::packet_hash(&p));
+            self.net_hash = self.net_hash.wrapping_sub(p.hash());
         }
     }
 

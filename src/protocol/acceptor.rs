@@ -6,7 +6,7 @@ use super::msg::{AcceptorDurable, Msg, Output, Outputs};
 use super::types::{Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Acceptor {
     /// Survives crashes (in the simulator, restored from the last `PersistAcceptor`).
     pub durable: AcceptorDurable,

@@ -16,10 +16,22 @@ pub struct Tally {
 }
 
 /// A learner keeps nothing durable: after a crash it learns again from Accepted or Decided.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Learner {
     pub learned: Option<Value>,
     pub tallies: Vec<Tally>,
+}
+
+/// By hand for `clone_from`, which reuses the tally buffer: the model checker copies a state
+/// into a scratch one for every successor it tries.
+impl Clone for Learner {
+    fn clone(&self) -> Learner {
+        Learner { learned: self.learned, tallies: self.tallies.clone() }
+    }
+    fn clone_from(&mut self, source: &Learner) {
+        self.learned = source.learned;
+        self.tallies.clone_from(&source.tallies);
+    }
 }
 
 impl Learner {

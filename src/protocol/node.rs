@@ -26,12 +26,25 @@ impl Durable {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Node {
     pub id: NodeId,
     pub proposer: Option<Proposer>,
     pub acceptor: Option<Acceptor>,
     pub learner: Option<Learner>,
+}
+
+/// By hand for `clone_from`, which reuses the learner's buffer (see `Learner`'s).
+impl Clone for Node {
+    fn clone(&self) -> Node {
+        Node { id: self.id, proposer: self.proposer, acceptor: self.acceptor, learner: self.learner.clone() }
+    }
+    fn clone_from(&mut self, source: &Node) {
+        self.id = source.id;
+        self.proposer = source.proposer;
+        self.acceptor = source.acceptor;
+        self.learner.clone_from(&source.learner);
+    }
 }
 
 impl Node {

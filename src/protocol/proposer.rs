@@ -33,7 +33,7 @@ impl Phase {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Proposer {
     pub id: NodeId,
     /// Survives crashes: the highest round this proposer ever used.

@@ -29,7 +29,7 @@ struct Votes {
 }
 
 /// What the monitor remembers between events.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default)]
 pub struct Monitor {
     /// Values clients asked for.
     proposed: Vec<Value>,
@@ -40,6 +40,9 @@ pub struct Monitor {
     max_promised: Vec<Ballot>,
     /// The value each node learned, if any.
     learned: Vec<Option<Value>>,
+    /// Bumped whenever any of the above changes (no part of the state: the model checker
+    /// rehashes the monitor only when it moved).
+    revision: u32,
 }
 
 /// What the monitor is told while the system carries out a node's outputs.
@@ -148,6 +151,28 @@ fn run(m: &Monitor, checks: &[Check], o: Observation, out: &mut Vec<Violation>) 
     }
 }
 
+/// By hand for `clone_from`, which reuses the buffers (see `System`'s).
+impl Clone for Monitor {
+    fn clone(&self) -> Monitor {
+        Monitor {
+            proposed: self.proposed.clone(),
+            votes: self.votes.clone(),
+            chosen: self.chosen.clone(),
+            max_promised: self.max_promised.clone(),
+            learned: self.learned.clone(),
+            revision: self.revision,
+        }
+    }
+    fn clone_from(&mut self, source: &Monitor) {
+        self.proposed.clone_from(&source.proposed);
+        self.votes.clone_from(&source.votes);
+        self.chosen.clone_from(&source.chosen);
+        self.max_promised.clone_from(&source.max_promised);
+        self.learned.clone_from(&source.learned);
+        self.revision = source.revision;
+    }
+}
+
 impl Monitor {
     pub fn new(nodes: usize) -> Monitor {
         Monitor { max_promised: vec![Ballot::ZERO; nodes], learned: vec![None; nodes], ..Monitor::default() }
@@ -163,11 +188,28 @@ impl Monitor {
         self.max_promised.resize(nodes, Ballot::ZERO);
         self.learned.clear();
         self.learned.resize(nodes, None);
+        self.revision = self.revision.wrapping_add(1);
+    }
+
+    /// `clone_from`, or only the revision when the caller knows the two remember the same (the
+    /// model checker, whose hashes of both are equal).
+    pub fn copy_from(&mut self, source: &Monitor, same: bool) {
+        if same {
+            self.revision = source.revision;
+        } else {
+            self.clone_from(source);
+        }
+    }
+
+    /// Changes whenever what the monitor remembers changes.
+    pub fn revision(&self) -> u32 {
+        self.revision
     }
 
     pub fn on_proposed(&mut self, value: Value) {
         if !self.proposed.contains(&value) {
             self.proposed.push(value);
+            self.revision = self.revision.wrapping_add(1);
         }
     }
 
@@ -177,8 +219,10 @@ impl Monitor {
     pub fn on_promise(&mut self, node: NodeId, promised: Option<Ballot>, out: &mut Vec<Violation>) {
         let found = out.len();
         run(self, &ON_PROMISE, Observation::Promise { node, promised }, out);
-        if out.len() == found {
-            self.max_promised[node.index()] = promised.unwrap_or(Ballot::ZERO);
+        let promised = promised.unwrap_or(Ballot::ZERO);
+        if out.len() == found && self.max_promised[node.index()] != promised {
+            self.max_promised[node.index()] = promised;
+            self.revision = self.revision.wrapping_add(1);
         }
     }
 
@@ -204,7 +248,10 @@ impl Monitor {
         };
         let votes = &mut self.votes[index];
         let was_chosen = votes.acceptors.len() >= quorum as u32;
-        votes.acceptors.insert(position);
+        if !votes.acceptors.contains(position) {
+            votes.acceptors.insert(position);
+            self.revision = self.revision.wrapping_add(1);
+        }
         if was_chosen || votes.acceptors.len() < quorum as u32 {
             return None;
         }
@@ -216,6 +263,7 @@ impl Monitor {
     fn on_chosen(&mut self, proposal: Proposal, out: &mut Vec<Violation>) {
         run(self, &ON_CHOSEN, Observation::Chosen { proposal }, out);
         self.chosen.push(proposal);
+        self.revision = self.revision.wrapping_add(1);
     }
 
     /// Called for every acceptor's accepted proposal right after a value became chosen, and
@@ -230,7 +278,10 @@ impl Monitor {
     /// and validity.
     pub fn on_learned(&mut self, node: NodeId, value: Value, out: &mut Vec<Violation>) {
         run(self, &ON_LEARNED, Observation::Learned { node, value }, out);
-        self.learned[node.index()] = Some(value);
+        if self.learned[node.index()] != Some(value) {
+            self.learned[node.index()] = Some(value);
+            self.revision = self.revision.wrapping_add(1);
+        }
     }
 
     /// The values clients asked for, in the order first asked.

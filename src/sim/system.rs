@@ -25,11 +25,23 @@ mod carrier;
 use carrier::Carrier;
 
 /// One node as the system holds it: the protocol state, whether it is up, and its disk.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct NodeSlot {
     pub node: Node,
     pub up: bool,
     pub storage: Durable,
+}
+
+/// By hand for `clone_from`, which reuses allocations (see `System`'s).
+impl Clone for NodeSlot {
+    fn clone(&self) -> NodeSlot {
+        NodeSlot { node: self.node.clone(), up: self.up, storage: self.storage }
+    }
+    fn clone_from(&mut self, source: &NodeSlot) {
+        self.node.clone_from(&source.node);
+        self.up = source.up;
+        self.storage = source.storage;
+    }
 }
 
 impl NodeSlot {
@@ -120,7 +132,7 @@ impl<T: Transit> Transit for &mut T {
 /// Most violations kept (a broken run can produce one per event).
 const MAX_VIOLATIONS: usize = 64;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct System {
     pub cluster: Arc<Cluster>,
     pub nodes: Vec<NodeSlot>,
@@ -133,7 +145,53 @@ pub struct System {
     found: Vec<Violation>,
 }
 
+/// By hand for `clone_from`: the model checker copies a state into a scratch one for every
+/// successor it tries, and most successors were seen before, so the copy must reuse the
+/// scratch's buffers (no allocation) and leave the shared cluster's reference count alone (one
+/// cache line that every search thread would otherwise write).
+impl Clone for System {
+    fn clone(&self) -> System {
+        System {
+            cluster: self.cluster.clone(),
+            nodes: self.nodes.clone(),
+            monitor: self.monitor.clone(),
+            violations: self.violations.clone(),
+            learned_outputs: self.learned_outputs,
+            found: self.found.clone(),
+        }
+    }
+    fn clone_from(&mut self, source: &System) {
+        if !Arc::ptr_eq(&self.cluster, &source.cluster) {
+            self.cluster = source.cluster.clone();
+        }
+        self.nodes.clone_from(&source.nodes);
+        self.monitor.clone_from(&source.monitor);
+        self.violations.clone_from(&source.violations);
+        self.learned_outputs = source.learned_outputs;
+        self.found.clone_from(&source.found);
+    }
+}
+
 impl System {
+    /// `clone_from` for the model checker, which knows (from its hashes) which nodes and
+    /// whether the monitor already equal the source's: bit `i` of `same_nodes` says node `i`
+    /// does. A successor differs from its parent in one node, so this copies one or two nodes
+    /// instead of all.
+    pub fn copy_from(&mut self, source: &System, same_nodes: u64, same_monitor: bool) {
+        if self.nodes.len() != source.nodes.len() || !Arc::ptr_eq(&self.cluster, &source.cluster) {
+            return self.clone_from(source);
+        }
+        for (i, (slot, from)) in self.nodes.iter_mut().zip(&source.nodes).enumerate() {
+            if same_nodes & (1 << i) == 0 {
+                slot.clone_from(from);
+            }
+        }
+        self.monitor.copy_from(&source.monitor, same_monitor);
+        self.violations.clone_from(&source.violations);
+        self.learned_outputs = source.learned_outputs;
+        self.found.clone_from(&source.found);
+    }
+
     pub fn new(cluster: Arc<Cluster>) -> System {
         let n = cluster.node_count();
         System {
