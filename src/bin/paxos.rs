@@ -122,6 +122,17 @@ enum Command {
 }
 
 fn main() {
+    // mimalloc returns freed memory to the system after 10 ms, and touching it again faults in
+    // (and zeroes) whole 2 MiB pages: a breadth-first search frees and refills a level of
+    // states at a time, and spent about a third of its time there. A command-line run keeps
+    // what it freed instead. (15 is `mi_option_purge_delay` in mimalloc.h; the Rust bindings
+    // do not name it.)
+    #[cfg(not(target_arch = "wasm32"))]
+    // SAFETY: sets one of mimalloc's options; any value is valid, and -1 means "never purge".
+    unsafe {
+        const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+    }
     // Rust ignores SIGPIPE, so printing into a closed pipe panics; a command-line tool should
     // just stop, as `head` expects.
     #[cfg(unix)]

@@ -104,18 +104,31 @@ pub struct Found {
     pub stuck: Option<u64>,
 }
 
+/// (States are boxed: a queue of millions moves and grows by pointers, not by 400-byte copies.)
 struct Entry {
-    state: State,
+    state: Box<State>,
     fp: u64,
     depth: u32,
 }
+
+/// What one part of a parallel slice found: its candidates, and per state expanded, how many of
+/// them it gave, how many successors it generated and whether it was stuck.
+#[derive(Default)]
+struct Part {
+    candidates: Vec<Candidate>,
+    per_state: Vec<(usize, u64, bool)>,
+}
+
+/// Parts a parallel slice is cut into, per thread (so that a thread the system delays holds up
+/// the others less).
+const PARTS_PER_JOB: usize = 8;
 
 /// One successor that was not in the visited set when its parent was expanded, with what it
 /// shows (worked out by the thread that expanded it).
 struct Candidate {
     parent: u64,
     fp: u64,
-    state: State,
+    state: Box<State>,
     depth: u32,
     violated: bool,
     chosen: bool,
@@ -136,6 +149,14 @@ pub struct Search {
     next: Vec<Entry>,
     /// One per thread.
     scratch: Vec<Scratch>,
+    /// States in the pools at the start of this BFS level (counted in the memory estimate).
+    pooled: u64,
+    /// A parallel slice's parts, and one thread's candidates (kept for their buffers).
+    parts: Vec<Part>,
+    candidates: Vec<Candidate>,
+    /// The worker threads, for `jobs > 1` (they live as long as the search).
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: Option<rayon::ThreadPool>,
     state_bytes: u64,
 }
 
@@ -147,20 +168,17 @@ pub struct Search {
 struct Scratch {
     fingerprinter: Fingerprinter,
     steps: Vec<Step>,
-    successors: Vec<State>,
+    successors: Vec<Box<State>>,
     pending: Vec<(usize, u64)>,
-    candidates: Vec<Candidate>,
-    pool: Vec<State>,
+    pool: Vec<Box<State>>,
 }
 
-/// States kept for reuse, per thread (each holds a few small buffers).
-const POOL: usize = 256;
-
 impl Scratch {
-    fn recycle(&mut self, s: State) {
-        if self.pool.len() < POOL {
-            self.pool.push(s);
-        }
+    /// Keeps a state for reuse. No cap: the pool never holds more states than the search once
+    /// held at the same time, and a state freed by one thread after another allocated it costs
+    /// both (the allocator's cross-thread frees and fresh pages).
+    fn recycle(&mut self, s: Box<State>) {
+        self.pool.push(s);
     }
 }
 
@@ -181,10 +199,15 @@ impl Search {
             found: Found::default(),
             ending: None,
             root: fp,
-            frontier: vec![Entry { state: init, fp, depth: 0 }],
+            frontier: vec![Entry { state: Box::new(init), fp, depth: 0 }],
             cursor: 0,
             next: Vec::new(),
             scratch,
+            pooled: 0,
+            parts: Vec::new(),
+            candidates: Vec::new(),
+            #[cfg(not(target_arch = "wasm32"))]
+            pool: (jobs > 1).then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build().ok()).flatten(),
             state_bytes,
         };
         s.update_counts();
@@ -221,7 +244,7 @@ impl Search {
     /// Runs to the end, calling `progress` after every slice; `progress` returning false cancels.
     pub fn run(&mut self, mut progress: impl FnMut(&Search) -> bool) -> Ending {
         loop {
-            if let Some(e) = self.advance(4096) {
+            if let Some(e) = self.advance(4096 * self.scratch.len()) {
                 return e;
             }
             if !progress(self) {
@@ -236,23 +259,29 @@ impl Search {
                 self.ending = Some(Ending::Complete);
                 return;
             }
+            // The level just expanded becomes the states the next one is built in (no cap on
+            // the pools here: the next level is about as large, and allocating it afresh, from
+            // several threads and freed by another, was where a parallel search spent its time).
             let done = std::mem::replace(&mut self.frontier, std::mem::take(&mut self.next));
-            for (i, e) in done.into_iter().enumerate().take(POOL * self.scratch.len()) {
-                let k = i % self.scratch.len();
-                self.scratch[k].recycle(e.state);
+            let jobs = self.scratch.len();
+            for (i, e) in done.into_iter().enumerate() {
+                self.scratch[i % jobs].recycle(e.state);
             }
+            self.pooled = self.scratch.iter().map(|s| s.pool.len() as u64).sum();
             self.cursor = 0;
         }
         let start = self.cursor;
         let end = (start + budget.max(1)).min(self.frontier.len());
         self.cursor = end;
         #[cfg(not(target_arch = "wasm32"))]
-        if self.scratch.len() > 1 && end - start >= 64 {
+        if self.pool.is_some() && end - start >= 64 {
             return self.advance_parallel(start, end);
         }
         for i in start..end {
             self.expand_and_admit(i);
             if self.ending.is_some() {
+                // What is left of the level is waiting (the counts say so whatever the slice).
+                self.cursor = i + 1;
                 return;
             }
         }
@@ -282,15 +311,15 @@ impl Search {
 
     /// One thread: expands `frontier[i]` and admits its successors in step order.
     fn expand_and_admit(&mut self, i: usize) {
+        let mut candidates = std::mem::take(&mut self.candidates);
         let scratch = &mut self.scratch[0];
         let entry = &self.frontier[i];
-        let (generated, stuck) = expand(entry, &self.model, &self.options, &self.visited, scratch);
+        let (generated, stuck) = expand(entry, &self.model, &self.options, &self.visited, scratch, &mut candidates);
         self.counts.generated += generated;
         if stuck {
             self.counts.stuck += 1;
             self.found.stuck.get_or_insert(entry.fp);
         }
-        let mut candidates = std::mem::take(&mut self.scratch[0].candidates);
         let mut drain = candidates.drain(..);
         for c in drain.by_ref() {
             if self.visited.insert(c.fp, c.parent) {
@@ -305,59 +334,58 @@ impl Search {
         for c in drain {
             self.scratch[0].recycle(c.state);
         }
-        self.scratch[0].candidates = candidates;
+        self.candidates = candidates;
     }
 
     /// Several threads (native only), in three phases, with the same result as one thread:
-    /// 1. each expands a part of the slice, dropping successors already visited (the visited
-    ///    set is read only);
+    /// 1. the threads expand the slice in small parts (a busy thread's parts are taken by an
+    ///    idle one), dropping successors already visited (the visited set is read only);
     /// 2. each inserts into its own shard of the visited set the candidates whose fingerprints
     ///    fall there, in slice order, so the first in slice order wins, as with one thread;
     /// 3. this thread admits the winners in slice order (counts, properties, the queue).
     #[cfg(not(target_arch = "wasm32"))]
     fn advance_parallel(&mut self, start: usize, end: usize) {
+        use std::sync::Mutex;
         let jobs = self.scratch.len();
+        let Some(pool) = &self.pool else { return };
         let slice = &self.frontier[start..end];
-        let chunk = slice.len().div_ceil(jobs);
+        let chunk = slice.len().div_ceil(jobs * PARTS_PER_JOB).max(1);
+        let count = slice.len().div_ceil(chunk);
         let (model, options, visited) = (&self.model, &self.options, &self.visited);
-        // Phase 1.
-        type Part = Vec<(Vec<Candidate>, u64, bool)>;
-        let parts: Vec<Part> = std::thread::scope(|scope| {
-            let handles: Vec<_> = slice
-                .chunks(chunk)
-                .zip(self.scratch.iter_mut())
-                .map(|(part, scratch)| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|e| {
-                                let (generated, stuck) = expand(e, model, options, visited, scratch);
-                                (std::mem::take(&mut scratch.candidates), generated, stuck)
-                            })
-                            .collect::<Part>()
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("a search thread panicked")).collect()
+        // Phase 1: per part, its candidates and, per state, (candidates, generated, stuck).
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.resize_with(count.max(parts.len()), Default::default);
+        let scratch: Vec<Mutex<&mut Scratch>> = self.scratch.iter_mut().map(Mutex::new).collect();
+        pool.scope(|scope| {
+            for (states, out) in slice.chunks(chunk).zip(parts.iter_mut()) {
+                let scratch = &scratch;
+                scope.spawn(move |_| {
+                    // Each pool thread takes its own scratch: the lock is never contended.
+                    let t = rayon::current_thread_index().unwrap_or(0) % scratch.len();
+                    let mut scratch = scratch[t].lock().unwrap_or_else(|e| e.into_inner());
+                    for e in states {
+                        let before = out.candidates.len();
+                        let (generated, stuck) = expand(e, model, options, visited, &mut scratch, &mut out.candidates);
+                        out.per_state.push((out.candidates.len() - before, generated, stuck));
+                    }
+                });
+            }
         });
+        drop(scratch);
         // Phase 2: each shard's winners, as positions in slice order.
-        let all: Vec<&Candidate> = parts.iter().flatten().flat_map(|(c, _, _)| c).collect();
+        let all: Vec<&Candidate> = parts[..count].iter().flat_map(|p| &p.candidates).collect();
         let shard_of: Vec<u8> = all.iter().map(|c| self.visited.shard_of(c.fp) as u8).collect();
         let mut won = vec![false; all.len()];
-        let shards = self.visited.shards_mut();
-        let wins: Vec<Vec<usize>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = shards
-                .iter_mut()
-                .enumerate()
-                .map(|(j, table)| {
-                    let (all, shard_of) = (&all, &shard_of);
-                    scope.spawn(move || {
-                        (0..all.len())
-                            .filter(|&i| shard_of[i] as usize == j && table.insert(all[i].fp, all[i].parent))
-                            .collect::<Vec<usize>>()
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("a search thread panicked")).collect()
+        let mut wins: Vec<Vec<usize>> = (0..jobs).map(|_| Vec::new()).collect();
+        pool.scope(|scope| {
+            for (j, (table, out)) in self.visited.shards_mut().iter_mut().zip(wins.iter_mut()).enumerate() {
+                let (all, shard_of) = (&all, &shard_of);
+                scope.spawn(move |_| {
+                    out.extend(
+                        (0..all.len()).filter(|&i| shard_of[i] as usize == j && table.insert(all[i].fp, all[i].parent)),
+                    );
+                });
+            }
         });
         drop(all);
         for i in wins.into_iter().flatten() {
@@ -365,26 +393,35 @@ impl Search {
         }
         // Phase 3.
         let mut i = 0;
-        for (k, (candidates, generated, stuck)) in parts.into_iter().flatten().enumerate() {
-            // One thread would have stopped before expanding the states after the one that
-            // ended the search: they count for nothing.
-            if self.ending.is_none() {
-                self.counts.generated += generated;
-            }
-            if stuck && self.ending.is_none() {
-                self.counts.stuck += 1;
-                self.found.stuck.get_or_insert(self.frontier[start + k].fp);
-            }
-            for c in candidates {
-                if won[i] && self.ending.is_none() {
-                    self.admit(c);
-                } else {
-                    let pool = i % jobs;
-                    self.scratch[pool].recycle(c.state);
+        let mut k = 0;
+        for part in &mut parts[..count] {
+            let mut drain = part.candidates.drain(..);
+            for (count, generated, stuck) in part.per_state.drain(..) {
+                // One thread would have stopped before expanding the states after the one that
+                // ended the search: they count for nothing.
+                if self.ending.is_none() {
+                    self.counts.generated += generated;
+                    if stuck {
+                        self.counts.stuck += 1;
+                        self.found.stuck.get_or_insert(self.frontier[start + k].fp);
+                    }
                 }
-                i += 1;
+                for c in drain.by_ref().take(count) {
+                    if won[i] && self.ending.is_none() {
+                        self.admit(c);
+                        if self.ending.is_some() {
+                            self.cursor = start + k + 1;
+                        }
+                    } else {
+                        self.scratch[i % jobs].recycle(c.state);
+                    }
+                    i += 1;
+                }
+                k += 1;
             }
         }
+        // Kept, empty, to fill again without growing.
+        self.parts = parts;
     }
 
     /// A new state (already in the visited set): counted, checked and queued.
@@ -418,7 +455,7 @@ impl Search {
         } as u64;
         self.counts.queue = waiting;
         self.counts.visited_bytes = self.visited.bytes();
-        self.counts.bytes = self.counts.visited_bytes + waiting * self.state_bytes;
+        self.counts.bytes = self.counts.visited_bytes + (waiting + self.pooled) * self.state_bytes;
     }
 
     /// The steps from the initial state to the state with fingerprint `fp`, concrete: replayed
@@ -450,16 +487,22 @@ impl Search {
     }
 }
 
-/// Expands one state: the successors not yet visited go to `scratch.candidates`, in step
+/// Expands one state: the successors not yet visited are appended to `candidates`, in step
 /// order. Returns how many successors were generated and whether the state is stuck (no
 /// successor within the bounds, nothing chosen). All successors are computed and their
 /// fingerprints' slots prefetched before any is looked up, so the lookups' cache misses
 /// overlap instead of following one another.
-fn expand(entry: &Entry, model: &Model, options: &Options, visited: &Visited, scratch: &mut Scratch) -> (u64, bool) {
-    let Scratch { fingerprinter, steps, successors, pending, candidates, pool } = scratch;
+fn expand(
+    entry: &Entry,
+    model: &Model,
+    options: &Options,
+    visited: &Visited,
+    scratch: &mut Scratch,
+    candidates: &mut Vec<Candidate>,
+) -> (u64, bool) {
+    let Scratch { fingerprinter, steps, successors, pending, pool } = scratch;
     entry.state.steps(model, steps);
     pending.clear();
-    candidates.clear();
     let parent_chosen = !entry.state.system.monitor.chosen.is_empty();
     let mut generated = 0;
     for &step in steps.iter() {
