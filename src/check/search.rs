@@ -164,7 +164,10 @@ pub struct Search {
 /// steps enabled, the successors being tried, and states whose buffers can be reused (a state
 /// expanded or a successor already seen), so that a successor costs no allocation unless it
 /// is new and the pool is empty.
+/// (Boxed states, although a vector is on the heap already: a state moves between the pool,
+/// the successors and the queue as a pointer.)
 #[derive(Default)]
+#[allow(clippy::vec_box)]
 struct Scratch {
     fingerprinter: Fingerprinter,
     steps: Vec<Step>,
