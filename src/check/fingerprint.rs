@@ -416,8 +416,76 @@ pub fn monitor_hash(m: &crate::sim::Monitor, n: usize) -> u64 {
     })
 }
 
-/// One node's hash (its own state, as `encode` writes it without renaming).
+/// One node's hash: its own state packed into words, each field at a fixed place with a bit
+/// for "present" (no two different states pack the same), hashed with xxh3. A step changes a
+/// node, and this runs for every successor the search tries, so it skips the byte encoding
+/// (which it falls back to for a learner with many tallies).
 pub fn node_hash(slot: &NodeSlot) -> u64 {
+    const TALLIES: usize = 6;
+    let ballot = |b: Ballot| (b.round as u64) << 8 | b.node.0 as u64;
+    let opt_ballot = |b: Option<Ballot>| b.map_or(0, |b| 1 << 40 | ballot(b));
+    let proposal = |p: Option<Proposal>| p.map_or((0, 0), |p| (1 << 40 | ballot(p.ballot), p.value.0 as u64));
+    let opt_value = |v: Option<Value>| v.map_or(0, |v| 1 << 32 | v.0 as u64);
+    let Node { proposer, acceptor, learner, .. } = &slot.node;
+    if learner.as_ref().is_some_and(|l| l.tallies.len() > TALLIES) {
+        return node_hash_encoded(slot);
+    }
+    let mut w = [0u64; 14 + 3 * TALLIES];
+    let d = slot.storage;
+    w[0] = slot.up as u64
+        | (proposer.is_some() as u64) << 1
+        | (acceptor.is_some() as u64) << 2
+        | (learner.is_some() as u64) << 3
+        | (d.proposer.max_round as u64) << 32;
+    w[1] = opt_ballot(d.acceptor.promised);
+    (w[2], w[3]) = proposal(d.acceptor.accepted);
+    let mut n = 4;
+    if let Some(p) = proposer {
+        w[4] = p.durable.max_round as u64 | (p.round_seen as u64) << 32;
+        w[5] = p.attempts as u64 | (p.timeouts as u64) << 32;
+        w[6] = opt_value(p.value);
+        (w[7], w[8], w[9], w[10]) = match p.phase {
+            Phase::Idle => (0, 0, 0, 0),
+            Phase::Preparing { ballot: b, promises, highest } => {
+                let (h, v) = proposal(highest);
+                (1 | ballot(b) << 8, promises.0, h, v)
+            }
+            Phase::Accepting { ballot: b, value, accepts } => (2 | ballot(b) << 8, accepts.0, value.0 as u64, 0),
+            Phase::Backoff => (3, 0, 0, 0),
+            Phase::Done { value } => (4, value.0 as u64, 0, 0),
+        };
+        n = 11;
+    }
+    if let Some(a) = acceptor {
+        w[n] = opt_ballot(a.durable.promised);
+        (w[n + 1], w[n + 2]) = proposal(a.durable.accepted);
+        w[n + 3] = opt_value(a.decided);
+        n += 4;
+    }
+    if let Some(l) = learner {
+        w[n] = opt_value(l.learned) | (l.tallies.len() as u64) << 40;
+        n += 1;
+        // In ballot order, as `put_node` writes them.
+        let mut last: Option<Ballot> = None;
+        for _ in 0..l.tallies.len() {
+            let next = l.tallies.iter().filter(|t| last.is_none_or(|b| t.ballot > b)).min_by_key(|t| t.ballot);
+            let Some(t) = next else { break };
+            w[n] = ballot(t.ballot);
+            w[n + 1] = t.value.0 as u64;
+            w[n + 2] = t.acceptors.0;
+            n += 3;
+            last = Some(t.ballot);
+        }
+    }
+    let mut bytes = [0u8; (14 + 3 * TALLIES) * 8];
+    for (chunk, x) in bytes.chunks_exact_mut(8).zip(&w[..n]) {
+        chunk.copy_from_slice(&x.to_le_bytes());
+    }
+    xxhash_rust::xxh3::xxh3_64(&bytes[..n * 8])
+}
+
+/// One node's hash from its byte encoding (as `encode` writes it without renaming).
+fn node_hash_encoded(slot: &NodeSlot) -> u64 {
     SCRATCH.with(|b| {
         let mut out = b.borrow_mut();
         out.clear();
