@@ -59,16 +59,7 @@ impl Clone for State {
     fn clone_from(&mut self, source: &State) {
         self.system.clone_from(&source.system);
         self.net.clone_from(&source.net);
-        self.timers = source.timers;
-        self.requested = source.requested;
-        self.crashed = source.crashed;
-        self.drops = source.drops;
-        self.duplicates = source.duplicates;
-        self.crashes = source.crashes;
-        self.node_hash = source.node_hash;
-        self.net_hash = source.net_hash;
-        self.monitor_hash = source.monitor_hash;
-        self.monitor_revision = source.monitor_revision;
+        self.copy_small(source);
     }
 }
 
@@ -243,6 +234,11 @@ impl State {
         if self.net_hash != source.net_hash || self.net.len() != source.net.len() {
             self.net.clone_from(&source.net);
         }
+        self.copy_small(source);
+    }
+
+    /// Everything but the system and the network (plain values).
+    fn copy_small(&mut self, source: &State) {
         self.timers = source.timers;
         self.requested = source.requested;
         self.crashed = source.crashed;
