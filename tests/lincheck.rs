@@ -1,0 +1,229 @@
+//! The linearizability checker: hand-built histories with known answers (each says why),
+//! the three parsers on small files (malformed ones with their line numbers), property tests
+//! over seeded random histories, and the `paxos lincheck` command line.
+//!
+//! Reference for the hand-built cases: Herlihy and Wing, "Linearizability: a correctness
+//! condition for concurrent objects" (1990), section 2 (histories, the real-time order) and
+//! Jepsen's history conventions (`:fail` did not happen, `:info` may have, at any time after
+//! its invocation).
+
+use paxos_playground::lincheck::generate::{self, Spec};
+use paxos_playground::lincheck::parse::{self, Format};
+use paxos_playground::lincheck::{check, Call, History, KvError, Op, Options, Outcome, Scope, Value, Verdict};
+use std::process::{Command, Output};
+
+// ---- building histories by hand ----
+
+fn op(process: u64, call: Call, outcome: Outcome, invoke: u64, complete: Option<u64>) -> Op {
+    Op { process, key: Some(Value::Str("x".into())), call, outcome, invoke, complete, lines: (0, None) }
+}
+
+fn write(p: u64, v: i64, invoke: u64, complete: u64) -> Op {
+    op(p, Call::Write(Value::Int(v)), Outcome::ok(), invoke, Some(complete))
+}
+
+fn read(p: u64, v: Option<i64>, invoke: u64, complete: u64) -> Op {
+    op(p, Call::Read, Outcome::read(v.map(Value::Int)), invoke, Some(complete))
+}
+
+fn cas(p: u64, from: i64, to: i64, outcome: Outcome, invoke: u64, complete: u64) -> Op {
+    op(p, Call::Cas { from: Value::Int(from), to: Value::Int(to) }, outcome, invoke, Some(complete))
+}
+
+fn info_write(p: u64, v: i64, invoke: u64) -> Op {
+    op(p, Call::Write(Value::Int(v)), Outcome::Info, invoke, None)
+}
+
+fn with_version(mut o: Op, version: u64) -> Op {
+    if let Outcome::Ok { version: v, .. } = &mut o.outcome {
+        *v = Some(version);
+    }
+    o
+}
+
+fn verdict(ops: Vec<Op>) -> Verdict {
+    check(&History::new(ops), &Options::default()).verdict
+}
+
+// ---- hand-built histories ----
+
+#[test]
+fn sequential_reads_see_the_last_write() {
+    let h = vec![write(1, 1, 0, 1), read(2, Some(1), 2, 3), write(1, 2, 4, 5), read(2, Some(2), 6, 7)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+}
+
+#[test]
+fn a_read_of_a_key_never_written_sees_nil() {
+    assert_eq!(verdict(vec![read(1, None, 0, 1)]), Verdict::Linearizable);
+    assert_eq!(verdict(vec![read(1, Some(0), 0, 1)]), Verdict::NotLinearizable);
+}
+
+#[test]
+fn the_classic_stale_read_is_not_linearizable() {
+    // Write 1 completes, then write 2 completes, then a read that starts after both sees 1.
+    let h = vec![write(1, 1, 0, 1), write(1, 2, 2, 3), read(2, Some(1), 4, 5)];
+    let report = check(&History::new(h), &Options::default());
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    let f = report.parts[0].failure.as_ref().expect("a failure");
+    // No order works at the read's completion; the prefix places both writes (value 2).
+    assert_eq!(f.blocked, Some(2));
+    assert_eq!(f.prefix, vec![0, 1]);
+    assert_eq!(f.state, "value 2");
+    assert_eq!(f.unplaced.len(), 1);
+    assert_eq!(f.unplaced[0].why, "read 1 but the value was 2");
+}
+
+#[test]
+fn a_read_concurrent_with_a_write_may_see_either_value() {
+    // The write of 2 overlaps both reads: one sees the old value, one the new.
+    let h = vec![write(1, 1, 0, 1), write(1, 2, 2, 10), read(2, Some(1), 3, 4), read(3, Some(2), 5, 6)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+    // But once a read has seen the new value, a later read cannot see the old one.
+    let h = vec![write(1, 1, 0, 1), write(1, 2, 2, 10), read(3, Some(2), 3, 4), read(2, Some(1), 5, 6)];
+    assert_eq!(verdict(h), Verdict::NotLinearizable);
+}
+
+#[test]
+fn the_lost_write_is_not_linearizable() {
+    // Write 2 was acknowledged, yet later reads see the older 1 (a new leader dropped it).
+    let h = vec![write(1, 1, 0, 1), write(2, 2, 2, 3), read(3, Some(1), 4, 5), read(3, Some(1), 6, 7)];
+    let report = check(&History::new(h), &Options::default());
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    assert_eq!(report.parts[0].failure.as_ref().and_then(|f| f.blocked), Some(2));
+}
+
+#[test]
+fn cas_preconditions_are_checked() {
+    let ok = Outcome::ok();
+    let failed = Outcome::Error(KvError::PreconditionFailed);
+    // cas 1 -> 2 succeeds on 1; a later cas 1 -> 3 must then fail.
+    let h = vec![write(1, 1, 0, 1), cas(1, 1, 2, ok.clone(), 2, 3), cas(2, 1, 3, failed.clone(), 4, 5)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+    // Both succeeding, one after the other, is impossible.
+    let h = vec![write(1, 1, 0, 1), cas(1, 1, 2, ok.clone(), 2, 3), cas(2, 1, 3, ok.clone(), 4, 5)];
+    let report = check(&History::new(h), &Options::default());
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    let f = report.parts[0].failure.as_ref().expect("a failure");
+    assert_eq!(f.unplaced[0].why, "cas from 1 succeeded but the value was 2");
+    // Concurrent, exactly one may succeed.
+    let h = vec![write(1, 1, 0, 1), cas(1, 1, 2, ok.clone(), 2, 5), cas(2, 1, 3, failed.clone(), 3, 6)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+    // "precondition failed" while the value was the cas's from is impossible.
+    let h = vec![write(1, 1, 0, 1), cas(2, 1, 3, failed, 2, 3)];
+    assert_eq!(verdict(h), Verdict::NotLinearizable);
+    // cas on a key that was never written: key does not exist.
+    let missing = Outcome::Error(KvError::KeyDoesNotExist);
+    assert_eq!(verdict(vec![cas(1, 1, 2, missing.clone(), 0, 1)]), Verdict::Linearizable);
+    assert_eq!(verdict(vec![write(1, 1, 0, 1), cas(1, 1, 2, missing, 2, 3)]), Verdict::NotLinearizable);
+    assert_eq!(verdict(vec![cas(1, 1, 2, ok, 0, 1)]), Verdict::NotLinearizable);
+}
+
+#[test]
+fn an_indeterminate_write_may_or_may_not_have_happened() {
+    // It timed out; a read long after may see it...
+    let h = vec![write(1, 1, 0, 1), info_write(2, 2, 2), read(3, Some(2), 10, 11)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+    // ...or not...
+    let h = vec![write(1, 1, 0, 1), info_write(2, 2, 2), read(3, Some(1), 10, 11)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+    // ...or first not and then yes (it took effect late: its completion is at +infinity)...
+    let h = vec![write(1, 1, 0, 1), info_write(2, 2, 2), read(3, Some(1), 10, 11), read(3, Some(2), 12, 13)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+    // ...but not yes and then no: it happened at most once.
+    let h = vec![write(1, 1, 0, 1), info_write(2, 2, 2), read(3, Some(2), 10, 11), read(3, Some(1), 12, 13)];
+    assert_eq!(verdict(h), Verdict::NotLinearizable);
+    // And never before it was invoked.
+    let h = vec![write(1, 1, 0, 1), read(3, Some(2), 2, 3), info_write(2, 2, 4)];
+    assert_eq!(verdict(h), Verdict::NotLinearizable);
+}
+
+#[test]
+fn twelve_timed_out_writes_of_the_same_value_are_still_cheap() {
+    // Interchangeable indeterminate operations are placed in invocation order only.
+    let mut h = vec![write(1, 0, 0, 1)];
+    for i in 0..12 {
+        h.push(info_write(10 + i, 7, 2 + i));
+    }
+    h.push(read(2, Some(7), 20, 21));
+    h.push(read(2, Some(9), 22, 23));
+    let report = check(&History::new(h), &Options::default());
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    assert!(report.steps < 1_000, "{} steps", report.steps);
+}
+
+#[test]
+fn failed_operations_are_ignored() {
+    // A failed write did not happen: no read may see it, and it may not explain anything.
+    let failed = op(2, Call::Write(Value::Int(9)), Outcome::Fail, 2, Some(3));
+    let h = vec![write(1, 1, 0, 1), failed.clone(), read(3, Some(1), 4, 5)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+    let h = vec![write(1, 1, 0, 1), failed, read(3, Some(9), 4, 5)];
+    assert_eq!(verdict(h), Verdict::NotLinearizable);
+}
+
+#[test]
+fn versions_in_replies_are_checked_when_present() {
+    let h = vec![
+        with_version(write(1, 5, 0, 1), 1),
+        with_version(write(1, 5, 2, 3), 2),
+        with_version(read(2, Some(5), 4, 5), 2),
+    ];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+    // Same values, but the read reports the first write's version after the second completed.
+    let h = vec![
+        with_version(write(1, 5, 0, 1), 1),
+        with_version(write(1, 5, 2, 3), 2),
+        with_version(read(2, Some(5), 4, 5), 1),
+    ];
+    let report = check(&History::new(h), &Options::default());
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    let f = report.parts[0].failure.as_ref().expect("a failure");
+    assert_eq!(f.unplaced[0].why, "reported version 1 but the version would be 2");
+    // Without versions the same values are fine.
+    let h = vec![write(1, 5, 0, 1), write(1, 5, 2, 3), read(2, Some(5), 4, 5)];
+    assert_eq!(verdict(h), Verdict::Linearizable);
+}
+
+#[test]
+fn keys_are_checked_apart_and_the_failing_key_is_named() {
+    let mut y = vec![write(1, 1, 0, 1), write(1, 2, 2, 3), read(2, Some(1), 4, 5)];
+    for o in &mut y {
+        o.key = Some(Value::Str("y".into()));
+    }
+    let mut h = vec![write(3, 7, 0, 9), read(4, Some(7), 10, 11)];
+    h.extend(y);
+    let report = check(&History::new(h.clone()), &Options::default());
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    assert_eq!(report.parts.len(), 2);
+    assert_eq!(report.parts[0].scope, Scope::Key(Some(Value::Str("x".into()))));
+    assert_eq!(report.parts[0].verdict, Verdict::Linearizable);
+    assert_eq!(report.parts[1].verdict, Verdict::NotLinearizable);
+    // Unsplit: the same verdict, one part.
+    let unsplit = check(&History::new(h), &Options { by_key: false, ..Options::default() });
+    assert_eq!(unsplit.verdict, Verdict::NotLinearizable);
+    assert_eq!(unsplit.parts.len(), 1);
+    assert_eq!(unsplit.parts[0].scope, Scope::AllKeys);
+}
+
+#[test]
+fn the_failure_is_the_shortest_failing_prefix() {
+    // A stale read early, then a long correct tail: the report stops at the stale read.
+    let mut h = vec![write(1, 1, 0, 1), write(1, 2, 2, 3), read(2, Some(1), 4, 5)];
+    for i in 0..50u64 {
+        h.push(write(1, 10 + i as i64, 10 + 4 * i, 11 + 4 * i));
+        h.push(read(2, Some(10 + i as i64), 12 + 4 * i, 13 + 4 * i));
+    }
+    let report = check(&History::new(h), &Options::default());
+    let f = report.parts[0].failure.as_ref().expect("a failure");
+    assert_eq!(f.blocked, Some(2));
+    assert_eq!((f.completions, f.ops), (3, 3));
+}
+
+#[test]
+fn the_check_is_deterministic() {
+    let h = generate::generate(&Spec { ops: 300, clients: 5, keys: 2, info_writes: 5, seed: 3, ..Spec::default() });
+    let a = check(&h, &Options::default());
+    let b = check(&h, &Options::default());
+    assert_eq!(a, b);
+}
