@@ -23,12 +23,25 @@
 //! 3. Indeterminate operations with the same call on the same key are interchangeable once
 //!    both are invoked (neither ever returns), so they are placed in invocation order only:
 //!    a dozen timed-out writes of a few values no longer multiply the configurations by 2^12.
+//!    And an indeterminate operation that would change nothing where it stands is not placed
+//!    there: leaving it out is the same.
+//! 4. Forced moves. A definite read-only operation (a read, or any operation that returned
+//!    an error) that can go next commutes to the front of any order that completes the
+//!    current configuration: it changes no state wherever it stands, everything that had to
+//!    precede it in real time is placed already (its call is reachable), and moving an
+//!    operation earlier breaks no real-time order. So it is placed at once, and it is no
+//!    choice: if the search fails after it, the configuration before it is a dead end too.
+//!    (A write of the value the key already holds changes nothing here, but it is not
+//!    read-only: anywhere else it would reset the value, so it stays a choice.)
+//!    Each configuration is first scanned for such a move; only without one does it branch.
+//!    On a single register with many clients reading few values this is the difference
+//!    between milliseconds and running out of memory.
 //!
 //! The search runs in slices (`run` with a step budget), so a caller without threads (the
 //! page's worker) can report progress and stop it.
 
 use super::model::Model;
-use super::partition::{POp, Partition};
+use super::partition::{PCall, POp, PResult, Partition};
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -57,6 +70,8 @@ struct Frame<S> {
     op: u32,
     state: S,
     open: u32,
+    /// A forced move (note 4): undoing it means the configuration before it is dead too.
+    forced: bool,
 }
 
 /// The deepest dead end: the longest partial linearization found, the state after it, and the
@@ -88,6 +103,8 @@ pub struct Search<'p, M: Model> {
     stack: Vec<Frame<M::State>>,
     state: M::State,
     cursor: u32,
+    /// Whether the scan of the current configuration is still looking for a forced move.
+    forcing: bool,
     seen: HashSet<Seen<M::State>, BuildHasherDefault<FxHasher>>,
     seen_bytes: u64,
     definite_left: usize,
@@ -128,6 +145,7 @@ impl<'p, M: Model> Search<'p, M> {
             state: model.init(),
             model,
             cursor: if e > 0 { 1 } else { NONE },
+            forcing: true,
             seen: HashSet::default(),
             seen_bytes: 0,
             definite_left: ops.iter().filter(|o| o.deadline.is_some()).count(),
@@ -186,13 +204,22 @@ impl<'p, M: Model> Search<'p, M> {
             let e = self.cursor;
             if e != NONE && self.entry_is_call[e as usize] {
                 let op = self.entry_op[e as usize];
-                self.cursor = if self.try_place(op) { self.next[HEAD as usize] } else { self.next[e as usize] };
+                match self.try_place(op) {
+                    Placed::Yes => {
+                        self.cursor = self.next[HEAD as usize];
+                        self.forcing = true;
+                    }
+                    Placed::No => self.cursor = self.next[e as usize],
+                    // A forced move into a configuration already explored: this one is dead.
+                    Placed::Dead => self.backtrack(),
+                }
+            } else if self.forcing {
+                // No forced move here: scan again, branching.
+                self.forcing = false;
+                self.cursor = self.next[HEAD as usize];
             } else {
                 self.note_dead_end(if e == NONE { None } else { Some(self.entry_op[e as usize]) });
-                match self.stack.pop() {
-                    None => self.status = Status::NotLinearizable,
-                    Some(frame) => self.undo(frame),
-                }
+                self.backtrack();
             }
             if self.steps & 1023 == 0 && self.bytes() > self.max_bytes {
                 self.status = Status::OutOfMemory;
@@ -201,17 +228,27 @@ impl<'p, M: Model> Search<'p, M> {
         self.status
     }
 
-    fn try_place(&mut self, op: u32) -> bool {
+    fn try_place(&mut self, op: u32) -> Placed {
+        let o = &self.part.ops[op as usize];
+        let definite = o.deadline.is_some();
+        // Note 4: forced moves are looked for first and only then; a read-only operation that
+        // fits would have been one, so the branching scan skips them.
+        if self.forcing != (definite && read_only(o)) {
+            return Placed::No;
+        }
         let twin = self.twin_before[op as usize];
         if twin != NONE && !self.is_placed(twin) {
-            return false;
+            return Placed::No;
         }
-        let Ok(next) = self.model.step(&self.state, &self.part.ops[op as usize]) else {
-            return false;
+        let Ok(next) = self.model.step(&self.state, o) else {
+            return Placed::No;
         };
+        // Note 3: an indeterminate operation that would change nothing here is left out.
+        if !definite && next == self.state {
+            return Placed::No;
+        }
         let open_before = self.open;
         self.set_placed(op, true);
-        let definite = self.part.ops[op as usize].deadline.is_some();
         // Once every definite operation is placed the search is over: nothing to remember.
         if !(definite && self.definite_left == 1) {
             self.advance_open();
@@ -220,15 +257,31 @@ impl<'p, M: Model> Search<'p, M> {
             if !self.seen.insert(seen) {
                 self.set_placed(op, false);
                 self.open = open_before;
-                return false;
+                return if self.forcing { Placed::Dead } else { Placed::No };
             }
             self.seen_bytes += extra;
         }
         let before = std::mem::replace(&mut self.state, next);
-        self.stack.push(Frame { op, state: before, open: open_before });
+        self.stack.push(Frame { op, state: before, open: open_before, forced: self.forcing });
         self.lift(op);
         self.definite_left -= definite as usize;
-        true
+        Placed::Yes
+    }
+
+    /// Undoes the last choice, and every forced move before it, then scans on after it.
+    fn backtrack(&mut self) {
+        loop {
+            let Some(frame) = self.stack.pop() else {
+                self.status = Status::NotLinearizable;
+                return;
+            };
+            let forced = frame.forced;
+            self.undo(frame);
+            if !forced {
+                self.forcing = false;
+                return;
+            }
+        }
     }
 
     fn undo(&mut self, frame: Frame<M::State>) {
@@ -331,6 +384,18 @@ impl<'p, M: Model> Search<'p, M> {
         }
         ex.into_boxed_slice()
     }
+}
+
+/// Changes no state whatever the state (note 4).
+fn read_only(op: &POp) -> bool {
+    op.call == PCall::Read || matches!(op.result, PResult::Err(_))
+}
+
+enum Placed {
+    Yes,
+    No,
+    /// A forced move led to a configuration explored before (note 4).
+    Dead,
 }
 
 /// How many operations (in invocation order) were invoked at or before `op` completed.
