@@ -227,3 +227,252 @@ fn the_check_is_deterministic() {
     let b = check(&h, &Options::default());
     assert_eq!(a, b);
 }
+
+// ---- property tests: an in-test generator and a brute-force reference ----
+
+/// xorshift64*: a seeded generator for the tests alone (independent of the library's).
+struct TestRng(u64);
+
+impl TestRng {
+    fn new(seed: u64) -> TestRng {
+        TestRng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % n.max(1)
+    }
+}
+
+type Reg = (Option<Value>, u64);
+
+/// lin-kv, written again from Maelstrom's description: `None` when the result is impossible.
+fn model_step(reg: &Reg, op: &Op) -> Option<Reg> {
+    let bump = |v: &Value| (Some(v.clone()), reg.1 + 1);
+    let version_ok = |next: &Reg, reported: &Option<u64>| reported.is_none_or(|r| r == next.1);
+    match (&op.call, &op.outcome) {
+        (Call::Read, Outcome::Ok { value, version }) => {
+            (*value == reg.0 && version_ok(reg, version)).then(|| reg.clone())
+        }
+        (Call::Read, Outcome::Error(KvError::KeyDoesNotExist)) => reg.0.is_none().then(|| reg.clone()),
+        (Call::Read, Outcome::Info) => Some(reg.clone()),
+        (Call::Write(v), Outcome::Ok { version, .. }) => Some(bump(v)).filter(|n| version_ok(n, version)),
+        (Call::Write(v), Outcome::Info) => Some(bump(v)),
+        (Call::Cas { from, to }, Outcome::Ok { version, .. }) => {
+            (reg.0.as_ref() == Some(from)).then(|| bump(to)).filter(|n| version_ok(n, version))
+        }
+        (Call::Cas { from, to }, Outcome::Info) => {
+            Some(if reg.0.as_ref() == Some(from) { bump(to) } else { reg.clone() })
+        }
+        (Call::Cas { .. }, Outcome::Error(KvError::KeyDoesNotExist)) => reg.0.is_none().then(|| reg.clone()),
+        (Call::Cas { from, .. }, Outcome::Error(KvError::PreconditionFailed)) => {
+            (reg.0.is_some() && reg.0.as_ref() != Some(from)).then(|| reg.clone())
+        }
+        _ => None,
+    }
+}
+
+/// Tries every order that respects real time (indeterminate operations optional).
+fn brute_force(h: &History) -> bool {
+    let ops: Vec<&Op> = h.ops.iter().filter(|o| o.outcome != Outcome::Fail).collect();
+    let definite = |o: &Op| o.outcome != Outcome::Info;
+    fn go(
+        ops: &[&Op],
+        placed: &mut Vec<bool>,
+        store: &mut Vec<(Option<Value>, Reg)>,
+        definite: &dyn Fn(&Op) -> bool,
+    ) -> bool {
+        if (0..ops.len()).all(|i| placed[i] || !definite(ops[i])) {
+            return true;
+        }
+        for i in 0..ops.len() {
+            let blocked = (0..ops.len())
+                .any(|j| !placed[j] && definite(ops[j]) && ops[j].complete.is_some_and(|c| c < ops[i].invoke));
+            if placed[i] || blocked {
+                continue;
+            }
+            let slot = store.iter().position(|(k, _)| *k == ops[i].key).unwrap_or_else(|| {
+                store.push((ops[i].key.clone(), (None, 0)));
+                store.len() - 1
+            });
+            if let Some(next) = model_step(&store[slot].1, ops[i]) {
+                let before = std::mem::replace(&mut store[slot].1, next);
+                placed[i] = true;
+                if go(ops, placed, store, definite) {
+                    return true;
+                }
+                placed[i] = false;
+                store[slot].1 = before;
+            }
+        }
+        false
+    }
+    go(&ops, &mut vec![false; ops.len()], &mut Vec::new(), &definite)
+}
+
+/// A serialized execution with overlapping intervals: operation i takes effect at 10 i, was
+/// invoked up to `spread` before and completed up to `spread` after; some time out (taking
+/// effect or not), some fail (not applied). Linearizable by construction.
+fn serialized(rng: &mut TestRng, n: usize, keys: u64, values: u64, spread: u64, versions: bool) -> History {
+    let mut store: Vec<Reg> = vec![(None, 0); keys as usize];
+    let mut ops = Vec::new();
+    for i in 0..n as u64 {
+        let k = rng.below(keys);
+        let v = |rng: &mut TestRng| Value::Int(rng.below(values) as i64);
+        let call = match rng.below(6) {
+            0..=2 => Call::Read,
+            3 | 4 => Call::Write(v(rng)),
+            _ => Call::Cas { from: v(rng), to: v(rng) },
+        };
+        let point = 10 * i + 1000;
+        let mut o = Op {
+            process: i,
+            key: Some(Value::Int(k as i64)),
+            call,
+            outcome: Outcome::Fail,
+            invoke: point - rng.below(spread + 1),
+            complete: Some(point + rng.below(spread + 1)),
+            lines: (0, None),
+        };
+        let roll = rng.below(20);
+        if roll == 0 {
+            continue_failed(&mut ops, o);
+            continue;
+        }
+        let applies = roll != 1 || rng.below(2) == 0;
+        let reg = &mut store[k as usize];
+        if applies {
+            o.outcome = apply(reg, &o.call, versions);
+        }
+        if roll == 1 {
+            o.outcome = Outcome::Info;
+            o.complete = None;
+        }
+        ops.push(o);
+    }
+    History::new(ops)
+}
+
+fn continue_failed(ops: &mut Vec<Op>, o: Op) {
+    ops.push(Op { outcome: Outcome::Fail, ..o });
+}
+
+fn apply(reg: &mut Reg, call: &Call, versions: bool) -> Outcome {
+    let ver = |v: u64| versions.then_some(v);
+    match call {
+        Call::Read if reg.0.is_none() && versions => Outcome::Error(KvError::KeyDoesNotExist),
+        Call::Read => Outcome::Ok { value: reg.0.clone(), version: ver(reg.1) },
+        Call::Write(v) => {
+            *reg = (Some(v.clone()), reg.1 + 1);
+            Outcome::Ok { value: None, version: ver(reg.1) }
+        }
+        Call::Cas { from, to } => match &reg.0 {
+            None => Outcome::Error(KvError::KeyDoesNotExist),
+            Some(c) if c != from => Outcome::Error(KvError::PreconditionFailed),
+            Some(_) => {
+                *reg = (Some(to.clone()), reg.1 + 1);
+                Outcome::Ok { value: None, version: ver(reg.1) }
+            }
+        },
+    }
+}
+
+/// Changes one result at random (to something that may or may not still be possible).
+fn perturb(rng: &mut TestRng, h: &mut History) {
+    let i = rng.below(h.ops.len() as u64) as usize;
+    let o = &mut h.ops[i];
+    o.outcome = match rng.below(5) {
+        0 => Outcome::Ok { value: Some(Value::Int(rng.below(3) as i64)), version: None },
+        1 => Outcome::Ok { value: None, version: Some(rng.below(4)) },
+        2 => Outcome::Error(KvError::PreconditionFailed),
+        3 => Outcome::Error(KvError::KeyDoesNotExist),
+        _ => Outcome::ok(),
+    };
+    if o.complete.is_none() {
+        o.complete = Some(o.invoke + 5);
+    }
+}
+
+#[test]
+fn the_checker_agrees_with_brute_force_on_small_histories() {
+    let (mut agree, mut linearizable) = (0, 0);
+    for seed in 0..3000u64 {
+        let mut rng = TestRng::new(seed);
+        let n = 2 + rng.below(6) as usize;
+        let versions = rng.below(3) == 0;
+        let keys = 1 + rng.below(2);
+        let mut h = serialized(&mut rng, n, keys, 3, 30, versions);
+        if rng.below(2) == 0 {
+            perturb(&mut rng, &mut h);
+        }
+        let expected = brute_force(&h);
+        for by_key in [true, false] {
+            let got = check(&h, &Options { by_key, ..Options::default() }).verdict;
+            let want = if expected { Verdict::Linearizable } else { Verdict::NotLinearizable };
+            assert_eq!(got, want, "seed {seed}, by_key {by_key}: {h:#?}");
+        }
+        agree += 1;
+        linearizable += expected as usize;
+    }
+    // Both answers were exercised, many times each.
+    assert_eq!(agree, 3000);
+    assert!((900..2700).contains(&linearizable), "{linearizable} of 3000 linearizable");
+}
+
+#[test]
+fn serialized_executions_are_always_linearizable() {
+    for seed in 0..300u64 {
+        let mut rng = TestRng::new(seed);
+        let n = 20 + rng.below(200) as usize;
+        let versions = rng.below(2) == 0;
+        let (keys, values, spread) = (1 + rng.below(4), 1 + rng.below(6), 10 + rng.below(150));
+        let h = serialized(&mut rng, n, keys, values, spread, versions);
+        let report = check(&h, &Options::default());
+        assert_eq!(report.verdict, Verdict::Linearizable, "seed {seed}");
+        // The witness is a legal order: replay it through the reference model.
+        for part in &report.parts {
+            let mut reg: Reg = (None, 0);
+            for &i in &part.witness {
+                reg = model_step(&reg, &h.ops[i]).unwrap_or_else(|| panic!("seed {seed}: witness fails at #{i}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn generated_histories_are_linearizable_and_one_altered_read_never_is() {
+    let mut altered = 0;
+    for seed in 0..200u64 {
+        let mut rng = TestRng::new(seed);
+        let spec = Spec {
+            ops: 50 + rng.below(300) as usize,
+            clients: 1 + rng.below(12) as usize,
+            keys: rng.below(4) as usize,
+            values: 1 + rng.below(6) as u32,
+            info_writes: rng.below(12) as usize,
+            versions: rng.below(2) == 0,
+            seed,
+        };
+        let mut h = generate::generate(&spec);
+        assert_eq!(check(&h, &Options::default()).verdict, Verdict::Linearizable, "{spec:?}");
+        // A read that returned a value nobody ever wrote.
+        let reads: Vec<usize> = (0..h.ops.len())
+            .filter(|&i| h.ops[i].call == Call::Read && matches!(h.ops[i].outcome, Outcome::Ok { .. }))
+            .collect();
+        if reads.is_empty() {
+            continue;
+        }
+        let i = reads[rng.below(reads.len() as u64) as usize];
+        h.ops[i].outcome = Outcome::read(Some(Value::Int(1_000_000)));
+        let report = check(&h, &Options::default());
+        assert_eq!(report.verdict, Verdict::NotLinearizable, "{spec:?}, read #{i}");
+        // The point where no order works is that read's completion.
+        let f = report.parts.iter().find_map(|p| p.failure.as_ref()).expect("a failure");
+        assert_eq!(f.blocked, Some(i), "{spec:?}");
+        assert_eq!(f.unplaced[0].op, i);
+        assert!(f.unplaced[0].why.starts_with("read 1000000 but"), "{}", f.unplaced[0].why);
+        altered += 1;
+    }
+    assert!(altered > 150, "{altered}");
+}

@@ -182,10 +182,12 @@ fn explain<M: Model + Clone>(
             _ => break,
         }
     }
+    let order = part.completion_order();
+    let cut = |r: usize| order.get(r.wrapping_sub(1)).map(|&i| part.ops[i].id);
     match best {
-        Some((piece, dead)) => describe(&piece, model, &dead, hi),
+        Some((piece, dead)) => describe(&piece, model, &dead, hi, cut(hi)),
         None => match fallback {
-            Some(dead) => describe(part, model, &dead, part.completions()),
+            Some(dead) => describe(part, model, &dead, order.len(), cut(order.len())),
             None => Failure {
                 blocked: None,
                 completions: 0,
@@ -198,17 +200,24 @@ fn explain<M: Model + Clone>(
     }
 }
 
-fn describe<M: Model>(part: &Partition, model: &M, dead: &DeadEnd<M::State>, completions: usize) -> Failure {
+/// Explains the deepest dead end of `part`, a prefix that ends at the completion of the
+/// operation `blocked` (history index): every operation in it that is not in the longest
+/// linearizable prefix, the blocked one first.
+fn describe<M: Model>(
+    part: &Partition,
+    model: &M,
+    dead: &DeadEnd<M::State>,
+    completions: usize,
+    blocked: Option<usize>,
+) -> Failure {
     let mut in_prefix = vec![false; part.ops.len()];
     for &i in &dead.prefix {
         in_prefix[i as usize] = true;
     }
-    let horizon = dead.blocked.and_then(|b| part.ops[b as usize].deadline).unwrap_or(u64::MAX);
-    let mut candidates: Vec<usize> =
-        (0..part.ops.len()).filter(|&i| !in_prefix[i] && part.ops[i].invoke <= horizon).collect();
-    if let Some(b) = dead.blocked {
-        candidates.retain(|&i| i != b as usize);
-        candidates.insert(0, b as usize);
+    let mut candidates: Vec<usize> = (0..part.ops.len()).filter(|&i| !in_prefix[i]).collect();
+    if let Some(at) = candidates.iter().position(|&i| Some(part.ops[i].id) == blocked) {
+        let b = candidates.remove(at);
+        candidates.insert(0, b);
     }
     let mut keys: Vec<u32> = candidates.iter().map(|&i| part.ops[i].key).collect();
     keys.sort_unstable();
@@ -237,7 +246,7 @@ fn describe<M: Model>(part: &Partition, model: &M, dead: &DeadEnd<M::State>, com
         })
         .collect();
     Failure {
-        blocked: dead.blocked.map(|b| part.ops[b as usize].id),
+        blocked,
         completions,
         ops: part.ops.len(),
         prefix: dead.prefix.iter().map(|&i| part.ops[i as usize].id).collect(),
