@@ -476,3 +476,180 @@ fn generated_histories_are_linearizable_and_one_altered_read_never_is() {
     }
     assert!(altered > 150, "{altered}");
 }
+
+// ---- parsers ----
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/histories/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn parse_err(text: &str, format: Option<Format>) -> (u32, String) {
+    match parse::parse(text, format) {
+        Ok((h, f)) => panic!("parsed as {f:?}: {h:?}"),
+        Err(e) => (e.line, e.message),
+    }
+}
+
+#[test]
+fn edn_reads_maelstrom_lin_kv_with_independent_keys() {
+    let (h, format) = parse::parse(&fixture("maelstrom-lin-kv.edn"), None).expect("parses");
+    assert_eq!(format, Format::Edn);
+    assert_eq!(h.ops.len(), 7, "the nemesis is skipped");
+    let k0 = Some(Value::Int(0));
+    assert_eq!(h.ops[0].key, k0);
+    assert_eq!(h.ops[0].call, Call::Write(Value::Int(3)));
+    assert_eq!((h.ops[0].invoke, h.ops[0].complete, h.ops[0].lines), (0, Some(2), (2, Some(4))));
+    assert_eq!(h.ops[1].outcome, Outcome::read(Some(Value::Int(3))));
+    assert_eq!(h.ops[2].call, Call::Cas { from: Value::Int(3), to: Value::Int(4) });
+    assert_eq!(h.ops[2].outcome, Outcome::Fail);
+    assert_eq!(h.ops[3].outcome, Outcome::Info);
+    // Process 4's read never completed: indeterminate, no completion.
+    assert_eq!((h.ops[4].outcome.clone(), h.ops[4].complete), (Outcome::Info, None));
+    assert_eq!(h.ops[5].outcome, Outcome::read(Some(Value::Int(5))));
+    let report = check(&h, &Options::default());
+    assert_eq!(report.verdict, Verdict::Linearizable);
+    assert_eq!(report.parts.len(), 2);
+}
+
+#[test]
+fn edn_reads_a_knossos_vector_with_tagged_records() {
+    let (h, format) = parse::parse(&fixture("stale-read.edn"), None).expect("parses");
+    assert_eq!(format, Format::Edn);
+    assert_eq!(h.ops.len(), 3);
+    assert_eq!(h.ops[0].key, None);
+    assert_eq!(h.ops[2].lines, (5, Some(6)));
+    let report = check(&h, &Options::default());
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    assert_eq!(report.parts[0].failure.as_ref().and_then(|f| f.blocked), Some(2));
+}
+
+#[test]
+fn the_log_reads_jepsen_lines_with_tabs_or_spaces() {
+    let (h, format) = parse::parse(&fixture("register.log"), None).expect("parses");
+    assert_eq!(format, Format::Log);
+    assert_eq!(h.ops.len(), 5, "the jepsen.core line and the nemesis are skipped");
+    assert_eq!(h.ops[1].call, Call::Cas { from: Value::Int(1), to: Value::Int(2) });
+    assert_eq!(h.ops[1].lines, (3, Some(6)));
+    // `:info :write :timed-out`: the write of 3 (from its invocation), indeterminate.
+    assert_eq!((h.ops[2].call.clone(), h.ops[2].outcome.clone()), (Call::Write(Value::Int(3)), Outcome::Info));
+    assert_eq!(check(&h, &Options::default()).verdict, Verdict::Linearizable);
+    // The same log where the last read sees the overwritten 2: not linearizable.
+    let stale = fixture("register.log").replace("4\t:ok\t:read\t3", "4\t:ok\t:read\t2");
+    let (h, _) = parse::parse(&stale, None).expect("parses");
+    assert_eq!(check(&h, &Options::default()).verdict, Verdict::NotLinearizable);
+}
+
+#[test]
+fn json_lines_read_every_outcome_with_versions_and_errors() {
+    let (h, format) = parse::parse(&fixture("kv.jsonl"), None).expect("parses");
+    assert_eq!(format, Format::Json);
+    assert_eq!(h.ops.len(), 7);
+    assert_eq!(h.ops[0].outcome, Outcome::Ok { value: None, version: Some(1) });
+    assert_eq!(h.ops[1].outcome, Outcome::Ok { value: Some(Value::Str("Alice".into())), version: Some(1) });
+    assert_eq!(h.ops[2].outcome, Outcome::Info);
+    assert_eq!(h.ops[4].outcome, Outcome::Error(KvError::KeyDoesNotExist));
+    assert_eq!(h.ops[5].outcome, Outcome::Error(KvError::KeyDoesNotExist));
+    assert_eq!(h.ops[6].call, Call::Write(Value::Other(r#"{"age":30,"name":"Carol"}"#.into())));
+    assert_eq!(h.ops[3].lines, (5, Some(5)));
+    assert_eq!(check(&h, &Options::default()).verdict, Verdict::Linearizable);
+    // The read of Bob reporting version 1 (the cas made it 2): not linearizable.
+    let wrong = fixture("kv.jsonl").replace(r#""value": "Bob", "version": 2"#, r#""value": "Bob", "version": 1"#);
+    let (h, _) = parse::parse(&wrong, None).expect("parses");
+    assert_eq!(check(&h, &Options::default()).verdict, Verdict::NotLinearizable);
+}
+
+#[test]
+fn malformed_files_are_refused_with_their_line() {
+    let edn = Some(Format::Edn);
+    let cases: Vec<(&str, Option<Format>, u32, &str)> = vec![
+        ("{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :ok, :f", edn, 2, "not closed"),
+        ("{:process 0 :type :invoke :f :read :value nil}\n{:process 0 :type :done :f :read}", edn, 2, "unknown :type :done"),
+        ("{:process 0 :type :invoke :f :read}\n\n{:process 0 :type :invoke :f :read}", edn, 3, "invokes again while its operation from line 1"),
+        ("{:process 7 :type :ok :f :read :value 1}", edn, 1, "never invoked"),
+        ("{:process 1 :type :invoke :f :write :value 1}\n{:process 1 :type :ok :f :read :value 1}", edn, 2, "completes a :read but invoked a :write"),
+        ("{:process 1 :type :invoke :f :append :value 1}", edn, 1, "unsupported :f :append"),
+        ("{:process 1 :type :invoke :f :cas :value 3}", edn, 1, "a cas needs [from to]"),
+        ("{:process 1 :type :invoke :f :read}\n]", edn, 2, "unexpected ']'"),
+        ("{:process 1 :type :invoke :f :read :value \"abc", edn, 1, "string opened on line 1"),
+        ("{:process 1 :type :invoke :f :read :value [0 nil]}\n{:process 2 :type :invoke :f :write :value 3}", edn, 2, "independent [key value]"),
+        ("INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write", None, 2, "the value is missing"),
+        ("INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:okay\t:write\t1", None, 2, "expected :invoke, :ok"),
+        ("INFO  jepsen.util - 0\t:invoke\t:cas\t[1 2", None, 1, "in the value: unexpected end of input"),
+        ("INFO  jepsen.util - x\t:invoke\t:read\tnil", None, 1, "expected a process number"),
+        ("{\"client\": 1, \"op\": \"read\", \"invoke\": 0, \"complete\": 1, \"outcome\": \"ok\", \"value\": null}\n{\"client\": 1, \"op\": \"read\"", None, 2, "EOF while parsing"),
+        ("{\"client\": 1, \"op\": \"write\", \"value\": 1, \"invoke\": 0, \"outcome\": \"ok\"}", None, 1, "needs \"complete\""),
+        ("{\"client\": 1, \"op\": \"read\", \"invoke\": 0, \"complete\": 1, \"outcome\": \"ok\"}", None, 1, "needs \"value\""),
+        ("{\"client\": 1, \"op\": \"write\", \"value\": 1, \"invoke\": 0, \"complete\": 1, \"outcome\": \"error\", \"error\": 22}", None, 1, "a write never returns"),
+        ("{\"client\": 1, \"op\": \"read\", \"invoke\": 5, \"complete\": 1, \"outcome\": \"ok\", \"value\": 1}", None, 1, "before invoke"),
+        ("{\"client\": 1, \"op\": \"read\", \"invoke\": 0, \"complete\": 1, \"outcome\": \"ok\", \"valeu\": 1}", None, 1, "unknown field `valeu`"),
+        ("{\"format\": \"other\", \"version\": 1}\n", None, 1, "this program reads \"paxos-lincheck\""),
+    ];
+    for (text, format, line, message) in cases {
+        let (l, m) = parse_err(text, format);
+        assert_eq!(l, line, "{text:?}: {m}");
+        assert!(m.contains(message), "{text:?}: {m:?} lacks {message:?}");
+    }
+    assert_eq!(parse_err("", None), (0, "the file is empty".to_string()));
+    assert!(parse_err("hello world\n", None).1.contains("cannot tell the format"));
+    assert!(parse_err("INFO  jepsen.core - nothing\n", Some(Format::Log)).1.contains("no operations found"));
+}
+
+#[test]
+fn every_truncation_of_a_file_parses_or_fails_cleanly() {
+    for name in ["maelstrom-lin-kv.edn", "stale-read.edn", "register.log", "kv.jsonl"] {
+        let text = fixture(name);
+        for cut in (0..text.len()).filter(|&c| text.is_char_boundary(c)) {
+            let piece = &text[..cut];
+            if let Ok((h, _)) = parse::parse(piece, None) {
+                let _ = check(&h, &Options::default());
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_edn_is_bounded() {
+    let deep = "[".repeat(100_000);
+    let (line, message) = parse_err(&deep, Some(Format::Edn));
+    assert_eq!(line, 1);
+    assert!(message.contains("nested more than 64 deep"), "{message}");
+    // Huge integers and odd atoms are values, compared as text.
+    let text = "{:process 0 :type :invoke :f :write :value 123456789012345678901234567890N}\n\
+                {:process 0 :type :ok :f :write :value 123456789012345678901234567890N}\n\
+                {:process 1 :type :invoke :f :read :value nil}\n\
+                {:process 1 :type :ok :f :read :value 123456789012345678901234567890N}";
+    let (h, _) = parse::parse(text, None).expect("parses");
+    assert_eq!(check(&h, &Options::default()).verdict, Verdict::Linearizable);
+}
+
+#[test]
+fn the_writers_round_trip_through_the_parsers() {
+    for seed in 0..20u64 {
+        let spec = Spec {
+            ops: 300,
+            clients: 6,
+            keys: (seed % 3) as usize,
+            info_writes: 4,
+            versions: seed % 2 == 0,
+            seed,
+            ..Spec::default()
+        };
+        let h = generate::generate(&spec);
+        let (json, _) = parse::parse(&generate::to_json_lines(&h), None).expect("json");
+        for (a, b) in h.ops.iter().zip(&json.ops) {
+            assert_eq!(
+                (&a.key, &a.call, &a.outcome, a.invoke, a.complete),
+                (&b.key, &b.call, &b.outcome, b.invoke, b.complete)
+            );
+        }
+        let (edn, _) = parse::parse(&generate::to_edn(&h), None).expect("edn");
+        assert_eq!(edn.ops.len(), h.ops.len());
+        assert_eq!(check(&edn, &Options::default()).verdict, Verdict::Linearizable, "{spec:?}");
+        if spec.keys == 0 {
+            let (log, format) = parse::parse(&generate::to_log(&h), None).expect("log");
+            assert_eq!(format, Format::Log);
+            assert_eq!(check(&log, &Options::default()).verdict, Verdict::Linearizable, "{spec:?}");
+        }
+    }
+}

@@ -40,16 +40,14 @@ fn parse_line(line: &str, n: u32) -> Result<Option<Event>, ParseError> {
         None if line.trim_start().starts_with(|c: char| c.is_ascii_digit()) => line,
         None => return Ok(None),
     };
-    let mut fields = rest.trim_start().splitn(2, char::is_whitespace);
-    let process = fields.next().unwrap_or("");
-    let rest = fields.next().unwrap_or("").trim_start();
+    let (process, rest) = field(rest);
     let process = match process.parse::<u64>() {
         Ok(p) => p,
         Err(_) if process.starts_with(':') => return Ok(None), // :nemesis
         Err(_) => return Err(ParseError::new(n, format!("expected a process number, found {process:?}"))),
     };
-    let mut fields = rest.splitn(3, char::is_whitespace);
-    let (kind, f, value) = (fields.next().unwrap_or(""), fields.next().unwrap_or(""), fields.next().unwrap_or(""));
+    let (kind, rest) = field(rest);
+    let (f, value) = field(rest);
     let kind = kind
         .strip_prefix(':')
         .and_then(Kind::parse)
@@ -60,6 +58,13 @@ fn parse_line(line: &str, n: u32) -> Result<Option<Event>, ParseError> {
     })?;
     let value = read_value(value, n)?;
     Ok(Some(Event { line: n, process, kind, f, value }))
+}
+
+/// The first field (up to a tab or space) and the rest after the separating run.
+fn field(s: &str) -> (&str, &str) {
+    let s = s.trim_start();
+    let end = s.find(char::is_whitespace).unwrap_or(s.len());
+    (&s[..end], s[end..].trim_start())
 }
 
 /// Exactly one EDN form.
