@@ -36,13 +36,19 @@
 //!    Each configuration is first scanned for such a move; only without one does it branch.
 //!    On a single register with many clients reading few values this is the difference
 //!    between milliseconds and running out of memory.
+//! 5. Dominance. Two configurations with the same definite operations placed and the same
+//!    state, where the first has placed a subset of the second's indeterminate operations:
+//!    any way to finish the second finishes the first (leaving the extra ones out is allowed,
+//!    they may never have happened). So once the first has been explored to the end without
+//!    success, the second is skipped. Only explored ones count (a configuration still on the
+//!    stack proves nothing yet), which is why each cache entry knows whether it is done.
 //!
 //! The search runs in slices (`run` with a step budget), so a caller without threads (the
 //! page's worker) can report progress and stop it.
 
 use super::model::Model;
 use super::partition::{PCall, POp, PResult, Partition};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 const NONE: u32 = u32::MAX;
@@ -58,12 +64,25 @@ pub enum Status {
     OutOfMemory,
 }
 
-/// A configuration seen (note 2).
+/// The definite part of a configuration seen, and its state (note 2).
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct Seen<S> {
+struct Core<S> {
     open: u32,
-    exceptions: Box<[u32]>,
+    /// Placed definite operations above `open`.
+    above: Box<[u32]>,
     state: S,
+}
+
+/// The indeterminate part of a configuration seen with some `Core` (note 5).
+struct Variant {
+    /// Unplaced indeterminate operations below `open`.
+    holes: Box<[u32]>,
+    /// Placed indeterminate operations above `open`.
+    above: Box<[u32]>,
+    /// Explored to the end, without success.
+    done: bool,
+    /// The next variant of the same core.
+    next: u32,
 }
 
 struct Frame<S> {
@@ -72,6 +91,8 @@ struct Frame<S> {
     open: u32,
     /// A forced move (note 4): undoing it means the configuration before it is dead too.
     forced: bool,
+    /// The variant the move created (`NONE` for none), done once the move is undone.
+    variant: u32,
 }
 
 /// The deepest dead end: the longest partial linearization found, the state after it, and the
@@ -105,7 +126,9 @@ pub struct Search<'p, M: Model> {
     cursor: u32,
     /// Whether the scan of the current configuration is still looking for a forced move.
     forcing: bool,
-    seen: HashSet<Seen<M::State>, BuildHasherDefault<FxHasher>>,
+    /// Each core seen, with its first variant (the rest are chained).
+    seen: HashMap<Core<M::State>, u32, BuildHasherDefault<FxHasher>>,
+    variants: Vec<Variant>,
     seen_bytes: u64,
     definite_left: usize,
     pub steps: u64,
@@ -146,7 +169,8 @@ impl<'p, M: Model> Search<'p, M> {
             model,
             cursor: if e > 0 { 1 } else { NONE },
             forcing: true,
-            seen: HashSet::default(),
+            seen: HashMap::default(),
+            variants: Vec::new(),
             seen_bytes: 0,
             definite_left: ops.iter().filter(|o| o.deadline.is_some()).count(),
             steps: 0,
@@ -169,12 +193,14 @@ impl<'p, M: Model> Search<'p, M> {
 
     /// Configurations in the cache.
     pub fn configurations(&self) -> usize {
-        self.seen.len()
+        self.variants.len()
     }
 
     /// The estimated bytes the cache holds.
     pub fn bytes(&self) -> u64 {
-        self.seen_bytes + self.seen.capacity() as u64 * (std::mem::size_of::<Seen<M::State>>() as u64 + 1)
+        let entry = std::mem::size_of::<(Core<M::State>, u32)>() as u64 + 1;
+        let variant = std::mem::size_of::<Variant>() as u64;
+        self.seen_bytes + self.seen.capacity() as u64 * entry + self.variants.capacity() as u64 * variant
     }
 
     /// The linearization found (operation indices), once `Linearizable`.
@@ -249,20 +275,21 @@ impl<'p, M: Model> Search<'p, M> {
         }
         let open_before = self.open;
         self.set_placed(op, true);
+        let mut variant = NONE;
         // Once every definite operation is placed the search is over: nothing to remember.
         if !(definite && self.definite_left == 1) {
             self.advance_open();
-            let seen = Seen { open: self.open, exceptions: self.exceptions(), state: next.clone() };
-            let extra = seen.exceptions.len() as u64 * 4;
-            if !self.seen.insert(seen) {
-                self.set_placed(op, false);
-                self.open = open_before;
-                return if self.forcing { Placed::Dead } else { Placed::No };
+            match self.remember(next.clone()) {
+                Some(v) => variant = v,
+                None => {
+                    self.set_placed(op, false);
+                    self.open = open_before;
+                    return if self.forcing { Placed::Dead } else { Placed::No };
+                }
             }
-            self.seen_bytes += extra;
         }
         let before = std::mem::replace(&mut self.state, next);
-        self.stack.push(Frame { op, state: before, open: open_before, forced: self.forcing });
+        self.stack.push(Frame { op, state: before, open: open_before, forced: self.forcing, variant });
         self.lift(op);
         self.definite_left -= definite as usize;
         Placed::Yes
@@ -284,7 +311,33 @@ impl<'p, M: Model> Search<'p, M> {
         }
     }
 
+    /// Adds the current placement with `state` to the cache and returns its variant, or
+    /// `None` if it was seen before or a done variant with fewer indeterminate operations
+    /// placed dominates it (note 5).
+    fn remember(&mut self, state: M::State) -> Option<u32> {
+        let (core, variant) = self.configuration(state);
+        let id = self.variants.len() as u32;
+        let bytes = 4 * (core.above.len() + variant.holes.len() + variant.above.len()) as u64;
+        let first = self.seen.entry(core).or_insert(NONE);
+        let mut v = *first;
+        while v != NONE {
+            let old = &self.variants[v as usize];
+            let same = old.holes == variant.holes && old.above == variant.above;
+            if same || (old.done && subset(&old.above, &variant.above) && subset(&variant.holes, &old.holes)) {
+                return None;
+            }
+            v = old.next;
+        }
+        self.variants.push(Variant { next: *first, ..variant });
+        *first = id;
+        self.seen_bytes += bytes;
+        Some(id)
+    }
+
     fn undo(&mut self, frame: Frame<M::State>) {
+        if frame.variant != NONE {
+            self.variants[frame.variant as usize].done = true;
+        }
         let op = frame.op;
         self.state = frame.state;
         self.open = frame.open;
@@ -355,17 +408,37 @@ impl<'p, M: Model> Search<'p, M> {
         }
     }
 
-    /// Unplaced indeterminate operations below `open`, then placed ones above it (note 2).
-    fn exceptions(&self) -> Box<[u32]> {
-        let mut ex: Vec<u32> = Vec::new();
+    /// The current placement as a core with `state` and a variant (notes 2 and 5).
+    fn configuration(&self, state: M::State) -> (Core<M::State>, Variant) {
+        let mut holes: Vec<u32> = Vec::new();
         for &i in &self.indeterminate {
             if i >= self.open {
                 break;
             }
             if !self.is_placed(i) {
-                ex.push(i);
+                holes.push(i);
             }
         }
+        let (mut definite, mut indeterminate) = (Vec::new(), Vec::new());
+        for i in self.placed_above_open() {
+            match self.part.ops[i as usize].deadline {
+                Some(_) => definite.push(i),
+                None => indeterminate.push(i),
+            }
+        }
+        let core = Core { open: self.open, above: definite.into_boxed_slice(), state };
+        let variant = Variant {
+            holes: holes.into_boxed_slice(),
+            above: indeterminate.into_boxed_slice(),
+            done: false,
+            next: NONE,
+        };
+        (core, variant)
+    }
+
+    /// Placed operations above `open`: all were invoked before `open` completed.
+    fn placed_above_open(&self) -> Vec<u32> {
+        let mut ex: Vec<u32> = Vec::new();
         let (lo, hi) = (self.open + 1, self.reach[self.open as usize]);
         let mut w = lo / 64;
         while w * 64 < hi {
@@ -382,8 +455,23 @@ impl<'p, M: Model> Search<'p, M> {
             }
             w += 1;
         }
-        ex.into_boxed_slice()
+        ex
     }
+}
+
+/// Whether sorted `a` is a subset of sorted `b`.
+fn subset(a: &[u32], b: &[u32]) -> bool {
+    let mut j = 0;
+    for &x in a {
+        while j < b.len() && b[j] < x {
+            j += 1;
+        }
+        if j == b.len() || b[j] != x {
+            return false;
+        }
+        j += 1;
+    }
+    true
 }
 
 /// Changes no state whatever the state (note 4).
