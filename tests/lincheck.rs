@@ -446,8 +446,8 @@ fn generated_histories_are_linearizable_and_one_altered_read_never_is() {
     for seed in 0..200u64 {
         let mut rng = TestRng::new(seed);
         let spec = Spec {
-            ops: 50 + rng.below(300) as usize,
-            clients: 1 + rng.below(12) as usize,
+            ops: 50 + rng.below(200) as usize,
+            clients: 1 + rng.below(8) as usize,
             keys: rng.below(4) as usize,
             values: 1 + rng.below(6) as u32,
             info_writes: rng.below(12) as usize,
