@@ -653,3 +653,128 @@ fn the_writers_round_trip_through_the_parsers() {
         }
     }
 }
+
+// ---- the command line ----
+
+fn paxos(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paxos")).args(args).output().expect("the paxos binary runs")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn fixture_path(name: &str) -> String {
+    format!("{}/tests/histories/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp_file(name: &str, contents: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("lincheck-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("temp file");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn cli_a_linearizable_history_exits_0_with_a_line_per_key() {
+    let o = paxos(&["lincheck", &fixture_path("maelstrom-lin-kv.edn")]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(
+        out.contains("(edn): 7 operations (4 ok, 0 errors, 1 failed, 2 indeterminate), 6 processes, 2 keys"),
+        "{out}"
+    );
+    assert!(out.contains("key 0: linearizable (3 operations,"), "{out}");
+    assert!(out.contains("key 1: linearizable (2 operations,"), "{out}");
+    let last = out.lines().last().unwrap_or("");
+    assert!(last.starts_with("verdict: linearizable; checked in ") && last.ends_with(" search steps)"), "{last}");
+    let o = paxos(&["lincheck", "--no-split", &fixture_path("maelstrom-lin-kv.edn")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o).0.contains("all keys as one object: linearizable (5 operations,"), "{}", text(&o).0);
+}
+
+#[test]
+fn cli_a_stale_read_exits_1_and_says_where_no_order_works() {
+    let o = paxos(&["lincheck", &fixture_path("stale-read.edn")]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    let expected = "\
+the register: NOT linearizable (3 operations, 2 configurations, 12 steps)
+  no order works at the completion of #2 process 2 read -> 1 (lines 5-6)
+  this key's history up to there (3 operations, 3 completed) is not linearizable; up to the completion before, it is
+  longest linearizable prefix: 2 operations, leaving value 2
+    #0 process 0 write 1 (lines 1-2)
+    #1 process 1 write 2 (lines 3-4)
+  could not be placed next:
+    #2 process 2 read -> 1 (lines 5-6): read 1 but the value was 2
+";
+    assert!(out.contains(expected), "{out}");
+    assert!(
+        out.lines().last().unwrap_or("").starts_with("verdict: NOT linearizable (1 of 1 parts); checked in "),
+        "{out}"
+    );
+}
+
+#[test]
+fn cli_bad_input_exits_2_with_the_line() {
+    let path = temp_file("truncated.edn", "{:process 0, :type :invoke, :f :write, :value 1}\n{:process 0, :type :ok,");
+    let o = paxos(&["lincheck", &path]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(
+        err.contains(&format!("{path}: line 2: unexpected end of input: the '{{' opened on line 2 is not closed")),
+        "{err}"
+    );
+    let o = paxos(&["lincheck", "/nonexistent/history.edn"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("cannot read /nonexistent/history.edn"), "{}", text(&o).1);
+    let o = paxos(&["lincheck", "--format", "log", &fixture_path("stale-read.edn")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("no operations found (read as log)"), "{}", text(&o).1);
+    let o = paxos(&["lincheck", "--format", "xml", &fixture_path("stale-read.edn")]);
+    assert_eq!(o.status.code(), Some(2));
+    let binary = temp_file("binary.log", "0\t:invoke\t:read\tnil\n\u{0}\u{1}");
+    std::fs::write(&binary, b"0\t:invoke\t:read\tnil\n\xff\xfe").expect("write");
+    let o = paxos(&["lincheck", &binary]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("line 2: not UTF-8 text"), "{}", text(&o).1);
+}
+
+#[test]
+fn cli_generate_is_seeded_and_its_histories_check() {
+    let a = temp_file("gen-a.edn", "");
+    let b = temp_file("gen-b.edn", "");
+    for path in [&a, &b] {
+        let o = paxos(&[
+            "lincheck",
+            "--generate",
+            "--ops",
+            "500",
+            "--keys",
+            "3",
+            "--info-writes",
+            "5",
+            "--format",
+            "edn",
+            "--seed",
+            "9",
+            path,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    }
+    assert_eq!(std::fs::read(&a).ok(), std::fs::read(&b).ok());
+    let o = paxos(&["lincheck", &a]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).0);
+    assert!(text(&o).0.contains("500 operations"), "{}", text(&o).0);
+    // A search limit gives no verdict: exit 3.
+    let o = paxos(&["lincheck", "--max-steps", "10", &a]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o).0);
+    assert!(text(&o).0.contains("verdict: unknown"), "{}", text(&o).0);
+    // The log format holds one register only.
+    let o = paxos(&["lincheck", "--generate", "--format", "log"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = paxos(&["lincheck", "--generate", "--format", "log", "--keys", "0", "--ops", "20"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(text(&o).0.lines().filter(|l| l.starts_with("INFO  jepsen.util - ")).count(), 40);
+}

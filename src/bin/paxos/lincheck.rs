@@ -83,15 +83,19 @@ pub fn lincheck(args: &LincheckArgs) -> Result<i32, String> {
 fn summary(h: &History) -> String {
     let c = h.counts();
     format!(
-        "{} operations ({} ok, {} errors, {} failed, {} indeterminate), {} processes, {} keys",
+        "{} operations ({} ok, {} errors, {} failed, {} indeterminate), {}, {}",
         thousands(h.ops.len() as u64),
         thousands(c.ok as u64),
         thousands(c.error as u64),
         thousands(c.fail as u64),
         thousands(c.info as u64),
-        thousands(c.processes as u64),
-        thousands(c.keys as u64)
+        count(c.processes, "process", "processes"),
+        count(c.keys, "key", "keys")
     )
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n as u64), if n == 1 { one } else { many })
 }
 
 /// The file as text; a file too large, unreadable or not UTF-8 is refused with a reason.
