@@ -7,7 +7,7 @@ use clap::Args;
 use paxos_playground::lincheck::generate::{self, Spec};
 use paxos_playground::lincheck::parse::{self, Format, MAX_BYTES};
 use paxos_playground::lincheck::report::{render, thousands};
-use paxos_playground::lincheck::{check, History, Options, Verdict};
+use paxos_playground::lincheck::{check, Call, History, Options, Outcome, Value, Verdict};
 use std::time::Instant;
 
 #[derive(Args, Debug, Clone)]
@@ -51,6 +51,10 @@ pub struct LincheckArgs {
     /// With --generate: the seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// With --generate: make the history not linearizable by changing one read (three quarters
+    /// of the way in) to a value nobody wrote.
+    #[arg(long)]
+    pub alter_read: bool,
 }
 
 pub fn lincheck(args: &LincheckArgs) -> Result<i32, String> {
@@ -63,7 +67,7 @@ pub fn lincheck(args: &LincheckArgs) -> Result<i32, String> {
     let started = Instant::now();
     let (history, format) = parse::parse(&text, format).map_err(|e| format!("{path}: {e}"))?;
     let read_secs = started.elapsed().as_secs_f64();
-    println!("history: {path} ({}): {}; read in {read_secs:.3} s", format.name(), summary(&history));
+    println!("history: {path} ({}): {}; read in {}", format.name(), summary(&history), duration(read_secs));
     let options = Options { by_key: !args.no_split, max_steps: args.max_steps, max_bytes: args.max_mib << 20 };
     let started = Instant::now();
     let report = check(&history, &options);
@@ -76,8 +80,19 @@ pub fn lincheck(args: &LincheckArgs) -> Result<i32, String> {
         Verdict::NotLinearizable => (format!("NOT linearizable ({failing} of {parts} parts)"), 1),
         Verdict::Unknown => ("unknown: a search limit was reached (--max-steps, --max-mib)".to_string(), 3),
     };
-    println!("verdict: {verdict}; checked in {secs:.3} s ({} search steps)", thousands(report.steps));
+    println!("verdict: {verdict}; checked in {} ({} search steps)", duration(secs), thousands(report.steps));
     Ok(code)
+}
+
+/// `740 µs`, `3.1 ms`, `2.41 s`.
+fn duration(secs: f64) -> String {
+    if secs < 1e-3 {
+        format!("{:.0} µs", secs * 1e6)
+    } else if secs < 1.0 {
+        format!("{:.1} ms", secs * 1e3)
+    } else {
+        format!("{secs:.2} s")
+    }
 }
 
 fn summary(h: &History) -> String {
@@ -125,7 +140,14 @@ fn write_generated(args: &LincheckArgs, format: Format) -> Result<i32, String> {
     if args.ops > parse::MAX_OPS || args.clients == 0 {
         return Err(format!("--ops must be at most {} and --clients at least 1", parse::MAX_OPS));
     }
-    let history = generate::generate(&spec);
+    let mut history = generate::generate(&spec);
+    if args.alter_read {
+        let reads: Vec<usize> = (0..history.ops.len())
+            .filter(|&i| history.ops[i].call == Call::Read && matches!(history.ops[i].outcome, Outcome::Ok { .. }))
+            .collect();
+        let i = *reads.get(reads.len() * 3 / 4).ok_or("the history has no read to alter")?;
+        history.ops[i].outcome = Outcome::read(Some(Value::Int(-1)));
+    }
     let text = match format {
         Format::Json => generate::to_json_lines(&history),
         Format::Edn => generate::to_edn(&history),
