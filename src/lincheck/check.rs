@@ -57,6 +57,9 @@ pub struct Failure {
     pub blocked: Option<usize>,
     /// Completions of the part up to and including that point.
     pub completions: usize,
+    /// Whether the cut before it was shown linearizable (false: the step budget ran out
+    /// first, and a shorter prefix may fail too).
+    pub exact: bool,
     /// Operations in that piece of the history.
     pub ops: usize,
     /// The longest linearizable prefix found in it (history indices, in linearization order).
@@ -142,7 +145,7 @@ fn check_part<M: Model + Clone>(
         }
         Status::NotLinearizable => {
             report.verdict = Verdict::NotLinearizable;
-            let fallback = search.dead_end().cloned();
+            let fallback = (search.dead_end().cloned(), search.passed_max());
             drop(search);
             report.failure = Some(explain(part, &model, options, steps_left, fallback));
         }
@@ -154,20 +157,24 @@ fn check_part<M: Model + Clone>(
     report
 }
 
-/// Finds the shortest prefix of `part` (cut at a completion) that is not linearizable, by
-/// bisection (a prefix of a linearizable history is linearizable), and explains its deepest
-/// dead end. If the step budget runs out, explains the shortest failing prefix found so far.
+/// Finds the shortest prefix of `part` (cut at a completion) that is not linearizable, and
+/// explains its deepest dead end. A prefix of a linearizable history is linearizable, so
+/// bisection works; it starts just after `passed` completions, the most the failed search
+/// placed (so the cut after them is linearizable), where the answer usually is: every failing
+/// probe costs a whole exhausted search, a succeeding one little. If the step budget runs out,
+/// explains the shortest failing prefix found so far, marked inexact.
 fn explain<M: Model + Clone>(
     part: &Partition,
     model: &M,
     options: &Options,
     steps_left: &mut u64,
-    fallback: Option<DeadEnd<M::State>>,
+    (fallback, passed): (Option<DeadEnd<M::State>>, usize),
 ) -> Failure {
-    let (mut lo, mut hi) = (1, part.completions());
+    let (mut lo, mut hi) = ((passed + 1).min(part.completions()).max(1), part.completions());
     let mut best: Option<(Partition, DeadEnd<M::State>)> = None;
+    let mut first = true;
     while lo < hi && *steps_left > 0 {
-        let mid = lo + (hi - lo) / 2;
+        let mid = if std::mem::take(&mut first) { lo } else { lo + (hi - lo) / 2 };
         let piece = part.prefix(mid);
         let mut search = Search::new(&piece, model.clone(), options.max_bytes);
         let status = search.run(*steps_left);
@@ -183,13 +190,15 @@ fn explain<M: Model + Clone>(
             _ => break,
         }
     }
+    let exact = lo == hi;
     let order = part.completion_order();
     let cut = |r: usize| order.get(r.wrapping_sub(1)).map(|&i| part.ops[i].id);
     match best {
-        Some((piece, dead)) => describe(&piece, model, &dead, hi, cut(hi)),
+        Some((piece, dead)) => describe(&piece, model, &dead, (hi, exact), cut(hi)),
         None => match fallback {
-            Some(dead) => describe(part, model, &dead, order.len(), cut(order.len())),
+            Some(dead) => describe(part, model, &dead, (order.len(), exact), cut(order.len())),
             None => Failure {
+                exact: false,
                 blocked: None,
                 completions: 0,
                 ops: part.ops.len(),
@@ -208,7 +217,7 @@ fn describe<M: Model>(
     part: &Partition,
     model: &M,
     dead: &DeadEnd<M::State>,
-    completions: usize,
+    (completions, exact): (usize, bool),
     blocked: Option<usize>,
 ) -> Failure {
     let mut in_prefix = vec![false; part.ops.len()];
@@ -247,6 +256,7 @@ fn describe<M: Model>(
         })
         .collect();
     Failure {
+        exact,
         blocked,
         completions,
         ops: part.ops.len(),

@@ -54,10 +54,14 @@ fn failure(out: &mut String, f: &Failure, history: &History) {
     match f.blocked {
         Some(b) => {
             let _ = writeln!(out, "  no order works at the completion of {}", op_line(history, b));
+            let before = if f.exact {
+                "up to the completion before, it is"
+            } else {
+                "the search limit ran out before a shorter failing prefix was ruled out"
+            };
             let _ = writeln!(
                 out,
-                "  this key's history up to there ({} operations, {} completed) is not linearizable; \
-                 up to the completion before, it is",
+                "  this key's history up to there ({} operations, {} completed) is not linearizable; {before}",
                 thousands(f.ops as u64),
                 thousands(f.completions as u64)
             );

@@ -42,6 +42,12 @@
 //!    they may never have happened). So once the first has been explored to the end without
 //!    success, the second is skipped. Only explored ones count (a configuration still on the
 //!    stack proves nothing yet), which is why each cache entry knows whether it is done.
+//! 6. Timed-out writes only right before a reader. On one key without versions, a write sets
+//!    the whole state, so an indeterminate write that is followed by another write (before any
+//!    read or cas) is overwritten unseen: the same order without it is as good. Every order
+//!    that works can be shortened so that each indeterminate write it places is followed at
+//!    once by a read or a cas, and only such orders are tried. Whether the last move was such a
+//!    write is part of the configuration (it restricts the next move), so the cache keeps it.
 //!
 //! The search runs in slices (`run` with a step budget), so a caller without threads (the
 //! page's worker) can report progress and stop it.
@@ -71,6 +77,8 @@ struct Core<S> {
     /// Placed definite operations above `open`.
     above: Box<[u32]>,
     state: S,
+    /// The last move placed an indeterminate write, so the next must read (note 6).
+    must_read: bool,
 }
 
 /// The indeterminate part of a configuration seen with some `Core` (note 5).
@@ -89,6 +97,7 @@ struct Frame<S> {
     op: u32,
     state: S,
     open: u32,
+    passed: u32,
     /// A forced move (note 4): undoing it means the configuration before it is dead too.
     forced: bool,
     /// The variant the move created (`NONE` for none), done once the move is undone.
@@ -121,11 +130,19 @@ pub struct Search<'p, M: Model> {
     twin_before: Vec<u32>,
     placed: Vec<u64>,
     open: u32,
+    /// Definite operations in completion order, each one's rank in it, and how many of the
+    /// first ones are placed (`passed`; the most ever in `passed_max`).
+    by_completion: Vec<u32>,
+    completion_rank: Vec<u32>,
+    passed: u32,
+    passed_max: u32,
     stack: Vec<Frame<M::State>>,
     state: M::State,
     cursor: u32,
     /// Whether the scan of the current configuration is still looking for a forced move.
     forcing: bool,
+    /// Note 6 applies: one key, no versions.
+    lazy_writes: bool,
     /// Each core seen, with its first variant (the rest are chained).
     seen: HashMap<Core<M::State>, u32, BuildHasherDefault<FxHasher>>,
     variants: Vec<Variant>,
@@ -164,11 +181,16 @@ impl<'p, M: Model> Search<'p, M> {
             twin_before: twins(ops),
             placed: vec![0; n.div_ceil(64)],
             open: 0,
+            by_completion: part.completion_order().iter().map(|&i| i as u32).collect(),
+            completion_rank: vec![NONE; n],
+            passed: 0,
+            passed_max: 0,
             stack: Vec::new(),
             state: model.init(),
             model,
             cursor: if e > 0 { 1 } else { NONE },
             forcing: true,
+            lazy_writes: part.keys.len() == 1 && !part.versions,
             seen: HashMap::default(),
             variants: Vec::new(),
             seen_bytes: 0,
@@ -183,8 +205,17 @@ impl<'p, M: Model> Search<'p, M> {
             let slot = if ev.1 { &mut s.return_entry } else { &mut s.call_entry };
             slot[ev.2 as usize] = k as u32 + 1;
         }
+        for (rank, &i) in s.by_completion.iter().enumerate() {
+            s.completion_rank[i as usize] = rank as u32;
+        }
         s.advance_open();
         s
+    }
+
+    /// The most leading completions (in completion order) any configuration placed: the
+    /// history cut just after that many completions is linearizable.
+    pub fn passed_max(&self) -> usize {
+        self.passed_max as usize
     }
 
     pub fn status(&self) -> Status {
@@ -266,6 +297,9 @@ impl<'p, M: Model> Search<'p, M> {
         if twin != NONE && !self.is_placed(twin) {
             return Placed::No;
         }
+        if self.must_read() && matches!(o.call, PCall::Write(_)) {
+            return Placed::No;
+        }
         let Ok(next) = self.model.step(&self.state, o) else {
             return Placed::No;
         };
@@ -279,7 +313,8 @@ impl<'p, M: Model> Search<'p, M> {
         // Once every definite operation is placed the search is over: nothing to remember.
         if !(definite && self.definite_left == 1) {
             self.advance_open();
-            match self.remember(next.clone()) {
+            let must_read = self.lazy_writes && !definite && matches!(o.call, PCall::Write(_));
+            match self.remember(next.clone(), must_read) {
                 Some(v) => variant = v,
                 None => {
                     self.set_placed(op, false);
@@ -289,8 +324,15 @@ impl<'p, M: Model> Search<'p, M> {
             }
         }
         let before = std::mem::replace(&mut self.state, next);
-        self.stack.push(Frame { op, state: before, open: open_before, forced: self.forcing, variant });
+        let passed = self.passed;
+        self.stack.push(Frame { op, state: before, open: open_before, passed, forced: self.forcing, variant });
         self.lift(op);
+        while (self.passed as usize) < self.by_completion.len()
+            && self.is_placed(self.by_completion[self.passed as usize])
+        {
+            self.passed += 1;
+        }
+        self.passed_max = self.passed_max.max(self.passed);
         self.definite_left -= definite as usize;
         Placed::Yes
     }
@@ -314,8 +356,8 @@ impl<'p, M: Model> Search<'p, M> {
     /// Adds the current placement with `state` to the cache and returns its variant, or
     /// `None` if it was seen before or a done variant with fewer indeterminate operations
     /// placed dominates it (note 5).
-    fn remember(&mut self, state: M::State) -> Option<u32> {
-        let (core, variant) = self.configuration(state);
+    fn remember(&mut self, state: M::State, must_read: bool) -> Option<u32> {
+        let (core, variant) = self.configuration(state, must_read);
         let id = self.variants.len() as u32;
         let bytes = 4 * (core.above.len() + variant.holes.len() + variant.above.len()) as u64;
         let first = self.seen.entry(core).or_insert(NONE);
@@ -334,6 +376,15 @@ impl<'p, M: Model> Search<'p, M> {
         Some(id)
     }
 
+    /// Whether the last move placed an indeterminate write (note 6).
+    fn must_read(&self) -> bool {
+        self.lazy_writes
+            && self.stack.last().is_some_and(|f| {
+                let o = &self.part.ops[f.op as usize];
+                o.deadline.is_none() && matches!(o.call, PCall::Write(_))
+            })
+    }
+
     fn undo(&mut self, frame: Frame<M::State>) {
         if frame.variant != NONE {
             self.variants[frame.variant as usize].done = true;
@@ -341,6 +392,7 @@ impl<'p, M: Model> Search<'p, M> {
         let op = frame.op;
         self.state = frame.state;
         self.open = frame.open;
+        self.passed = frame.passed;
         self.set_placed(op, false);
         self.unlift(op);
         self.definite_left += self.part.ops[op as usize].deadline.is_some() as usize;
@@ -409,7 +461,7 @@ impl<'p, M: Model> Search<'p, M> {
     }
 
     /// The current placement as a core with `state` and a variant (notes 2 and 5).
-    fn configuration(&self, state: M::State) -> (Core<M::State>, Variant) {
+    fn configuration(&self, state: M::State, must_read: bool) -> (Core<M::State>, Variant) {
         let mut holes: Vec<u32> = Vec::new();
         for &i in &self.indeterminate {
             if i >= self.open {
@@ -426,7 +478,7 @@ impl<'p, M: Model> Search<'p, M> {
                 None => indeterminate.push(i),
             }
         }
-        let core = Core { open: self.open, above: definite.into_boxed_slice(), state };
+        let core = Core { open: self.open, above: definite.into_boxed_slice(), state, must_read };
         let variant = Variant {
             holes: holes.into_boxed_slice(),
             above: indeterminate.into_boxed_slice(),
