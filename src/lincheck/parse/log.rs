@@ -1,10 +1,10 @@
 //! The operation log Jepsen's logger prints, one event a line, fields separated by tabs or
-//! spaces:
+//! spaces (tabs, as Jepsen prints them, are shown as spaces here):
 //!
 //! ```text
-//! INFO  jepsen.util - 3	:invoke	:cas	[1 2]
-//! INFO  jepsen.util - 3	:ok	:cas	[1 2]
-//! INFO  jepsen.util - 4	:info	:write	:timed-out
+//! INFO  jepsen.util - 3    :invoke    :cas    [1 2]
+//! INFO  jepsen.util - 3    :ok    :cas    [1 2]
+//! INFO  jepsen.util - 4    :info    :write    :timed-out
 //! ```
 //!
 //! The fields are the process, the type, the function and the value (an EDN form). Lines of
