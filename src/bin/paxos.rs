@@ -1,5 +1,6 @@
 //! `paxos`: run one seed and read its story, sweep many random-fault seeds for invariant
-//! violations, or measure the simulator's throughput.
+//! violations, measure the simulator's throughput, or check a client history for
+//! linearizability.
 //!
 //! `paxos run --seed N` replays seed N of the sweep (every fault unless `--faults` says
 //! otherwise), so a seed a sweep reports can be read event by event; `paxos sweep --seed N`,
@@ -9,6 +10,8 @@
 mod bench;
 #[path = "paxos/check.rs"]
 mod check;
+#[path = "paxos/lincheck.rs"]
+mod lincheck;
 #[path = "paxos/run.rs"]
 mod run;
 #[path = "paxos/sweep.rs"]
@@ -109,6 +112,9 @@ enum Command {
     /// Explores every interleaving of a small configuration (exhaustive model checking) and
     /// reports each property's verdict; a violation exits 1 with a shortest counterexample.
     Check(check::CheckArgs),
+    /// Checks a history file (JSON Lines, Jepsen EDN or Jepsen's log) for linearizability
+    /// against a lin-kv store. Exit 0 linearizable, 1 not, 2 bad input, 3 no verdict.
+    Lincheck(lincheck::LincheckArgs),
     /// Feeds generated hostile inputs (links, JSON files) to the scenario decoders and counts
     /// accepted, rejected and panics. Exits non-zero on any panic.
     Fuzz {
@@ -174,6 +180,7 @@ fn dispatch(command: Command) -> Result<i32, String> {
             bench::bench(&bench::BenchArgs { instances, secs, seed, seek, modes })
         }
         Command::Fuzz { inputs, seed } => fuzz(inputs, seed),
+        Command::Lincheck(args) => lincheck::lincheck(&args)?,
         Command::Check(args) => {
             let line =
                 std::iter::once("paxos".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
