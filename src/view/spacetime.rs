@@ -13,6 +13,7 @@
 //! Coordinates are SVG user units in a `WIDTH` x `height` view box; the page scales it.
 
 use super::state::{Playground, Selection};
+use crate::decimal::fixed;
 use crate::protocol::{Msg, MsgKind, NodeId, Roles};
 use crate::sim::{Event, EventKind, MsgId, Tick};
 use std::collections::HashMap;
@@ -177,7 +178,9 @@ fn role_rank(roles: Roles) -> u8 {
 
 /// Where the cursor line (and the clip of the plot) is: the clock, in the diagram's window.
 pub fn cursor_x(p: &Playground, g: &Geometry) -> f64 {
-    g.x(p.clock.clamp(g.start, g.end()))
+    // Not `clamp`: its panic message formats floats, which costs the page's wasm core's float
+    // formatting (src/decimal.rs). The same value for a clock that is a number.
+    g.x(p.clock.max(g.start).min(g.end()))
 }
 
 /// The diagram at the cursor, in the window that shows the playground's clock.
@@ -204,10 +207,10 @@ pub fn build(p: &Playground) -> SpaceTime {
     }
     down_stretches(&mut lanes, &past[from..], &g, &index);
     let summary = format!(
-        "Space-time diagram: {} lanes, time {:.0} to {:.0}, {} messages shown, step {} at t={}",
+        "Space-time diagram: {} lanes, time {} to {}, {} messages shown, step {} at t={}",
         lanes.len(),
-        g.start,
-        g.end(),
+        fixed(g.start, 0),
+        fixed(g.end(), 0),
         d.arrows.len(),
         p.history.cursor(),
         p.history.time()
