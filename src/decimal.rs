@@ -17,7 +17,7 @@
 //!   tie, as core's algorithm chooses them) and are laid out as core lays them out; natively it
 //!   is `format!("{}")` itself. The wasm tests compare the two.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// The powers of ten that f64 holds exactly.
 const POW10: [f64; 23] = [
@@ -192,7 +192,7 @@ impl fmt::Display for Shortest {
             return f.write_str("NaN");
         }
         if x.is_sign_negative() {
-            f.write_char('-')?;
+            f.write_str("-")?;
         }
         if x.is_infinite() {
             return f.write_str("inf");
@@ -227,7 +227,7 @@ impl fmt::Debug for DebugF64 {
             return f.write_str("NaN");
         }
         if x.is_sign_negative() {
-            f.write_char('-')?;
+            f.write_str("-")?;
         }
         if x.is_infinite() {
             return f.write_str("inf");
