@@ -126,7 +126,7 @@ fn layer(props: &LayerProps) -> Html {
             <g class="st-lanes">{ for d.lanes.iter().map(lane) }</g>
             <g class="st-plot" clip-path="url(#spacetime-window)">
                 { for d.chosen.iter().map(|m| html! {
-                    <g class="st-chosen">
+                    <g class={classes!("st-chosen", m.violated.then_some("violated"))}>
                         <line x1={f1(m.x)} x2={f1(m.x)} y1={f1(TOP - 2.0)} y2={f1(height - BOTTOM + 4.0)} />
                         <text x={f1(m.x + 3.0)} y={f1(height - 5.0)}>{ m.label.clone() }</text>
                     </g>

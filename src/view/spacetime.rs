@@ -14,7 +14,7 @@
 
 use super::state::{Playground, Selection};
 use crate::decimal::fixed;
-use crate::protocol::{Msg, MsgKind, NodeId, Roles};
+use crate::protocol::{Msg, MsgKind, NodeId, Roles, Value};
 use crate::sim::{Event, EventKind, MsgId, Tick};
 use std::collections::HashMap;
 
@@ -132,6 +132,8 @@ pub struct Mark {
     pub x: f64,
     pub y: f64,
     pub label: String,
+    /// A second value chosen: agreement is violated (drawn red).
+    pub violated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -198,7 +200,8 @@ pub fn build(p: &Playground) -> SpaceTime {
     let y = |n: NodeId| Geometry::lane_y(index.get(n.index()).copied().flatten().unwrap_or(0));
     let past = p.history.past();
     let from = past.partition_point(|e| (e.time as f64) < g.start - LOOKBACK_TICKS);
-    let mut d = Drawing { g, selected: selected_msg(p), ..Drawing::default() };
+    let first_chosen = world.system.monitor.chosen.first().map(|c| c.value);
+    let mut d = Drawing { g, selected: selected_msg(p), first_chosen, ..Drawing::default() };
     d.scan(&past[from..], &y);
     for m in world.in_flight() {
         let twin = d.pending.get(&m.id).is_some_and(|s| s.twin);
@@ -274,6 +277,8 @@ struct Drawing {
     drops: Vec<(f64, f64)>,
     learned: Vec<Mark>,
     chosen: Vec<Mark>,
+    /// The first value chosen in the run (at the cursor): another one chosen later breaks agreement.
+    first_chosen: Option<Value>,
 }
 
 impl Drawing {
@@ -310,10 +315,17 @@ impl Drawing {
                         x: self.g.x(t),
                         y: y(*node),
                         label: format!("{node} learned \"{value}\""),
+                        violated: false,
                     });
                 }
                 EventKind::Chosen { ballot, value } if t >= self.g.start => {
-                    self.chosen.push(Mark { x: self.g.x(t), y: 0.0, label: format!("\"{value}\" chosen at {ballot}") });
+                    let violated = self.first_chosen.is_some_and(|first| first != *value);
+                    let label = if violated {
+                        format!("\"{value}\" chosen at {ballot}: agreement violated")
+                    } else {
+                        format!("\"{value}\" chosen at {ballot}")
+                    };
+                    self.chosen.push(Mark { x: self.g.x(t), y: 0.0, label, violated });
                 }
                 _ => {}
             }
