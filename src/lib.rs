@@ -8,6 +8,7 @@
 //! nothing below `ui` touches the browser, so all of it is tested natively.
 
 pub mod check;
+pub mod decimal;
 pub mod lincheck;
 pub mod protocol;
 pub mod scenario;

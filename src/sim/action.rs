@@ -2,6 +2,7 @@
 //! schedule, a share link and the page's buttons all speak it.
 
 use super::net::NetParams;
+use crate::decimal::fixed;
 use crate::protocol::{NodeId, Value};
 use serde::{Deserialize, Serialize};
 
@@ -107,11 +108,11 @@ impl Action {
                 format!("link {from} {} {to} restored", if *both { "<->" } else { "->" })
             }
             Action::SetNetwork { params: p } => format!(
-                "network: latency {}..={} ticks, loss {:.0}%, duplication {:.0}%",
+                "network: latency {}..={} ticks, loss {}%, duplication {}%",
                 p.latency_ticks_min,
                 p.latency_ticks_max,
-                p.loss * 100.0,
-                p.duplicate * 100.0
+                fixed(p.loss * 100.0, 0),
+                fixed(p.duplicate * 100.0, 0)
             ),
             Action::FireTimer { node } => format!("{node}'s retry timer fires now"),
         }

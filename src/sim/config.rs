@@ -1,6 +1,7 @@
 //! A world's configuration as a person writes it, with the limits that keep it sane.
 
 use super::net::NetParams;
+use crate::decimal::shortest;
 use crate::protocol::{Broken, Cluster, Quorums, Roles, Timing};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -113,7 +114,7 @@ impl Config {
         }
         for (name, p) in [("loss", net.loss), ("duplication", net.duplicate)] {
             if !(0.0..=1.0).contains(&p) {
-                return err(format!("{name} probability {p} is outside 0..=1"));
+                return err(format!("{name} probability {} is outside 0..=1", shortest(p)));
             }
         }
         let t = &self.timing;

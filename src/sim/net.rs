@@ -6,7 +6,7 @@ use crate::protocol::NodeId;
 use serde::{Deserialize, Serialize};
 
 /// Network parameters as a person sets them (fractions 0..=1, ticks).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NetParams {
     pub latency_ticks_min: u32,
     pub latency_ticks_max: u32,
@@ -14,6 +14,20 @@ pub struct NetParams {
     pub loss: f64,
     /// Probability that a message is delivered twice.
     pub duplicate: f64,
+}
+
+/// What `#[derive(Debug)]` writes, with the probabilities through `decimal::debug`: an action's
+/// Debug text goes into the trace hash (`sim::event`), and core's float formatting would cost
+/// the page's wasm several KB.
+impl std::fmt::Debug for NetParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NetParams")
+            .field("latency_ticks_min", &self.latency_ticks_min)
+            .field("latency_ticks_max", &self.latency_ticks_max)
+            .field("loss", &crate::decimal::debug(self.loss))
+            .field("duplicate", &crate::decimal::debug(self.duplicate))
+            .finish()
+    }
 }
 
 impl Default for NetParams {
@@ -146,6 +160,19 @@ impl Network {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn net_params_debug_is_the_derived_text() {
+        let p = super::NetParams { latency_ticks_min: 2, latency_ticks_max: 6, loss: 0.3, duplicate: 1e-7 };
+        assert_eq!(
+            format!("{p:?}"),
+            "NetParams { latency_ticks_min: 2, latency_ticks_max: 6, loss: 0.3, duplicate: 1e-7 }"
+        );
+        assert_eq!(
+            format!("{:#?}", super::NetParams::default()),
+            "NetParams {\n    latency_ticks_min: 1,\n    latency_ticks_max: 10,\n    loss: 0.0,\n    duplicate: 0.0,\n}"
+        );
+    }
+
     use super::*;
 
     #[test]

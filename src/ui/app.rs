@@ -90,7 +90,7 @@ fn use_settled(panel: &PanelProps) -> PanelProps {
     if s.0.as_ref() != Some(&key) {
         *s = (Some(key), s.1 + 1);
     }
-    let model = Model { playground: panel.model.playground.clone(), version: s.1 };
+    let model = Model { playground: panel.model.playground.clone(), version: s.1, check: panel.model.check.clone() };
     PanelProps { model, dispatch: panel.dispatch.clone() }
 }
 
@@ -132,7 +132,7 @@ fn page(props: &PageProps) -> Html {
             // The link, lesson or embed options say what to open and whether to play (ui::url).
             Start::Default => url::initial_playground(&options),
         };
-        Model { playground: Rc::new(RefCell::new(playground)), version: 0 }
+        Model { playground: Rc::new(RefCell::new(playground)), version: 0, check: Default::default() }
     });
     let theme = props.options.theme;
     let chrome = use_reducer(move || {
@@ -234,7 +234,7 @@ fn dialog(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
         }
         Dialog::Shortcuts => html! { <ShortcutsDialog {close} /> },
         Dialog::Check => {
-            html! { <CheckDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} /> }
+            html! { <CheckDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} job={panel.model.check.clone()} /> }
         }
     }
 }

@@ -8,6 +8,10 @@
 //! `FORM_BOUNDS`) that the browser keeps and the page reads when Start is pressed. What is here:
 //! the request, Cancel, the worker's markup inserted as it comes, and one click handler for the
 //! result's buttons.
+//!
+//! A check outlives the dialog: closing it leaves the search running in the worker, and its state
+//! (`Job`) belongs to the page, so reopening shows the progress, or the result, with the form as
+//! it was when Start was pressed.
 
 use super::model::Model;
 use super::share::{copy_text, Modal};
@@ -15,6 +19,8 @@ use super::{tools, url};
 use crate::scenario::{link, Scenario};
 use crate::view::check::{config_summary, presets, query, FIELDS, FORM_BOUNDS, FORM_CONFIG};
 use crate::view::UiAction;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -24,6 +30,18 @@ pub struct CheckProps {
     pub model: Model,
     pub dispatch: Callback<UiAction>,
     pub close: Callback<()>,
+    pub job: Job,
+}
+
+/// The page's check: its state outlives the dialog (the page holds it), so a check keeps running
+/// in the worker while the dialog is closed and shows its progress or result when it is reopened.
+#[derive(Clone, Default)]
+pub struct Job(Rc<RefCell<State>>);
+
+impl PartialEq for Job {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The dialog's state. One `RefCell` and a forced redraw rather than a `use_state` per field:
@@ -39,8 +57,12 @@ struct State {
     failed: Option<String>,
     /// The last "Copy link": the address, and whether the clipboard took it.
     copied: Option<(String, bool)>,
-    /// The running check's request id: Cancel and closing the dialog stop it.
+    /// The running check's request id (for Cancel).
     job: Option<u32>,
+    /// The form's settings when Start was pressed (put back when the dialog is reopened).
+    query: Option<String>,
+    /// Redraws the open dialog; `None` while it is closed.
+    redraw: Option<Callback<()>>,
 }
 
 /// A change to the state; `Update` makes it and redraws.
@@ -62,25 +84,52 @@ fn read_form() -> String {
     }))
 }
 
+/// Puts the form back as it was at Start (the dialog's markup starts from the defaults).
+fn restore_form(preset: usize, query: &str) {
+    let document = gloo::utils::document();
+    let by_id = |id: &str| document.get_element_by_id(id);
+    if let Some(select) = by_id("check-preset").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()) {
+        select.set_value(&preset.to_string());
+    }
+    for (name, value) in query.split('&').filter_map(|pair| pair.split_once('=')) {
+        let Some(el) = by_id(&format!("check-{name}")) else { continue };
+        match el.clone().dyn_into::<HtmlInputElement>() {
+            Ok(i) if i.type_() == "checkbox" => i.set_checked(value == "1"),
+            Ok(i) => i.set_value(value),
+            Err(_) => {
+                if let Ok(s) = el.dyn_into::<HtmlSelectElement>() {
+                    s.set_value(value);
+                }
+            }
+        }
+    }
+}
+
 #[function_component(CheckDialog)]
 pub fn check_dialog(props: &CheckProps) -> Html {
-    let state = use_mut_ref(State::default);
+    let state = props.job.0.clone();
     let redraw = use_force_update();
+    // Changes come from the worker whether the dialog is open or not; an open one redraws.
     let update: Update = {
         let state = state.clone();
         Callback::from(move |change: Change| {
             change(&mut state.borrow_mut());
-            redraw.force_update();
+            let redraw = state.borrow().redraw.clone();
+            if let Some(r) = redraw {
+                r.emit(());
+            }
         })
     };
     {
         let state = state.clone();
         use_effect_with((), move |_| {
-            move || {
-                if let Some(id) = state.borrow_mut().job.take() {
-                    tools::cancel(id);
-                }
+            let mut s = state.borrow_mut();
+            s.redraw = Some(Callback::from(move |_| redraw.force_update()));
+            if let Some(query) = &s.query {
+                restore_form(s.preset, query);
             }
+            drop(s);
+            move || state.borrow_mut().redraw = None
         });
     }
     let s = state.borrow();
@@ -141,7 +190,8 @@ fn start_check(update: &Update, config: &crate::sim::Config) -> Callback<MouseEv
             Callback::from(move |markup: String| update.emit(Box::new(move |s: &mut State| s.output = markup)))
         };
         let done = update.clone();
-        let id = tools::call_with_progress("check", &payload, &read_form(), Some(progress), move |r| {
+        let query = read_form();
+        let id = tools::call_with_progress("check", &payload, &query, Some(progress), move |r| {
             done.emit(Box::new(move |s: &mut State| {
                 (s.busy, s.job) = (false, None);
                 match r {
@@ -156,6 +206,8 @@ fn start_check(update: &Update, config: &crate::sim::Config) -> Callback<MouseEv
                 busy: id.is_some(),
                 job: id,
                 failed: if id.is_some() { None } else { s.failed.take() },
+                query: Some(query),
+                redraw: s.redraw.take(),
                 ..State::default()
             };
         }));

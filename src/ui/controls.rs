@@ -8,6 +8,7 @@ pub mod selection;
 pub mod status;
 
 use super::model::{on_click, PanelProps};
+use crate::decimal::fixed;
 use crate::view::state::{SPEED_MAX, SPEED_MIN};
 use crate::view::UiAction;
 use web_sys::HtmlInputElement;
@@ -25,7 +26,7 @@ fn speed_to_slider(speed: f64) -> i32 {
 }
 
 fn slider_to_speed(v: &str) -> Option<f64> {
-    let v = crate::view::number::parse_decimal(v)?;
+    let v = crate::decimal::parse_decimal(v)?;
     Some(10f64.powf(v / 100.0).clamp(SPEED_MIN, SPEED_MAX))
 }
 
@@ -72,8 +73,8 @@ pub fn time_controls(props: &PanelProps) -> Html {
                 <span>{ "Speed" }</span>
                 <input id="speed" type="range" min="-100" max="100" step="1"
                     value={speed_to_slider(speed).to_string()} oninput={set_speed}
-                    aria-valuetext={format!("{speed:.1} times")} />
-                <output class="speed-value">{ format!("{speed:.1}×") }</output>
+                    aria-valuetext={format!("{} times", fixed(speed, 1))} />
+                <output class="speed-value">{ format!("{}×", fixed(speed, 1)) }</output>
             </label>
         </section>
     }

@@ -13,6 +13,8 @@ use yew::prelude::*;
 pub struct Model {
     pub playground: Rc<RefCell<Playground>>,
     pub version: u64,
+    /// The model checker's job: it outlives the Check dialog (`ui::check`).
+    pub check: super::check::Job,
 }
 
 impl PartialEq for Model {
@@ -26,7 +28,7 @@ impl Reducible for Model {
 
     fn reduce(self: Rc<Self>, action: UiAction) -> Rc<Self> {
         self.playground.borrow_mut().reduce(action);
-        Rc::new(Model { playground: self.playground.clone(), version: self.version + 1 })
+        Rc::new(Model { playground: self.playground.clone(), version: self.version + 1, check: self.check.clone() })
     }
 }
 

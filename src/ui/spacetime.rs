@@ -15,6 +15,8 @@
 //! that makes a layer per element (`opacity`, filters, markers) in favour of stroke/fill opacity.
 
 use super::model::PanelProps;
+use crate::decimal::fixed;
+use crate::decimal::shortest;
 use crate::sim::Tick;
 use crate::view::spacetime::{self, Arrow, Fate, Lane, SpaceTime as Data, Stroke, BOTTOM, LABEL_WIDTH, TOP, WIDTH};
 use crate::view::UiAction;
@@ -61,7 +63,7 @@ pub fn space_time(props: &PanelProps) -> Html {
     };
     // The overlay is drawn at the window's left edge and slid to the clock as a fraction of
     // its own width (a percentage transform), which the compositor applies without a repaint.
-    let shift = format!("transform: translateX({:.3}%)", (cursor - LABEL_WIDTH) / WIDTH * 100.0);
+    let shift = format!("transform: translateX({}%)", fixed((cursor - LABEL_WIDTH) / WIDTH * 100.0, 3));
     let plot = WIDTH - LABEL_WIDTH;
     html! {
         <div class="spacetime-panel">
@@ -71,14 +73,14 @@ pub fn space_time(props: &PanelProps) -> Html {
                 <div class="spacetime-stack" {onclick}>
                     <svg id="spacetime" role="img" aria-labelledby="spacetime-title spacetime-desc" tabindex="0"
                         class={classes!((data.arrows.len() > DENSE_ARROWS).then_some("dense"))}
-                        viewBox={format!("0 0 {WIDTH} {}", f1(height))} {onkeydown}>
+                        viewBox={format!("0 0 {} {}", shortest(WIDTH), f1(height))} {onkeydown}>
                         <title id="spacetime-title">{ data.summary.clone() }</title>
                         <desc id="spacetime-desc">
                             { "Click to seek to that time. With focus, arrow keys move the cursor by one tick, Page Up and Page Down by ten." }
                         </desc>
                         <Layer data={data.clone()} />
                     </svg>
-                    <svg class="st-overlay" aria-hidden="true" viewBox={format!("0 0 {WIDTH} {}", f1(height))} style={shift}>
+                    <svg class="st-overlay" aria-hidden="true" viewBox={format!("0 0 {} {}", shortest(WIDTH), f1(height))} style={shift}>
                         <rect class="st-future" x={f1(LABEL_WIDTH)} y={f1(TOP - 14.0)} width={f1(plot)} height={f1(height)} />
                         <line id="spacetime-cursor" data-x={f1(cursor)} x1={f1(LABEL_WIDTH)} x2={f1(LABEL_WIDTH)}
                             y1={f1(TOP - 14.0)} y2={f1(height)} />
@@ -104,7 +106,7 @@ impl PartialEq for LayerProps {
 }
 
 fn f1(x: f64) -> String {
-    format!("{x:.1}")
+    fixed(x, 1).to_string()
 }
 
 /// Everything but the cursor: axis, lanes, arrows and marks (cut at the window's
@@ -124,7 +126,7 @@ fn layer(props: &LayerProps) -> Html {
             <g class="st-lanes">{ for d.lanes.iter().map(lane) }</g>
             <g class="st-plot" clip-path="url(#spacetime-window)">
                 { for d.chosen.iter().map(|m| html! {
-                    <g class="st-chosen">
+                    <g class={classes!("st-chosen", m.violated.then_some("violated"))}>
                         <line x1={f1(m.x)} x2={f1(m.x)} y1={f1(TOP - 2.0)} y2={f1(height - BOTTOM + 4.0)} />
                         <text x={f1(m.x + 3.0)} y={f1(height - 5.0)}>{ m.label.clone() }</text>
                     </g>

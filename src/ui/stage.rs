@@ -5,6 +5,7 @@
 //! message id and skip re-rendering when their position did not change.
 
 use super::model::{on_click, PanelProps};
+use crate::decimal::fixed;
 use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
 use crate::view::layout::{layout, Layout, NodeBox};
@@ -154,7 +155,7 @@ fn headings(layout: &Layout) -> Html {
 }
 
 fn fmt(v: f64) -> String {
-    format!("{v:.1}")
+    fixed(v, 1).to_string()
 }
 
 fn link_line(layout: &Layout, l: &LinkLine) -> Html {
@@ -171,10 +172,10 @@ fn drop_mark(m: &DropMark) -> Html {
         DropReason::NodeDown => "its destination was down",
         DropReason::ByHand => "dropped by hand",
     };
-    let opacity = format!("{:.2}", 1.0 - m.age * 0.8);
+    let opacity = fixed(1.0 - m.age * 0.8, 2).to_string();
     html! {
         <g key={m.id.0} class="drop-mark" data-msg={m.id.0.to_string()} opacity={opacity}
-            transform={format!("translate({:.1} {:.1})", m.at.x, m.at.y)} role="img"
+            transform={format!("translate({} {})", fixed(m.at.x, 1), fixed(m.at.y, 1))} role="img"
             aria-label={format!("{} died: {why}", m.msg)}>
             <circle r="9" />
             <path d="M-5 -5L5 5M5 -5L-5 5" />
@@ -275,7 +276,7 @@ fn node_el(p: &NodeProps) -> Html {
     );
     html! {
         <g {class} data-node={v.id.0.to_string()} data-role={v.role} data-up={v.up.to_string()}
-            transform={format!("translate({:.1} {:.1})", b.x - b.w / 2.0, b.y - b.h / 2.0)}
+            transform={format!("translate({} {})", fixed(b.x - b.w / 2.0, 1), fixed(b.y - b.h / 2.0, 1))}
             tabindex="0" role="button" aria-label={v.label.clone()} aria-pressed={p.selected.to_string()}
             onclick={select} onkeydown={activate(p.dispatch.clone(), what)}>
             <rect class="box" width={fmt(b.w)} height={fmt(b.h)} rx="10" />
@@ -306,7 +307,7 @@ fn down_cross(v: &NodeView, b: &NodeBox) -> Html {
     }
     html! {
         <g class="down-mark" aria-hidden="true">
-            <path d={format!("M4 4L{:.0} {:.0}M{:.0} 4L4 {:.0}", b.w - 4.0, b.h - 4.0, b.w - 4.0, b.h - 4.0)} />
+            <path d={format!("M4 4L{w} {h}M{w} 4L4 {h}", w = fixed(b.w - 4.0, 0), h = fixed(b.h - 4.0, 0))} />
             <rect class="down-tag" x={fmt(b.w - 52.0)} y="5" width="46" height="18" rx="9" />
             <text class="down-label" x={fmt(b.w - 29.0)} y="18" text-anchor="middle">{ "down" }</text>
         </g>
@@ -318,7 +319,7 @@ fn group_badge(v: &NodeView, b: &NodeBox) -> Html {
         return html! {};
     }
     html! {
-        <g class="group-badge" aria-hidden="true" transform={format!("translate({:.1} {:.1})", b.w - 16.0, b.h - 14.0)}>
+        <g class="group-badge" aria-hidden="true" transform={format!("translate({} {})", fixed(b.w - 16.0, 1), fixed(b.h - 14.0, 1))}>
             <circle r="11" />
             <text y="4" text-anchor="middle">{ format!("G{}", v.group) }</text>
         </g>

@@ -82,7 +82,7 @@ impl Options {
                 }
             }
             "speed" => {
-                let s = super::number::parse_decimal(value).ok_or_else(|| "not a number".to_string())?;
+                let s = crate::decimal::parse_decimal(value).ok_or_else(|| "not a number".to_string())?;
                 if !(0.1..=10.0).contains(&s) {
                     return Err("speed runs from 0.1 to 10".into());
                 }

@@ -5,6 +5,7 @@
 //! `ROWS_MAX` nodes splits into two sub-columns. All-role servers stand in a ring. Everything
 //! here is pure geometry over the cluster's roles, so it is tested natively for every count.
 
+use crate::decimal::fixed;
 use crate::protocol::{NodeId, Roles};
 
 /// Node box size in the column layout and in the ring.
@@ -67,7 +68,7 @@ impl Layout {
     }
 
     pub fn view_box(&self) -> String {
-        format!("0 0 {:.0} {:.0}", self.width, self.height)
+        format!("0 0 {} {}", fixed(self.width, 0), fixed(self.height, 0))
     }
 }
 

@@ -10,7 +10,6 @@ pub mod layout;
 pub mod lesson;
 pub mod log;
 pub mod nodes;
-pub mod number;
 pub mod safety;
 pub mod spacetime;
 pub mod state;

@@ -13,7 +13,8 @@ pub struct NodeView {
     pub up: bool,
     /// "Acceptor n2".
     pub title: String,
-    /// The proposer's phase, e.g. `preparing 3.1 "A" · 2 ok` (2 promises so far).
+    /// The proposer's phase, e.g. `preparing 3.1 "A" · 2 ok` (2 promises so far); for a node
+    /// that is down, what its disk holds (`round 3 on disk`).
     pub phase: Option<String>,
     /// "promised 3.1" or "promised -".
     pub promised: Option<String>,
@@ -64,7 +65,15 @@ pub fn node_views(world: &World) -> Vec<NodeView> {
             let id = NodeId(i as u8);
             let role = world.system.cluster.roles[i].label();
             let node = &slot.node;
-            let phase = node.proposer.as_ref().map(|p| phase_text(&p.phase, p.value));
+            // A down node shows only what survives a crash, its disk: for a proposer, the
+            // highest round it used (its phase and value were lost with it).
+            let phase = node.proposer.as_ref().map(|p| {
+                if slot.up {
+                    phase_text(&p.phase, p.value)
+                } else {
+                    format!("round {} on disk", slot.storage.proposer.max_round)
+                }
+            });
             let acceptor = node.acceptor.as_ref().map(|a| a.durable);
             let promised = acceptor.map(|d| format!("promised {}", d.promised.map_or("-".into(), |b| b.to_string())));
             let accepted = acceptor.map(|d| format!("accepted {}", d.accepted.map_or("-".into(), |p| p.to_string())));
@@ -157,6 +166,7 @@ mod tests {
         let h = run(config, schedule, 2);
         let v = node_views(h.world());
         assert!(!v[1].up && v[1].label.contains("down"));
+        assert_eq!(v[1].phase.as_deref(), Some("round 0 on disk"), "a down proposer shows its disk, not a phase");
         assert_eq!(v[0].role, "server");
         assert!(v[0].promised.is_some() && v[0].learned.is_some() && v[0].phase.is_some());
         assert_eq!((v[0].group, v[1].group, v[2].group), (1, 2, 2));

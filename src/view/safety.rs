@@ -7,8 +7,8 @@
 //! healthy run costs nothing here.
 
 use super::state::Playground;
-use crate::protocol::NodeId;
-use crate::sim::{EventKind, Invariant, Tick};
+use crate::protocol::{NodeId, Value};
+use crate::sim::{EventKind, Invariant, Tick, World};
 
 /// Most violations listed per invariant (the first ones; the rest are counted).
 pub const VIOLATIONS_SHOWN_MAX: usize = 5;
@@ -90,6 +90,34 @@ pub fn build(p: &Playground) -> Safety {
     Safety { rows, warnings: p.scenario.config.warnings(), all_ok }
 }
 
+/// What the header (and the embed's bar) says about the chosen value at the cursor: the value
+/// when one is chosen, and when a broken run has chosen two or more, that agreement is violated,
+/// naming them all, so a green "Chosen" never hides a second value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChosenStatus {
+    pub text: String,
+    /// The `data-state` of the status: `none`, `chosen` or `violated`.
+    pub state: &'static str,
+}
+
+pub fn chosen_status(world: &World) -> ChosenStatus {
+    let mut values: Vec<Value> = Vec::new();
+    for p in &world.system.monitor.chosen {
+        if !values.contains(&p.value) {
+            values.push(p.value);
+        }
+    }
+    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    match quoted.as_slice() {
+        [] => ChosenStatus { text: "No value chosen yet".into(), state: "none" },
+        [one] => ChosenStatus { text: format!("Chosen: {one}"), state: "chosen" },
+        [first @ .., last] => ChosenStatus {
+            text: format!("Agreement violated: {} and {last} chosen", first.join(", ")),
+            state: "violated",
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +177,27 @@ mod tests {
         // Seeking to before the violation shows every invariant OK again.
         p.reduce(UiAction::Seek(first.step));
         assert!(build(&p).rows[0].ok);
+    }
+
+    /// The small-quorums lesson: "A" is chosen at step 16 and "B" at step 22 (agreement breaks).
+    /// The status says so from that step on, and only the one value before it.
+    #[test]
+    fn the_chosen_status_names_every_value_chosen() {
+        let lesson = crate::scenario::lessons::by_slug("small-quorums").unwrap();
+        let mut p = Playground::new(lesson.scenario);
+        let status = |p: &mut Playground, step| {
+            p.reduce(UiAction::Seek(step));
+            chosen_status(p.history.world())
+        };
+        assert_eq!(status(&mut p, 16), ChosenStatus { text: "No value chosen yet".into(), state: "none" });
+        assert_eq!(status(&mut p, 17), ChosenStatus { text: "Chosen: \"A\"".into(), state: "chosen" });
+        assert_eq!(status(&mut p, 22).state, "chosen");
+        let broken = ChosenStatus { text: "Agreement violated: \"A\" and \"B\" chosen".into(), state: "violated" };
+        assert_eq!(status(&mut p, 23), broken);
+        // The space-time diagram marks the second value red.
+        let marks = crate::view::spacetime::build(&p).chosen;
+        let shown: Vec<(&str, bool)> = marks.iter().map(|m| (m.label.as_str(), m.violated)).collect();
+        assert_eq!(shown, [("\"A\" chosen at 1.0", false), ("\"B\" chosen at 1.1: agreement violated", true)]);
+        assert_eq!(status(&mut p, 60), broken);
     }
 }

@@ -13,7 +13,8 @@
 //! Coordinates are SVG user units in a `WIDTH` x `height` view box; the page scales it.
 
 use super::state::{Playground, Selection};
-use crate::protocol::{Msg, MsgKind, NodeId, Roles};
+use crate::decimal::fixed;
+use crate::protocol::{Msg, MsgKind, NodeId, Roles, Value};
 use crate::sim::{Event, EventKind, MsgId, Tick};
 use std::collections::HashMap;
 
@@ -131,6 +132,8 @@ pub struct Mark {
     pub x: f64,
     pub y: f64,
     pub label: String,
+    /// A second value chosen: agreement is violated (drawn red).
+    pub violated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -177,7 +180,9 @@ fn role_rank(roles: Roles) -> u8 {
 
 /// Where the cursor line (and the clip of the plot) is: the clock, in the diagram's window.
 pub fn cursor_x(p: &Playground, g: &Geometry) -> f64 {
-    g.x(p.clock.clamp(g.start, g.end()))
+    // Not `clamp`: its panic message formats floats, which costs the page's wasm core's float
+    // formatting (src/decimal.rs). The same value for a clock that is a number.
+    g.x(p.clock.max(g.start).min(g.end()))
 }
 
 /// The diagram at the cursor, in the window that shows the playground's clock.
@@ -195,7 +200,8 @@ pub fn build(p: &Playground) -> SpaceTime {
     let y = |n: NodeId| Geometry::lane_y(index.get(n.index()).copied().flatten().unwrap_or(0));
     let past = p.history.past();
     let from = past.partition_point(|e| (e.time as f64) < g.start - LOOKBACK_TICKS);
-    let mut d = Drawing { g, selected: selected_msg(p), ..Drawing::default() };
+    let first_chosen = world.system.monitor.chosen.first().map(|c| c.value);
+    let mut d = Drawing { g, selected: selected_msg(p), first_chosen, ..Drawing::default() };
     d.scan(&past[from..], &y);
     for m in world.in_flight() {
         let twin = d.pending.get(&m.id).is_some_and(|s| s.twin);
@@ -204,10 +210,10 @@ pub fn build(p: &Playground) -> SpaceTime {
     }
     down_stretches(&mut lanes, &past[from..], &g, &index);
     let summary = format!(
-        "Space-time diagram: {} lanes, time {:.0} to {:.0}, {} messages shown, step {} at t={}",
+        "Space-time diagram: {} lanes, time {} to {}, {} messages shown, step {} at t={}",
         lanes.len(),
-        g.start,
-        g.end(),
+        fixed(g.start, 0),
+        fixed(g.end(), 0),
         d.arrows.len(),
         p.history.cursor(),
         p.history.time()
@@ -271,6 +277,8 @@ struct Drawing {
     drops: Vec<(f64, f64)>,
     learned: Vec<Mark>,
     chosen: Vec<Mark>,
+    /// The first value chosen in the run (at the cursor): another one chosen later breaks agreement.
+    first_chosen: Option<Value>,
 }
 
 impl Drawing {
@@ -307,10 +315,17 @@ impl Drawing {
                         x: self.g.x(t),
                         y: y(*node),
                         label: format!("{node} learned \"{value}\""),
+                        violated: false,
                     });
                 }
                 EventKind::Chosen { ballot, value } if t >= self.g.start => {
-                    self.chosen.push(Mark { x: self.g.x(t), y: 0.0, label: format!("\"{value}\" chosen at {ballot}") });
+                    let violated = self.first_chosen.is_some_and(|first| first != *value);
+                    let label = if violated {
+                        format!("\"{value}\" chosen at {ballot}: agreement violated")
+                    } else {
+                        format!("\"{value}\" chosen at {ballot}")
+                    };
+                    self.chosen.push(Mark { x: self.g.x(t), y: 0.0, label, violated });
                 }
                 _ => {}
             }

@@ -2,7 +2,8 @@
 // A long check shows its progress changing and stops within moments of Cancel; a small one
 // runs to its verdicts (the pinned 8,818 states, every invariant holds); the broken variant's
 // counterexample replays in the stage, red at its last step. The dialog is reachable by
-// keyboard (m), keeps focus inside, and fits a 375 px screen in both themes.
+// keyboard (m), keeps focus inside, and fits a 375 px screen in both themes. Closing it leaves
+// a check running: reopened, it shows the progress or the result.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -174,6 +175,52 @@ test('the broken variant: the shortest counterexample replays in the stage, red 
   await page.locator('button#step-back').click();
   assert.equal(await clockStep(page), end - 1);
   assert.equal(await stable.getAttribute('data-ok'), 'true');
+  await finish();
+});
+
+test('closing the dialog keeps the check running: reopened, it shows the progress, then the result', async (t) => {
+  const { page, shot, finish } = await openPage(t);
+  await waitForApp(page);
+  await openCheck(page);
+  // A long check, closed while it runs.
+  await page.locator('#check-preset').selectOption(TWO_PROPOSERS);
+  await page.locator('#check-rounds').fill('2');
+  await page.locator('#check-start').click();
+  const running = page.locator('#check-status[data-state="running"]');
+  await running.waitFor({ timeout: 30_000 });
+  const before = Number(await running.getAttribute('data-unique'));
+  await page.locator('#check .dialog-close').click();
+  await page.locator('#check').waitFor({ state: 'detached' });
+  await page.waitForTimeout(1500);
+  await openCheck(page);
+  // The same search, further on: not cancelled, not started afresh.
+  await running.waitFor({ timeout: 5_000 });
+  const after = Number(await running.getAttribute('data-unique'));
+  assert.ok(after > before, `the search went on while the dialog was closed: ${before} then ${after} states`);
+  assert.equal(await page.locator('#check-preset').inputValue(), TWO_PROPOSERS, 'the form shows the running check\'s preset');
+  assert.equal(await page.locator('#check-rounds').inputValue(), '2', 'and its bounds');
+  assert.ok(await page.locator('#check-start').isDisabled(), 'Start is disabled while it runs');
+  assert.match(await page.locator('#check-config').innerText(), /^2 proposers, 3 acceptors, 1 learner/);
+  await shotDialog(page, 'check-5-reopened-running');
+  await page.locator('#check-cancel').click();
+  await page.locator('#check-result[data-ending="cancelled"]').waitFor({ timeout: 5_000 });
+
+  // A small check, closed at once after Start (while the worker may still be loading): it
+  // finishes with the dialog closed, and reopening shows its result.
+  await page.locator('#check-preset').selectOption(ONE_PROPOSER);
+  await page.locator('#check-rounds').fill('1');
+  await page.locator('#check-start').click();
+  await page.keyboard.press('Escape');
+  await page.locator('#check').waitFor({ state: 'detached' });
+  await page.waitForTimeout(3000);
+  await openCheck(page);
+  const result = page.locator('#check-result');
+  await result.waitFor({ timeout: 30_000 });
+  assert.equal(await result.getAttribute('data-ending'), 'complete');
+  assert.equal(await page.locator('#check-status').getAttribute('data-unique'), '8818');
+  assert.equal(await page.locator('#check-preset').inputValue(), ONE_PROPOSER);
+  assert.ok(await page.locator('#check-start').isEnabled(), 'Start is enabled again');
+  await shotDialog(page, 'check-6-reopened-result');
   await finish();
 });
 

@@ -20,8 +20,8 @@ const LESSONS = {
   'acceptor-crashes': { chosen: 'A', step: 59 },
   'lossy-network': { chosen: 'B', step: 21 },
   'partition': { chosen: 'B', step: 22 },
-  'forgetful-acceptor': { chosen: 'A', step: 10, violated: { 'promise-monotonic': 21, 'chosen-stable': 29, agreement: 31 } },
-  'small-quorums': { chosen: 'A', step: 16, violated: { 'chosen-stable': 21, agreement: 22 } },
+  'forgetful-acceptor': { chosen: 'A', step: 10, also: 'B', violated: { 'promise-monotonic': 21, 'chosen-stable': 29, agreement: 31 } },
+  'small-quorums': { chosen: 'A', step: 16, also: 'B', violated: { 'chosen-stable': 21, agreement: 22 } },
   'checker-shortest-break': { chosen: 'A', step: 17, violated: { 'chosen-stable': 23 } },
 };
 
@@ -55,8 +55,14 @@ for (const [slug, expect] of Object.entries(LESSONS)) {
     await page.locator('#free-play').waitFor({ state: 'visible' });
 
     const chosen = await page.locator('#chosen').innerText();
-    if (expect.chosen) {
+    if (expect.also) {
+      // Two values chosen: the header says agreement is violated, never a lone green value.
+      assert.equal(chosen, `Agreement violated: "${expect.chosen}" and "${expect.also}" chosen`);
+      assert.equal(await page.locator('#chosen').getAttribute('data-state'), 'violated');
+    } else if (expect.chosen) {
       assert.equal(chosen, `Chosen: "${expect.chosen}"`);
+    }
+    if (expect.chosen) {
       const row = page.locator(`#log li[data-step="${expect.step}"]`, { hasText: `"${expect.chosen}" is chosen` });
       assert.equal(await row.count(), 1, `the log shows "${expect.chosen}" chosen at step ${expect.step}`);
     } else {

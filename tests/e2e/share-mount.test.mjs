@@ -1,5 +1,5 @@
 // The JS API: a page mounts a playground into its own element with mount(element, options),
-// options as a plain JS object (read by serde-wasm-bindgen). Trunk's loader exposes the wasm
+// options as a plain JS object. Trunk's loader exposes the wasm
 // module's exports as window.wasmBindings on the built page; a host page imports the same
 // module (docs/embedding.md).
 import { test, after } from 'node:test';

@@ -3,6 +3,7 @@
 //! Partition splits the network along the chips; Heal joins everything again.
 
 use super::input_value;
+use crate::decimal::{fixed, shortest};
 use crate::protocol::NodeId;
 use crate::sim::{Action, NetParams};
 use crate::ui::model::{on_click, PanelProps};
@@ -39,7 +40,7 @@ fn network_form(props: &PanelProps) -> Html {
     let slider = |field: fn(&mut NetParams, f64)| {
         let draft = draft.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(v) = crate::view::number::parse_decimal(&input_value(&e)) {
+            if let Some(v) = crate::decimal::parse_decimal(&input_value(&e)) {
                 let mut next = *draft;
                 field(&mut next, v);
                 draft.set(next);
@@ -135,9 +136,9 @@ fn range(
     html! {
         <label class="slider" for={id}>
             <span>{ label }</span>
-            <input {id} type="range" min={min.to_string()} max={max.to_string()} step="1"
-                value={format!("{value:.0}")} {oninput} aria-valuetext={format!("{value:.0}{unit}")} />
-            <output>{ format!("{value:.0}{unit}") }</output>
+            <input {id} type="range" min={shortest(min).to_string()} max={shortest(max).to_string()} step="1"
+                value={fixed(value, 0).to_string()} {oninput} aria-valuetext={format!("{}{unit}", fixed(value, 0))} />
+            <output>{ format!("{}{unit}", fixed(value, 0)) }</output>
         </label>
     }
 }

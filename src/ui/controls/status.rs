@@ -3,21 +3,24 @@
 //! with the trace hash.
 
 use crate::ui::model::{on_click, PanelProps};
+use crate::view::safety::chosen_status;
 use crate::view::UiAction;
 use yew::prelude::*;
 
 // `chosen`, `banners` and `announcer` are plain functions, not components: each is a few
 // elements, cheaper to rebuild with the page than a component's machinery is in the wasm.
 
+/// The chosen value, or in red that agreement is violated when two were chosen (`view::safety`).
 pub fn chosen(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
-    let chosen = p.history.world().chosen();
-    let text = match chosen {
-        Some(v) => format!("Chosen: \"{v}\""),
-        None => "No value chosen yet".to_string(),
+    let status = chosen_status(p.history.world());
+    let class = match status.state {
+        "chosen" => Some("yes"),
+        "violated" => Some("violated"),
+        _ => None,
     };
     html! {
-        <p id="chosen" class={classes!("chosen", chosen.is_some().then_some("yes"))}>{ text }</p>
+        <p id="chosen" class={classes!("chosen", class)} data-state={status.state}>{ status.text }</p>
     }
 }
 

@@ -4,6 +4,7 @@
 //! browser grants it, and reading a chosen file with its size checked first.
 
 use super::super::js_text;
+use crate::decimal::shortest;
 use gloo::events::EventListener;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -89,8 +90,8 @@ pub fn spacetime_svg() -> Result<(String, f64, f64), String> {
     let rect = svg.get_bounding_client_rect();
     let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
     copy.set_attribute("xmlns", "http://www.w3.org/2000/svg").ok();
-    copy.set_attribute("width", &format!("{w}")).ok();
-    copy.set_attribute("height", &format!("{h}")).ok();
+    copy.set_attribute("width", &shortest(w).to_string()).ok();
+    copy.set_attribute("height", &shortest(h).to_string()).ok();
     let background = computed(&gloo::utils::body(), "background-color").unwrap_or_else(|| "white".into());
     let style = copy.get_attribute("style").unwrap_or_default();
     copy.set_attribute("style", &format!("{style}background-color:{background};")).ok();
@@ -180,7 +181,8 @@ pub fn read_file(
     let size = file.size();
     if size > max_bytes as f64 {
         done(Err(format!(
-            "This file is {size} bytes long; a scenario file may be at most {max_bytes}, so it was not read."
+            "This file is {} bytes long; a scenario file may be at most {max_bytes}, so it was not read.",
+            shortest(size)
         )));
         return;
     }

@@ -14,6 +14,7 @@
 //! nothing outside the window reaches the rasterizer.
 
 use super::{Arrow, Fate};
+use crate::decimal::{fixed, shortest};
 use crate::protocol::MsgKind;
 use std::fmt::Write;
 
@@ -95,7 +96,7 @@ pub fn strokes(arrows: &[Arrow], span: Span) -> Vec<Stroke> {
         };
         let s = &mut looks[i].1;
         s.count += 1;
-        let _ = write!(s.d, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
+        let _ = write!(s.d, "M{} {}L{} {}", fixed(x1, 1), fixed(y1, 1), fixed(x2, 1), fixed(y2, 1));
         if a.fate != Fate::Dropped && span.from <= a.x2 && a.x2 <= span.to {
             head(&mut s.heads, a);
         }
@@ -115,15 +116,24 @@ fn head(d: &mut String, a: &Arrow) {
     let (tx, ty) = (a.x2 + ux * HEAD_BEYOND, a.y2 + uy * HEAD_BEYOND);
     let (bx, by) = (tx - ux * HEAD_LENGTH, ty - uy * HEAD_LENGTH);
     let (px, py) = (-uy * HEAD_HALF_WIDTH, ux * HEAD_HALF_WIDTH);
-    let _ = write!(d, "M{tx:.1} {ty:.1}L{:.1} {:.1}L{:.1} {:.1}Z", bx + px, by + py, bx - px, by - py);
+    let _ = write!(
+        d,
+        "M{} {}L{} {}L{} {}Z",
+        fixed(tx, 1),
+        fixed(ty, 1),
+        fixed(bx + px, 1),
+        fixed(by + py, 1),
+        fixed(bx - px, 1),
+        fixed(by - py, 1)
+    );
 }
 
 /// Every drop mark (an x centred where the message died) as one path.
 pub fn drop_marks(drops: &[(f64, f64)]) -> String {
     let mut d = String::new();
-    let w = 2.0 * DROP_HALF;
+    let w = shortest(2.0 * DROP_HALF);
     for &(x, y) in drops {
-        let _ = write!(d, "M{:.1} {:.1}l{w} {w}m0 -{w}l-{w} {w}", x - DROP_HALF, y - DROP_HALF);
+        let _ = write!(d, "M{} {}l{w} {w}m0 -{w}l-{w} {w}", fixed(x - DROP_HALF, 1), fixed(y - DROP_HALF, 1));
     }
     d
 }
