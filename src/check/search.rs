@@ -114,6 +114,7 @@ struct Entry {
 /// What one part of a parallel slice found: its candidates, and per state expanded, how many of
 /// them it gave, how many successors it generated and whether it was stuck.
 #[derive(Default)]
+#[cfg(not(target_arch = "wasm32"))]
 struct Part {
     candidates: Vec<Candidate>,
     per_state: Vec<(usize, u64, bool)>,
@@ -121,6 +122,7 @@ struct Part {
 
 /// Parts a parallel slice is cut into, per thread (so that a thread the system delays holds up
 /// the others less).
+#[cfg(not(target_arch = "wasm32"))]
 const PARTS_PER_JOB: usize = 8;
 
 /// One successor that was not in the visited set when its parent was expanded, with what it
@@ -152,6 +154,7 @@ pub struct Search {
     /// States in the pools at the start of this BFS level (counted in the memory estimate).
     pooled: u64,
     /// A parallel slice's parts, and one thread's candidates (kept for their buffers).
+    #[cfg(not(target_arch = "wasm32"))]
     parts: Vec<Part>,
     candidates: Vec<Candidate>,
     /// The worker threads, for `jobs > 1` (they live as long as the search).
@@ -207,6 +210,7 @@ impl Search {
             next: Vec::new(),
             scratch,
             pooled: 0,
+            #[cfg(not(target_arch = "wasm32"))]
             parts: Vec::new(),
             candidates: Vec::new(),
             #[cfg(not(target_arch = "wasm32"))]
