@@ -151,8 +151,6 @@ pub struct Search {
     next: Vec<Entry>,
     /// One per thread.
     scratch: Vec<Scratch>,
-    /// States in the pools at the start of this BFS level (counted in the memory estimate).
-    pooled: u64,
     /// A parallel slice's parts, and one thread's candidates (kept for their buffers).
     #[cfg(not(target_arch = "wasm32"))]
     parts: Vec<Part>,
@@ -177,14 +175,22 @@ struct Scratch {
     successors: Vec<Box<State>>,
     pending: Vec<(usize, u64)>,
     pool: Vec<Box<State>>,
+    /// Most states `pool` keeps.
+    cap: usize,
 }
 
+/// States one thread keeps for reuse. With several threads there is no cap: a state freed by
+/// one thread after another allocated it costs both (the allocator's cross-thread frees and
+/// fresh pages), and the pools never hold more than the search once held at the same time (after
+/// a BFS level, the level before it). One thread keeps a few: the memory of a level done is
+/// given back, so the state and memory limits stop a search where they always did.
+const POOL_ONE_THREAD: usize = 4096;
+
 impl Scratch {
-    /// Keeps a state for reuse. No cap: the pool never holds more states than the search once
-    /// held at the same time, and a state freed by one thread after another allocated it costs
-    /// both (the allocator's cross-thread frees and fresh pages).
     fn recycle(&mut self, s: Box<State>) {
-        self.pool.push(s);
+        if self.pool.len() < self.cap {
+            self.pool.push(s);
+        }
     }
 }
 
@@ -192,7 +198,8 @@ impl Search {
     pub fn new(model: Model, options: Options) -> Search {
         let init = State::initial(&model);
         let jobs = if cfg!(target_arch = "wasm32") { 1 } else { options.jobs.max(1) };
-        let mut scratch: Vec<Scratch> = (0..jobs).map(|_| Scratch::default()).collect();
+        let cap = if jobs > 1 { usize::MAX } else { POOL_ONE_THREAD };
+        let mut scratch: Vec<Scratch> = (0..jobs).map(|_| Scratch { cap, ..Scratch::default() }).collect();
         let fp = scratch[0].fingerprinter.fingerprint(&init, &model, options.symmetry);
         let mut visited = Visited::new(jobs);
         visited.insert(fp, fp);
@@ -209,7 +216,6 @@ impl Search {
             cursor: 0,
             next: Vec::new(),
             scratch,
-            pooled: 0,
             #[cfg(not(target_arch = "wasm32"))]
             parts: Vec::new(),
             candidates: Vec::new(),
@@ -266,15 +272,13 @@ impl Search {
                 self.ending = Some(Ending::Complete);
                 return;
             }
-            // The level just expanded becomes the states the next one is built in (no cap on
-            // the pools here: the next level is about as large, and allocating it afresh, from
-            // several threads and freed by another, was where a parallel search spent its time).
+            // The level just expanded becomes the states the next one is built in (see
+            // `Scratch::recycle`).
             let done = std::mem::replace(&mut self.frontier, std::mem::take(&mut self.next));
             let jobs = self.scratch.len();
             for (i, e) in done.into_iter().enumerate() {
                 self.scratch[i % jobs].recycle(e.state);
             }
-            self.pooled = self.scratch.iter().map(|s| s.pool.len() as u64).sum();
             self.cursor = 0;
         }
         let start = self.cursor;
@@ -462,7 +466,9 @@ impl Search {
         } as u64;
         self.counts.queue = waiting;
         self.counts.visited_bytes = self.visited.bytes();
-        self.counts.bytes = self.counts.visited_bytes + (waiting + self.pooled) * self.state_bytes;
+        // The states kept for reuse hold memory too (after a BFS level, the level before it).
+        let pooled: u64 = self.scratch.iter().map(|s| (s.pool.len() + s.successors.len()) as u64).sum();
+        self.counts.bytes = self.counts.visited_bytes + (waiting + pooled) * self.state_bytes;
     }
 
     /// The steps from the initial state to the state with fingerprint `fp`, concrete: replayed
@@ -507,7 +513,7 @@ fn expand(
     scratch: &mut Scratch,
     candidates: &mut Vec<Candidate>,
 ) -> (u64, bool) {
-    let Scratch { fingerprinter, steps, successors, pending, pool } = scratch;
+    let Scratch { fingerprinter, steps, successors, pending, pool, .. } = scratch;
     entry.state.steps(model, steps);
     pending.clear();
     let parent_chosen = !entry.state.system.monitor.chosen.is_empty();

@@ -50,6 +50,9 @@ test('a long check shows progress while the page stays responsive, and Cancel st
   await page.locator('#check-preset').selectOption(TWO_PROPOSERS);
   assert.equal(await page.locator('#check-config').innerText(), '2 proposers, 3 acceptors, 1 learner · quorums 2/2 · Nack on');
   await page.locator('#check-rounds').fill('2');
+  // Depth-first: its memory stays small, so it runs on (to the state limit) instead of ending
+  // at the memory limit within a second or two.
+  await page.locator('#check-dfs').check();
   await page.locator('#check-start').click();
   assert.ok(await page.locator('#check-start').isDisabled(), 'Start is disabled while a check runs');
   assert.ok(await page.locator('#check-rounds').isDisabled(), 'the bounds are locked while a check runs');
@@ -182,9 +185,10 @@ test('closing the dialog keeps the check running: reopened, it shows the progres
   const { page, shot, finish } = await openPage(t);
   await waitForApp(page);
   await openCheck(page);
-  // A long check, closed while it runs.
+  // A long check (depth-first, see above), closed while it runs.
   await page.locator('#check-preset').selectOption(TWO_PROPOSERS);
   await page.locator('#check-rounds').fill('2');
+  await page.locator('#check-dfs').check();
   await page.locator('#check-start').click();
   const running = page.locator('#check-status[data-state="running"]');
   await running.waitFor({ timeout: 30_000 });
@@ -199,6 +203,7 @@ test('closing the dialog keeps the check running: reopened, it shows the progres
   assert.ok(after > before, `the search went on while the dialog was closed: ${before} then ${after} states`);
   assert.equal(await page.locator('#check-preset').inputValue(), TWO_PROPOSERS, 'the form shows the running check\'s preset');
   assert.equal(await page.locator('#check-rounds').inputValue(), '2', 'and its bounds');
+  assert.ok(await page.locator('#check-dfs').isChecked(), 'and its strategy');
   assert.ok(await page.locator('#check-start').isDisabled(), 'Start is disabled while it runs');
   assert.match(await page.locator('#check-config').innerText(), /^2 proposers, 3 acceptors, 1 learner/);
   await shotDialog(page, 'check-5-reopened-running');
