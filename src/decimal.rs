@@ -189,18 +189,30 @@ impl fmt::Display for Shortest {
 impl fmt::Display for Shortest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = self.0;
-        if x.is_nan() {
-            return f.write_str("NaN");
-        }
-        if x.is_sign_negative() {
-            f.write_str("-")?;
-        }
-        if x.is_infinite() {
-            return f.write_str("inf");
+        if write_sign_or_special(f, x)? {
+            return Ok(());
         }
         let (digits, point) = shortest_digits(x.abs());
         lay_out(f, &digits, point)
     }
+}
+
+/// What `Display` and `Debug` of `f64` write before the digits: "NaN" or a sign, then "inf".
+/// True when that was all (no digits follow).
+#[cfg(target_arch = "wasm32")]
+fn write_sign_or_special(f: &mut fmt::Formatter<'_>, x: f64) -> Result<bool, fmt::Error> {
+    if x.is_nan() {
+        f.write_str("NaN")?;
+        return Ok(true);
+    }
+    if x.is_sign_negative() {
+        f.write_str("-")?;
+    }
+    if x.is_infinite() {
+        f.write_str("inf")?;
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// `x` as `format!("{:?}", x)` writes it: the shortest decimal that reads back, with at least
@@ -224,14 +236,8 @@ impl fmt::Debug for DebugF64 {
 impl fmt::Debug for DebugF64 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = self.0;
-        if x.is_nan() {
-            return f.write_str("NaN");
-        }
-        if x.is_sign_negative() {
-            f.write_str("-")?;
-        }
-        if x.is_infinite() {
-            return f.write_str("inf");
+        if write_sign_or_special(f, x)? {
+            return Ok(());
         }
         let (digits, point) = shortest_digits(x.abs());
         lay_out_debug(f, &digits, point, x != 0.0 && !(1e-4..1e16).contains(&x.abs()))
