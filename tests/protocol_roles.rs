@@ -701,3 +701,25 @@ fn with_q1_of_3_a_proposer_hears_of_a_value_chosen_by_any_2() {
     }
     assert_eq!(cases, 24);
 }
+
+#[test]
+fn replacing_a_node_keeps_only_the_learners_buffer() {
+    // A crash replaces a server with what its disk restores; the learner's tallies are gone
+    // (only their buffer is kept for reuse), whatever they held.
+    let c = Config { topology: Topology::Servers { count: 3 }, ..Config::default() }.cluster();
+    let mut node = Node::new(NodeId(0), &c);
+    let learner = node.learner.as_mut().unwrap();
+    learner.learned = Some(Value(1));
+    for round in 1..=5 {
+        learner.tallies.push(paxos_playground::protocol::learner::Tally {
+            ballot: b(round, 1),
+            value: Value(1),
+            acceptors: AcceptorSet(0b11),
+        });
+    }
+    let disk = Durable::default();
+    node.replace_keeping_buffers(Node::restore(NodeId(0), &c, &disk));
+    assert_eq!(node, Node::restore(NodeId(0), &c, &disk));
+    let learner = node.learner.as_ref().unwrap();
+    assert!(learner.tallies.is_empty() && learner.tallies.capacity() >= 5, "the buffer is kept, emptied");
+}

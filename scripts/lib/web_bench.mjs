@@ -5,7 +5,8 @@
 // are shown next to them. Exits non-zero only when a measurement could not be made.
 //
 //   node scripts/lib/web_bench.mjs [--native-off M/s] [--native-on M/s] [--instances N] [--seconds S] [--loads K]
-//                                  [--check-states N] [--native-check STATES/s]
+//                                  [--check-states N] [--native-check STATES/s] [--check-preset I]
+//                                  [--check-drops N] [--check-duplicates N] [--check-crashes N] [--check-dfs]
 //   node scripts/lib/web_bench.mjs --transfer-only     (the page's bytes only)
 //   node scripts/lib/web_bench.mjs --check-only        (the model checker in the tools worker only)
 
@@ -26,6 +27,17 @@ const INSTANCES = Number(args.instances ?? 100000);
 // The checker bench: 2 proposers, 3 acceptors, 1 learner, 1 round, stopped by the state limit,
 // so the wasm and the native run (`paxos check --rounds 1 --max-states N`) do the same work.
 const CHECK_STATES = Number(args['check-states'] ?? 300000);
+// The search's settings (the Check dialog's preset index, fault budgets, strategy), so the bench
+// can run the native bench's search in the page too: `--check-preset 1 --check-drops 1
+// --check-duplicates 1 --check-crashes 1 --check-dfs` is `paxos check --strategy dfs
+// --proposers 1 --rounds 1 --drops 1 --duplicates 1 --crashes 1`.
+const CHECK = {
+  preset: Number(args['check-preset'] ?? 3),
+  drops: Number(args['check-drops'] ?? 0),
+  duplicates: Number(args['check-duplicates'] ?? 0),
+  crashes: Number(args['check-crashes'] ?? 0),
+  dfs: process.argv.includes('--check-dfs'),
+};
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -205,8 +217,10 @@ async function checkRate(url) {
     await page.goto(url);
     await page.waitForSelector('#stage');
     await page.locator('#open-check').click();
-    await page.locator('#check-preset').selectOption('3');
+    await page.locator('#check-preset').selectOption(String(CHECK.preset));
     await page.locator('#check-rounds').fill('1');
+    for (const fault of ['drops', 'duplicates', 'crashes']) await page.locator(`#check-${fault}`).fill(String(CHECK[fault]));
+    await page.locator('#check-dfs').setChecked(CHECK.dfs);
     await page.locator('#check-max_states').fill(String(CHECK_STATES));
     await page.locator('#check-max_mib').fill('2048');
     await page.locator('#check-start').click();

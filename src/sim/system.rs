@@ -267,7 +267,7 @@ impl System {
             return;
         }
         slot.up = false;
-        slot.node = Node::restore(node, &self.cluster, &slot.storage);
+        slot.node.replace_keeping_buffers(Node::restore(node, &self.cluster, &slot.storage));
         transit.cancel_timer(node);
         sink.record(at.0, at.1, || EventKind::Crash { node });
     }
@@ -280,7 +280,7 @@ impl System {
             return;
         }
         slot.up = true;
-        slot.node = Node::recover(node, &self.cluster, &slot.storage);
+        slot.node.replace_keeping_buffers(Node::recover(node, &self.cluster, &slot.storage));
         sink.record(at.0, at.1, || EventKind::Recover { node });
         if let Some(a) = &slot.node.acceptor {
             let promised = a.durable.promised;
