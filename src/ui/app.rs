@@ -2,20 +2,23 @@
 //! chrome (theme, dialogs), and lays out the stage, the time controls and every panel.
 
 use super::bench::{self, BenchMode};
-use super::check::CheckDialog;
+use super::check::{CheckDialog, Job};
 use super::config_form::ConfigDialog;
 use super::controls::legend::legend;
 use super::controls::selection::selection_bar;
 use super::controls::status::{announcer, banners, chosen, About};
 use super::controls::{clients::Clients, faults::network_panel, icon, time_controls};
+use super::embed::{self, EmbedDialog};
 use super::inspector::Inspector;
+use super::lessons::{CaptionBar, LessonLibrary};
 use super::log::EventLog;
 use super::model::{initial_theme, Chrome, ChromeAction, Dialog, Model, PanelProps, Theme};
 use super::safety::SafetyPanel;
+use super::share::ShareDialog;
 use super::shortcuts::{use_shortcuts, ShortcutsDialog};
 use super::spacetime::SpaceTime;
 use super::stage::Stage;
-use super::{embed, lessons::CaptionBar, share::ShareTools, url};
+use super::url;
 use crate::view::embed::Options;
 use crate::view::{Playground, UiAction};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -90,7 +93,7 @@ fn use_settled(panel: &PanelProps) -> PanelProps {
     if s.0.as_ref() != Some(&key) {
         *s = (Some(key), s.1 + 1);
     }
-    let model = Model { playground: panel.model.playground.clone(), version: s.1, check: panel.model.check.clone() };
+    let model = Model { playground: panel.model.playground.clone(), version: s.1 };
     PanelProps { model, dispatch: panel.dispatch.clone() }
 }
 
@@ -132,8 +135,10 @@ fn page(props: &PageProps) -> Html {
             // The link, lesson or embed options say what to open and whether to play (ui::url).
             Start::Default => url::initial_playground(&options),
         };
-        Model { playground: Rc::new(RefCell::new(playground)), version: 0, check: Default::default() }
+        Model { playground: Rc::new(RefCell::new(playground)), version: 0 }
     });
+    // The model checker's job outlives the Check dialog (`ui::check`): the page holds it.
+    let check_job = use_memo((), |_| Job::default());
     let theme = props.options.theme;
     let chrome = use_reducer(move || {
         let theme = match theme {
@@ -189,7 +194,7 @@ fn page(props: &PageProps) -> Html {
             </div>
             <About ..slow.clone() />
             { announcer(&slow) }
-            { dialog(&panel, *chrome, &chrome_dispatch) }
+            { dialog(&slow, *chrome, &chrome_dispatch, &check_job) }
         </main>
     }
 }
@@ -210,7 +215,10 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
             </div>
             { chosen(panel) }
             <nav class="topbar-actions" aria-label="Page">
-                <ShareTools ..panel.clone() />
+                <button id="copy-link" class="btn" onclick={open(Dialog::Share)}
+                    title="Put this run, at this moment, in a link">{ "Copy link" }</button>
+                <button id="open-lessons" class="btn" onclick={open(Dialog::Lessons)}>{ "Lessons" }</button>
+                <button id="open-embed" class="btn" onclick={open(Dialog::Embed)}>{ "Embed…" }</button>
                 <button id="open-config" class="btn" onclick={open(Dialog::Config)}>{ "Configure…" }</button>
                 <button id="open-check" class="btn" onclick={open(Dialog::Check)}
                     title="Check every interleaving with the model checker (m)">{ "Check…" }</button>
@@ -225,7 +233,7 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
     }
 }
 
-fn dialog(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeAction>) -> Html {
+fn dialog(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeAction>, job: &Job) -> Html {
     let close = chrome_dispatch.reform(|_: ()| ChromeAction::Close);
     match chrome.dialog {
         Dialog::None => html! {},
@@ -234,7 +242,10 @@ fn dialog(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
         }
         Dialog::Shortcuts => html! { <ShortcutsDialog {close} /> },
         Dialog::Check => {
-            html! { <CheckDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} job={panel.model.check.clone()} /> }
+            html! { <CheckDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} job={job.clone()} /> }
         }
+        Dialog::Share => html! { <ShareDialog panel={panel.clone()} {close} /> },
+        Dialog::Lessons => html! { <LessonLibrary {close} /> },
+        Dialog::Embed => html! { <EmbedDialog model={panel.model.clone()} {close} /> },
     }
 }

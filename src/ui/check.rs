@@ -13,8 +13,9 @@
 //! (`Job`) belongs to the page, so reopening shows the progress, or the result, with the form as
 //! it was when Start was pressed.
 
+use super::clipboard::copy_text;
+use super::dialog::Modal;
 use super::model::Model;
-use super::share::{copy_text, Modal};
 use super::{tools, url};
 use crate::scenario::{link, Scenario};
 use crate::view::check::{config_summary, presets, query, FIELDS, FORM_BOUNDS, FORM_CONFIG};
@@ -177,7 +178,10 @@ pub fn check_dialog(props: &CheckProps) -> Html {
                 onclick={on_output(&update, props)}>{ Html::from_html_unchecked(s.output.clone().into()) }</div>
         </>
     };
-    html! { <Modal id="check" title="Check every interleaving" close={props.close.clone()}>{ body }</Modal> }
+    html! {
+        <Modal id="check" title="Check every interleaving" close={props.close.clone()} opener="open-check" class="share-dialog">
+            { body }</Modal>
+    }
 }
 
 /// Start: sends the configuration and the form's settings to the worker; its progress and its

@@ -3,8 +3,8 @@
 //! scenario the draft describes; anything invalid is said in the dialog and in `#error-banner`.
 
 use super::controls::input_value;
+use super::dialog::Modal;
 use super::model::{on_click_unit, Model};
-use super::shortcuts::{trap_tab, use_dialog_focus};
 use crate::view::config_draft::Draft;
 use crate::view::UiAction;
 use yew::prelude::*;
@@ -26,9 +26,6 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
         let p = props.model.playground.borrow();
         use_state(|| Draft::of(&p.scenario))
     };
-    let (first, last) = (use_node_ref(), use_node_ref());
-    use_dialog_focus(first.clone());
-    let keep_focus = trap_tab(first.clone(), last.clone());
     let text = |edit: Edit| {
         let draft = draft.clone();
         Callback::from(move |e: InputEvent| {
@@ -56,7 +53,10 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
                 Ok(s) => {
                     d.emit(UiAction::DismissError);
                     d.emit(UiAction::Load(Box::new(s)));
-                    d.emit(UiAction::Play);
+                    // The new world plays, unless the visitor prefers reduced motion.
+                    if !super::model::reduced_motion() {
+                        d.emit(UiAction::Play);
+                    }
                     close.emit(());
                 }
                 Err(msg) => d.emit(UiAction::ShowError(format!("Cannot start this world: {msg}"))),
@@ -66,13 +66,11 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
     let cancel = on_click_unit(&props.close);
     let dr = &*draft;
     html! {
-        <div class="dialog-backdrop">
-            <form id="config" class="dialog" role="dialog" aria-modal="true" aria-labelledby="config-title" onsubmit={reset}
-                onkeydown={keep_focus}>
-                <h2 id="config-title">{ "Configure a new world" }</h2>
+        <Modal id="config" title="Configure a new world" close={props.close.clone()} opener="open-config">
+            <form id="config-form" class="dialog-form" onsubmit={reset}>
                 <fieldset>
                     <legend>{ "Nodes" }</legend>
-                    <label class="check"><input ref={first} id="cfg-servers" type="checkbox" checked={dr.servers}
+                    <label class="check"><input id="cfg-servers" type="checkbox" checked={dr.servers}
                         onchange={check(|d, v| d.servers = v)} />{ " All-role servers (each node proposes, accepts and learns)" }</label>
                     if dr.servers {
                         { number("cfg-server-count", "Servers", &dr.server_count, text(|d, v| d.server_count = v)) }
@@ -122,10 +120,10 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
                 </div>
                 <div class="row end">
                     <button type="button" class="btn subtle" onclick={cancel}>{ "Cancel" }</button>
-                    <button ref={last} id="reset" type="submit" class="btn primary">{ "Start new world" }</button>
+                    <button id="reset" type="submit" class="btn primary">{ "Start new world" }</button>
                 </div>
             </form>
-        </div>
+        </Modal>
     }
 }
 

@@ -7,13 +7,15 @@
 //! are posted to it with target origin `*`; they carry only what the page shows anyway. With
 //! `origin=https://host.example` in the query, both directions are restricted to that origin.
 
+use super::clipboard::copy_text;
 use super::controls::status::{announcer, banners, chosen};
 use super::controls::{icon, time_controls};
+use super::dialog::Modal;
 use super::lessons::CaptionBar;
 use super::model::{on_click, Model, PanelProps};
-use super::share::{copy_text, scenario_now, Modal};
 use super::stage::Stage;
 use super::tools;
+use super::url::scenario_now;
 use crate::scenario::{link, LoadError};
 use crate::view::embed::{
     check_size, read_command, Controls, HostCommand, HostEvent, Options, RawCommand, ScenarioArg,
@@ -38,6 +40,8 @@ pub fn layout(panel: &PanelProps, options: &Options) -> Html {
     let title = panel.model.playground.borrow().scenario.title.clone();
     html! {
         <main id="playground" class="embedded" data-controls={format!("{:?}", options.controls).to_ascii_lowercase()}>
+            // The frame has no room for a title bar; its heading is for screen readers.
+            <h1 class="sr-only">{ format!("Paxos Playground: {title}") }</h1>
             { banners(panel) }
             <CaptionBar ..panel.clone() />
             <section class="stage-area" aria-label={title}>
@@ -270,7 +274,8 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                 <label class="check"><input id="embed-autoplay" type="checkbox" checked={*autoplay}
                     onchange={on_autoplay} />{ " Play on load" }</label>
             </div>
-            <textarea id="embed-snippet" readonly=true rows="5" value={snippet} />
+            <label class="field wide" for="embed-snippet"><span>{ "The snippet (HTML)" }</span>
+                <textarea id="embed-snippet" readonly=true rows="5" value={snippet} /></label>
             <div class="row">
                 <button id="copy-embed" class="btn small" onclick={copy}>{ "Copy snippet" }</button>
                 if let Some(ok) = *copied {
@@ -279,5 +284,8 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
             </div>
         </>
     };
-    html! { <Modal id="embed" title="Embed this run" close={props.close.clone()}>{ body }</Modal> }
+    html! {
+        <Modal id="embed" title="Embed this run" close={props.close.clone()} opener="open-embed" class="share-dialog">
+            { body }</Modal>
+    }
 }

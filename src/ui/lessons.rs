@@ -7,8 +7,8 @@
 //! says when the story hands over to free play; for a built-in lesson it adds what the lesson
 //! shows and a way to its end. Captions are text nodes: markup in them stays text.
 
+use super::dialog::Modal;
 use super::model::{on_click, on_click_unit, PanelProps};
-use super::share::Modal;
 use crate::scenario::lessons;
 use crate::view::lesson::{caption_view, end_step, lesson_of};
 use crate::view::UiAction;
@@ -24,7 +24,7 @@ pub fn lesson_library(props: &LibraryProps) -> Html {
     let all = use_memo((), |_| lessons::all());
     let close = props.close.clone();
     let items = all.iter().map(|l| {
-        let href = format!("#{}", crate::scenario::link::lesson_fragment(l.slug));
+        let href = super::url::here(&crate::scenario::link::lesson_fragment(l.slug));
         let picked = on_click_unit(&close);
         let expect: Vec<String> = l.expect.iter().map(|e| e.describe()).collect();
         html! {
@@ -41,7 +41,7 @@ pub fn lesson_library(props: &LibraryProps) -> Html {
             <ol id="lesson-list" class="lesson-list">{ for items }</ol>
         </>
     };
-    html! { <Modal id="lessons" title="Lessons" close={props.close.clone()}>{ body }</Modal> }
+    html! { <Modal id="lessons" title="Lessons" close={props.close.clone()} opener="open-lessons" class="share-dialog">{ body }</Modal> }
 }
 
 #[function_component(CaptionBar)]

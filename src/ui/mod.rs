@@ -3,8 +3,10 @@
 mod app;
 mod bench;
 mod check;
+mod clipboard;
 mod config_form;
 mod controls;
+mod dialog;
 mod embed;
 pub mod inspector;
 mod lessons;

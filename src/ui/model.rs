@@ -13,8 +13,6 @@ use yew::prelude::*;
 pub struct Model {
     pub playground: Rc<RefCell<Playground>>,
     pub version: u64,
-    /// The model checker's job: it outlives the Check dialog (`ui::check`).
-    pub check: super::check::Job,
 }
 
 impl PartialEq for Model {
@@ -28,7 +26,7 @@ impl Reducible for Model {
 
     fn reduce(self: Rc<Self>, action: UiAction) -> Rc<Self> {
         self.playground.borrow_mut().reduce(action);
-        Rc::new(Model { playground: self.playground.clone(), version: self.version + 1, check: self.check.clone() })
+        Rc::new(Model { playground: self.playground.clone(), version: self.version + 1 })
     }
 }
 
@@ -40,7 +38,7 @@ pub struct PanelProps {
     pub dispatch: Callback<UiAction>,
 }
 
-/// Which dialog is open over the page.
+/// Which dialog is open over the page (each is a `ui::dialog::Modal`; one at a time).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Dialog {
     #[default]
@@ -48,6 +46,10 @@ pub enum Dialog {
     Config,
     Shortcuts,
     Check,
+    /// "Copy link": the link to this moment, the run's facts, files.
+    Share,
+    Lessons,
+    Embed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +126,14 @@ pub(super) fn initial_theme() -> Theme {
     } else {
         Theme::Light
     }
+}
+
+/// Whether the visitor asked their system for reduced motion: then nothing plays unless they
+/// press Play (`view::embed::Options::plays_at_start`), and the stage's tokens jump from event
+/// to event instead of gliding (`ui::stage`).
+pub(super) fn reduced_motion() -> bool {
+    let query = gloo::utils::window().match_media("(prefers-reduced-motion: reduce)");
+    query.ok().flatten().is_some_and(|m| m.matches())
 }
 
 fn store_theme(theme: Theme) {

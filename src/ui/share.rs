@@ -3,157 +3,64 @@
 //! people check they see the same run (seed, steps, trace hash, link length), and files: the
 //! scenario as JSON (export and import), the trace as JSON, the space-time diagram as SVG and PNG.
 //!
-//! The header's buttons (`ShareTools`) also open the lesson library and the embed dialog, whose
-//! contents live in `ui::lessons` and `ui::embed`.
+//! The header's "Copy link" button opens this dialog (`model::Dialog::Share`); the dialog makes
+//! the link and copies it as it opens.
 
 mod files;
 
-use super::model::{on_click_unit, PanelProps};
-use super::shortcuts::use_dialog_focus;
-use super::{embed, lessons, tools, url};
-use crate::scenario::{link, Scenario, MAX_JSON_BYTES};
+use super::clipboard::copy_text;
+use super::dialog::Modal;
+use super::model::PanelProps;
+use super::url::scenario_now;
+use super::{tools, url};
+use crate::scenario::{link, MAX_JSON_BYTES};
 use crate::view::state::default_scenario;
 use crate::view::{Playground, UiAction};
-use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 pub use files::file_stem;
 
-/// The scenario that reproduces the run on screen: the authored scenario with the schedule as
-/// recorded (so everything done by hand is in it) and the cursor where the person is.
-pub fn scenario_now(p: &Playground) -> Scenario {
-    Scenario { schedule: p.history.schedule.entries(), cursor: Some(p.history.cursor()), ..p.scenario.clone() }
-}
-
-/// Which of this module's dialogs is open.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Open {
-    Share,
-    Lessons,
-    Embed,
-}
-
 #[derive(Properties, PartialEq)]
-pub struct ModalProps {
-    pub id: &'static str,
-    pub title: AttrValue,
+pub struct ShareProps {
+    pub panel: PanelProps,
     pub close: Callback<()>,
-    #[prop_or_default]
-    pub children: Html,
 }
 
-/// A dialog box over the page: focus moves to its Close button when it opens and back when it
-/// closes, Tab stays inside, Escape closes it.
-#[function_component(Modal)]
-pub fn modal(props: &ModalProps) -> Html {
-    let (section, close_button) = (use_node_ref(), use_node_ref());
-    use_dialog_focus(close_button.clone());
-    let title_id = format!("{}-title", props.id);
-    let onkeydown = {
-        let (close, section) = (props.close.clone(), section.clone());
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Escape" => close.emit(()),
-            "Tab" => keep_tab_inside(&e, &section),
-            _ => {}
-        })
+/// The share dialog. As it opens (right after the click on "Copy link", so still within the
+/// click's user activation) it puts the link to this moment in the address and on the clipboard.
+#[function_component(ShareDialog)]
+pub fn share_dialog(props: &ShareProps) -> Html {
+    let address = {
+        let p = props.panel.model.playground.borrow();
+        use_memo((), move |_| link::fragment(&scenario_now(&p)))
     };
-    html! {
-        <div class="dialog-backdrop" {onkeydown}>
-            <section ref={section} id={props.id} class="dialog share-dialog" role="dialog" aria-modal="true"
-                aria-labelledby={title_id.clone()}>
-                <div class="dialog-head">
-                    <h2 id={title_id}>{ props.title.clone() }</h2>
-                    <button ref={close_button} class="btn small subtle dialog-close"
-                        onclick={on_click_unit(&props.close)} aria-label="Close">{ "Close" }</button>
-                </div>
-                { props.children.clone() }
-            </section>
-        </div>
-    }
-}
-
-/// Tab past the last control of the dialog wraps to the first, Shift+Tab before the first to the last.
-fn keep_tab_inside(e: &KeyboardEvent, section: &NodeRef) {
-    let Some(section) = section.cast::<web_sys::Element>() else { return };
-    let Ok(list) = section.query_selector_all("button:not([disabled]), a[href], input, select, textarea") else {
-        return;
-    };
-    let (Some(first), Some(last)) = (list.item(0), list.item(list.length().saturating_sub(1))) else { return };
-    let active: Option<web_sys::Node> = gloo::utils::document().active_element().map(Into::into);
-    let target = match e.shift_key() {
-        true if active.as_ref() == Some(&first) => last,
-        false if active.as_ref() == Some(&last) => first,
-        _ => return,
-    };
-    if let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() {
-        e.prevent_default();
-        el.focus().ok();
-    }
-}
-
-#[function_component(ShareTools)]
-pub fn share_tools(props: &PanelProps) -> Html {
-    let open = use_state(|| None::<Open>);
-    let link_state = use_state(|| None::<(String, Option<bool>)>);
-    let copy = {
-        let (model, open, link_state) = (props.model.clone(), open.clone(), link_state.clone());
-        Callback::from(move |_: MouseEvent| {
-            let fragment = link::fragment(&scenario_now(&model.playground.borrow()));
+    let copied = use_state(|| None::<bool>);
+    {
+        let (fragment, copied) = (address.clone(), copied.clone());
+        use_effect_with((), move |_| {
             url::set_fragment(&fragment);
-            let address = url::page_address(&fragment);
-            link_state.set(Some((address.clone(), None)));
-            open.set(Some(Open::Share));
-            let done = link_state.clone();
-            let copied = address.clone();
-            files::copy_text(address, move |ok| done.set(Some((copied, Some(ok)))));
-        })
-    };
-    let show = |which: Open| {
-        let open = open.clone();
-        Callback::from(move |_: MouseEvent| open.set(Some(which)))
-    };
-    let close = {
-        let open = open.clone();
-        Callback::from(move |_: ()| open.set(None))
-    };
-    let dialog = match *open {
-        None => html! {},
-        Some(Open::Share) => share_dialog(props, (*link_state).clone(), close),
-        Some(Open::Lessons) => html! { <lessons::LessonLibrary {close} /> },
-        Some(Open::Embed) => html! { <embed::EmbedDialog model={props.model.clone()} {close} /> },
-    };
-    html! {
-        <>
-            <button id="copy-link" class="btn" onclick={copy} title="Put this run, at this moment, in a link">
-                { "Copy link" }</button>
-            <button id="open-lessons" class="btn" onclick={show(Open::Lessons)}>{ "Lessons" }</button>
-            <button id="open-embed" class="btn" onclick={show(Open::Embed)}>{ "Embed…" }</button>
-            { dialog }
-        </>
+            copy_text(url::page_address(&fragment), move |ok| copied.set(Some(ok)));
+        });
     }
-}
-
-fn share_dialog(props: &PanelProps, link: Option<(String, Option<bool>)>, close: Callback<()>) -> Html {
-    let (address, copied) = link.unwrap_or_default();
-    let status = match copied {
+    let status = match *copied {
         Some(true) => "Copied to the clipboard.",
         Some(false) => "The clipboard is not available here: select the link below and copy it.",
         None => "Copying…",
     };
-    let body = html! {
-        <>
+    let panel = &props.panel;
+    html! {
+        <Modal id="share" title="Share this run" close={props.close.clone()} opener="copy-link" class="share-dialog">
             <p id="copy-status" role="status">{ status }</p>
             <label class="field wide" for="share-link">
                 <span>{ "Link to this run, at this moment" }</span>
-                <textarea id="share-link" readonly=true rows="3" value={address.clone()}
+                <textarea id="share-link" readonly=true rows="3" value={url::page_address(&address)}
                     onfocus={Callback::from(|e: FocusEvent| select_target(&e))} />
             </label>
-            { run_info(&props.model.playground.borrow()) }
-            <FileTools model={props.model.clone()} dispatch={props.dispatch.clone()} close={close.clone()} />
-        </>
-    };
-    html! { <Modal id="share" title="Share this run" {close}>{ body }</Modal> }
+            { run_info(&panel.model.playground.borrow()) }
+            <FileTools model={panel.model.clone()} dispatch={panel.dispatch.clone()} close={props.close.clone()} />
+        </Modal>
+    }
 }
 
 fn select_target(e: &FocusEvent) {
@@ -304,9 +211,4 @@ fn import_payload(payload: Result<String, String>, dispatch: &Callback<UiAction>
             dispatch.emit(UiAction::ShowError(format!("{e}. The default scenario is open instead.")));
         }
     }
-}
-
-/// Shared for the other dialogs' "copy" buttons.
-pub fn copy_text(text: String, done: impl FnOnce(bool) + 'static) {
-    files::copy_text(text, done)
 }

@@ -1,7 +1,8 @@
 //! Keyboard shortcuts: one table (`SHORTCUTS`) that both the key handler and the `?` dialog
 //! read, so the dialog lists exactly what the keys do.
 
-use super::model::{on_click_unit, ChromeAction, Dialog};
+use super::dialog::Modal;
+use super::model::{ChromeAction, Dialog};
 use crate::sim::Action;
 use crate::view::{Playground, Selection, UiAction};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -63,12 +64,6 @@ fn owned_by_target(e: &KeyboardEvent, command: Command) -> bool {
     }
 }
 
-/// Whether a modal dialog this hook does not manage (share, embed, lessons) is open: while it
-/// is, keys belong to it (it handles Escape itself), and the run must not step behind it.
-fn other_modal_open() -> bool {
-    gloo::utils::document().query_selector("[aria-modal='true']").ok().flatten().is_some()
-}
-
 /// Turns a command into actions. Takes the selection and frontier by value: emitting runs the
 /// reducer at once, which borrows the playground mutably, so no borrow may be held here.
 fn run(
@@ -123,13 +118,9 @@ pub fn use_shortcuts(
                 return;
             }
             let Some(command) = command_for(&e.key()) else { return };
-            if *open.borrow() != Dialog::None {
-                if command == Command::Close {
-                    chrome.emit(ChromeAction::Close);
-                }
-                return;
-            }
-            if owned_by_target(e, command) || other_modal_open() {
+            // An open dialog owns the keyboard (`ui::dialog`: Tab, Escape), and the run must not
+            // step behind it.
+            if *open.borrow() != Dialog::None || owned_by_target(e, command) {
                 return;
             }
             e.prevent_default();
@@ -142,45 +133,6 @@ pub fn use_shortcuts(
     });
 }
 
-/// Moves focus into a dialog when it opens (to `first`) and back to where it was when it closes.
-#[hook]
-pub fn use_dialog_focus(first: NodeRef) {
-    use_effect_with((), move |_| {
-        let previous = gloo::utils::document().active_element();
-        if let Some(el) = first.cast::<HtmlElement>() {
-            el.focus().ok();
-        }
-        move || {
-            if let Some(el) = previous.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-                el.focus().ok();
-            }
-        }
-    });
-}
-
-/// Keeps Tab inside a modal dialog: past the last control it wraps to the first, and back.
-pub fn trap_tab(first: NodeRef, last: NodeRef) -> Callback<KeyboardEvent> {
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() != "Tab" {
-            return;
-        }
-        let active = gloo::utils::document().active_element();
-        let is = |r: &NodeRef| {
-            let active: Option<&web_sys::Node> = active.as_ref().map(|a| a.as_ref());
-            r.get().is_some_and(|n| active == Some(&n))
-        };
-        let target = match e.shift_key() {
-            true if is(&first) => &last,
-            false if is(&last) => &first,
-            _ => return,
-        };
-        if let Some(el) = target.cast::<HtmlElement>() {
-            e.prevent_default();
-            el.focus().ok();
-        }
-    })
-}
-
 #[derive(Properties, PartialEq)]
 pub struct DialogProps {
     pub close: Callback<()>,
@@ -188,27 +140,17 @@ pub struct DialogProps {
 
 #[function_component(ShortcutsDialog)]
 pub fn shortcuts_dialog(props: &DialogProps) -> Html {
-    let close_ref = use_node_ref();
-    use_dialog_focus(close_ref.clone());
-    let keep_focus = trap_tab(close_ref.clone(), close_ref.clone());
-    let close = on_click_unit(&props.close);
-    let backdrop = on_click_unit(&props.close);
     html! {
-        <div class="dialog-backdrop" onclick={backdrop}>
-            <section id="shortcuts" class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
-                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={keep_focus}>
-                <h2 id="shortcuts-title">{ "Keyboard shortcuts" }</h2>
-                <table>
-                    <tbody>
-                        { for SHORTCUTS.iter().map(|(_, shown, _, what)| html! {
-                            <tr><th scope="row"><kbd>{ *shown }</kbd></th><td>{ *what }</td></tr>
-                        }) }
-                        <tr><th scope="row"><kbd>{ "Tab" }</kbd>{ " then " }<kbd>{ "Enter" }</kbd></th>
-                            <td>{ "Select a node or a message on the stage" }</td></tr>
-                    </tbody>
-                </table>
-                <button ref={close_ref} class="btn" onclick={close}>{ "Close" }</button>
-            </section>
-        </div>
+        <Modal id="shortcuts" title="Keyboard shortcuts" close={props.close.clone()} opener="open-shortcuts">
+            <table>
+                <tbody>
+                    { for SHORTCUTS.iter().map(|(_, shown, _, what)| html! {
+                        <tr><th scope="row"><kbd>{ *shown }</kbd></th><td>{ *what }</td></tr>
+                    }) }
+                    <tr><th scope="row"><kbd>{ "Tab" }</kbd>{ " then " }<kbd>{ "Enter" }</kbd></th>
+                        <td>{ "Select a node or a message on the stage" }</td></tr>
+                </tbody>
+            </table>
+        </Modal>
     }
 }

@@ -296,7 +296,9 @@ fn node_lines(v: &NodeView) -> Html {
         .filter_map(|(field, text)| text.as_ref().map(|t| (field, t)))
         .map(|(field, text)| {
             y += 17.0;
-            html! { <text class={classes!("field", field)} data-field={field} x="10" y={fmt(y)}>{ text }</text> }
+            // The space between two text elements (not drawn: SVG draws text only inside
+            // `text`) keeps their words apart in the box's text, as its aria-label has them.
+            html! { <>{ " " }<text class={classes!("field", field)} data-field={field} x="10" y={fmt(y)}>{ text }</text></> }
         })
         .collect()
 }
@@ -309,7 +311,7 @@ fn down_cross(v: &NodeView, b: &NodeBox) -> Html {
         <g class="down-mark" aria-hidden="true">
             <path d={format!("M4 4L{w} {h}M{w} 4L4 {h}", w = fixed(b.w - 4.0, 0), h = fixed(b.h - 4.0, 0))} />
             <rect class="down-tag" x={fmt(b.w - 52.0)} y="5" width="46" height="18" rx="9" />
-            <text class="down-label" x={fmt(b.w - 29.0)} y="18" text-anchor="middle">{ "down" }</text>
+            { " " }<text class="down-label" x={fmt(b.w - 29.0)} y="18" text-anchor="middle">{ "down" }</text>
         </g>
     }
 }
@@ -321,7 +323,7 @@ fn group_badge(v: &NodeView, b: &NodeBox) -> Html {
     html! {
         <g class="group-badge" aria-hidden="true" transform={format!("translate({} {})", fixed(b.w - 16.0, 1), fixed(b.h - 14.0, 1))}>
             <circle r="11" />
-            <text y="4" text-anchor="middle">{ format!("G{}", v.group) }</text>
+            { " " }<text y="4" text-anchor="middle">{ format!("G{}", v.group) }</text>
         </g>
     }
 }

@@ -10,6 +10,7 @@
 //!   `location.hash`) fires no `hashchange`, so the run in progress is not reloaded.
 
 use crate::scenario::link::{self, Opened};
+use crate::scenario::Scenario;
 use crate::view::embed::Options;
 use crate::view::state::default_scenario;
 use crate::view::{Playground, UiAction};
@@ -62,7 +63,8 @@ pub fn error_message(opened: &Opened) -> Option<String> {
 
 /// The playground the page starts with: the opened scenario at its moment, with the options
 /// applied. A narrated scenario (a lesson) or a shared moment opens paused, so the person sees
-/// what was shared; anything else plays, unless `autoplay` says otherwise.
+/// what was shared; anything else plays, unless `autoplay` says otherwise or the visitor prefers
+/// reduced motion (`Options::plays_at_start`).
 pub fn initial_playground(options: &Options) -> Playground {
     let opened = opened(options);
     let paused_by_default = !opened.scenario.captions.is_empty() || opened.scenario.cursor.is_some();
@@ -75,10 +77,17 @@ pub fn initial_playground(options: &Options) -> Playground {
     if let Some(step) = options.start_step {
         p.reduce(UiAction::Seek(step));
     }
-    if options.autoplay.unwrap_or(!paused_by_default) {
+    if options.plays_at_start(paused_by_default, super::model::reduced_motion()) {
         p.reduce(UiAction::Play);
     }
     p
+}
+
+/// The scenario that reproduces the run on screen, as a link carries it: the authored scenario
+/// with the schedule as recorded (so everything done by hand is in it) and the cursor where the
+/// person is.
+pub fn scenario_now(p: &Playground) -> Scenario {
+    Scenario { schedule: p.history.schedule.entries(), cursor: Some(p.history.cursor()), ..p.scenario.clone() }
 }
 
 /// Puts `fragment` (without `#`) in the address without reloading anything.
@@ -88,6 +97,15 @@ pub fn set_fragment(fragment: &str) {
     let location = window.location();
     let base = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{base}#{fragment}"))).ok();
+}
+
+/// This page's whole address with `fragment` (without `#`), for a link within the page: a click
+/// on it is a fragment change (no reload), and it is not taken for a skip link to an element
+/// id, as `#fragment` or `/#fragment` would be.
+pub fn here(fragment: &str) -> String {
+    let location = gloo::utils::window().location();
+    let (origin, path) = (location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+    format!("{origin}{path}{}#{fragment}", location.search().unwrap_or_default())
 }
 
 /// The address of this page opening `fragment`, for links and iframe snippets.

@@ -105,6 +105,15 @@ impl Options {
         Ok(())
     }
 
+    /// Whether the run starts playing by itself. `autoplay` says so if given; otherwise it plays
+    /// unless what opens is a narrated scenario (a lesson) or a shared moment, which wait for the
+    /// person. Never for a visitor who asked their system for reduced motion
+    /// (`prefers-reduced-motion: reduce`), whatever the options: the run waits for Play, or for
+    /// the host page's `play` command.
+    pub fn plays_at_start(&self, narrated_or_shared: bool, reduced_motion: bool) -> bool {
+        !reduced_motion && self.autoplay.unwrap_or(!narrated_or_shared)
+    }
+
     /// The fragment these options open (`s=...` or `lesson=...`), for `link::open`.
     pub fn fragment(&self) -> Option<String> {
         match (&self.scenario, &self.lesson) {
@@ -294,6 +303,29 @@ mod tests {
     use super::*;
     use crate::view::state::default_scenario;
     use serde_json::json;
+
+    /// Every case of the start: (autoplay option, narrated or shared, reduced motion) -> plays.
+    #[test]
+    fn the_run_plays_at_start_unless_narrated_shared_told_not_to_or_motion_is_reduced() {
+        let cases = [
+            (None, false, false, true),         // the default run plays
+            (None, true, false, false),         // a lesson or a shared moment waits
+            (Some(true), true, false, true),    // autoplay=1 plays even a lesson
+            (Some(false), false, false, false), // autoplay=0 waits
+            (None, false, true, false),         // reduced motion: the visitor presses Play
+            (Some(true), false, true, false),   // ... even when the embedding page asks for autoplay
+            (Some(true), true, true, false),
+            (Some(false), true, true, false),
+        ];
+        for (autoplay, narrated, reduced, plays) in cases {
+            let o = Options { autoplay, ..Options::default() };
+            assert_eq!(
+                o.plays_at_start(narrated, reduced),
+                plays,
+                "{autoplay:?} narrated {narrated} reduced {reduced}"
+            );
+        }
+    }
 
     #[test]
     fn options_read_every_key_and_warn_about_bad_values() {

@@ -102,14 +102,18 @@ pub fn node_views(world: &World) -> Vec<NodeView> {
         .collect()
 }
 
+/// The node's name for screen readers and speech input: the words on its box in the order they
+/// are drawn (title, fields, the "down" tag, the group badge), so saying what one sees names it
+/// (WCAG 2.5.3, "label in name"); the words in parentheses and after add what the box shows
+/// without words.
 fn describe(v: &NodeView) -> String {
     let mut parts = vec![v.title.clone()];
+    parts.extend([&v.phase, &v.promised, &v.accepted, &v.learned].into_iter().flatten().cloned());
     if !v.up {
         parts.push("down (crashed)".into());
     }
-    parts.extend([&v.phase, &v.promised, &v.accepted, &v.learned].into_iter().flatten().cloned());
     if v.group > 0 {
-        parts.push(format!("partition group {}", v.group));
+        parts.push(format!("G{} (partition group {})", v.group, v.group));
     }
     if v.violating {
         parts.push("involved in a safety violation".into());
@@ -166,6 +170,11 @@ mod tests {
         let h = run(config, schedule, 2);
         let v = node_views(h.world());
         assert!(!v[1].up && v[1].label.contains("down"));
+        assert_eq!(
+            v[1].label,
+            "Server n1, round 0 on disk, promised -, accepted -, learned -, down (crashed), G2 (partition group 2)"
+        );
+        assert_eq!(v[0].label, "Server n0, idle, promised -, accepted -, learned -, G1 (partition group 1)");
         assert_eq!(v[1].phase.as_deref(), Some("round 0 on disk"), "a down proposer shows its disk, not a phase");
         assert_eq!(v[0].role, "server");
         assert!(v[0].promised.is_some() && v[0].learned.is_some() && v[0].phase.is_some());

@@ -114,11 +114,14 @@ fn chip(i: usize, group: u8, chips: &UseStateHandle<Vec<u8>>) -> Html {
         }
         chips.set(next);
     });
-    let label = format!("n{i} in group {}; press to move it to group {}", group + 1, (group + 1) % GROUPS + 1);
+    // The name starts with the chip's words ("n0 G1"), so saying what one sees presses it; the
+    // words in parentheses say what they mean.
+    let (now, next) = (group + 1, (group + 1) % GROUPS + 1);
+    let label = format!("n{i} G{now} (n{i} is in group {now}; press to move it to group {next})");
     html! {
-        <button class={classes!("chip", format!("group-{}", group + 1))} data-chip={i.to_string()}
+        <button class={classes!("chip", format!("group-{now}"))} data-chip={i.to_string()}
             aria-label={label} {onclick}>
-            { format!("n{i}") }<span class="chip-group">{ format!("G{}", group + 1) }</span>
+            { format!("n{i} ") }<span class="chip-group">{ format!("G{now}") }</span>
         </button>
     }
 }

@@ -155,21 +155,6 @@ fn draw_and_save(image: &HtmlImageElement, w: f64, h: f64, name: String) -> Resu
     canvas.to_blob(save.unchecked_ref()).map_err(js_text)
 }
 
-/// Writes `text` to the clipboard if the browser offers one here (secure contexts only);
-/// `done(true)` once written, `done(false)` if refused or unavailable.
-pub fn copy_text(text: String, done: impl FnOnce(bool) + 'static) {
-    let navigator = gloo::utils::window().navigator();
-    let available = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined());
-    if !available {
-        done(false);
-        return;
-    }
-    let promise = navigator.clipboard().write_text(&text);
-    wasm_bindgen_futures::spawn_local(async move {
-        done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
-    });
-}
-
 /// Reads a file the person chose, refusing it unread when it is over `max_bytes`. The reader
 /// lives in `slot` until the next read or the component goes (dropping it would abort the read).
 pub fn read_file(
