@@ -24,8 +24,9 @@ const args = Object.fromEntries(
 const SECONDS = Number(args.seconds ?? 6);
 const LOADS = Number(args.loads ?? 7);
 const INSTANCES = Number(args.instances ?? 100000);
-// The checker bench: 2 proposers, 3 acceptors, 1 learner, 1 round, stopped by the state limit,
-// so the wasm and the native run (`paxos check --rounds 1 --max-states N`) do the same work.
+// The checker bench: by default 2 proposers, 3 acceptors, 1 learner, 1 round, breadth-first,
+// stopped by the state limit (`paxos check --rounds 1 --max-states N` natively); scripts/bench
+// passes the settings of its depth-first search (below).
 const CHECK_STATES = Number(args['check-states'] ?? 300000);
 // The search's settings (the Check dialog's preset index, fault budgets, strategy), so the bench
 // can run the native bench's search in the page too: `--check-preset 1 --check-drops 1
