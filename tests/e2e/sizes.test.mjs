@@ -64,6 +64,7 @@ for (const size of SIZES) {
         assert.ok(inside(m[what], m.viewport), `${name} ${slug}: ${what} outside the viewport: ${JSON.stringify(m[what])}`);
       }
       assert.ok(m.stage.top < m.viewport.height - 120, `${name} ${slug}: the stage starts below the first screen`);
+      if (name.startsWith('projector')) assert.ok(m.stage.bottom <= m.viewport.height, `${name} ${slug}: the stage is cut off`);
       await finish();
     }
   });
