@@ -8,6 +8,7 @@
 //!    lines a box holds, and its down tag and group badge) or a heading, inside the stage, not
 //!    on a label already placed, and, if it can, not on another token. A label may stand on
 //!    the empty right part of a box: the strips between columns are narrower than long labels.
+//! 3. A label that finds no spot tries again shortened to its kind and ballot (`Nack 3.0`).
 //!
 //! Labels are placed in a fixed order (the selected token first, then by message id), so a paused
 //! moment always looks the same. Pure geometry: the stage only draws the result.
@@ -128,26 +129,32 @@ pub fn place(
     let mut labels = Vec::new();
     for stack in stacks(tokens, &texts, &order) {
         let i = stack[0];
-        let text = match stack.len() {
-            1 => texts[i].clone(),
-            n => format!("{n} × {}", texts[i]),
-        };
-        let w = width(&text);
+        let full = &texts[i];
+        // The kind and ballot alone (`Promise 1.0`), for when the whole label finds no room.
+        let short: String = full.split(' ').take(2).collect::<Vec<_>>().join(" ");
         let at = tokens[i].at;
-        let free = |r: &Rect, avoid_tokens: bool| {
-            r[0] >= 0.0
-                && r[1] <= layout.width
-                && r[2] >= 0.0
-                && r[3] <= layout.height
-                && !blocked.iter().chain(&placed).any(|b| overlaps(r, b))
-                && !(avoid_tokens && shapes.iter().any(|s| overlaps(r, s)))
-        };
-        let spot = [true, false]
-            .into_iter()
-            .find_map(|avoid| spots(at, w, leftward(&tokens[i])).find(|(_, r)| free(r, avoid)));
-        if let Some(((dx, dy), r)) = spot {
-            placed.push(r);
-            labels.push(Label { token: i, text, count: stack.len(), dx, dy });
+        for body in [full.as_str(), short.as_str()] {
+            let text = match stack.len() {
+                1 => body.to_string(),
+                n => format!("{n} × {body}"),
+            };
+            let w = width(&text);
+            let free = |r: &Rect, avoid_tokens: bool| {
+                r[0] >= 0.0
+                    && r[1] <= layout.width
+                    && r[2] >= 0.0
+                    && r[3] <= layout.height
+                    && !blocked.iter().chain(&placed).any(|b| overlaps(r, b))
+                    && !(avoid_tokens && shapes.iter().any(|s| overlaps(r, s)))
+            };
+            let spot = [true, false]
+                .into_iter()
+                .find_map(|avoid| spots(at, w, leftward(&tokens[i])).find(|(_, r)| free(r, avoid)));
+            if let Some(((dx, dy), r)) = spot {
+                placed.push(r);
+                labels.push(Label { token: i, text, count: stack.len(), dx, dy });
+                break;
+            }
         }
     }
     labels
@@ -245,6 +252,21 @@ mod tests {
         assert_eq!(a[0].token, 5);
         assert_eq!(a, place(&l, &text(&l), &tokens, Some(MsgId(5)), |_| false));
         assert_clear(&l, &tokens, &a);
+    }
+
+    #[test]
+    fn a_label_with_no_room_is_shortened_to_its_kind_and_ballot() {
+        let l = default_layout();
+        let (x, y) = (300.0, 150.0);
+        // Free room: from just left of the token to 80 units right of it.
+        let blocked = [[0.0, x - 5.0, 0.0, l.height], [x + 80.0, l.width, 0.0, l.height]];
+        let msg = Msg::Nack { ballot: Ballot::new(1, NodeId(0)), promised: Ballot::new(2, NodeId(1)) };
+        let t = Token { msg, ..token(1, x, y, 1) };
+        let labels = place(&l, &blocked, &[t], None, |_| false);
+        assert_eq!(labels.len(), 1);
+        assert_eq!(labels[0].text, "Nack 1.0");
+        let r = rect(&t, &labels[0]);
+        assert!(r[0] >= x - 5.0 && r[1] <= x + 80.0, "{r:?}");
     }
 
     #[test]

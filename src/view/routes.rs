@@ -73,7 +73,7 @@ impl Route {
             Some(false) => (if nx < 0.0 { -1.0 } else { 1.0 }, 0.0),
         };
         let mut out = *self;
-        for i in 0..self.len {
+        for (i, p) in pts.iter().enumerate() {
             let (nx, ny) = match i {
                 0 => slid(normal(0)),
                 i if i == self.len - 1 => slid(normal(i - 1)),
@@ -87,7 +87,7 @@ impl Route {
                     }
                 }
             };
-            out.points[i] = Point { x: pts[i].x + nx * lane, y: pts[i].y + ny * lane };
+            out.points[i] = Point { x: p.x + nx * lane, y: p.y + ny * lane };
         }
         out
     }
