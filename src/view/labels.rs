@@ -10,8 +10,8 @@
 //!    the empty right part of a box: the strips between columns are narrower than long labels.
 //! 3. A label that finds no spot tries again shortened to its kind and ballot (`Nack 3.0`).
 //!
-//! Labels are placed in a fixed order (the selected token first, then by message id), so a paused
-//! moment always looks the same. Pure geometry: the stage only draws the result.
+//! Labels are placed in a fixed order (the selected token first, then in the order messages
+//! are in flight), so a paused moment always looks the same. Pure geometry: the stage only draws the result.
 
 use super::layout::{Layout, Point};
 use super::nodes::NodeView;
@@ -121,8 +121,9 @@ pub fn place(
     leftward: impl Fn(&Token) -> bool,
 ) -> Vec<Label> {
     let texts: Vec<String> = tokens.iter().map(|t| t.msg.to_string()).collect();
-    let mut order: Vec<usize> = (0..tokens.len()).collect();
-    order.sort_by_key(|&i| (Some(tokens[i].id) != selected, tokens[i].id));
+    // The selected token first, then in flight order (no sort: it would weigh on the download).
+    let first = tokens.iter().position(|t| Some(t.id) == selected);
+    let order: Vec<usize> = first.into_iter().chain((0..tokens.len()).filter(|&i| Some(i) != first)).collect();
     let shapes: Vec<Rect> =
         tokens.iter().map(|t| [t.at.x - TOKEN_R, t.at.x + TOKEN_R, t.at.y - TOKEN_R, t.at.y + TOKEN_R]).collect();
     let mut placed: Vec<Rect> = Vec::new();
@@ -131,9 +132,9 @@ pub fn place(
         let i = stack[0];
         let full = &texts[i];
         // The kind and ballot alone (`Promise 1.0`), for when the whole label finds no room.
-        let short: String = full.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        let short = full.match_indices(' ').nth(1).map_or(full.as_str(), |(k, _)| &full[..k]);
         let at = tokens[i].at;
-        for body in [full.as_str(), short.as_str()] {
+        for body in [full.as_str(), short] {
             let text = match stack.len() {
                 1 => body.to_string(),
                 n => format!("{n} × {body}"),
