@@ -8,18 +8,19 @@ use super::model::{on_click, PanelProps};
 use crate::decimal::fixed;
 use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
+use crate::view::labels::{self, Label};
 use crate::view::layout::{layout, Layout, NodeBox};
 use crate::view::nodes::{node_views, NodeView};
-use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, translate, DropMark, LabelRoom, Token};
+use crate::view::routes::route;
+use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, translate, DropMark, Token};
 use crate::view::{Selection, UiAction};
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Above this many tokens, only the selected one carries a visible label (all keep aria-labels).
-const LABELS_MAX: usize = 12;
-/// Labels go away as a token nears its destination, so they do not cover the node's text.
-const LABEL_UNTIL: f64 = 0.8;
+/// The smallest scale the stage is drawn at, in px per unit: node text (12 units or more)
+/// stays at least 11 px; a stage that would need less scrolls instead.
+const SCALE_MIN: f64 = 0.92;
 
 thread_local! {
     static FIRST_FRAME_MARKED: Cell<bool> = const { Cell::new(false) };
@@ -102,15 +103,17 @@ pub fn stage(props: &PanelProps) -> Html {
     });
     let selection = p.selection;
     let tokens = tokens.borrow();
-    let labelled = tokens.len() <= LABELS_MAX;
-    // A token carries a visible label while few are in flight, until it nears its destination,
-    // and unless the label would cover another's.
-    let mut room = LabelRoom::default();
-    let mut token = |t: &Token| {
-        let leftward = layout.node(t.from).zip(layout.node(t.to)).is_some_and(|(a, b)| b.x < a.x);
-        let shown = labelled && t.progress < LABEL_UNTIL && room.claim(t.at, leftward);
-        token(t, leftward, selection, shown, &props.dispatch)
+    let selected = match selection {
+        Selection::Message(id) => Some(id),
+        _ => None,
     };
+    let leftward = |t: &Token| layout.node(t.from).zip(layout.node(t.to)).is_some_and(|(a, b)| b.x < a.x);
+    let mut label_of: Vec<Option<Label>> = vec![None; tokens.len()];
+    let text = use_memo((views.clone(), layout.clone()), |(v, l)| labels::node_text(l, v));
+    for l in labels::place(&layout, &text, &tokens, selected, leftward) {
+        let i = l.token;
+        label_of[i] = Some(l);
+    }
     let summary = format!(
         "{} nodes, {} down, {} messages in flight",
         views.len(),
@@ -119,7 +122,7 @@ pub fn stage(props: &PanelProps) -> Html {
     );
     html! {
         <div class="stage-wrap">
-            <svg id="stage" viewBox={layout.view_box()} preserveAspectRatio="xMidYMid meet"
+            <svg id="stage" viewBox={layout.view_box()} preserveAspectRatio="xMidYMid meet" style={min_size(&layout)}
                 role="group" aria-labelledby="stage-title stage-desc" class={classes!(layout.ring.then_some("ring"))}>
                 <title id="stage-title">{ "The cluster: nodes and the messages between them" }</title>
                 <desc id="stage-desc">{ summary }</desc>
@@ -137,7 +140,7 @@ pub fn stage(props: &PanelProps) -> Html {
                     { for marks.iter().map(drop_mark) }
                 </g>
                 <g class="tokens">
-                    { for tokens.iter().map(&mut token) }
+                    { for tokens.iter().zip(label_of).map(|(t, l)| token(t, l, selection, &props.dispatch)) }
                 </g>
             </svg>
         </div>
@@ -158,11 +161,18 @@ fn fmt(v: f64) -> String {
     fixed(v, 1).to_string()
 }
 
+fn min_size(layout: &Layout) -> String {
+    let px = |v: f64| fixed(v * SCALE_MIN, 0);
+    format!("min-width:{}px;min-height:{}px", px(layout.width), px(layout.height))
+}
+
+/// A link follows the route its messages take (around boxes in between, `view::routes`).
 fn link_line(layout: &Layout, l: &LinkLine) -> Html {
-    let (Some(a), Some(b)) = (layout.node(l.a), layout.node(l.b)) else { return html! {} };
-    html! {
-        <line class={classes!("link", l.cut.then_some("cut"))} x1={fmt(a.x)} y1={fmt(a.y)} x2={fmt(b.x)} y2={fmt(b.y)} />
+    let mut points = String::new();
+    for p in route(layout, l.a, l.b).points() {
+        points.push_str(&format!("{},{} ", fmt(p.x), fmt(p.y)));
     }
+    html! { <polyline class={classes!("link", l.cut.then_some("cut"))} points={points} /> }
 }
 
 fn drop_mark(m: &DropMark) -> Html {
@@ -183,12 +193,13 @@ fn drop_mark(m: &DropMark) -> Html {
     }
 }
 
-fn token(t: &Token, leftward: bool, selection: Selection, labelled: bool, dispatch: &Callback<UiAction>) -> Html {
+fn token(t: &Token, label: Option<Label>, selection: Selection, dispatch: &Callback<UiAction>) -> Html {
     let selected = selection == Selection::Message(t.id);
+    let tenths = |v: f64| (v * 10.0).round() as i32;
+    let label = label.map(|l| (AttrValue::from(l.text), l.count, tenths(l.dx), tenths(l.dy)));
     html! {
         <TokenEl key={t.id.0} id={t.id} msg={t.msg} from={t.from} to={t.to}
-            x={(t.at.x * 10.0).round() as i32} y={(t.at.y * 10.0).round() as i32}
-            twin={t.twin} {selected} labelled={labelled || selected} {leftward}
+            x={tenths(t.at.x)} y={tenths(t.at.y)} twin={t.twin} {selected} {label}
             dispatch={dispatch.clone()} />
     }
 }
@@ -204,16 +215,15 @@ struct TokenProps {
     y: i32,
     twin: bool,
     selected: bool,
-    labelled: bool,
-    /// The message travels to the left: its label goes on the left of the token, ahead of it
-    /// and off the sender's box (a message just sent, or held by a replay, sits at its edge).
-    leftward: bool,
+    /// The label drawn by this token (`view::labels`): text, how many tokens it names, and
+    /// where its baseline starts relative to the token, in tenths of a unit. None: the token
+    /// is named by a stack's label, or there was no free room.
+    label: Option<(AttrValue, usize, i32, i32)>,
     dispatch: Callback<UiAction>,
 }
 
 #[function_component(TokenEl)]
 fn token_el(p: &TokenProps) -> Html {
-    let label = use_memo(p.msg, |m| AttrValue::from(m.to_string()));
     let aria = use_memo((p.msg, p.from, p.to, p.twin), |(m, from, to, twin)| {
         let twin = if *twin { ", a duplicate" } else { "" };
         AttrValue::from(format!("{m}, {from} to {to}{twin}"))
@@ -234,12 +244,16 @@ fn token_el(p: &TokenProps) -> Html {
             onclick={select} onkeydown={(*on_key).clone()}>
             <circle class="hit" r="14" />
             <path class="shape" d={kind_shape(kind)} />
-            if p.labelled {
-                <text class="msg-label" x={if p.leftward { "-11" } else { "11" }} y="-9"
-                    text-anchor={p.leftward.then_some("end")}>{ (*label).clone() }</text>
+            if let Some((text, count, dx, dy)) = &p.label {
+                <text class="msg-label" x={tenth(*dx)} y={tenth(*dy)} data-count={(*count > 1).then(|| count.to_string())}>
+                    { text.clone() }</text>
             }
         </g>
     }
+}
+
+fn tenth(v: i32) -> String {
+    format!("{}{}.{}", if v < 0 { "-" } else { "" }, v.abs() / 10, v.abs() % 10)
 }
 
 /// Enter or Space on a focused node or token selects it.

@@ -1,13 +1,15 @@
 //! Message tokens at the animation clock: where each message in flight is drawn, and where the
 //! recently dropped ones died.
 //!
-//! A message is drawn on the straight path between its sender's and receiver's boxes at
-//! `(clock - sent_at) / (arrive - sent_at)` of the way (the raftscope rule). Messages going
+//! A message is drawn on its route between its sender's and receiver's boxes (`routes`: around
+//! any box in between) at `(clock - sent_at) / (arrive - sent_at)` of the way (the raftscope
+//! rule). Messages going
 //! opposite ways on one link travel on opposite sides of it; a twin (a duplicate) travels on a
 //! lane of its own. A message to self (a server's proposer asking its own acceptor) goes once
 //! around a small loop above its box.
 
-use super::layout::{path, self_loop_centre, Layout, Point, SELF_LOOP_R};
+use super::layout::{self_loop_centre, Layout, Point, SELF_LOOP_R};
+use super::routes::route;
 use crate::protocol::{Msg, MsgKind, NodeId};
 use crate::sim::{DropReason, Event, EventKind, InFlight, MsgId, Tick};
 
@@ -97,15 +99,14 @@ pub fn translate(x10: i32, y10: i32) -> String {
 
 /// Where a message is at time `t` (clamped to its path).
 fn position(layout: &Layout, from: NodeId, to: NodeId, progress: f64, lane: f64) -> Point {
-    let (Some(a), Some(b)) = (layout.node(from), layout.node(to)) else { return Point::default() };
+    let Some(a) = layout.node(from) else { return Point::default() };
     if from == to {
-        let c = self_loop_centre(a);
+        let c = self_loop_centre(layout, a);
         let angle = std::f64::consts::PI * (1.0 + 2.0 * progress);
         let (sin, cos) = super::trig::sin_cos(angle);
         return Point { x: c.x + SELF_LOOP_R * cos, y: c.y + SELF_LOOP_R * sin };
     }
-    let (p, q) = path(a, b, lane);
-    Point { x: p.x + (q.x - p.x) * progress, y: p.y + (q.y - p.y) * progress }
+    route(layout, from, to).offset(lane).at(progress)
 }
 
 fn progress(sent_at: Tick, arrive: Tick, t: f64) -> f64 {
@@ -129,32 +130,6 @@ pub fn tokens_at(layout: &Layout, in_flight: &[InFlight], t: f64, out: &mut Vec<
         let progress = progress(m.sent_at, m.arrive, t);
         let at = position(layout, m.from, m.to, progress, lane);
         out.push(Token { id: m.id, from: m.from, to: m.to, msg: m.msg, at, progress, twin });
-    }
-}
-
-/// The room a token's label takes, as `ui::stage` draws it (`.msg-label`, 11.5 px monospace):
-/// above the token, on its right, or on its left for a message travelling left (ahead of the
-/// token, off the sender's box); as wide as a long label (`Accepted 1.10 "A"`, 18
-/// characters), so that no label is measured on every frame.
-const LABEL_W: f64 = 18.0 * 6.9;
-
-/// The labels drawn so far in a frame: a label that would cover one of them is left out (its
-/// token keeps its aria-label, and shows the label when selected). Messages sent together sit
-/// on top of each other as they leave, and a checker's replay holds time still, so they would
-/// never move apart.
-#[derive(Default)]
-pub struct LabelRoom(Vec<[f64; 4]>);
-
-impl LabelRoom {
-    /// Whether the label of a token at `at` fits; if it does, it takes its room.
-    pub fn claim(&mut self, at: Point, leftward: bool) -> bool {
-        let x0 = if leftward { at.x - 11.0 - LABEL_W } else { at.x + 11.0 };
-        let r = [x0, x0 + LABEL_W, at.y - 19.0, at.y - 5.0];
-        let free = self.0.iter().all(|d| r[1] <= d[0] || r[0] >= d[1] || r[3] <= d[2] || r[2] >= d[3]);
-        if free {
-            self.0.push(r);
-        }
-        free
     }
 }
 
@@ -194,23 +169,6 @@ mod tests {
     use crate::protocol::{Ballot, Roles};
     use crate::view::layout::layout;
 
-    #[test]
-    fn labels_that_would_cover_each_other_are_left_out() {
-        let p = |x, y| Point { x, y };
-        let claims = |spots: &[(f64, f64, bool)]| {
-            let mut room = LabelRoom::default();
-            spots.iter().map(|&(x, y, left)| room.claim(p(x, y), left)).collect::<Vec<_>>()
-        };
-        // Two messages leaving one box together: the second label would cover the first.
-        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 58.0, false)]), [true, false]);
-        // Far enough apart vertically, or one going left and the other right: both drawn.
-        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 66.0, false)]), [true, true]);
-        assert_eq!(claims(&[(100.0, 50.0, false), (100.0, 50.0, true)]), [true, true]);
-        assert_eq!(claims(&[(100.0, 50.0, false), (100.0 + 11.0 + LABEL_W + 11.0, 50.0, false)]), [true, true]);
-        // A label left out takes no room: the third is checked against the first only.
-        assert_eq!(claims(&[(0.0, 0.0, false), (0.0, 5.0, false), (0.0, 14.0, false)]), [true, false, true]);
-    }
-
     /// `ui::controls::legend` writes these into HTML text unescaped.
     #[test]
     fn legend_texts_need_no_html_escaping() {
@@ -234,13 +192,13 @@ mod tests {
     #[test]
     fn a_token_moves_linearly_from_send_to_arrival() {
         let l = layout(&roles(), false);
-        let (p, q) = path(&l.nodes[0], &l.nodes[1], LANE);
+        let r = route(&l, NodeId(0), NodeId(1)).offset(LANE);
         let mut out = Vec::new();
         for (t, frac) in [(2.0, 0.0), (4.0, 0.25), (6.0, 0.5), (10.0, 1.0), (0.0, 0.0), (50.0, 1.0)] {
             tokens_at(&l, &[msg(1, 0, 1, 2, 10)], t, &mut out);
             assert_eq!(out.len(), 1);
             assert!((out[0].progress - frac).abs() < 1e-12, "t={t}");
-            assert!((out[0].at.x - (p.x + (q.x - p.x) * frac)).abs() < 1e-9);
+            assert!((out[0].at.x - r.at(frac).x).abs() < 1e-9);
             assert!(!out[0].twin);
         }
     }
@@ -291,8 +249,8 @@ mod tests {
         ];
         let marks = drop_marks(&l, &past, 8.0);
         assert_eq!(marks.len(), 2);
-        let (p, q) = path(&l.nodes[0], &l.nodes[1], LANE);
-        let at = |f: f64| p.x + (q.x - p.x) * f;
+        let r = route(&l, from, to).offset(LANE);
+        let at = |f: f64| r.at(f).x;
         assert_eq!(marks[0].id, MsgId(2));
         assert!((marks[0].at.x - at(DIED_ON_ARRIVAL)).abs() < 1e-9, "lost: died on arrival");
         assert!((marks[1].at.x - at(0.5)).abs() < 1e-9, "dropped by hand halfway: marked halfway");
