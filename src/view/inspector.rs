@@ -216,7 +216,7 @@ fn history(p: &Playground, n: NodeId) -> (Vec<HistoryRow>, bool) {
         if rows.len() == HISTORY_ROWS_MAX {
             return (rows, true);
         }
-        rows.push(HistoryRow { step: e.step, time: e.time, text: describe(&e.kind) });
+        rows.push(HistoryRow { step: e.shown_step(), time: e.time, text: describe(&e.kind) });
     }
     (rows, false)
 }

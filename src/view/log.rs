@@ -100,6 +100,8 @@ pub fn concerns(kind: &EventKind, node: NodeId) -> bool {
 pub struct LogRow {
     /// The event's position in the trace: a stable key for the row.
     pub index: usize,
+    /// The step as people read it (`Event::shown_step`): the clock says this step when the
+    /// page shows the state right after the event.
     pub step: u64,
     pub time: u64,
     pub tag: &'static str,
@@ -118,15 +120,15 @@ pub fn rows(past: &[Event], cursor: u64, filter: &LogFilter, max: usize) -> (Vec
             more = true;
             break;
         }
-        let current = e.step + 1 == cursor;
-        out.push(LogRow { index, step: e.step, time: e.time, tag: e.kind.tag(), text: describe(&e.kind), current });
+        let step = e.shown_step();
+        out.push(LogRow { index, step, time: e.time, tag: e.kind.tag(), text: describe(&e.kind), current: step == cursor });
     }
     (out, more)
 }
 
-/// What clicking a row does: show the state right after that event's step.
+/// What clicking a row does: show the state right after that event, the row's (shown) step.
 pub fn seek_to_row(step: u64) -> UiAction {
-    UiAction::Seek(step + 1)
+    UiAction::Seek(step)
 }
 
 /// A message in a few words: `Prepare 2.1 n0 -> n3`.
@@ -266,11 +268,11 @@ mod tests {
         let (rows, more) = rows(p.history.past(), p.history.cursor(), &LogFilter::default(), 5);
         assert_eq!(rows.len(), 5);
         assert!(more, "a 12-step run has more than 5 events");
-        assert_eq!(rows[0].step, 11, "the newest row is the step just taken");
+        assert_eq!(rows[0].step, 12, "the newest row is the step just taken, numbered as the clock numbers it");
         assert!(rows[0].current);
         assert!(rows.windows(2).all(|w| w[0].step >= w[1].step));
-        assert!(rows.iter().filter(|r| r.current).all(|r| r.step == 11));
-        assert!(rows.iter().all(|r| r.step < p.history.cursor()), "no future events");
+        assert!(rows.iter().filter(|r| r.current).all(|r| r.step == 12));
+        assert!(rows.iter().all(|r| r.step <= p.history.cursor()), "no future events");
     }
 
     #[test]
@@ -293,11 +295,11 @@ mod tests {
     fn clicking_a_row_shows_the_state_after_its_step() {
         let mut p = run_to(20);
         let promised = p.history.past().iter().find(|e| matches!(e.kind, EventKind::Promised { .. })).unwrap().clone();
-        p.reduce(seek_to_row(promised.step));
+        p.reduce(seek_to_row(promised.shown_step()));
         assert_eq!(p.history.cursor(), promised.step + 1);
         let EventKind::Promised { node, ballot } = promised.kind else { unreachable!() };
         assert_eq!(p.history.world().slot(node).storage.acceptor.promised, Some(ballot));
         let (rows, _) = rows(p.history.past(), p.history.cursor(), &LogFilter::default(), 1);
-        assert_eq!(rows[0].step, promised.step);
+        assert_eq!(rows[0].step, p.history.cursor(), "the row reads the step the clock shows");
     }
 }

@@ -13,6 +13,7 @@ pub mod nodes;
 pub mod safety;
 pub mod spacetime;
 pub mod state;
+pub mod status;
 pub mod tokens;
 pub mod trig;
 

@@ -26,7 +26,7 @@ pub(super) fn happy_path() -> Draft {
         (Cue::Learned(n(4)), "Learner n4 has counted Accepted for ballot 1.0 from a majority of acceptors: it learns \"A\"."),
         (Cue::Deliver(n(4), MsgKind::Decided), "Every node has heard. The decision is final: no later ballot can change it. Now it is your turn: crash an acceptor or propose another value and watch \"A\" stay chosen."),
     ];
-    d.expect = vec![Expect::Chosen { value: A, step: 8 }, Expect::AllLearned { value: A }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: A, step: 9 }, Expect::AllLearned { value: A }, Expect::Safe];
     d.end_tick = 100;
     d
 }
@@ -51,7 +51,7 @@ pub(super) fn competing() -> Draft {
         (Cue::Chosen, "\"A\" is chosen at ballot 1.1. Why the rule? n1 hears from only a majority, so it cannot tell whether \"A\" was already chosen; adopting it is always safe."),
         (Cue::Learned(n(5)), "The learner learns \"A\". The higher ballot won the acceptors, and the earlier value won the decision."),
     ];
-    d.expect = vec![Expect::Chosen { value: A, step: 20 }, Expect::AllLearned { value: A }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: A, step: 21 }, Expect::AllLearned { value: A }, Expect::Safe];
     d.end_tick = 100;
     d
 }
@@ -113,7 +113,7 @@ fn dueling_backoff(c: crate::sim::Config, schedule: Vec<crate::sim::Scheduled>) 
         (Cue::Learned(n(6)), "The learner learns \"C\"."),
         (Cue::Phase2(b(2, 0)), "n0's ballot 2.0 finds (1.2, \"C\") in its promises and proposes \"C\": the value chosen stays chosen. Randomized timeouts (or a single leader) end a duel with probability 1."),
     ];
-    d.expect = vec![Expect::Chosen { value: C, step: 29 }, Expect::AllLearned { value: C }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: C, step: 30 }, Expect::AllLearned { value: C }, Expect::Safe];
     d.end_tick = 100;
     d
 }
@@ -147,7 +147,7 @@ pub(super) fn proposer_crash() -> Draft {
         (Cue::Phase2(b(2, 0)), "The promises report (1.1, \"B\"), so n0 proposes \"B\", not \"A\"."),
         (Cue::Done(n(0)), "n0 sees \"B\" chosen. A crashed proposer can delay a decision, never corrupt one."),
     ];
-    d.expect = vec![Expect::Chosen { value: B, step: 16 }, Expect::AllLearned { value: B }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: B, step: 17 }, Expect::AllLearned { value: B }, Expect::Safe];
     d.end_tick = 120;
     d
 }

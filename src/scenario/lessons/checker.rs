@@ -92,7 +92,7 @@ pub(super) fn shortest_break() -> Draft {
         (Cue::Violation(Invariant::ChosenStable), "Step 13: n2 accepts (1.1, \"B\") although \"A\" was chosen at 1.0: chosen value stable is broken (Paxos Made Simple, P2a). No run of 12 steps or fewer breaks it."),
     ];
     d.expect =
-        vec![Expect::Chosen { value: A, step: 17 }, Expect::Violation { invariant: Invariant::ChosenStable, step: 23 }];
+        vec![Expect::Chosen { value: A, step: 18 }, Expect::Violation { invariant: Invariant::ChosenStable, step: 24 }];
     d.end_tick = 0;
     d
 }

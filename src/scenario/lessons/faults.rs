@@ -35,7 +35,7 @@ pub(super) fn acceptor_crashes() -> Draft {
     ];
     d.expect = vec![
         Expect::NoneChosenBefore { tick: 150 },
-        Expect::Chosen { value: A, step: 59 },
+        Expect::Chosen { value: A, step: 60 },
         Expect::AllLearned { value: A },
         Expect::Safe,
     ];
@@ -66,7 +66,7 @@ pub(super) fn lossy() -> Draft {
         (Cue::Phase2(b(2, 0)), "n0, retrying with ballot 2.0, hears (1.1, \"B\") in a promise and proposes \"B\". Loss and duplication cannot make it forget."),
         (Cue::Learned(n(5)), "The learner learns \"B\" at last: some Accepted messages to it were lost, and the Decided messages fill the gap."),
     ];
-    d.expect = vec![Expect::Chosen { value: B, step: 21 }, Expect::AllLearned { value: B }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: B, step: 22 }, Expect::AllLearned { value: B }, Expect::Safe];
     d.end_tick = 200;
     d
 }
@@ -97,7 +97,7 @@ pub(super) fn partition() -> Draft {
         (Cue::Phase2(b(3, 0)), "n0's next ballot, 3.0, reaches all five. Three promises report (1.1, \"B\"), so n0 proposes \"B\": the minority side adopts the majority's decision."),
         (Cue::Done(n(0)), "n0 knows \"B\" is chosen. One value, everywhere."),
     ];
-    d.expect = vec![Expect::Chosen { value: B, step: 22 }, Expect::AllLearned { value: B }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: B, step: 23 }, Expect::AllLearned { value: B }, Expect::Safe];
     d.end_tick = 250;
     d
 }
@@ -136,11 +136,11 @@ pub(super) fn forgetful() -> Draft {
         (Cue::Violation(Invariant::Agreement), "\"B\" is chosen after \"A\" was: agreement is broken. This is why an acceptor writes its promise and accepted value to disk before it replies."),
     ];
     d.expect = vec![
-        Expect::Chosen { value: A, step: 10 },
-        Expect::Violation { invariant: Invariant::PromiseMonotonic, step: 21 },
-        Expect::Violation { invariant: Invariant::ChosenStable, step: 29 },
-        Expect::Violation { invariant: Invariant::Agreement, step: 31 },
-        Expect::Chosen { value: B, step: 31 },
+        Expect::Chosen { value: A, step: 11 },
+        Expect::Violation { invariant: Invariant::PromiseMonotonic, step: 22 },
+        Expect::Violation { invariant: Invariant::ChosenStable, step: 30 },
+        Expect::Violation { invariant: Invariant::Agreement, step: 32 },
+        Expect::Chosen { value: B, step: 32 },
     ];
     d.end_tick = 100;
     d
@@ -168,10 +168,10 @@ pub(super) fn small_quorums() -> Draft {
         (Cue::Learned(n(6)), "The learner learns \"B\" while n0 believes \"A\". Try q1 = 3, q2 = 2: larger phase-1 quorums buy smaller phase-2 quorums, safely."),
     ];
     d.expect = vec![
-        Expect::Chosen { value: A, step: 16 },
-        Expect::Violation { invariant: Invariant::ChosenStable, step: 21 },
-        Expect::Violation { invariant: Invariant::Agreement, step: 22 },
-        Expect::Chosen { value: B, step: 22 },
+        Expect::Chosen { value: A, step: 17 },
+        Expect::Violation { invariant: Invariant::ChosenStable, step: 22 },
+        Expect::Violation { invariant: Invariant::Agreement, step: 23 },
+        Expect::Chosen { value: B, step: 23 },
     ];
     d.end_tick = 100;
     d
