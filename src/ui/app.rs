@@ -10,7 +10,7 @@ use super::controls::status::{announcer, banners, chosen, About};
 use super::controls::{clients::Clients, faults::network_panel, icon, time_controls};
 use super::inspector::Inspector;
 use super::log::EventLog;
-use super::model::{initial_theme, Chrome, ChromeAction, Dialog, Model, PanelProps, Theme};
+use super::model::{initial_theme, Chrome, ChromeAction, Dialog, DialogHold, Model, PanelProps, Theme};
 use super::safety::SafetyPanel;
 use super::shortcuts::{use_shortcuts, ShortcutsDialog};
 use super::spacetime::SpaceTime;
@@ -167,6 +167,7 @@ fn page(props: &PageProps) -> Html {
         return embed::layout(&panel, &props.options);
     }
     html! {
+        <ContextProvider<DialogHold> context={DialogHold(dispatch.clone())}>
         <main id="playground">
             { header(&slow, *chrome, &chrome_dispatch) }
             { banners(&slow) }
@@ -191,6 +192,7 @@ fn page(props: &PageProps) -> Html {
             { announcer(&slow) }
             { dialog(&panel, *chrome, &chrome_dispatch) }
         </main>
+        </ContextProvider<DialogHold>>
     }
 }
 

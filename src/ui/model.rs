@@ -40,6 +40,11 @@ pub struct PanelProps {
     pub dispatch: Callback<UiAction>,
 }
 
+/// Given by the page to every dialog: a dialog sends `UiAction::Dialog(true)` when it opens and
+/// `Dialog(false)` when it closes, so the run holds still behind it (`view::status`).
+#[derive(Clone, PartialEq)]
+pub struct DialogHold(pub Callback<UiAction>);
+
 /// Which dialog is open over the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Dialog {

@@ -3,6 +3,7 @@
 //! elements and forwards events back as `UiAction`s.
 
 pub mod check;
+pub mod client;
 pub mod config_draft;
 pub mod embed;
 pub mod inspector;

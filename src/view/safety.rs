@@ -74,7 +74,8 @@ pub fn build(p: &Playground) -> Safety {
                 row.ok = false;
                 // The checker may report one fact twice in a step (when an acceptance is
                 // checked, then again when the value it contradicts becomes chosen).
-                let v = ViolationRow { step: e.shown_step(), time: e.time, detail: detail.clone(), nodes: nodes.clone() };
+                let v =
+                    ViolationRow { step: e.shown_step(), time: e.time, detail: detail.clone(), nodes: nodes.clone() };
                 if row.last.as_ref() == Some(&v) {
                     continue;
                 }
