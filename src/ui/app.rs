@@ -10,7 +10,7 @@ use super::controls::status::{announcer, banners, chosen, About};
 use super::controls::{clients::Clients, faults::network_panel, icon, time_controls};
 use super::inspector::Inspector;
 use super::log::EventLog;
-use super::model::{initial_theme, Chrome, ChromeAction, Dialog, DialogHold, Model, PanelProps, Theme};
+use super::model::{initial_theme, use_hold_while, Chrome, ChromeAction, Dialog, Model, PanelProps, Theme};
 use super::safety::SafetyPanel;
 use super::shortcuts::{use_shortcuts, ShortcutsDialog};
 use super::spacetime::SpaceTime;
@@ -158,6 +158,7 @@ fn page(props: &PageProps) -> Html {
     });
     let playing = model.playground.borrow().playing;
     use_animation(playing, dispatch.clone());
+    use_hold_while(chrome.dialog != Dialog::None, dispatch.clone());
     use_shortcuts(model.playground.clone(), chrome.dialog, dispatch.clone(), chrome_dispatch.clone());
     url::use_fragment_loading(dispatch.clone(), !props.options.mounted);
     embed::use_host_bridge(&model, dispatch.clone(), props.options.clone());
@@ -167,7 +168,6 @@ fn page(props: &PageProps) -> Html {
         return embed::layout(&panel, &props.options);
     }
     html! {
-        <ContextProvider<DialogHold> context={DialogHold(dispatch.clone())}>
         <main id="playground">
             { header(&slow, *chrome, &chrome_dispatch) }
             { banners(&slow) }
@@ -192,7 +192,6 @@ fn page(props: &PageProps) -> Html {
             { announcer(&slow) }
             { dialog(&panel, *chrome, &chrome_dispatch) }
         </main>
-        </ContextProvider<DialogHold>>
     }
 }
 

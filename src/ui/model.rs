@@ -40,10 +40,22 @@ pub struct PanelProps {
     pub dispatch: Callback<UiAction>,
 }
 
-/// Given by the page to every dialog: a dialog sends `UiAction::Dialog(true)` when it opens and
-/// `Dialog(false)` when it closes, so the run holds still behind it (`view::status`).
-#[derive(Clone, PartialEq)]
-pub struct DialogHold(pub Callback<UiAction>);
+/// Holds the run still while `open` (a dialog is open): sends `UiAction::Dialog(true)` when it
+/// opens and `Dialog(false)` when it closes (`view::status`). The page calls it for its dialogs
+/// and `ShareTools` for its own.
+#[hook]
+pub fn use_hold_while(open: bool, dispatch: Callback<UiAction>) {
+    use_effect_with(open, move |&open| {
+        if open {
+            dispatch.emit(UiAction::Dialog(true));
+        }
+        move || {
+            if open {
+                dispatch.emit(UiAction::Dialog(false));
+            }
+        }
+    });
+}
 
 /// Which dialog is open over the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

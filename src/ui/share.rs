@@ -117,6 +117,7 @@ pub fn share_tools(props: &PanelProps) -> Html {
         let open = open.clone();
         Callback::from(move |_: ()| open.set(None))
     };
+    super::model::use_hold_while(open.is_some(), props.dispatch.clone());
     let dialog = match *open {
         None => html! {},
         Some(Open::Share) => share_dialog(props, (*link_state).clone(), close),

@@ -1,7 +1,7 @@
 //! Keyboard shortcuts: one table (`SHORTCUTS`) that both the key handler and the `?` dialog
 //! read, so the dialog lists exactly what the keys do.
 
-use super::model::{on_click_unit, ChromeAction, Dialog, DialogHold};
+use super::model::{on_click_unit, ChromeAction, Dialog};
 use crate::sim::Action;
 use crate::view::{Playground, Selection, UiAction};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -142,23 +142,15 @@ pub fn use_shortcuts(
     });
 }
 
-/// Moves focus into a dialog when it opens (to `first`) and back to where it was when it closes,
-/// and holds the run still while it is open (`DialogHold`).
+/// Moves focus into a dialog when it opens (to `first`) and back to where it was when it closes.
 #[hook]
 pub fn use_dialog_focus(first: NodeRef) {
-    let hold = use_context::<DialogHold>();
     use_effect_with((), move |_| {
-        if let Some(DialogHold(d)) = &hold {
-            d.emit(UiAction::Dialog(true));
-        }
         let previous = gloo::utils::document().active_element();
         if let Some(el) = first.cast::<HtmlElement>() {
             el.focus().ok();
         }
         move || {
-            if let Some(DialogHold(d)) = &hold {
-                d.emit(UiAction::Dialog(false));
-            }
             if let Some(el) = previous.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
                 el.focus().ok();
             }
