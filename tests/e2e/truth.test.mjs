@@ -29,7 +29,7 @@ test('one step convention: the clock, the log, the lesson, the safety panel and 
   const row = page.locator('#log li', { hasText: '"A" is chosen' });
   assert.equal(await row.getAttribute('data-step'), '9');
   assert.equal(await row.getAttribute('aria-current'), 'step', 'the row of the step the clock shows');
-  assert.match(await row.innerText(), /\b9\b/);
+  assert.match(await row.textContent(), /\b9\b/);
   assert.match(await page.locator('#lesson-expect').innerText(), /"A" is chosen at step 9;/);
   await shot('truth-0-step-9', { fullPage: false });
   // t=8 is the moment before: nothing chosen, no such row yet.
@@ -234,14 +234,14 @@ test('Next never silently leaves the caption unchanged', async (t) => {
 });
 
 test('texts: node names, plurals, partitions, ranges, lesson numbers, typed values, FLP', async (t) => {
-  const { page, shot, finish } = await openPage(t, { urlPath: '#lesson=partition' });
+  const { page, shot, finish } = await openPage(t, { urlPath: '?lesson=partition&t=3' });
   await waitForApp(page);
-  await page.locator('#lesson-end').click();
-  const log = await page.locator('#log').innerText();
+  const log = await page.locator('#log').textContent();
   assert.match(log, /Partition: \{n0 n2 n3\} \| \{n1 n4 n5 n6 n7\}/, 'every group written out');
   assert.doesNotMatch(log, /\| rest|\{\}/, 'no empty or unnamed group');
   // A crash in the log keeps the node's name as everywhere else: n0, never N0.
-  await page.goto(new URL('#lesson=proposer-crash', page.url()).href);
+  await page.goto(new URL('?lesson=proposer-crash', page.url()).href);
+  await waitForApp(page);
   await page.locator('#lesson-end').click();
   await page.locator('#log li', { hasText: 'n0 crashes' }).first().waitFor();
   assert.equal(await page.locator('#log li', { hasText: /\bN0 crashes/ }).count(), 0);
@@ -266,7 +266,8 @@ test('texts: node names, plurals, partitions, ranges, lesson numbers, typed valu
   await page.locator('#config #reset').click();
   assert.equal(await page.locator('.scenario-title').innerText(), '2 proposers, 3 acceptors, 1 learner');
   // The FLP sentence carries its condition.
-  await page.goto(new URL('#lesson=dueling-proposers', page.url()).href);
+  await page.goto(new URL('?lesson=dueling-proposers', page.url()).href);
+  await waitForApp(page);
   await page.locator('#lesson-end').click();
   assert.match(await page.locator('#caption').innerText(), /asynchronous system where even one process may crash, no deterministic protocol/);
   await finish();
