@@ -124,7 +124,8 @@ fn find(world: &World, from: NodeId, to: NodeId, msg: Msg) -> Result<MsgId, Stri
         .ok_or_else(|| format!("no message {from} -> {to} {msg} in flight"))
 }
 
-/// One caption per step, shown once it has happened ("Step 3 of 9: ...").
+/// One caption per step, shown once it has happened ("Checker step 3 of 9: ..."; the checker's
+/// steps are requests and deliveries, fewer than the events the clock counts).
 fn captions(trail: &Trail, ends: &[u64]) -> Vec<Caption> {
     let n = trail.steps.len();
     let mut out: Vec<Caption> = trail
@@ -133,7 +134,10 @@ fn captions(trail: &Trail, ends: &[u64]) -> Vec<Caption> {
         .zip(ends)
         .take(MAX_CAPTIONS)
         .enumerate()
-        .map(|(i, (step, &end))| Caption { step: end, text: format!("Step {} of {n}: {}.", i + 1, describe(step)) })
+        .map(|(i, (step, &end))| Caption {
+            step: end,
+            text: format!("Checker step {} of {n}: {}.", i + 1, describe(step)),
+        })
         .collect();
     if let (Some(last), false) = (out.last_mut(), trail.violations.is_empty()) {
         let v = &trail.violations[0];

@@ -31,7 +31,8 @@ pub struct Lesson {
     pub end_tick: Tick,
 }
 
-/// One thing a lesson must show. Steps are the step numbers of the trace (the log's numbers).
+/// One thing a lesson must show. Steps are numbered as the page shows them (`Event::shown_step`:
+/// "step 9" is the state after 9 steps, where the clock says step 9 and the log's row says 9).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expect {
     /// `value` first becomes chosen at step `step` (pair it with `Safe` to say nothing else is).
@@ -82,9 +83,9 @@ impl Expect {
 pub struct Outcome {
     pub steps: u64,
     pub time: Tick,
-    /// Every Chosen event: (step, time, value).
+    /// Every Chosen event: (step as shown, time, value).
     pub chosen: Vec<(u64, Tick, Value)>,
-    /// Every violation: (step, invariant).
+    /// Every violation: (step as shown, invariant).
     pub violations: Vec<(u64, Invariant)>,
     /// What each learner learned, in learner order.
     pub learned: Vec<Option<Value>>,
@@ -115,8 +116,8 @@ pub fn run_lesson(lesson: &Lesson, history: &mut History) -> Outcome {
     };
     for e in &history.trace {
         match &e.kind {
-            EventKind::Chosen { value, .. } => o.chosen.push((e.step, e.time, *value)),
-            EventKind::Violation { invariant, .. } => o.violations.push((e.step, *invariant)),
+            EventKind::Chosen { value, .. } => o.chosen.push((e.shown_step(), e.time, *value)),
+            EventKind::Violation { invariant, .. } => o.violations.push((e.shown_step(), *invariant)),
             _ => {}
         }
     }
@@ -212,7 +213,7 @@ impl Draft {
             let at = cue
                 .find(trace, from)
                 .ok_or_else(|| format!("lesson {}: caption {i} ({cue:?}) never happens", self.slug))?;
-            let step = if cue == Cue::Start { 0 } else { trace[at].step + 1 };
+            let step = if cue == Cue::Start { 0 } else { trace[at].shown_step() };
             lesson.scenario.captions.push(Caption { step, text: text.to_string() });
             from = at + usize::from(cue != Cue::Start);
         }

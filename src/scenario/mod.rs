@@ -87,7 +87,7 @@ impl Scenario {
         let err = |m: String| Err(ConfigError(m));
         if self.version == 0 || self.version > FORMAT_VERSION {
             return err(format!(
-                "scenario format version {} is not one this build reads (it reads 1..={FORMAT_VERSION})",
+                "scenario format version {} is not one this build reads (it reads 1 to {FORMAT_VERSION})",
                 self.version
             ));
         }

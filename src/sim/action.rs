@@ -108,7 +108,7 @@ impl Action {
                 format!("link {from} {} {to} restored", if *both { "<->" } else { "->" })
             }
             Action::SetNetwork { params: p } => format!(
-                "network: latency {}..={} ticks, loss {}%, duplication {}%",
+                "network: latency {} to {} ticks, loss {}%, duplication {}%",
                 p.latency_ticks_min,
                 p.latency_ticks_max,
                 fixed(p.loss * 100.0, 0),

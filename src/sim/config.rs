@@ -21,6 +21,25 @@ pub enum Topology {
     Separate { proposers: u8, acceptors: u8, learners: u8 },
 }
 
+impl Topology {
+    /// The nodes in words, each count with its noun in the right number: "2 proposers, 3
+    /// acceptors, 1 learner".
+    pub fn describe(&self) -> String {
+        let count = |n: u8, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+        match *self {
+            Topology::Servers { count: n } => count(n, "server"),
+            Topology::Separate { proposers, acceptors, learners } => {
+                format!(
+                    "{}, {}, {}",
+                    count(proposers, "proposer"),
+                    count(acceptors, "acceptor"),
+                    count(learners, "learner")
+                )
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
@@ -94,7 +113,7 @@ impl Config {
         };
         for &(name, n) in counts {
             if !(1..=MAX_PER_ROLE).contains(&n) {
-                return err(format!("{name}: {n} is outside 1..={MAX_PER_ROLE}"));
+                return err(format!("{name}: {n} is outside 1 to {MAX_PER_ROLE}"));
             }
         }
         let q = self.effective_quorums();
@@ -108,19 +127,19 @@ impl Config {
             || net.latency_ticks_max > MAX_TICKS
         {
             return err(format!(
-                "latency {}..={} ticks: need 1 <= min <= max <= {MAX_TICKS}",
+                "latency {} to {} ticks: need 1 <= min <= max <= {MAX_TICKS}",
                 net.latency_ticks_min, net.latency_ticks_max
             ));
         }
         for (name, p) in [("loss", net.loss), ("duplication", net.duplicate)] {
             if !(0.0..=1.0).contains(&p) {
-                return err(format!("{name} probability {} is outside 0..=1", shortest(p)));
+                return err(format!("{name} probability {} is outside 0 to 1", shortest(p)));
             }
         }
         let t = &self.timing;
         if t.timeout_ticks_min == 0 || t.timeout_ticks_min > t.timeout_ticks_max || t.timeout_ticks_max > MAX_TICKS {
             return err(format!(
-                "timeout {}..={} ticks: need 1 <= min <= max <= {MAX_TICKS}",
+                "timeout {} to {} ticks: need 1 <= min <= max <= {MAX_TICKS}",
                 t.timeout_ticks_min, t.timeout_ticks_max
             ));
         }

@@ -187,10 +187,25 @@ impl EventKind {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
+    /// The 0-based index of the simulator step that made this event (the trace's own count).
     pub step: u64,
     pub time: Tick,
     #[serde(flatten)]
     pub kind: EventKind,
+}
+
+impl Event {
+    /// The step number people read for this event, everywhere on the page (clock, log, safety
+    /// panel, lessons, `t=` in links): steps count from 1, and "step N" is the state after N
+    /// steps, the cursor N. The event made by the first step reads "step 1".
+    pub fn shown_step(&self) -> u64 {
+        shown_step(self.step)
+    }
+}
+
+/// `Event::shown_step` for a trace step index.
+pub fn shown_step(trace_step: u64) -> u64 {
+    trace_step + 1
 }
 
 /// Where events go. `()` throws them away (and compiles to nothing); `Vec<Event>` keeps them.

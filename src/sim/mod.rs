@@ -15,7 +15,7 @@ pub mod world;
 
 pub use action::{Action, At, MsgId, Schedule, Scheduled};
 pub use config::{Config, ConfigError, Topology};
-pub use event::{trace_hash, DropReason, Event, EventKind, Invariant, Sink, Tick};
+pub use event::{shown_step, trace_hash, DropReason, Event, EventKind, Invariant, Sink, Tick};
 pub use history::History;
 pub use monitor::{Monitor, Violation};
 pub use net::{Link, NetParams, Network};

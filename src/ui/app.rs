@@ -12,7 +12,7 @@ use super::embed::{self, EmbedDialog};
 use super::inspector::Inspector;
 use super::lessons::{CaptionBar, LessonLibrary};
 use super::log::EventLog;
-use super::model::{initial_theme, Chrome, ChromeAction, Dialog, Model, PanelProps, Theme};
+use super::model::{initial_theme, use_hold_while, Chrome, ChromeAction, Dialog, Model, PanelProps, Theme};
 use super::safety::SafetyPanel;
 use super::share::ShareDialog;
 use super::shortcuts::{use_shortcuts, ShortcutsDialog};
@@ -163,6 +163,7 @@ fn page(props: &PageProps) -> Html {
     });
     let playing = model.playground.borrow().playing;
     use_animation(playing, dispatch.clone());
+    use_hold_while(chrome.dialog != Dialog::None, dispatch.clone());
     use_shortcuts(model.playground.clone(), chrome.dialog, dispatch.clone(), chrome_dispatch.clone());
     url::use_fragment_loading(dispatch.clone(), !props.options.mounted);
     embed::use_host_bridge(&model, dispatch.clone(), props.options.clone());

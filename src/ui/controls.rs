@@ -76,6 +76,7 @@ pub fn time_controls(props: &PanelProps) -> Html {
                     aria-valuetext={format!("{} times", fixed(speed, 1))} />
                 <output class="speed-value">{ format!("{}×", fixed(speed, 1)) }</output>
             </label>
+            { status::run_status(&p) }
         </section>
     }
 }

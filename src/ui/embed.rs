@@ -35,7 +35,7 @@ pub fn layout(panel: &PanelProps, options: &Options) -> Html {
     let controls = match options.controls {
         Controls::Full => time_controls(panel),
         Controls::Minimal => minimal_controls(panel),
-        Controls::None => html! {},
+        Controls::None => super::controls::status::run_status(&panel.model.playground.borrow()),
     };
     let title = panel.model.playground.borrow().scenario.title.clone();
     html! {
@@ -82,6 +82,7 @@ fn minimal_controls(panel: &PanelProps) -> Html {
                 if playing { { icon("M6 5h4v14H6zM14 5h4v14h-4z") }{ "Pause" } } else { { icon("M7 5v14l12-7z") }{ "Play" } }
             </button>
             <output id="clock">{ format!("step {} · t={}", p.history.cursor(), p.clock.floor() as u64) }</output>
+            { super::controls::status::run_status(&p) }
         </div>
     }
 }

@@ -10,8 +10,8 @@
 use super::dialog::Modal;
 use super::model::{on_click, on_click_unit, PanelProps};
 use crate::scenario::lessons;
-use crate::view::lesson::{caption_view, end_step, lesson_of};
-use crate::view::UiAction;
+use crate::view::lesson::{caption_view, end_step, lesson_of, safety_line};
+use crate::view::{safety, UiAction};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -38,7 +38,9 @@ pub fn lesson_library(props: &LibraryProps) -> Html {
     let body = html! {
         <>
             <p>{ "Each lesson is a run with captions: press Next to follow it step by step; at the end the controls are yours." }</p>
-            <ol id="lesson-list" class="lesson-list">{ for items }</ol>
+            // The titles carry the lessons' numbers (3a and 3b share one): a plain list, so the
+            // list does not number them a second time ("5. 4. A proposer crashes halfway").
+            <ul id="lesson-list" class="lesson-list">{ for items }</ul>
         </>
     };
     html! { <Modal id="lessons" title="Lessons" close={props.close.clone()} opener="open-lessons" class="share-dialog">{ body }</Modal> }
@@ -55,6 +57,7 @@ pub fn caption_bar(props: &PanelProps) -> Html {
     let d = &props.dispatch;
     let back = view.back.map(|s| on_click(d, UiAction::Seek(s)));
     let next = view.next.map(|s| on_click(d, UiAction::PlayTo(s)));
+    let (verdict, safe) = safety_line(&safety::build(&p));
     let counter = match view.index {
         Some(i) => format!("{} of {}", i + 1, view.total),
         None => format!("0 of {}", view.total),
@@ -62,6 +65,8 @@ pub fn caption_bar(props: &PanelProps) -> Html {
     html! {
         <section id="caption-bar" class="caption-bar" aria-label="Lesson captions">
             <p id="caption" aria-live="polite">{ view.text.clone() }</p>
+            <p id="caption-safety" class={classes!("caption-safety", (!safe).then_some("violated"))}
+                data-ok={safe.to_string()}>{ verdict }</p>
             <div class="caption-controls">
                 <button id="caption-back" class="btn small" disabled={back.is_none()}
                     onclick={back.unwrap_or_default()}>{ "Back" }</button>

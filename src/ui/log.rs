@@ -26,7 +26,7 @@ pub fn event_log(props: &PanelProps) -> Html {
         let playground = props.model.playground.clone();
         use_memo(key, move |(cursor, _, _, _, f)| {
             let p = playground.borrow();
-            log::rows(p.history.past(), *cursor, f, LOG_ROWS_MAX)
+            log::rows(p.history.past(), *cursor, f, LOG_ROWS_MAX, p.history.world().system.nodes.len())
         })
     };
     let node_count = p.history.world().system.nodes.len();

@@ -38,6 +38,22 @@ pub struct PanelProps {
     pub dispatch: Callback<UiAction>,
 }
 
+/// Holds the run still while `open` (a dialog is open): sends `UiAction::Dialog(true)` when it
+/// opens and `Dialog(false)` when it closes (`view::status`). The page calls it for its dialogs.
+#[hook]
+pub fn use_hold_while(open: bool, dispatch: Callback<UiAction>) {
+    use_effect_with(open, move |&open| {
+        if open {
+            dispatch.emit(UiAction::Dialog(true));
+        }
+        move || {
+            if open {
+                dispatch.emit(UiAction::Dialog(false));
+            }
+        }
+    });
+}
+
 /// Which dialog is open over the page (each is a `ui::dialog::Modal`; one at a time).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Dialog {

@@ -16,6 +16,7 @@ use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, translat
 use crate::view::{Selection, UiAction};
 use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The smallest scale the stage is drawn at, in px per unit: node text (12 units or more)
@@ -101,6 +102,7 @@ pub fn stage(props: &PanelProps) -> Html {
             mark_first_frame();
         }
     });
+    let focused = use_focus_follows_tokens();
     let selection = p.selection;
     let tokens = tokens.borrow();
     let selected = match selection {
@@ -122,7 +124,7 @@ pub fn stage(props: &PanelProps) -> Html {
     );
     html! {
         <div class="stage-wrap">
-            <svg id="stage" viewBox={layout.view_box()} preserveAspectRatio="xMidYMid meet" style={min_size(&layout)}
+            <svg id="stage" viewBox={layout.view_box()} preserveAspectRatio="xMidYMid meet" style={min_size(&layout)} onfocusin={focused}
                 role="group" aria-labelledby="stage-title stage-desc" class={classes!(layout.ring.then_some("ring"))}>
                 <title id="stage-title">{ "The cluster: nodes and the messages between them" }</title>
                 <desc id="stage-desc">{ summary }</desc>
@@ -144,6 +146,53 @@ pub fn stage(props: &PanelProps) -> Html {
                 </g>
             </svg>
         </div>
+    }
+}
+
+/// Keyboard focus on a token must not fall to the page body when the message is delivered and
+/// its element goes (the next Tab would then start from the top and skip the stage): focus moves
+/// to the node that received it. Remembers the focused token (message id, receiver) from the
+/// stage's `focusin`; after each render, if that token is gone and nothing else took the focus,
+/// the receiver gets it. Focus that the person moved elsewhere is left alone.
+#[hook]
+fn use_focus_follows_tokens() -> Callback<FocusEvent> {
+    let held: Rc<Cell<Option<(u64, u8)>>> = use_memo((), |_| Cell::new(None));
+    {
+        let held = held.clone();
+        use_effect(move || refocus_receiver(&held));
+    }
+    let on_focus = use_memo((), move |_| {
+        Callback::from(move |e: FocusEvent| {
+            let token = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest(".msg").ok().flatten());
+            let ids = token.and_then(|t| {
+                Some((t.get_attribute("data-msg")?.parse().ok()?, t.get_attribute("data-to")?.parse().ok()?))
+            });
+            held.set(ids);
+        })
+    });
+    (*on_focus).clone()
+}
+
+fn refocus_receiver(held: &Cell<Option<(u64, u8)>>) {
+    let Some((msg, to)) = held.get() else { return };
+    let document = gloo::utils::document();
+    let on_body = document.active_element().is_none_or(|a| document.body().is_some_and(|b| a == *b));
+    let select = |q: String| document.query_selector(&q).ok().flatten();
+    if !on_body {
+        let still_on_token = document.active_element().and_then(|a| a.get_attribute("data-msg"));
+        if still_on_token != Some(msg.to_string()) {
+            held.set(None); // the focus went somewhere else
+        }
+        return;
+    }
+    held.set(None);
+    if select(format!("#stage .msg[data-msg=\"{msg}\"]")).is_some() {
+        return; // the token is still there: the person moved the focus off it
+    }
+    if let Some(node) =
+        select(format!("#stage .node[data-node=\"{to}\"]")).and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+    {
+        node.focus().ok();
     }
 }
 
@@ -237,7 +286,7 @@ fn token_el(p: &TokenProps) -> Html {
     let on_key = use_memo((id, p.dispatch.clone()), |(id, d)| activate(d.clone(), Selection::Message(*id)));
     let kind = p.msg.kind();
     html! {
-        <g class={if p.selected { "msg selected" } else { "msg" }} data-msg={(*data_msg).clone()}
+        <g class={if p.selected { "msg selected" } else { "msg" }} data-msg={(*data_msg).clone()} data-to={p.to.0.to_string()}
             data-kind={kind_name(kind)} data-twin={p.twin.then_some("true")}
             transform={translate(p.x, p.y)}
             tabindex="0" role="button" aria-label={(*aria).clone()} aria-pressed={p.selected.to_string()}
@@ -293,6 +342,7 @@ fn node_el(p: &NodeProps) -> Html {
             transform={format!("translate({} {})", fixed(b.x - b.w / 2.0, 1), fixed(b.y - b.h / 2.0, 1))}
             tabindex="0" role="button" aria-label={v.label.clone()} aria-pressed={p.selected.to_string()}
             onclick={select} onkeydown={activate(p.dispatch.clone(), what)}>
+            { violation_ring(v, b) }
             <rect class="box" width={fmt(b.w)} height={fmt(b.h)} rx="10" />
             <text class="title" x="10" y="19">{ &v.title }</text>
             { node_lines(v) }
@@ -315,6 +365,18 @@ fn node_lines(v: &NodeView) -> Html {
             html! { <>{ " " }<text class={classes!("field", field)} data-field={field} x="10" y={fmt(y)}>{ text }</text></> }
         })
         .collect()
+}
+
+/// A red ring just outside the box of a node involved in a violation. The box's own border may
+/// carry a partition group's colour, so the violation gets a ring of its own: both show.
+fn violation_ring(v: &NodeView, b: &NodeBox) -> Html {
+    if !v.violating {
+        return html! {};
+    }
+    html! {
+        <rect class="violation-ring" x="-5" y="-5" width={fmt(b.w + 10.0)} height={fmt(b.h + 10.0)} rx="14"
+            aria-hidden="true" />
+    }
 }
 
 fn down_cross(v: &NodeView, b: &NodeBox) -> Html {

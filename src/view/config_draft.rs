@@ -102,12 +102,7 @@ impl Draft {
         } else {
             Vec::new()
         };
-        let title = match config.topology {
-            Topology::Servers { count } => format!("{count} servers"),
-            Topology::Separate { proposers, acceptors, learners } => {
-                format!("{proposers} proposers, {acceptors} acceptors, {learners} learners")
-            }
-        };
+        let title = config.topology.describe();
         let scenario = Scenario { title, config, seed, schedule, ..Scenario::default() };
         scenario.validate().map_err(|e| e.0)?;
         Ok(scenario)
@@ -131,7 +126,7 @@ mod tests {
         assert_eq!(d.config(&s.config), Ok(s.config.clone()));
         let rebuilt = d.scenario(&s.config).expect("valid");
         assert_eq!((rebuilt.seed, rebuilt.schedule.len()), (1, 2));
-        assert_eq!(rebuilt.title, "2 proposers, 3 acceptors, 1 learners");
+        assert_eq!(rebuilt.title, "2 proposers, 3 acceptors, 1 learner");
     }
 
     #[test]

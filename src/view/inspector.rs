@@ -6,7 +6,7 @@
 //! both columns makes that visible: after a crash the memory column is gone and recovery
 //! rebuilds it from the storage column alone.
 
-use super::log::{concerns, describe, drop_reason};
+use super::log::{concerns, describe_in, drop_reason};
 use super::state::{Playground, Selection, UiAction};
 use crate::protocol::{Ballot, Msg, NodeId, Phase, Proposal, Value};
 use crate::sim::{Action, EventKind, InFlight, MsgId, NodeSlot, Tick, World};
@@ -216,7 +216,11 @@ fn history(p: &Playground, n: NodeId) -> (Vec<HistoryRow>, bool) {
         if rows.len() == HISTORY_ROWS_MAX {
             return (rows, true);
         }
-        rows.push(HistoryRow { step: e.step, time: e.time, text: describe(&e.kind) });
+        rows.push(HistoryRow {
+            step: e.shown_step(),
+            time: e.time,
+            text: describe_in(&e.kind, p.history.world().system.nodes.len()),
+        });
     }
     (rows, false)
 }

@@ -7,6 +7,7 @@
 //! numbered 4. "Next" plays the run on to the next caption's step (narrated: the animation runs,
 //! the page does not jump), "Back" returns to the caption before the one shown.
 
+use super::safety::Safety;
 use crate::scenario::lessons::{self, Lesson};
 use crate::scenario::Scenario;
 
@@ -43,6 +44,27 @@ pub fn caption_view(scenario: &Scenario, cursor: u64) -> Option<CaptionView> {
         back,
         free_play: index == Some(total - 1),
     })
+}
+
+/// The safety verdict at the cursor as one line, for the caption bar: captions tell the person
+/// to watch it, so it sits in the caption box itself, on screen with the caption in the full page
+/// and in the embed (the safety panel can be below the fold, and the embed has none). Each broken
+/// invariant is named with the step it first broke at, in the order they broke. `true` when all hold.
+pub fn safety_line(safety: &Safety) -> (String, bool) {
+    // In the order they broke; a selection by hand (four rows) rather than a sort, whose code
+    // would cost the page's first load more than this whole function.
+    let mut left: Vec<(u64, &str)> =
+        safety.rows.iter().filter_map(|r| Some((r.violations.first()?.step, r.name))).collect();
+    if left.is_empty() {
+        return ("Safety: every check holds.".to_string(), true);
+    }
+    let mut line = String::from("Safety: ");
+    while let Some(i) = (0..left.len()).min_by_key(|&i| left[i].0) {
+        let (step, name) = left.swap_remove(i);
+        line.push_str(&format!("{name} violated at step {step}"));
+        line.push_str(if left.is_empty() { "." } else { "; " });
+    }
+    (line, false)
 }
 
 /// The built-in lesson this scenario is (same title and captions), if any. Builds the library,
@@ -112,6 +134,39 @@ mod tests {
         for lesson in lessons::all() {
             let last = lesson.scenario.captions.last().unwrap().step;
             assert!(end_step(&lesson) >= last, "{}: end {} < last caption {last}", lesson.slug, end_step(&lesson));
+        }
+    }
+
+    /// The forgetful-acceptor lesson: the line is green until the first violation, then names
+    /// each broken invariant with the step the clock shows when it broke.
+    #[test]
+    fn the_caption_box_carries_the_live_safety_verdict() {
+        use crate::view::{safety, Playground, UiAction};
+        let lesson = by_slug("forgetful-acceptor").unwrap();
+        let mut p = Playground::new(lesson.scenario.clone());
+        let at = |p: &mut Playground, step| {
+            p.reduce(UiAction::Seek(step));
+            safety_line(&safety::build(p))
+        };
+        assert_eq!(at(&mut p, 21), ("Safety: every check holds.".to_string(), true));
+        assert_eq!(at(&mut p, 22), ("Safety: promise monotonicity violated at step 22.".to_string(), false));
+        let end = at(&mut p, 40).0;
+        assert_eq!(
+            end,
+            "Safety: promise monotonicity violated at step 22; chosen value stable violated at step 30; \
+             agreement violated at step 32."
+        );
+    }
+
+    /// Captions that send the eye somewhere must send it to something on screen: the safety
+    /// panel is below the fold at 1440x900 and absent in the embed, so no caption names it; they
+    /// point at the safety line of the caption box instead.
+    #[test]
+    fn no_caption_points_at_the_safety_panel() {
+        for lesson in lessons::all() {
+            for c in &lesson.scenario.captions {
+                assert!(!c.text.contains("safety panel"), "{}: {}", lesson.slug, c.text);
+            }
         }
     }
 

@@ -8,7 +8,7 @@
 
 use super::state::UiAction;
 use crate::protocol::{Msg, NodeId, Note};
-use crate::sim::{DropReason, Event, EventKind};
+use crate::sim::{Action, DropReason, Event, EventKind};
 
 /// Most rows drawn at once (the newest matching ones).
 pub const LOG_ROWS_MAX: usize = 200;
@@ -100,6 +100,8 @@ pub fn concerns(kind: &EventKind, node: NodeId) -> bool {
 pub struct LogRow {
     /// The event's position in the trace: a stable key for the row.
     pub index: usize,
+    /// The step as people read it (`Event::shown_step`): the clock says this step when the
+    /// page shows the state right after the event.
     pub step: u64,
     pub time: u64,
     pub tag: &'static str,
@@ -109,8 +111,9 @@ pub struct LogRow {
 }
 
 /// The rows to draw: the newest `max` past events that pass the filter, newest first, and
-/// whether older matching rows were left out.
-pub fn rows(past: &[Event], cursor: u64, filter: &LogFilter, max: usize) -> (Vec<LogRow>, bool) {
+/// whether older matching rows were left out. `nodes`: how many nodes the run has (a partition
+/// names the group of nodes it left unnamed).
+pub fn rows(past: &[Event], cursor: u64, filter: &LogFilter, max: usize, nodes: usize) -> (Vec<LogRow>, bool) {
     let mut out = Vec::with_capacity(max.min(past.len()));
     let mut more = false;
     for (index, e) in past.iter().enumerate().rev().filter(|(_, e)| filter.matches(e)) {
@@ -118,15 +121,16 @@ pub fn rows(past: &[Event], cursor: u64, filter: &LogFilter, max: usize) -> (Vec
             more = true;
             break;
         }
-        let current = e.step + 1 == cursor;
-        out.push(LogRow { index, step: e.step, time: e.time, tag: e.kind.tag(), text: describe(&e.kind), current });
+        let step = e.shown_step();
+        let text = describe_in(&e.kind, nodes);
+        out.push(LogRow { index, step, time: e.time, tag: e.kind.tag(), text, current: step == cursor });
     }
     (out, more)
 }
 
-/// What clicking a row does: show the state right after that event's step.
+/// What clicking a row does: show the state right after that event, the row's (shown) step.
 pub fn seek_to_row(step: u64) -> UiAction {
-    UiAction::Seek(step + 1)
+    UiAction::Seek(step)
 }
 
 /// A message in a few words: `Prepare 2.1 n0 -> n3`.
@@ -197,11 +201,35 @@ pub fn describe(kind: &EventKind) -> String {
     }
 }
 
+/// `describe`, with a partition's groups written out in full: the nodes it did not name form
+/// one more group, written as a group of its own when there are any (never an empty "rest").
+pub fn describe_in(kind: &EventKind, nodes: usize) -> String {
+    match kind {
+        EventKind::Action { action: Action::Partition { groups } } => partition_sentence(groups, nodes),
+        _ => describe(kind),
+    }
+}
+
+fn partition_sentence(groups: &[Vec<NodeId>], nodes: usize) -> String {
+    let named = |n: &NodeId| groups.iter().any(|g| g.contains(n));
+    let rest: Vec<NodeId> = (0..nodes.min(256)).map(|i| NodeId(i as u8)).filter(|n| !named(n)).collect();
+    let written: Vec<String> = groups
+        .iter()
+        .chain(std::iter::once(&rest))
+        .filter(|g| !g.is_empty())
+        .map(|g| format!("{{{}}}", g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ")))
+        .collect();
+    format!("Partition: {}", written.join(" | "))
+}
+
+/// The first letter in upper case, unless the sentence starts with a node's name: nodes are
+/// "n3" everywhere on the page, so "n3 crashes" stays as it is.
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
+    let names_a_node = s.starts_with('n') && s[1..].starts_with(|c: char| c.is_ascii_digit());
     match chars.next() {
-        Some(c) => std::iter::once(c.to_ascii_uppercase()).chain(chars).collect(),
-        None => String::new(),
+        Some(c) if !names_a_node => std::iter::once(c.to_ascii_uppercase()).chain(chars).collect(),
+        _ => s.to_string(),
     }
 }
 
@@ -236,13 +264,42 @@ mod tests {
             reason: DropReason::Lost,
         };
         assert_eq!(describe(&drop), "Prepare 2.1 n0 -> n3 lost");
+        // Nodes are "n2" on the stage, in captions and everywhere in the log: a sentence that
+        // starts with one keeps it as it is (it read "N2 crashes").
         let crash = EventKind::Action { action: Action::Crash { node: NodeId(2) } };
-        assert_eq!(describe(&crash), "N2 crashes");
+        assert_eq!(describe(&crash), "n2 crashes");
+        let asks = EventKind::Action { action: Action::Propose { node: NodeId(0), value: Value(1) } };
+        assert_eq!(describe(&asks), "Client asks n0 to propose \"B\"");
         let phase2 = EventKind::Proposer {
             node: NodeId(0),
             note: Note::Phase2 { ballot: b(1, 0), value: Value(1), adopted: true },
         };
         assert!(describe(&phase2).contains("adopted"));
+    }
+
+    /// A partition that names every node has no "rest"; one that leaves nodes out names them.
+    #[test]
+    fn a_partition_row_writes_every_group_and_no_empty_one() {
+        let ids = |v: &[u8]| v.iter().map(|&i| NodeId(i)).collect::<Vec<_>>();
+        let all = EventKind::Action { action: Action::Partition { groups: vec![ids(&[0, 2]), ids(&[1, 3, 4])] } };
+        assert_eq!(describe_in(&all, 5), "Partition: {n0 n2} | {n1 n3 n4}");
+        let some = EventKind::Action { action: Action::Partition { groups: vec![ids(&[0, 2, 3])] } };
+        assert_eq!(describe_in(&some, 6), "Partition: {n0 n2 n3} | {n1 n4 n5}");
+    }
+
+    /// Text people read shows no Rust range syntax ("2..=6 ticks", "outside 1..=16").
+    #[test]
+    fn texts_people_read_have_no_range_syntax() {
+        use crate::sim::{Config, NetParams, Topology};
+        let net = NetParams { latency_ticks_min: 2, latency_ticks_max: 6, ..NetParams::default() };
+        let set = EventKind::Action { action: Action::SetNetwork { params: net } };
+        assert_eq!(describe(&set), "Network: latency 2 to 6 ticks, loss 0%, duplication 0%");
+        let too_many = Config { topology: Topology::Servers { count: 17 }, ..Config::default() };
+        assert_eq!(too_many.validate().unwrap_err().0, "servers: 17 is outside 1 to 16");
+        let slow =
+            Config { network: NetParams { latency_ticks_min: 9, latency_ticks_max: 3, ..net }, ..Config::default() };
+        let e = slow.validate().unwrap_err().0;
+        assert!(e.starts_with("latency 9 to 3 ticks") && !e.contains("..="), "{e}");
     }
 
     #[test]
@@ -263,21 +320,21 @@ mod tests {
     #[test]
     fn rows_are_the_newest_past_events_first_with_the_current_step_marked() {
         let p = run_to(12);
-        let (rows, more) = rows(p.history.past(), p.history.cursor(), &LogFilter::default(), 5);
+        let (rows, more) = rows(p.history.past(), p.history.cursor(), &LogFilter::default(), 5, 6);
         assert_eq!(rows.len(), 5);
         assert!(more, "a 12-step run has more than 5 events");
-        assert_eq!(rows[0].step, 11, "the newest row is the step just taken");
+        assert_eq!(rows[0].step, 12, "the newest row is the step just taken, numbered as the clock numbers it");
         assert!(rows[0].current);
         assert!(rows.windows(2).all(|w| w[0].step >= w[1].step));
-        assert!(rows.iter().filter(|r| r.current).all(|r| r.step == 11));
-        assert!(rows.iter().all(|r| r.step < p.history.cursor()), "no future events");
+        assert!(rows.iter().filter(|r| r.current).all(|r| r.step == 12));
+        assert!(rows.iter().all(|r| r.step <= p.history.cursor()), "no future events");
     }
 
     #[test]
     fn filters_keep_only_matching_rows() {
         let p = run_to(30);
         let filter = LogFilter { node: Some(NodeId(3)), kind: KindFilter::Tag("deliver") };
-        let (rows, _) = rows(p.history.past(), p.history.cursor(), &filter, LOG_ROWS_MAX);
+        let (rows, _) = rows(p.history.past(), p.history.cursor(), &filter, LOG_ROWS_MAX, 6);
         assert!(!rows.is_empty());
         assert!(rows.iter().all(|r| r.tag == "deliver" && r.text.contains("n3")));
         let events = p.history.past().iter().filter(|e| filter.matches(e)).count();
@@ -293,11 +350,11 @@ mod tests {
     fn clicking_a_row_shows_the_state_after_its_step() {
         let mut p = run_to(20);
         let promised = p.history.past().iter().find(|e| matches!(e.kind, EventKind::Promised { .. })).unwrap().clone();
-        p.reduce(seek_to_row(promised.step));
+        p.reduce(seek_to_row(promised.shown_step()));
         assert_eq!(p.history.cursor(), promised.step + 1);
         let EventKind::Promised { node, ballot } = promised.kind else { unreachable!() };
         assert_eq!(p.history.world().slot(node).storage.acceptor.promised, Some(ballot));
-        let (rows, _) = rows(p.history.past(), p.history.cursor(), &LogFilter::default(), 1);
-        assert_eq!(rows[0].step, promised.step);
+        let (rows, _) = rows(p.history.past(), p.history.cursor(), &LogFilter::default(), 1, 6);
+        assert_eq!(rows[0].step, p.history.cursor(), "the row reads the step the clock shows");
     }
 }

@@ -3,6 +3,7 @@
 //! elements and forwards events back as `UiAction`s.
 
 pub mod check;
+pub mod client;
 pub mod config_draft;
 pub mod embed;
 pub mod inspector;
@@ -15,6 +16,7 @@ pub mod routes;
 pub mod safety;
 pub mod spacetime;
 pub mod state;
+pub mod status;
 pub mod tokens;
 pub mod trig;
 

@@ -74,7 +74,8 @@ pub fn build(p: &Playground) -> Safety {
                 row.ok = false;
                 // The checker may report one fact twice in a step (when an acceptance is
                 // checked, then again when the value it contradicts becomes chosen).
-                let v = ViolationRow { step: e.step, time: e.time, detail: detail.clone(), nodes: nodes.clone() };
+                let v =
+                    ViolationRow { step: e.shown_step(), time: e.time, detail: detail.clone(), nodes: nodes.clone() };
                 if row.last.as_ref() == Some(&v) {
                     continue;
                 }
@@ -161,25 +162,27 @@ mod tests {
         let agreement = &s.rows[0];
         assert!(!agreement.ok, "{s:?}");
         let first = &agreement.violations[0];
-        let event = p.history.events_of(first.step);
+        let event = p.history.events_of(first.step - 1);
         assert!(event
             .iter()
             .any(|e| matches!(&e.kind, EventKind::Violation { detail, .. } if *detail == first.detail)));
         // Pinned: agreement breaks twice, when "B" is chosen after "A" and when the learner
         // learns "B"; both are listed.
         let steps: Vec<u64> = agreement.violations.iter().map(|v| v.step).collect();
-        assert_eq!((agreement.count, steps), (2, vec![7, 15]));
+        assert_eq!((agreement.count, steps), (2, vec![8, 16]));
         assert_eq!(agreement.violations[1].detail, "n5 learned \"B\" but \"A\" was chosen at 1.0");
         for row in &s.rows {
             let repeats = row.violations.windows(2).filter(|w| w[0] == w[1]).count();
             assert_eq!(repeats, 0, "a fact reported twice in a step is listed once: {row:?}");
         }
-        // Seeking to before the violation shows every invariant OK again.
+        // At its step the violation shows; one step earlier every invariant is OK again.
         p.reduce(UiAction::Seek(first.step));
+        assert!(!build(&p).rows[0].ok);
+        p.reduce(UiAction::Seek(first.step - 1));
         assert!(build(&p).rows[0].ok);
     }
 
-    /// The small-quorums lesson: "A" is chosen at step 16 and "B" at step 22 (agreement breaks).
+    /// The small-quorums lesson: "A" is chosen at step 17 and "B" at step 23 (agreement breaks).
     /// The status says so from that step on, and only the one value before it.
     #[test]
     fn the_chosen_status_names_every_value_chosen() {

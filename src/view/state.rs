@@ -53,6 +53,26 @@ pub enum UiAction {
     DismissError,
     /// Play on until the cursor reaches this step, then pause there (a lesson's Next).
     PlayTo(u64),
+    /// A modal dialog opened (`true`) or closed (`false`): the run holds still while one is
+    /// open, and goes on when the last one closes if it was playing when the first opened.
+    Dialog(bool),
+}
+
+impl UiAction {
+    /// Whether this action is the person taking the controls, so the line that says why the
+    /// run stopped by itself (`Playground::stopped`) no longer applies.
+    fn takes_the_controls(&self) -> bool {
+        !matches!(
+            self,
+            UiAction::Frame(_)
+                | UiAction::SetSpeed(_)
+                | UiAction::Select(_)
+                | UiAction::DismissNotice
+                | UiAction::ShowError(_)
+                | UiAction::DismissError
+                | UiAction::Dialog(_)
+        )
+    }
 }
 
 /// The whole state behind the page.
@@ -78,6 +98,11 @@ pub struct Playground {
     violations_seen: usize,
     /// Where `PlayTo` pauses.
     pub stop_at: Option<u64>,
+    /// Why the run stopped by itself, until the person takes the controls (`view::status`).
+    pub stopped: Option<super::status::Stopped>,
+    /// Modal dialogs open now, and whether the run was playing when the first one opened.
+    pub(super) dialogs_open: u32,
+    pub(super) resume_after_dialog: bool,
 }
 
 /// The run the page opens with: two proposers, three acceptors and a learner; each proposer's
@@ -115,6 +140,9 @@ impl Playground {
             epoch: 0,
             violations_seen: 0,
             stop_at: None,
+            stopped: None,
+            dialogs_open: 0,
+            resume_after_dialog: false,
         };
         if let Some(step) = p.scenario.cursor {
             p.history.extend(step);
@@ -124,6 +152,10 @@ impl Playground {
     }
 
     pub fn reduce(&mut self, action: UiAction) {
+        if action.takes_the_controls() {
+            self.stopped = None;
+        }
+        let selection_may_go = !matches!(action, UiAction::Select(_));
         match action {
             UiAction::Play => self.playing = true,
             UiAction::Pause => self.playing = false,
@@ -160,6 +192,10 @@ impl Playground {
                 self.stop_at = Some(step);
                 self.playing = self.history.cursor() < step;
             }
+            UiAction::Dialog(open) => self.dialog(open),
+        }
+        if selection_may_go {
+            self.follow_selection();
         }
     }
 
@@ -199,7 +235,10 @@ impl Playground {
             self.check_new_violations();
             if self.stop_at.is_some_and(|s| self.history.cursor() >= s) {
                 self.stop_at = None;
-                self.playing = false;
+                if self.playing {
+                    self.playing = false;
+                    self.stop_at_caption();
+                }
             }
         }
         moved
@@ -217,16 +256,21 @@ impl Playground {
                 Some(t) if (t as f64) <= target => {
                     if !self.step_forward() {
                         self.playing = false;
+                        self.stopped = Some(super::status::Stopped::Limit);
                         return;
                     }
                     if !self.playing {
-                        return; // paused on a violation
+                        return; // paused on a violation, or where Next was going
+                    }
+                    if self.stop_at_caption() {
+                        return; // Play in a narrated run stops at each caption
                     }
                 }
                 Some(_) => break,
                 None => {
                     // Nothing left to happen: the run is over.
                     self.playing = false;
+                    self.stopped = Some(super::status::Stopped::End);
                     return;
                 }
             }
@@ -246,10 +290,16 @@ impl Playground {
         self.check_new_violations();
     }
 
-    /// Pauses on the first step that shows a violation not seen before.
+    /// Pauses on the first step that shows a violation not seen before, and says so when it
+    /// stopped a run that was playing.
     fn check_new_violations(&mut self) {
-        let count = self.history.world().system.violations.len();
+        let violations = &self.history.world().system.violations;
+        let count = violations.len();
         if count > self.violations_seen {
+            if self.playing {
+                let invariant = violations[self.violations_seen].invariant;
+                self.stopped = Some(super::status::Stopped::Violation { invariant, step: self.history.cursor() });
+            }
             self.playing = false;
         }
         self.violations_seen = count;

@@ -172,7 +172,7 @@ test('the broken variant: the shortest counterexample replays in the stage, red 
   assert.equal(end, 24, 'the stage opens at the violating step');
   const stable = page.locator('#safety [data-invariant="chosen-stable"]');
   assert.equal(await stable.getAttribute('data-ok'), 'false', 'the safety panel is red');
-  assert.match(await page.locator('#caption').innerText(), /^Step 13 of 13: n1 -> n2: Accept 1\.1 "B" delivered\. chosen value stable is violated/);
+  assert.match(await page.locator('#caption').innerText(), /^Checker step 13 of 13: n1 -> n2: Accept 1\.1 "B" delivered\. chosen value stable is violated/);
   await shot('check-4-replayed');
   // One step back, before n2 accepts "B", every check is green again.
   await page.locator('button#step-back').click();

@@ -12,17 +12,17 @@ after(stopServer);
 const ALL_SAFE = ['agreement', 'validity', 'promise-monotonic', 'chosen-stable'];
 // slug -> what the end of the lesson shows
 const LESSONS = {
-  'happy-path': { chosen: 'A', step: 8 },
-  'competing-proposers': { chosen: 'A', step: 20 },
+  'happy-path': { chosen: 'A', step: 9 },
+  'competing-proposers': { chosen: 'A', step: 21 },
   'dueling-proposers': { chosen: null },
-  'dueling-backoff': { chosen: 'C', step: 29 },
-  'proposer-crash': { chosen: 'B', step: 16 },
-  'acceptor-crashes': { chosen: 'A', step: 59 },
-  'lossy-network': { chosen: 'B', step: 21 },
-  'partition': { chosen: 'B', step: 22 },
-  'forgetful-acceptor': { chosen: 'A', step: 10, also: 'B', violated: { 'promise-monotonic': 21, 'chosen-stable': 29, agreement: 31 } },
-  'small-quorums': { chosen: 'A', step: 16, also: 'B', violated: { 'chosen-stable': 21, agreement: 22 } },
-  'checker-shortest-break': { chosen: 'A', step: 17, violated: { 'chosen-stable': 23 } },
+  'dueling-backoff': { chosen: 'C', step: 30 },
+  'proposer-crash': { chosen: 'B', step: 17 },
+  'acceptor-crashes': { chosen: 'A', step: 60 },
+  'lossy-network': { chosen: 'B', step: 22 },
+  'partition': { chosen: 'B', step: 23 },
+  'forgetful-acceptor': { chosen: 'A', step: 11, also: 'B', violated: { 'promise-monotonic': 22, 'chosen-stable': 30, agreement: 32 } },
+  'small-quorums': { chosen: 'A', step: 17, also: 'B', violated: { 'chosen-stable': 22, agreement: 23 } },
+  'checker-shortest-break': { chosen: 'A', step: 18, violated: { 'chosen-stable': 24 } },
 };
 
 test('the library lists every lesson, each as a link', async (t) => {

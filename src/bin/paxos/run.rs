@@ -7,7 +7,7 @@
 use paxos_playground::protocol::{MsgKind, Note, Value};
 use paxos_playground::scenario::Scenario;
 use paxos_playground::sim::{
-    trace_hash, Config, DropReason, Event, EventKind, Schedule, Stats, Tick, Topology, Violation, World,
+    trace_hash, Config, DropReason, Event, EventKind, Schedule, Stats, Tick, Violation, World,
 };
 use paxos_playground::sweep::{self, FaultMix};
 use serde_json::json;
@@ -156,17 +156,12 @@ fn drop_name(reason: DropReason) -> &'static str {
 
 /// The configuration in one line.
 pub fn config_line(c: &Config) -> String {
-    let topology = match c.topology {
-        Topology::Servers { count } => format!("{count} servers"),
-        Topology::Separate { proposers, acceptors, learners } => {
-            format!("{proposers} proposers, {acceptors} acceptors, {learners} learners")
-        }
-    };
+    let topology = c.topology.describe();
     let q = c.effective_quorums();
     let n = c.network;
     let t = c.timing;
     format!(
-        "{topology}; quorums {}/{}{}; latency {}..={} ticks, loss {:.0}%, dup {:.0}%; timeout {}..={} ticks, \
+        "{topology}; quorums {}/{}{}; latency {} to {} ticks, loss {:.0}%, dup {:.0}%; timeout {} to {} ticks, \
          backoff {}; nack {}",
         q.phase1,
         q.phase2,

@@ -21,12 +21,12 @@ pub(super) fn happy_path() -> Draft {
         (Cue::Promised(n(3), b(1, 0)), "n2 and n3 promise too. None of them has accepted anything yet, so their promises report no earlier value."),
         (Cue::Phase2(b(1, 0)), "n0 has promises from a majority (2 of 3): phase 2 begins. No promise reported an accepted value, so n0 may propose its own: Accept(1.0, \"A\")."),
         (Cue::Accepted(n(1), b(1, 0)), "Acceptor n1 accepts (1.0, \"A\"), stores it, and tells both the proposer and the learner."),
-        (Cue::Chosen, "\"A\" is chosen: a majority (n1 and n2) accepted it at the same ballot. No node knows it yet; the safety panel does, because it sees every acceptor at once."),
+        (Cue::Chosen, "\"A\" is chosen: a majority (n1 and n2) accepted it at the same ballot. No node knows it yet: only the simulator, which sees every acceptor at once, does (the \"Chosen\" status on this page)."),
         (Cue::Done(n(0)), "n0 has counted Accepted from a majority, so it knows \"A\" is chosen. It tells every node with Decided, so that nodes that missed an Accepted still learn."),
         (Cue::Learned(n(4)), "Learner n4 has counted Accepted for ballot 1.0 from a majority of acceptors: it learns \"A\"."),
         (Cue::Deliver(n(4), MsgKind::Decided), "Every node has heard. The decision is final: no later ballot can change it. Now it is your turn: crash an acceptor or propose another value and watch \"A\" stay chosen."),
     ];
-    d.expect = vec![Expect::Chosen { value: A, step: 8 }, Expect::AllLearned { value: A }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: A, step: 9 }, Expect::AllLearned { value: A }, Expect::Safe];
     d.end_tick = 100;
     d
 }
@@ -51,7 +51,7 @@ pub(super) fn competing() -> Draft {
         (Cue::Chosen, "\"A\" is chosen at ballot 1.1. Why the rule? n1 hears from only a majority, so it cannot tell whether \"A\" was already chosen; adopting it is always safe."),
         (Cue::Learned(n(5)), "The learner learns \"A\". The higher ballot won the acceptors, and the earlier value won the decision."),
     ];
-    d.expect = vec![Expect::Chosen { value: A, step: 20 }, Expect::AllLearned { value: A }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: A, step: 21 }, Expect::AllLearned { value: A }, Expect::Safe];
     d.end_tick = 100;
     d
 }
@@ -91,7 +91,7 @@ fn dueling_livelock(c: crate::sim::Config, schedule: Vec<crate::sim::Scheduled>)
         (Cue::Phase2(b(1, 1)), "n1 sends Accept(1.1, \"B\"), but n2 has just started ballot 1.2: the same thing happens to n1."),
         (Cue::Phase1(b(2, 0)), "n0's timer fires and it retries with ballot 2.0, which will overtake n2's Accept. Each proposer in turn cancels the one before."),
         (Cue::Phase1(b(3, 0)), "Round 3, the same pattern, to the tick. This is a livelock: safety holds (nothing wrong is chosen), but there is no progress."),
-        (Cue::Time(300), "Still nothing chosen at t=300, and it never will be. No deterministic protocol can guarantee progress in every schedule (the FLP result); the next lesson breaks the symmetry with randomness."),
+        (Cue::Time(300), "Still nothing chosen at t=300, and it never will be. In an asynchronous system where even one process may crash, no deterministic protocol can guarantee progress in every schedule (the FLP result); the next lesson breaks the symmetry with randomness."),
     ];
     d.expect = vec![Expect::NoneChosenBefore { tick: 300 }, Expect::Safe];
     d
@@ -113,7 +113,7 @@ fn dueling_backoff(c: crate::sim::Config, schedule: Vec<crate::sim::Scheduled>) 
         (Cue::Learned(n(6)), "The learner learns \"C\"."),
         (Cue::Phase2(b(2, 0)), "n0's ballot 2.0 finds (1.2, \"C\") in its promises and proposes \"C\": the value chosen stays chosen. Randomized timeouts (or a single leader) end a duel with probability 1."),
     ];
-    d.expect = vec![Expect::Chosen { value: C, step: 29 }, Expect::AllLearned { value: C }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: C, step: 30 }, Expect::AllLearned { value: C }, Expect::Safe];
     d.end_tick = 100;
     d
 }
@@ -147,7 +147,7 @@ pub(super) fn proposer_crash() -> Draft {
         (Cue::Phase2(b(2, 0)), "The promises report (1.1, \"B\"), so n0 proposes \"B\", not \"A\"."),
         (Cue::Done(n(0)), "n0 sees \"B\" chosen. A crashed proposer can delay a decision, never corrupt one."),
     ];
-    d.expect = vec![Expect::Chosen { value: B, step: 16 }, Expect::AllLearned { value: B }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: B, step: 17 }, Expect::AllLearned { value: B }, Expect::Safe];
     d.end_tick = 120;
     d
 }

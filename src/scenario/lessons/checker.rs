@@ -82,17 +82,17 @@ pub(super) fn shortest_break() -> Draft {
     );
     d.scenario = Scenario { seed: SEED, ..d.scenario };
     d.captions = vec![
-        (Cue::Start, "Found by the model checker: the shortest run that breaks this broken variant. Nothing happens by itself here: each step is one the checker chose. Press Next to follow its 13 steps."),
-        (Cue::Phase1(b(1, 1)), "Steps 1-2: n0's client asks for \"A\" (ballot 1.0), n1's for \"B\" (ballot 1.1). Both send Prepare to the acceptors n2, n3 and n4."),
-        (Cue::Promised(n(2), b(1, 1)), "Steps 3-5: n2 and n3 promise ballot 1.0 to n0; then n2 also promises the higher ballot 1.1 to n1."),
-        (Cue::Phase2(b(1, 0)), "Steps 6-8: n0 hears from n2 and n3, a majority, and sends Accept(1.0, \"A\"). n1 has one promise so far."),
-        (Cue::Chosen, "Steps 9-10: n3 and n4 accept (1.0, \"A\"): a majority of the three acceptors. \"A\" is chosen."),
-        (Cue::Promised(n(3), b(1, 1)), "Step 11: n3 promises n1's ballot 1.1, and its promise reports what it accepted: (1.0, \"A\")."),
-        (Cue::Phase2(b(1, 1)), "Step 12: n1 has promises from n2 and n3. Paxos says: propose the value of the highest accepted proposal reported, \"A\". This broken n1 ignores it and sends Accept(1.1, \"B\")."),
-        (Cue::Violation(Invariant::ChosenStable), "Step 13: n2 accepts (1.1, \"B\") although \"A\" was chosen at 1.0: chosen value stable is broken (Paxos Made Simple, P2a). No run of 12 steps or fewer breaks it."),
+        (Cue::Start, "Found by the model checker: the shortest run that breaks this broken variant. Nothing happens by itself here: each step is one the checker chose. Press Next to follow its 13 steps (the checker counts requests and deliveries; the clock counts every event)."),
+        (Cue::Phase1(b(1, 1)), "Checker steps 1-2: n0's client asks for \"A\" (ballot 1.0), n1's for \"B\" (ballot 1.1). Both send Prepare to the acceptors n2, n3 and n4."),
+        (Cue::Promised(n(2), b(1, 1)), "Checker steps 3-5: n2 and n3 promise ballot 1.0 to n0; then n2 also promises the higher ballot 1.1 to n1."),
+        (Cue::Phase2(b(1, 0)), "Checker steps 6-8: n0 hears from n2 and n3, a majority, and sends Accept(1.0, \"A\"). n1 has one promise so far."),
+        (Cue::Chosen, "Checker steps 9-10: n3 and n4 accept (1.0, \"A\"): a majority of the three acceptors. \"A\" is chosen."),
+        (Cue::Promised(n(3), b(1, 1)), "Checker step 11: n3 promises n1's ballot 1.1, and its promise reports what it accepted: (1.0, \"A\")."),
+        (Cue::Phase2(b(1, 1)), "Checker step 12: n1 has promises from n2 and n3. Paxos says: propose the value of the highest accepted proposal reported, \"A\". This broken n1 ignores it and sends Accept(1.1, \"B\")."),
+        (Cue::Violation(Invariant::ChosenStable), "Checker step 13: n2 accepts (1.1, \"B\") although \"A\" was chosen at 1.0: chosen value stable is broken (Paxos Made Simple, P2a). No run of 12 steps or fewer breaks it."),
     ];
     d.expect =
-        vec![Expect::Chosen { value: A, step: 17 }, Expect::Violation { invariant: Invariant::ChosenStable, step: 23 }];
+        vec![Expect::Chosen { value: A, step: 18 }, Expect::Violation { invariant: Invariant::ChosenStable, step: 24 }];
     d.end_tick = 0;
     d
 }

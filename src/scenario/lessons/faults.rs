@@ -35,7 +35,7 @@ pub(super) fn acceptor_crashes() -> Draft {
     ];
     d.expect = vec![
         Expect::NoneChosenBefore { tick: 150 },
-        Expect::Chosen { value: A, step: 59 },
+        Expect::Chosen { value: A, step: 60 },
         Expect::AllLearned { value: A },
         Expect::Safe,
     ];
@@ -51,12 +51,12 @@ pub(super) fn lossy() -> Draft {
     let mut d = draft(
         "lossy-network",
         "6. Lost, late, duplicated and reordered messages",
-        "A bad network: 30% of messages are lost, 20% are delivered twice, and delays from 1 to 12 ticks let messages overtake each other. Paxos never relies on any message arriving, once, or in order; the safety panel stays green.",
+        "A bad network: 30% of messages are lost, 20% are delivered twice, and delays from 1 to 12 ticks let messages overtake each other. Paxos never relies on any message arriving, once, or in order; the safety line under each caption stays green.",
         c,
         vec![propose(0, 0, A), propose(3, 1, B)],
     );
     d.captions = vec![
-        (Cue::Start, "A bad network: 30% of messages lost, 20% duplicated, delays from 1 to 12 ticks. n0 wants \"A\", n1 wants \"B\". Keep an eye on the safety panel."),
+        (Cue::Start, "A bad network: 30% of messages lost, 20% duplicated, delays from 1 to 12 ticks. n0 wants \"A\", n1 wants \"B\". Keep an eye on the safety line below this caption."),
         (Cue::Dropped(MsgKind::Prepare, DropReason::Lost), "n0's Prepare 1.0 to n4 is lost. Paxos never assumes a message arrives: a proposer that hears too little just retries."),
         (Cue::Duplicated(MsgKind::Prepare), "n1's Prepare 1.1 to n2 is duplicated. n2 will answer both copies the same way: promising the same ballot twice promises nothing new."),
         (Cue::Promised(n(3), b(1, 0)), "Reordering: n0's Prepare 1.0 was sent first, but reaches n3 only now, after n1's later Prepare 1.1 reached n2 and n4."),
@@ -66,7 +66,7 @@ pub(super) fn lossy() -> Draft {
         (Cue::Phase2(b(2, 0)), "n0, retrying with ballot 2.0, hears (1.1, \"B\") in a promise and proposes \"B\". Loss and duplication cannot make it forget."),
         (Cue::Learned(n(5)), "The learner learns \"B\" at last: some Accepted messages to it were lost, and the Decided messages fill the gap."),
     ];
-    d.expect = vec![Expect::Chosen { value: B, step: 21 }, Expect::AllLearned { value: B }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: B, step: 22 }, Expect::AllLearned { value: B }, Expect::Safe];
     d.end_tick = 200;
     d
 }
@@ -97,7 +97,7 @@ pub(super) fn partition() -> Draft {
         (Cue::Phase2(b(3, 0)), "n0's next ballot, 3.0, reaches all five. Three promises report (1.1, \"B\"), so n0 proposes \"B\": the minority side adopts the majority's decision."),
         (Cue::Done(n(0)), "n0 knows \"B\" is chosen. One value, everywhere."),
     ];
-    d.expect = vec![Expect::Chosen { value: B, step: 22 }, Expect::AllLearned { value: B }, Expect::Safe];
+    d.expect = vec![Expect::Chosen { value: B, step: 23 }, Expect::AllLearned { value: B }, Expect::Safe];
     d.end_tick = 250;
     d
 }
@@ -117,30 +117,30 @@ pub(super) fn forgetful() -> Draft {
     let mut d = draft(
         "forgetful-acceptor",
         "8. Why acceptors must persist (BROKEN variant)",
-        "BROKEN on purpose: acceptors forget their promise and accepted value when they recover. One forgetful acceptor is enough for two different values to be chosen; the safety panel shows where.",
+        "BROKEN on purpose: acceptors forget their promise and accepted value when they recover. One forgetful acceptor is enough for two different values to be chosen; the safety line under each caption shows where.",
         c,
         schedule,
     );
     d.captions = vec![
-        (Cue::Start, "BROKEN variant: acceptors forget their promises and accepted values when they recover. Everything else is correct Paxos. Watch the safety panel."),
+        (Cue::Start, "BROKEN variant: acceptors forget their promises and accepted values when they recover. Everything else is correct Paxos. Watch the safety line below this caption."),
         (Cue::Action, "The link between n0 and n1 is cut, so n1 will not hear about n0's decision."),
         (Cue::Phase2(b(1, 0)), "n0 got its promises and sends Accept(1.0, \"A\")."),
         (Cue::Action, "The Accept to n4 is dropped: only n2 and n3 will accept."),
         (Cue::Chosen, "\"A\" is chosen by n2 and n3."),
         (Cue::Learned(n(5)), "The learner learns \"A\"."),
         (Cue::Action, "n2 crashes."),
-        (Cue::Violation(Invariant::PromiseMonotonic), "n2 recovers, but comes back empty: it forgot its promise of 1.0 and its accepted (1.0, \"A\"). The safety panel flags it at once: a promise went down."),
+        (Cue::Violation(Invariant::PromiseMonotonic), "n2 recovers, but comes back empty: it forgot its promise of 1.0 and its accepted (1.0, \"A\"). The safety line below turns red at once: a promise went down."),
         (Cue::Action, "n3, the other acceptor that remembers \"A\", crashes."),
         (Cue::Phase1(b(1, 1)), "n1 proposes \"B\" with ballot 1.1. Its majority will be n2 (which forgot) and n4 (which never accepted)."),
         (Cue::Phase2(b(1, 1)), "Neither promise reports an accepted value, so n1 proposes \"B\". A correct n2 would have reported (1.0, \"A\")."),
         (Cue::Violation(Invariant::Agreement), "\"B\" is chosen after \"A\" was: agreement is broken. This is why an acceptor writes its promise and accepted value to disk before it replies."),
     ];
     d.expect = vec![
-        Expect::Chosen { value: A, step: 10 },
-        Expect::Violation { invariant: Invariant::PromiseMonotonic, step: 21 },
-        Expect::Violation { invariant: Invariant::ChosenStable, step: 29 },
-        Expect::Violation { invariant: Invariant::Agreement, step: 31 },
-        Expect::Chosen { value: B, step: 31 },
+        Expect::Chosen { value: A, step: 11 },
+        Expect::Violation { invariant: Invariant::PromiseMonotonic, step: 22 },
+        Expect::Violation { invariant: Invariant::ChosenStable, step: 30 },
+        Expect::Violation { invariant: Invariant::Agreement, step: 32 },
+        Expect::Chosen { value: B, step: 32 },
     ];
     d.end_tick = 100;
     d
@@ -168,10 +168,10 @@ pub(super) fn small_quorums() -> Draft {
         (Cue::Learned(n(6)), "The learner learns \"B\" while n0 believes \"A\". Try q1 = 3, q2 = 2: larger phase-1 quorums buy smaller phase-2 quorums, safely."),
     ];
     d.expect = vec![
-        Expect::Chosen { value: A, step: 16 },
-        Expect::Violation { invariant: Invariant::ChosenStable, step: 21 },
-        Expect::Violation { invariant: Invariant::Agreement, step: 22 },
-        Expect::Chosen { value: B, step: 22 },
+        Expect::Chosen { value: A, step: 17 },
+        Expect::Violation { invariant: Invariant::ChosenStable, step: 22 },
+        Expect::Violation { invariant: Invariant::Agreement, step: 23 },
+        Expect::Chosen { value: B, step: 23 },
     ];
     d.end_tick = 100;
     d

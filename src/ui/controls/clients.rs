@@ -4,7 +4,7 @@ use super::input_value;
 use crate::protocol::{NodeId, Value};
 use crate::sim::Action;
 use crate::ui::model::PanelProps;
-use crate::view::UiAction;
+use crate::view::{client::value_note, UiAction};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -64,6 +64,7 @@ pub fn clients(props: &PanelProps) -> Html {
                 </label>
                 <button id="client-propose" class="btn" type="submit">{ "Propose" }</button>
             </form>
+            <p id="client-note" class="hint" aria-live="polite">{ value_note(&value).unwrap_or_default() }</p>
         </section>
     }
 }

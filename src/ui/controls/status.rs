@@ -4,7 +4,7 @@
 
 use crate::ui::model::{on_click, PanelProps};
 use crate::view::safety::chosen_status;
-use crate::view::UiAction;
+use crate::view::{status::status_line, Playground, UiAction};
 use yew::prelude::*;
 
 // `chosen`, `banners` and `announcer` are plain functions, not components: each is a few
@@ -59,6 +59,18 @@ pub fn announcer(props: &PanelProps) -> Html {
         (None, None) => String::new(),
     };
     html! { <div id="announcer" class="sr-only" aria-live="polite" aria-atomic="true">{ text }</div> }
+}
+
+/// Why the run stopped by itself (a violation, a caption, the end, an open dialog), as a visible
+/// status line that screen readers announce (`view::status`). Empty, it takes no room.
+pub fn run_status(p: &Playground) -> Html {
+    let line = status_line(p);
+    let state = match p.stopped {
+        Some(crate::view::status::Stopped::Violation { .. }) => "violation",
+        Some(_) => "paused",
+        None => "none",
+    };
+    html! { <p id="run-status" class="run-status" role="status" data-state={state}>{ line.unwrap_or_default() }</p> }
 }
 
 /// Hashing a long trace on every step while it grows would cost more than the frame: past
