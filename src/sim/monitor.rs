@@ -70,7 +70,7 @@ pub const ON_LEARNED: [Check; 2] = [learned_agrees, learned_was_proposed];
 /// Promise monotonicity: an acceptor never lowers its promise, across crashes too (phase 1
 /// relies on it: Paxos Made Simple, 2.2, "it promises never again to accept a proposal numbered
 /// less than n").
-#[inline]
+#[inline(always)]
 fn promise_monotonic(m: &Monitor, o: &Observation) -> Option<Violation> {
     let Observation::Promise { node, promised } = *o else { return None };
     let before = m.max_promised[node.index()];
@@ -215,7 +215,7 @@ impl Monitor {
 
     /// An acceptor holds `promised` after a persist or a recovery.
     /// (Inlined: the simulator calls it on every persisted promise; the violation is cold.)
-    #[inline]
+    #[inline(always)]
     pub fn on_promise(&mut self, node: NodeId, promised: Option<Ballot>, out: &mut Vec<Violation>) {
         let found = out.len();
         run(self, &ON_PROMISE, Observation::Promise { node, promised }, out);
@@ -229,7 +229,7 @@ impl Monitor {
     /// An acceptor (at `position` among the acceptors) accepted `p`. Returns the proposal if
     /// this acceptance completed a phase-2 quorum, making it chosen. (Inlined into the
     /// simulator's step, like the checks it makes.)
-    #[inline]
+    #[inline(always)]
     pub fn on_accept(
         &mut self,
         node: NodeId,

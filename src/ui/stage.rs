@@ -273,9 +273,16 @@ struct TokenProps {
 
 #[function_component(TokenEl)]
 fn token_el(p: &TokenProps) -> Html {
-    let aria = use_memo((p.msg, p.from, p.to, p.twin), |(m, from, to, twin)| {
+    // The name says the label's words too when they are not the message's own (a stack's
+    // "3 × Prepare 1.0", a label shortened for room), so what is seen is what is read out.
+    let shown = p.label.as_ref().map(|l| l.0.clone());
+    let aria = use_memo((p.msg, p.from, p.to, p.twin, shown), |(m, from, to, twin, shown)| {
         let twin = if *twin { ", a duplicate" } else { "" };
-        AttrValue::from(format!("{m}, {from} to {to}{twin}"))
+        let name = format!("{m}, {from} to {to}{twin}");
+        match shown {
+            Some(text) if !name.contains(text.as_str()) => AttrValue::from(format!("{text}: {name}")),
+            _ => AttrValue::from(name),
+        }
     });
     // Per frame only the transform changes: everything else is made once per token.
     let id = p.id;
