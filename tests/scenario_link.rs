@@ -235,3 +235,96 @@ fn fragments_name_a_scenario_a_lesson_or_nothing() {
         "this link holds a scenario outside the limits: there is no lesson called \"<b>nope</b>\""
     );
 }
+
+/// Deterministic test bytes: `n` bytes from a small alphabet (`spread` letters), so some runs
+/// repeat and compress, as a scenario's body does.
+fn sample(n: usize, seed: u32, spread: u32) -> Vec<u8> {
+    let mut x = seed.max(1);
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x % spread) as u8
+        })
+        .collect()
+}
+
+/// The link's own zlib (`scenario::zlib`, in the page instead of miniz_oxide) against
+/// miniz_oxide both ways: it reads every level miniz writes (stored, fixed and dynamic blocks,
+/// as in links made by earlier builds), and miniz reads what it writes.
+#[test]
+fn own_zlib_reads_and_writes_what_miniz_does() {
+    use paxos_playground::scenario::zlib;
+    let mut cases = vec![Vec::new(), vec![0], b"abcabcabcabc".to_vec()];
+    for (i, &(n, spread)) in
+        [(10, 256), (300, 4), (1000, 30), (5000, 256), (40_000, 3), (70_000, 200)].iter().enumerate()
+    {
+        cases.push(sample(n, i as u32 * 7 + 1, spread));
+    }
+    for lesson in lessons::all() {
+        cases.push(postcard::to_allocvec(&ScenarioV2::from(&lesson.scenario)).unwrap());
+    }
+    for data in &cases {
+        for level in 0..=10 {
+            let packed = miniz_oxide::deflate::compress_to_vec_zlib(data, level);
+            assert_eq!(
+                zlib::inflate(&packed, data.len()).as_ref(),
+                Ok(data),
+                "miniz level {level}, {} bytes",
+                data.len()
+            );
+        }
+        let ours = zlib::deflate(data);
+        assert_eq!(
+            miniz_oxide::inflate::decompress_to_vec_zlib(&ours).ok().as_ref(),
+            Some(data),
+            "{} bytes",
+            data.len()
+        );
+    }
+}
+
+/// On lesson-sized input, the link's deflate stays within 2% of miniz's best (what links
+/// were compressed with before), so links did not grow much when it replaced miniz.
+#[test]
+fn own_deflate_is_close_to_miniz_level_9_on_scenarios() {
+    let (mut ours, mut miniz) = (0, 0);
+    for lesson in lessons::all() {
+        let body = postcard::to_allocvec(&ScenarioV2::from(&lesson.scenario)).unwrap();
+        ours += paxos_playground::scenario::zlib::deflate(&body).len();
+        miniz += miniz_oxide::deflate::compress_to_vec_zlib(&body, 9).len();
+    }
+    eprintln!("lessons' bodies compressed: ours {ours} B, miniz level 9 {miniz} B");
+    assert!(ours * 50 <= miniz * 51, "ours {ours} B vs miniz {miniz} B");
+}
+
+/// The link's base64url against the base64 crate: the same text for any bytes, and the same
+/// bytes back, padded or not; what the crate refuses is refused.
+#[test]
+fn own_base64url_matches_the_crate() {
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+    use base64::engine::DecodePaddingMode;
+    let lenient = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    for n in 0..40 {
+        let bytes = sample(n, n as u32 + 3, 256);
+        let text = link::base64url(&bytes);
+        assert_eq!(text, b64(&bytes));
+        assert_eq!(link::from_base64url(&text), Ok(bytes.clone()));
+        let padded = base64::engine::general_purpose::URL_SAFE.encode(&bytes);
+        assert_eq!(link::from_base64url(&padded), Ok(bytes));
+    }
+    let alphabet = b"AQgw_-=+/ !";
+    for i in 0..20_000u32 {
+        let chars = sample(1 + (i % 9) as usize, i + 1, alphabet.len() as u32);
+        let text: String = chars.iter().map(|&c| char::from(alphabet[c as usize])).collect();
+        let ours = link::from_base64url(&text);
+        match lenient.decode(&text) {
+            Ok(bytes) => assert_eq!(ours, Ok(bytes), "{text:?}"),
+            Err(e) => assert!(ours.is_err(), "{text:?}: the crate says {e}, ours reads {ours:?}"),
+        }
+    }
+}

@@ -13,11 +13,8 @@
 use super::error::{LoadError, Problem};
 use super::lessons::{self, Lesson};
 use super::wire::{ScenarioV2, Versioned};
+use super::zlib;
 use super::{Scenario, FORMAT_VERSION};
-use base64::alphabet::URL_SAFE;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine;
 
 pub use super::error::LoadError as LinkError;
 
@@ -30,23 +27,14 @@ pub const MAX_UNPACKED_BYTES: usize = 1 << 20;
 pub const SCENARIO_KEY: &str = "s";
 /// The fragment key of a lesson link: `#lesson=happy-path`.
 pub const LESSON_KEY: &str = "lesson";
-/// zlib level 9 (the best ratio; a scenario is a few hundred bytes, so time does not matter).
-const LEVEL: u8 = 9;
-
-/// base64url without padding when writing; padding tolerated when reading (some chat apps
-/// and hand edits add it).
-const BASE64: GeneralPurpose = GeneralPurpose::new(
-    &URL_SAFE,
-    GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// The payload of a share link for `scenario` (without the `s=` key).
 pub fn encode(scenario: &Scenario) -> String {
     let body = postcard::to_allocvec(&ScenarioV2::from(scenario))
         .expect("postcard cannot fail on in-memory structs, lists of known length and strings");
     let mut bytes = postcard::to_allocvec(&FORMAT_VERSION).expect("a u32 always encodes");
-    bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(&body, LEVEL));
-    BASE64.encode(bytes)
+    bytes.extend(zlib::deflate(&body));
+    base64url(&bytes)
 }
 
 /// The scenario in a link payload, checked against every limit, with text cleaned.
@@ -66,13 +54,9 @@ pub fn decode_any_length(payload: &str) -> Result<Scenario, LinkError> {
     if payload.is_empty() {
         return fail(Problem::Empty);
     }
-    let bytes = match BASE64.decode(payload) {
+    let bytes = match from_base64url(payload) {
         Ok(bytes) => bytes,
-        // A length or last symbol no encoder produces: the link was cut short.
-        Err(base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..)) => {
-            return fail(Problem::Damaged)
-        }
-        Err(_) => return fail(Problem::NotBase64),
+        Err(problem) => return fail(problem),
     };
     let Ok((version, packed)) = postcard::take_from_bytes::<u32>(&bytes) else { return fail(Problem::Damaged) };
     if version > FORMAT_VERSION {
@@ -89,11 +73,53 @@ pub fn decode_any_length(payload: &str) -> Result<Scenario, LinkError> {
 }
 
 fn unpack(packed: &[u8]) -> Result<Vec<u8>, Problem> {
-    use miniz_oxide::inflate::TINFLStatus;
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(packed, MAX_UNPACKED_BYTES).map_err(|e| match e.status {
-        TINFLStatus::HasMoreOutput => Problem::TooBig { max: MAX_UNPACKED_BYTES },
-        _ => Problem::Damaged,
+    zlib::inflate(packed, MAX_UNPACKED_BYTES).map_err(|e| match e {
+        zlib::InflateError::TooBig => Problem::TooBig { max: MAX_UNPACKED_BYTES },
+        zlib::InflateError::Damaged => Problem::Damaged,
     })
+}
+
+/// The URL-safe base64 alphabet (RFC 4648 section 5).
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `bytes` in URL-safe base64 without padding (written here rather than by a crate: the page's
+/// first load has a budget, and this is all of base64 a link needs).
+pub fn base64url(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}
+
+/// Reads URL-safe base64, padded or not. A character outside the alphabet (or padding that does
+/// not fit) is `NotBase64`; a length no encoding has, or a last character with bits that no
+/// encoding sets, is `Damaged` (a link cut short).
+pub fn from_base64url(text: &str) -> Result<Vec<u8>, Problem> {
+    let body = text.trim_end_matches('=');
+    let padding = text.len() - body.len();
+    if padding > 0 && (body.len() % 4 < 2 || padding > 4 - body.len() % 4) {
+        return Err(Problem::NotBase64);
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in body.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c).ok_or(Problem::NotBase64)? as u32;
+        acc = acc << 6 | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if body.len() % 4 == 1 || acc != 0 {
+        return Err(Problem::Damaged);
+    }
+    Ok(out)
 }
 
 /// The fragment (without `#`) that opens `scenario`: `s=PAYLOAD`.

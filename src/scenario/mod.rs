@@ -17,6 +17,7 @@ pub mod lessons;
 pub mod link;
 pub mod text;
 pub mod wire;
+pub mod zlib;
 
 pub use error::{LoadError, Origin, Problem};
 
