@@ -400,7 +400,7 @@ fn huffman(freq: &[u32], limit: u8) -> Vec<u8> {
             lengths[only[0]] = 1;
         }
         while nodes.len() > 1 {
-            nodes.sort_by(|a, b| b.0.cmp(&a.0));
+            nodes.sort_by_key(|n| std::cmp::Reverse(n.0));
             let (wa, mut a) = nodes.pop().unwrap_or_default();
             let (wb, b) = nodes.pop().unwrap_or_default();
             a.extend(b);
@@ -557,7 +557,7 @@ mod tests {
     fn round_trip(data: &[u8]) {
         let packed = deflate(data);
         assert_eq!(inflate(&packed, data.len()).as_deref(), Ok(data), "own inflate of own deflate");
-        if data.len() > 0 {
+        if !data.is_empty() {
             assert_eq!(inflate(&packed, data.len() - 1), Err(TooBig));
         }
     }
