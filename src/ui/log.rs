@@ -122,7 +122,7 @@ fn row(r: &LogRow, first: bool, dispatch: &Callback<UiAction>) -> Html {
             aria-current={r.current.then_some("step")} title="Show the state right after this event" {onclick}
             onkeydown={row_keys(dispatch, step)}>
             <span class="log-time">{ format!("t={}", r.time) }</span>
-            <span class="log-step">{ format!("#{step}") }</span>
+            <span class="log-step">{ format!("step {step}") }</span>
             <span class="log-text">{ r.text.clone() }</span>
         </li>
     }

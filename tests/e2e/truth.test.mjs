@@ -30,6 +30,8 @@ test('one step convention: the clock, the log, the lesson, the safety panel and 
   assert.equal(await row.getAttribute('data-step'), '9');
   assert.equal(await row.getAttribute('aria-current'), 'step', 'the row of the step the clock shows');
   assert.match(await row.textContent(), /\b9\b/);
+  // "#" names messages only (message #7); a step reads as a step.
+  assert.equal(await row.locator('.log-step').innerText(), 'step 9');
   assert.match(await page.locator('#lesson-expect').innerText(), /"A" is chosen at step 9;/);
   await shot('truth-0-step-9', { fullPage: false });
   // t=8 is the moment before: nothing chosen, no such row yet.
