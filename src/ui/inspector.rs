@@ -6,7 +6,7 @@ use super::log::row_keys;
 use super::model::{on_click, PanelProps};
 use crate::protocol::NodeId;
 use crate::sim::{Action, MsgId};
-use crate::view::inspector::{self, Fate, HistoryRow, Inspector as Data, MessageView, NodeView, Section};
+use crate::view::inspector::{self, Change, Fate, HistoryRow, Inspector as Data, MessageView, NodeView, Section};
 use crate::view::log::seek_to_row;
 use crate::view::{Selection, UiAction};
 use wasm_bindgen::JsCast;
@@ -14,14 +14,22 @@ use yew::prelude::*;
 
 #[function_component(Inspector)]
 pub fn inspector(props: &PanelProps) -> Html {
-    let data = inspector::build(&props.model.playground.borrow());
+    let p = props.model.playground.borrow();
+    let data = inspector::build(&p);
+    // What the step at the cursor changed on the selected node: it rebuilds the world a step
+    // back, so once per (run, cursor, selection), not per frame.
+    let at = (p.epoch, p.history.cursor(), p.selection);
+    let diff = use_memo(at, |(_, _, s)| match *s {
+        Selection::Node(n) => inspector::changes(&p, n),
+        _ => Vec::new(),
+    });
     let body = match &data {
         Data::Empty => html! {
             <p class="panel-empty">
                 { "Select a node or a message to inspect it: click it on the stage, or press Tab to reach it and Enter to select." }
             </p>
         },
-        Data::Node(v) => node(v, &props.dispatch),
+        Data::Node(v) => node(v, changed(at.1, &diff), &props.dispatch),
         Data::Message(v) => message(v, &props.dispatch),
     };
     html! {
@@ -36,7 +44,26 @@ fn act(dispatch: &Callback<UiAction>, action: Action) -> Callback<MouseEvent> {
     on_click(dispatch, UiAction::Act(action))
 }
 
-fn node(v: &NodeView, dispatch: &Callback<UiAction>) -> Html {
+/// "What step 9 changed": each field before and after.
+fn changed(step: u64, diff: &[Change]) -> Html {
+    html! {
+        <div class="insp-section insp-diff">
+            <h4>{ format!("What step {step} changed") }</h4>
+            if diff.is_empty() {
+                <p class="panel-empty">{ "Nothing on this node." }</p>
+            }
+            <dl>
+                { for diff.iter().map(|c| html! {
+                    <><dt>{ c.field.clone() }</dt><dd><span class="was">{ c.before.clone() }</span>
+                    <span aria-hidden="true">{ " → " }</span><span class="sr-only">{ " becomes " }</span>
+                    <span class="now">{ c.after.clone() }</span></dd></>
+                }) }
+            </dl>
+        </div>
+    }
+}
+
+fn node(v: &NodeView, changed: Html, dispatch: &Callback<UiAction>) -> Html {
     let n = v.node;
     html! {
         <div class="insp-node" data-node={n.0.to_string()}>
@@ -55,6 +82,7 @@ fn node(v: &NodeView, dispatch: &Callback<UiAction>) -> Html {
             if v.proposer {
                 <ProposeForm key={n.0} node={n} up={v.up} dispatch={dispatch.clone()} />
             }
+            { changed }
             { for v.sections.iter().map(section) }
             { history(&v.history, v.history_more, dispatch) }
         </div>

@@ -118,9 +118,22 @@ pub fn marked_views(world: &World, past: &[Event], caption: &str) -> Vec<NodeVie
         views[n.index()].named = true;
     }
     for v in &mut views {
+        v.timer_due = world.timer_due(v.id).filter(|_| v.phase.is_some());
         v.label = describe(v);
     }
     views
+}
+
+/// The adoption badge of a node box (`adopted "A"`): its text, and its rectangle relative to
+/// the box's top-left corner (x, y, width, height). It sits on the line below the box's last
+/// line of text (inside a proposer's box; hanging off a server's, whose lines fill it), and
+/// `labels::node_text` keeps message labels off it.
+pub fn badge(v: &NodeView) -> Option<(String, [f64; 4])> {
+    let value = v.adopted?;
+    let lines = [&v.phase, &v.promised, &v.accepted, &v.learned].into_iter().flatten().count();
+    let text = format!("adopted \"{value}\"");
+    let width = text.chars().count() as f64 * 7.0 + 14.0;
+    Some((text, [6.0, 19.0 + 17.0 * lines as f64 + 4.0, width, 18.0]))
 }
 
 /// A proposer's retry timer: armed at `armed`, due at `due`.

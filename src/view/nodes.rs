@@ -32,6 +32,8 @@ pub struct NodeView {
     pub adopted: Option<Value>,
     /// Named by the caption shown (`view::marks`).
     pub named: bool,
+    /// When its retry timer fires, if armed (`view::marks`).
+    pub timer_due: Option<crate::sim::Tick>,
     /// Everything above in one sentence, for screen readers.
     pub label: String,
 }
@@ -103,6 +105,7 @@ pub fn node_views(world: &World) -> Vec<NodeView> {
                 quorum: None,
                 adopted: None,
                 named: false,
+                timer_due: None,
                 label: String::new(),
             };
             view.label = describe(&view);
@@ -132,6 +135,9 @@ pub(super) fn describe(v: &NodeView) -> String {
     }
     if let Some(value) = v.quorum {
         parts.push(format!("in the quorum that chose \"{value}\""));
+    }
+    if let Some(t) = v.timer_due {
+        parts.push(format!("retry timer fires at t={t}"));
     }
     if v.named {
         parts.push("named in the caption".into());
