@@ -1,0 +1,130 @@
+// Issue 11, highlights tied to the story (view::marks): the quorum that chose a value lights up,
+// a proposer that adopts a value it did not propose wears a badge, a caption outlines the nodes
+// and emphasises the message kinds it names, each proposer's retry timer is a ring that empties,
+// and the inspector says what the current step changed on the selected node.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, waitForApp, play, pause, fastest, clockStep, stopServer } from './lib/harness.mjs';
+
+after(stopServer);
+
+/** Clicks Next until the caption matches `re` (each Next plays on to the next caption). */
+async function nextUntil(page, re) {
+  for (let i = 0; i < 20 && !re.test(await page.locator('#caption').innerText()); i++) {
+    const before = await page.locator('#caption-counter').innerText();
+    await page.locator('#caption-next').click();
+    await page.waitForFunction((b) => document.querySelector('#caption-counter').textContent !== b, before);
+    await page.waitForFunction(() => document.querySelector('button#play').getAttribute('aria-pressed') === 'false');
+  }
+  assert.match(await page.locator('#caption').innerText(), re);
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`the quorum that chose the value lights up in the default run (${scheme})`, async (t) => {
+    const { page, shot, finish } = await openPage(t, { colorScheme: scheme });
+    await waitForApp(page);
+    assert.equal(await page.locator('#stage g.node.quorum').count(), 0, 'nothing is chosen yet');
+    await fastest(page);
+    await play(page);
+    await page.waitForFunction(() => /Chosen: "[A-Z]+"/.test(document.querySelector('#chosen')?.textContent ?? ''), null, {
+      timeout: 60_000,
+    });
+    await pause(page);
+    const chosen = (await page.locator('#chosen').innerText()).match(/Chosen: "([A-Z]+)"/)[1];
+    const quorum = page.locator('#stage g.node.quorum');
+    assert.equal(await quorum.count(), 2, 'a majority of the three acceptors');
+    for (const node of await quorum.all()) {
+      assert.equal(await node.getAttribute('data-role'), 'acceptor');
+      assert.match(await node.getAttribute('aria-label'), new RegExp(`in the quorum that chose "${chosen}"`));
+      assert.equal(await node.locator('.quorum-halo').count(), 1);
+      assert.match(await node.locator('[data-field="accepted"]').innerText(), new RegExp(`"${chosen}"`));
+    }
+    assert.match(await page.locator('.legend').innerText(), /Green halo/);
+    await shot(`marks-quorum-${scheme}`);
+    await finish();
+  });
+}
+
+for (const [name, options] of [
+  ['desktop light', { colorScheme: 'light' }],
+  ['desktop dark', { colorScheme: 'dark' }],
+  ['phone', { colorScheme: 'light', viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }],
+]) {
+  test(`a proposer that adopts a value wears a badge, and the caption outlines what it names (${name})`, async (t) => {
+    const { page, shot, finish } = await openPage(t, { urlPath: '#lesson=competing-proposers', ...options });
+    await waitForApp(page);
+    await pause(page);
+    // "n0 sends Accept(1.0, "A")": n0 is outlined and the Accept tokens in flight are emphasised.
+    await nextUntil(page, /n0 sends Accept/);
+    assert.equal(await page.locator('#stage g.node.named').count(), 1);
+    assert.equal(await page.locator('#stage g.node.named').getAttribute('data-node'), '0');
+    const named = page.locator('#stage g.msg.named');
+    assert.ok((await named.count()) > 0, 'Accept tokens in flight are emphasised');
+    for (const kind of await named.evaluateAll((ms) => ms.map((m) => m.dataset.kind))) assert.equal(kind, 'accept');
+    assert.equal(await page.locator('#stage g.msg:not(.named)[data-kind="accept"]').count(), 0);
+    assert.equal(await page.locator('#stage .adopt-badge').count(), 0, 'n0 proposes its own value');
+    await shot(`marks-caption-${name.replace(' ', '-')}`);
+
+    await nextUntil(page, /n1 has a majority of promises/);
+    const n1 = page.locator('#stage g.node[data-node="1"]');
+    assert.equal(await n1.locator('.adopt-badge').innerText(), 'adopted "A"');
+    assert.match(await n1.getAttribute('aria-label'), /adopted "A" \(a value from a promise, not its own\)/);
+    assert.equal(await page.locator('#stage .adopt-badge').count(), 1);
+    assert.match(await n1.getAttribute('class'), /\bnamed\b/);
+    // The log row of that step says so too.
+    const step = await clockStep(page);
+    assert.match(await page.locator(`#log li[data-step="${step}"]`).allInnerTexts().then((t) => t.join('\n')),
+      /n1 starts phase 2: \(1\.1, "A"\), a value adopted from a promise/);
+    // The badge sits inside n1's box (a proposer's box has a free line) and no label covers it.
+    const [badge, box] = await Promise.all([n1.locator('.adopt-badge rect').boundingBox(), n1.locator('.box').boundingBox()]);
+    assert.ok(badge.y >= box.y && badge.y + badge.height <= box.y + box.height + 0.5, JSON.stringify({ badge, box }));
+    for (const label of await page.locator('#stage .msg-label').all()) {
+      const l = await label.boundingBox();
+      const apart = l.x + l.width <= badge.x || badge.x + badge.width <= l.x || l.y + l.height <= badge.y || badge.y + badge.height <= l.y;
+      assert.ok(apart, `a label covers the badge: ${await label.textContent()}`);
+    }
+    await shot(`marks-adopted-${name.replace(' ', '-')}`);
+    await finish();
+  });
+}
+
+test('a proposer with an armed retry timer shows a ring that empties', async (t) => {
+  const { page, shot, finish } = await openPage(t);
+  await waitForApp(page);
+  await pause(page);
+  assert.equal(await page.locator('#stage g.timer').count(), 0, 'no timer before any request');
+  await page.locator('button#step-forward').click(); // n0's client asks for "A": phase 1, timer armed
+  const ring = page.locator('#stage g.timer[data-node="0"]');
+  await ring.waitFor();
+  assert.equal(await ring.getAttribute('data-left'), '100.0', 'full when armed');
+  assert.match(await page.locator('#stage g.node[data-node="0"]').getAttribute('aria-label'), /retry timer fires at t=\d+/);
+  for (let i = 0; i < 4; i++) await page.locator('button#step-forward').click();
+  const left = Number(await ring.getAttribute('data-left'));
+  assert.ok(left < 100 && left > 0, `the ring empties as time passes: ${left}`);
+  const arc = await ring.locator('.timer-arc').getAttribute('stroke-dasharray');
+  assert.equal(arc, `${(await ring.getAttribute('data-left'))} 100`);
+  await shot('marks-timer');
+  await finish();
+});
+
+test('the inspector shows what the current step changed on a node', async (t) => {
+  const { page, shot, finish } = await openPage(t);
+  await waitForApp(page);
+  await pause(page);
+  await page.locator('button#step-forward').click();
+  await page.locator('#stage g.node[data-node="0"]').click();
+  const diff = page.locator('#inspector .insp-diff');
+  assert.match(await diff.locator('h4').innerText(), /What step 1 changed/);
+  const rows = await diff.locator('dd').allInnerTexts();
+  const fields = await diff.locator('dt').allInnerTexts();
+  const i = fields.indexOf("client's value");
+  assert.ok(i >= 0, fields.join(', '));
+  // Seen as "before → after", read out as "before becomes after".
+  assert.match(rows[i], /^-\s*→\s*(becomes\s*)?"A"$/);
+  assert.match(rows[fields.indexOf('phase')], /idle \(no client value\)\s*→\s*(becomes\s*)?1: preparing/);
+  // An acceptor the step did not touch says so.
+  await page.locator('#stage g.node[data-node="2"]').click();
+  assert.match(await diff.innerText(), /Nothing on this node\./);
+  await shot('marks-inspector-diff');
+  await finish();
+});
