@@ -16,20 +16,19 @@ use yew::prelude::*;
 pub fn inspector(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let data = inspector::build(&p);
-    // What the step at the cursor changed on the selected node: it rebuilds the world a step
-    // back, so once per (run, cursor, selection), not per frame.
-    let at = (p.epoch, p.history.cursor(), p.selection);
-    let diff = use_memo(at, |(_, _, s)| match *s {
-        Selection::Node(n) => inspector::changes(&p, n),
-        _ => Vec::new(),
-    });
+    // What the step at the cursor changed on the selected node, while paused: it rebuilds the
+    // world a step back, which is not per-frame work (and a memo would cost the first load).
+    let diff = match p.selection {
+        Selection::Node(n) if !p.playing => Some(inspector::changes(&p, n)),
+        _ => None,
+    };
     let body = match &data {
         Data::Empty => html! {
             <p class="panel-empty">
                 { "Select a node or a message to inspect it: click it on the stage, or press Tab to reach it and Enter to select." }
             </p>
         },
-        Data::Node(v) => node(v, changed(at.1, &diff), &props.dispatch),
+        Data::Node(v) => node(v, diff.map(|d| changed(p.history.cursor(), &d)), &props.dispatch),
         Data::Message(v) => message(v, &props.dispatch),
     };
     html! {
@@ -44,7 +43,7 @@ fn act(dispatch: &Callback<UiAction>, action: Action) -> Callback<MouseEvent> {
     on_click(dispatch, UiAction::Act(action))
 }
 
-/// "What step 9 changed": each field before and after.
+/// "What step 9 changed": each field, before → after.
 fn changed(step: u64, diff: &[Change]) -> Html {
     html! {
         <div class="insp-section insp-diff">
@@ -54,16 +53,14 @@ fn changed(step: u64, diff: &[Change]) -> Html {
             }
             <dl>
                 { for diff.iter().map(|c| html! {
-                    <><dt>{ c.field.clone() }</dt><dd><span class="was">{ c.before.clone() }</span>
-                    <span aria-hidden="true">{ " → " }</span><span class="sr-only">{ " becomes " }</span>
-                    <span class="now">{ c.after.clone() }</span></dd></>
+                    <><dt>{ c.field.clone() }</dt><dd>{ format!("{} → {}", c.before, c.after) }</dd></>
                 }) }
             </dl>
         </div>
     }
 }
 
-fn node(v: &NodeView, changed: Html, dispatch: &Callback<UiAction>) -> Html {
+fn node(v: &NodeView, changed: Option<Html>, dispatch: &Callback<UiAction>) -> Html {
     let n = v.node;
     html! {
         <div class="insp-node" data-node={n.0.to_string()}>

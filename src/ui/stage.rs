@@ -80,11 +80,13 @@ pub fn stage(props: &PanelProps) -> Html {
     let narrow = use_media("(max-width: 640px)");
     let layout = use_memo((cluster.roles.clone(), narrow), |(roles, narrow)| layout(roles, *narrow));
     let key = (p.epoch, p.history.cursor());
-    // What the caption shown names is marked on the stage (`view::marks`).
-    let caption = p.scenario.caption_at(key.1).map_or(AttrValue::default(), |c| AttrValue::from(c.text.clone()));
-    let views = use_memo((key, caption.clone()), |(_, c)| marks::marked_views(world, p.history.past(), c));
-    let kinds = use_memo((caption, views.len()), |(c, n)| marks::named(c, *n).kinds);
-    let timers = use_memo(key, |_| marks::timers(world, p.history.past()));
+    // What the caption shown names is marked on the stage (`view::marks`). Not memoized apart
+    // (each memo costs the first load): naming kinds scans one caption, and timers look back
+    // only to each proposer's latest phase change.
+    let caption = p.scenario.caption_at(key.1).map_or("", |c| c.text.as_str());
+    let views = use_memo(key, |_| marks::marked_views(world, p.history.past(), caption));
+    let kinds = marks::named(caption, views.len()).kinds;
+    let timers = marks::timers(world, p.history.past());
     let links = use_memo(key, |_| {
         let mut v = Vec::new();
         for a in cluster.nodes() {
@@ -375,14 +377,8 @@ fn node_el(p: &NodeProps) -> Html {
             transform={format!("translate({} {})", fixed(b.x - b.w / 2.0, 1), fixed(b.y - b.h / 2.0, 1))}
             tabindex="0" role="button" aria-label={v.label.clone()} aria-pressed={p.selected.to_string()}
             onclick={select} onkeydown={activate(p.dispatch.clone(), what)}>
-            if v.quorum.is_some() {
-                <rect class="quorum-halo" x="-5" y="-5" width={fmt(b.w + 10.0)} height={fmt(b.h + 10.0)} rx="14" />
-            }
             { violation_ring(v, b) }
             <rect class="box" width={fmt(b.w)} height={fmt(b.h)} rx="10" />
-            if v.named {
-                <rect class="named-ring" x="3" y="3" width={fmt(b.w - 6.0)} height={fmt(b.h - 6.0)} rx="7" />
-            }
             <text class="title" x="10" y="19">{ &v.title }</text>
             { node_lines(v) }
             { adopt_badge(v) }
