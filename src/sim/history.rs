@@ -131,10 +131,7 @@ impl History {
                 return;
             }
         }
-        let index = (step / SNAPSHOT_EVERY) as usize;
-        let mut world = self.snapshots[index.min(self.snapshots.len() - 1)].clone();
-        while world.steps < step && replay_step(&mut world, &self.schedule) {}
-        self.view = Some(world);
+        self.view = Some(self.world_at(step));
     }
 
     /// The world after `step` steps (clamped to the frontier), rebuilt from the snapshot before

@@ -259,7 +259,7 @@ fn timer(layout: &Layout, a: &TimerArc, clock: f64) -> Html {
     let left = fixed(a.left(clock) * 100.0, 1).to_string();
     let (x, y) = (b.x + b.w / 2.0 - 16.0, b.y - b.h / 2.0 + 14.0);
     html! {
-        <g class="timer" data-node={a.node.0.to_string()} data-left={left.clone()} transform={format!("translate({} {}) rotate(-90)", fmt(x), fmt(y))}>
+        <g class="timer" data-node={a.node.0.to_string()} data-left={left.clone()} transform={format!("translate({} {})", fmt(x), fmt(y))}>
             <circle class="timer-track" r="7" />
             <circle class="timer-arc" r="7" pathLength="100" stroke-dasharray={format!("{left} 100")} />
         </g>

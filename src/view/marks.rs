@@ -13,33 +13,20 @@ use super::nodes::{describe, NodeView};
 use crate::protocol::{Ballot, MsgKind, NodeId, Note, Phase, Proposal, Value};
 use crate::sim::{Event, EventKind, Tick, World};
 
-/// A quorum of acceptors whose acceptances chose `value` at `ballot`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Quorum {
-    pub ballot: Ballot,
-    pub value: Value,
-    pub acceptors: Vec<NodeId>,
-}
-
-/// Every quorum that chose a value in `past`, in the order the values were chosen (two or more
-/// only when agreement is broken).
-pub fn chosen_quorums(past: &[Event]) -> Vec<Quorum> {
-    let mut votes: Vec<(Proposal, Vec<NodeId>)> = Vec::new();
-    let mut out = Vec::new();
-    for e in past {
-        match e.kind {
-            EventKind::Accepted { node, proposal } => match votes.iter_mut().find(|v| v.0 == proposal) {
-                Some(v) if !v.1.contains(&node) => v.1.push(node),
-                Some(_) => {}
-                None => votes.push((proposal, vec![node])),
-            },
-            EventKind::Chosen { ballot, value } => {
-                // In the order they accepted (no sort: its code would cost the page's first load).
-                let acceptors =
-                    votes.iter().find(|v| v.0 == Proposal { ballot, value }).map_or(Vec::new(), |v| v.1.clone());
-                out.push(Quorum { ballot, value, acceptors });
+/// For each node (by index), the value whose choice its acceptance was part of, if any: the
+/// acceptors that accepted the chosen proposal before its Chosen event in `past` (the first
+/// value, when agreement is broken and an acceptor was in two quorums).
+pub fn chosen_by(past: &[Event], nodes: usize) -> Vec<Option<Value>> {
+    let mut out = vec![None; nodes];
+    for (i, e) in past.iter().enumerate() {
+        let EventKind::Chosen { ballot, value } = e.kind else { continue };
+        for a in &past[..i] {
+            match a.kind {
+                EventKind::Accepted { node, proposal } if proposal == (Proposal { ballot, value }) => {
+                    out[node.index()].get_or_insert(value);
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
     out
@@ -104,12 +91,8 @@ pub fn named(text: &str, node_count: usize) -> Named {
 /// chosen quorums, adoptions and what `caption` names.
 pub fn marked_views(world: &World, past: &[Event], caption: &str) -> Vec<NodeView> {
     let mut views = super::nodes::node_views(world);
-    for q in chosen_quorums(past) {
-        for a in q.acceptors {
-            if let Some(v) = views.get_mut(a.index()) {
-                v.quorum.get_or_insert(q.value);
-            }
-        }
+    for (v, value) in views.iter_mut().zip(chosen_by(past, world.system.nodes.len())) {
+        v.quorum = value;
     }
     for (v, adopted) in views.iter_mut().zip(adopted(world, past)) {
         v.adopted = adopted;

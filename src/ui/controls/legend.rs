@@ -21,14 +21,14 @@ const DROP_AND_TWINS: &str = concat!(
     // The story's marks (view::marks), drawn as the stage draws them.
     r#"<li><svg viewBox="-10 -10 20 20" width="18" height="18" aria-hidden="true">"#,
     r#"<rect class="quorum-halo" x="-9" y="-7" width="18" height="14" rx="4"/></svg>"#,
-    r#"<span><b>Green halo</b><span class="meaning"> the quorum of acceptors whose accepts chose the value</span></span></li>"#,
-    r#"<li><svg viewBox="-10 -10 20 20" width="18" height="18" aria-hidden="true"><g class="timer" transform="rotate(-90)">"#,
+    r#"<span><b>Green halo</b><span class="meaning"> the acceptors whose accepts chose the value</span></span></li>"#,
+    r#"<li><svg viewBox="-10 -10 20 20" width="18" height="18" aria-hidden="true"><g class="timer">"#,
     r#"<circle class="timer-track" r="7"/><circle class="timer-arc" r="7" pathLength="100" stroke-dasharray="60 100"/></g></svg>"#,
-    r#"<span><b>Retry timer</b><span class="meaning"> a proposer's timeout, emptying as it nears</span></span></li>"#,
+    r#"<span><b>Retry timer</b><span class="meaning"> empties as a proposer's timeout nears</span></span></li>"#,
     r#"<li><span class="adopt-sample" aria-hidden="true">A</span>"#,
-    r#"<span><b>Adopted</b><span class="meaning"> a proposer took the value a promise reported, not its own</span></span></li>"#,
+    r#"<span><b>Adopted</b><span class="meaning"> a proposer took a promise's value, not its own</span></span></li>"#,
     r#"<li><span class="named-sample" aria-hidden="true"></span>"#,
-    r#"<span><b>Outlined</b><span class="meaning"> named by the caption (its messages are drawn larger)</span></span></li>"#,
+    r#"<span><b>Outlined</b><span class="meaning"> named by the caption (its messages drawn larger)</span></span></li>"#,
 );
 
 /// The legend's items as HTML.
