@@ -256,10 +256,10 @@ fn drop_mark(m: &DropMark) -> Html {
 /// corner of its box whose arc empties as the clock nears the deadline.
 fn timer(layout: &Layout, a: &TimerArc, clock: f64) -> Html {
     let Some(b) = layout.node(a.node) else { return html! {} };
-    let left = fixed(a.left(clock) * 100.0, 1).to_string();
+    let left = fixed(a.left(clock) * 100.0, 1);
     let (x, y) = (b.x + b.w / 2.0 - 16.0, b.y - b.h / 2.0 + 14.0);
     html! {
-        <g class="timer" data-node={a.node.0.to_string()} data-left={left.clone()} transform={format!("translate({} {})", fmt(x), fmt(y))}>
+        <g class="timer" data-node={a.node.0.to_string()} transform={format!("translate({} {})", fmt(x), fmt(y))}>
             <circle class="timer-track" r="7" />
             <circle class="timer-arc" r="7" pathLength="100" stroke-dasharray={format!("{left} 100")} />
         </g>
@@ -421,7 +421,7 @@ fn adopt_badge(v: &NodeView) -> Html {
     html! {
         <g class="adopt-badge" transform={format!("translate({} {})", fmt(x), fmt(y))}>
             <rect width={fmt(w)} height={fmt(h)} rx="9" />
-            { " " }<text x="7" y="13">{ text }</text>
+            <text x="7" y="13">{ text }</text>
         </g>
     }
 }

@@ -4,7 +4,7 @@
 // and the inspector says what the current step changed on the selected node.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitForApp, play, pause, fastest, clockStep, stopServer } from './lib/harness.mjs';
+import { RESULTS, openPage, waitForApp, play, pause, fastest, clockStep, setRange, stopServer } from './lib/harness.mjs';
 
 after(stopServer);
 
@@ -23,6 +23,8 @@ for (const scheme of ['light', 'dark']) {
   test(`the quorum that chose the value lights up in the default run (${scheme})`, async (t) => {
     const { page, shot, finish } = await openPage(t, { colorScheme: scheme });
     await waitForApp(page);
+    await pause(page);
+    await setRange(page, '#scrubber', 0);
     assert.equal(await page.locator('#stage g.node.quorum').count(), 0, 'nothing is chosen yet');
     await fastest(page);
     await play(page);
@@ -37,7 +39,7 @@ for (const scheme of ['light', 'dark']) {
       assert.equal(await node.getAttribute('data-role'), 'acceptor');
       assert.match(await node.getAttribute('aria-label'), new RegExp(`in the quorum that chose "${chosen}"`));
       assert.match(await node.locator('.box').evaluate((b) => getComputedStyle(b).filter), /drop-shadow/, 'the halo');
-      assert.match(await node.locator('[data-field="accepted"]').innerText(), new RegExp(`"${chosen}"`));
+      assert.match(await node.locator('[data-field="accepted"]').textContent(), new RegExp(`"${chosen}"`));
     }
     assert.match(await page.locator('.legend').innerText(), /Green halo/);
     await shot(`marks-quorum-${scheme}`);
@@ -67,24 +69,25 @@ for (const [name, options] of [
 
     await nextUntil(page, /n1 has a majority of promises/);
     const n1 = page.locator('#stage g.node[data-node="1"]');
-    assert.equal(await n1.locator('.adopt-badge').innerText(), 'adopted "A"');
+    assert.equal((await n1.locator('.adopt-badge').textContent()).trim(), 'adopted "A"');
     assert.match(await n1.getAttribute('aria-label'), /adopted "A" \(a value from a promise, not its own\)/);
     assert.equal(await page.locator('#stage .adopt-badge').count(), 1);
     assert.match(await n1.getAttribute('class'), /\bnamed\b/);
     assert.match(await n1.evaluate((n) => getComputedStyle(n).outlineStyle), /dashed/, 'the outline shows');
     // The log row of that step says so too.
     const step = await clockStep(page);
-    assert.match(await page.locator(`#log li[data-step="${step}"]`).allInnerTexts().then((t) => t.join('\n')),
+    assert.match(await page.locator(`#log li[data-step="${step}"]`).allTextContents().then((t) => t.join('\n')),
       /n1 starts phase 2: \(1\.1, "A"\), a value adopted from a promise/);
     // The badge sits inside n1's box (a proposer's box has a free line) and no label covers it.
     const [badge, box] = await Promise.all([n1.locator('.adopt-badge rect').boundingBox(), n1.locator('.box').boundingBox()]);
     assert.ok(badge.y >= box.y && badge.y + badge.height <= box.y + box.height + 0.5, JSON.stringify({ badge, box }));
+    await shot(`marks-adopted-${name.replace(' ', '-')}`);
+    await page.locator('#stage').screenshot({ path: `${RESULTS}/marks-adopted-stage-${name.replace(' ', '-')}.png` });
     for (const label of await page.locator('#stage .msg-label').all()) {
       const l = await label.boundingBox();
       const apart = l.x + l.width <= badge.x || badge.x + badge.width <= l.x || l.y + l.height <= badge.y || badge.y + badge.height <= l.y;
-      assert.ok(apart, `a label covers the badge: ${await label.textContent()}`);
+      assert.ok(apart, `a label covers the badge: ${await label.textContent()} ${JSON.stringify({ l, badge })}`);
     }
-    await shot(`marks-adopted-${name.replace(' ', '-')}`);
     await finish();
   });
 }
@@ -93,17 +96,19 @@ test('a proposer with an armed retry timer shows a ring that empties', async (t)
   const { page, shot, finish } = await openPage(t);
   await waitForApp(page);
   await pause(page);
+  await setRange(page, '#scrubber', 0);
+  assert.equal(await clockStep(page), 0);
   assert.equal(await page.locator('#stage g.timer').count(), 0, 'no timer before any request');
   await page.locator('button#step-forward').click(); // n0's client asks for "A": phase 1, timer armed
   const ring = page.locator('#stage g.timer[data-node="0"]');
   await ring.waitFor();
-  assert.equal(await ring.getAttribute('data-left'), '100.0', 'full when armed');
+  const left = async () => Number((await ring.locator('.timer-arc').getAttribute('stroke-dasharray')).split(' ')[0]);
+  assert.equal(await left(), 100, 'full when armed');
   assert.match(await page.locator('#stage g.node[data-node="0"]').getAttribute('aria-label'), /retry timer fires at t=\d+/);
   for (let i = 0; i < 4; i++) await page.locator('button#step-forward').click();
-  const left = Number(await ring.getAttribute('data-left'));
-  assert.ok(left < 100 && left > 0, `the ring empties as time passes: ${left}`);
-  const arc = await ring.locator('.timer-arc').getAttribute('stroke-dasharray');
-  assert.equal(arc, `${(await ring.getAttribute('data-left'))} 100`);
+  const now = await left();
+  assert.ok(now < 100 && now > 0, `the ring empties as time passes: ${now}`);
+  assert.match(await ring.locator('.timer-arc').getAttribute('stroke-dasharray'), /^\d+\.\d 100$/);
   await shot('marks-timer');
   await finish();
 });
@@ -112,10 +117,12 @@ test('the inspector shows what the current step changed on a node', async (t) =>
   const { page, shot, finish } = await openPage(t);
   await waitForApp(page);
   await pause(page);
+  await setRange(page, '#scrubber', 0);
   await page.locator('button#step-forward').click();
+  assert.equal(await clockStep(page), 1);
   await page.locator('#stage g.node[data-node="0"]').click();
   const diff = page.locator('#inspector .insp-diff');
-  assert.match(await diff.locator('h4').innerText(), /What step 1 changed/);
+  assert.equal(await diff.locator('h4').textContent(), 'What step 1 changed');
   const rows = await diff.locator('dd').allInnerTexts();
   const fields = await diff.locator('dt').allInnerTexts();
   const i = fields.indexOf("client's value");

@@ -27,8 +27,6 @@ const DROP_AND_TWINS: &str = concat!(
     r#"<span><b>Retry timer</b><span class="meaning"> empties as a proposer's timeout nears</span></span></li>"#,
     r#"<li><span class="adopt-sample" aria-hidden="true">A</span>"#,
     r#"<span><b>Adopted</b><span class="meaning"> a proposer took a promise's value, not its own</span></span></li>"#,
-    r#"<li><span class="named-sample" aria-hidden="true"></span>"#,
-    r#"<span><b>Outlined</b><span class="meaning"> named by the caption (its messages drawn larger)</span></span></li>"#,
 );
 
 /// The legend's items as HTML.
