@@ -4,7 +4,7 @@
 // and the inspector says what the current step changed on the selected node.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESULTS, openPage, waitForApp, play, pause, fastest, clockStep, setRange, stopServer } from './lib/harness.mjs';
+import { RESULTS, openPage, waitForApp, play, fastest, clockStep, setRange, stopServer } from './lib/harness.mjs';
 
 after(stopServer);
 
@@ -19,11 +19,22 @@ async function nextUntil(page, re) {
   assert.match(await page.locator('#caption').innerText(), re);
 }
 
+/** Pauses the run, even if it starts or stops by itself meanwhile. */
+async function hold(page) {
+  const play = page.locator('button#play');
+  for (let i = 0; i < 10 && (await play.getAttribute('aria-pressed')) === 'true'; i++) {
+    await play.click();
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await play.getAttribute('aria-pressed'), 'false', 'the run did not pause');
+}
+
 for (const scheme of ['light', 'dark']) {
   test(`the quorum that chose the value lights up in the default run (${scheme})`, async (t) => {
     const { page, shot, finish } = await openPage(t, { colorScheme: scheme });
     await waitForApp(page);
-    await pause(page);
+    // (The page may autoplay: hold it still, then play at full speed.)
+    await hold(page);
     await setRange(page, '#scrubber', 0);
     assert.equal(await page.locator('#stage g.node.quorum').count(), 0, 'nothing is chosen yet');
     await fastest(page);
@@ -31,7 +42,7 @@ for (const scheme of ['light', 'dark']) {
     await page.waitForFunction(() => /Chosen: "[A-Z]+"/.test(document.querySelector('#chosen')?.textContent ?? ''), null, {
       timeout: 60_000,
     });
-    await pause(page);
+    await hold(page);
     const chosen = (await page.locator('#chosen').innerText()).match(/Chosen: "([A-Z]+)"/)[1];
     const quorum = page.locator('#stage g.node.quorum');
     assert.equal(await quorum.count(), 2, 'a majority of the three acceptors');
@@ -55,7 +66,7 @@ for (const [name, options] of [
   test(`a proposer that adopts a value wears a badge, and the caption outlines what it names (${name})`, async (t) => {
     const { page, shot, finish } = await openPage(t, { urlPath: '#lesson=competing-proposers', ...options });
     await waitForApp(page);
-    await pause(page);
+    await hold(page);
     // "n0 sends Accept(1.0, "A")": n0 is outlined and the Accept tokens in flight are emphasised.
     await nextUntil(page, /n0 sends Accept/);
     assert.equal(await page.locator('#stage g.node.named').count(), 1);
@@ -95,7 +106,7 @@ for (const [name, options] of [
 test('a proposer with an armed retry timer shows a ring that empties', async (t) => {
   const { page, shot, finish } = await openPage(t);
   await waitForApp(page);
-  await pause(page);
+  await hold(page);
   await setRange(page, '#scrubber', 0);
   assert.equal(await clockStep(page), 0);
   assert.equal(await page.locator('#stage g.timer').count(), 0, 'no timer before any request');
@@ -116,7 +127,7 @@ test('a proposer with an armed retry timer shows a ring that empties', async (t)
 test('the inspector shows what the current step changed on a node', async (t) => {
   const { page, shot, finish } = await openPage(t);
   await waitForApp(page);
-  await pause(page);
+  await hold(page);
   await setRange(page, '#scrubber', 0);
   await page.locator('button#step-forward').click();
   assert.equal(await clockStep(page), 1);
