@@ -131,10 +131,17 @@ impl History {
                 return;
             }
         }
+        self.view = Some(self.world_at(step));
+    }
+
+    /// The world after `step` steps (clamped to the frontier), rebuilt from the snapshot before
+    /// it without moving the cursor: for views that compare two moments (what a step changed).
+    pub fn world_at(&self, step: u64) -> World {
+        let step = step.min(self.head.steps);
         let index = (step / SNAPSHOT_EVERY) as usize;
         let mut world = self.snapshots[index.min(self.snapshots.len() - 1)].clone();
         while world.steps < step && replay_step(&mut world, &self.schedule) {}
-        self.view = Some(world);
+        world
     }
 
     /// Moves the cursor to the last step at or before time `t`.

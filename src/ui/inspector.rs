@@ -6,7 +6,7 @@ use super::log::row_keys;
 use super::model::{on_click, PanelProps};
 use crate::protocol::NodeId;
 use crate::sim::{Action, MsgId};
-use crate::view::inspector::{self, Fate, HistoryRow, Inspector as Data, MessageView, NodeView, Section};
+use crate::view::inspector::{self, Change, Fate, HistoryRow, Inspector as Data, MessageView, NodeView, Section};
 use crate::view::log::seek_to_row;
 use crate::view::{Selection, UiAction};
 use wasm_bindgen::JsCast;
@@ -14,14 +14,21 @@ use yew::prelude::*;
 
 #[function_component(Inspector)]
 pub fn inspector(props: &PanelProps) -> Html {
-    let data = inspector::build(&props.model.playground.borrow());
+    let p = props.model.playground.borrow();
+    let data = inspector::build(&p);
+    // What the step at the cursor changed on the selected node, while paused: it rebuilds the
+    // world a step back, which is not per-frame work (and a memo would cost the first load).
+    let diff = match p.selection {
+        Selection::Node(n) if !p.playing => Some(inspector::changes(&p, n)),
+        _ => None,
+    };
     let body = match &data {
         Data::Empty => html! {
             <p class="panel-empty">
                 { "Select a node or a message to inspect it: click it on the stage, or press Tab to reach it and Enter to select." }
             </p>
         },
-        Data::Node(v) => node(v, &props.dispatch),
+        Data::Node(v) => node(v, diff.map(|d| changed(p.history.cursor(), &d)), &props.dispatch),
         Data::Message(v) => message(v, &props.dispatch),
     };
     html! {
@@ -36,7 +43,24 @@ fn act(dispatch: &Callback<UiAction>, action: Action) -> Callback<MouseEvent> {
     on_click(dispatch, UiAction::Act(action))
 }
 
-fn node(v: &NodeView, dispatch: &Callback<UiAction>) -> Html {
+/// "What step 9 changed": each field, before → after.
+fn changed(step: u64, diff: &[Change]) -> Html {
+    html! {
+        <div class="insp-section insp-diff">
+            <h4>{ format!("What step {step} changed") }</h4>
+            if diff.is_empty() {
+                <p class="panel-empty">{ "Nothing on this node." }</p>
+            }
+            <dl>
+                { for diff.iter().map(|c| html! {
+                    <><dt>{ c.field.clone() }</dt><dd>{ format!("{} → {}", c.before, c.after) }</dd></>
+                }) }
+            </dl>
+        </div>
+    }
+}
+
+fn node(v: &NodeView, changed: Option<Html>, dispatch: &Callback<UiAction>) -> Html {
     let n = v.node;
     html! {
         <div class="insp-node" data-node={n.0.to_string()}>
@@ -55,6 +79,7 @@ fn node(v: &NodeView, dispatch: &Callback<UiAction>) -> Html {
             if v.proposer {
                 <ProposeForm key={n.0} node={n} up={v.up} dispatch={dispatch.clone()} />
             }
+            { changed }
             { for v.sections.iter().map(section) }
             { history(&v.history, v.history_more, dispatch) }
         </div>

@@ -10,7 +10,8 @@ use crate::protocol::{Msg, NodeId, Roles};
 use crate::sim::{DropReason, MsgId};
 use crate::view::labels::{self, Label};
 use crate::view::layout::{layout, Layout, NodeBox};
-use crate::view::nodes::{node_views, NodeView};
+use crate::view::marks::{self, TimerArc};
+use crate::view::nodes::NodeView;
 use crate::view::routes::route;
 use crate::view::tokens::{drop_marks, kind_name, kind_shape, tokens_at, translate, DropMark, Token};
 use crate::view::{Selection, UiAction};
@@ -79,7 +80,13 @@ pub fn stage(props: &PanelProps) -> Html {
     let narrow = use_media("(max-width: 640px)");
     let layout = use_memo((cluster.roles.clone(), narrow), |(roles, narrow)| layout(roles, *narrow));
     let key = (p.epoch, p.history.cursor());
-    let views = use_memo(key, |_| node_views(world));
+    // What the caption shown names is marked on the stage (`view::marks`). Not memoized apart
+    // (each memo costs the first load): naming kinds scans one caption, and timers look back
+    // only to each proposer's latest phase change.
+    let caption = p.scenario.caption_at(key.1).map_or("", |c| c.text.as_str());
+    let views = use_memo(key, |_| marks::marked_views(world, p.history.past(), caption));
+    let kinds = marks::named(caption, views.len()).kinds;
+    let timers = marks::timers(world, p.history.past());
     let links = use_memo(key, |_| {
         let mut v = Vec::new();
         for a in cluster.nodes() {
@@ -141,8 +148,11 @@ pub fn stage(props: &PanelProps) -> Html {
                 <g class="drops">
                     { for marks.iter().map(drop_mark) }
                 </g>
+                <g class="timers" aria-hidden="true">
+                    { for timers.iter().map(|a| timer(&layout, a, t)) }
+                </g>
                 <g class="tokens">
-                    { for tokens.iter().zip(label_of).map(|(t, l)| token(t, l, selection, &props.dispatch)) }
+                    { for tokens.iter().zip(label_of).map(|(t, l)| token(t, l, selection, kinds.contains(&t.kind()), &props.dispatch)) }
                 </g>
             </svg>
         </div>
@@ -242,13 +252,27 @@ fn drop_mark(m: &DropMark) -> Html {
     }
 }
 
-fn token(t: &Token, label: Option<Label>, selection: Selection, dispatch: &Callback<UiAction>) -> Html {
+/// A proposer's retry timer, as RaftScope draws election timers: a ring in the top right
+/// corner of its box whose arc empties as the clock nears the deadline.
+fn timer(layout: &Layout, a: &TimerArc, clock: f64) -> Html {
+    let Some(b) = layout.node(a.node) else { return html! {} };
+    let left = fixed(a.left(clock) * 100.0, 1);
+    let (x, y) = (b.x + b.w / 2.0 - 16.0, b.y - b.h / 2.0 + 14.0);
+    html! {
+        <g class="timer" data-node={a.node.0.to_string()} transform={format!("translate({} {})", fmt(x), fmt(y))}>
+            <circle class="timer-track" r="7" />
+            <circle class="timer-arc" r="7" pathLength="100" stroke-dasharray={format!("{left} 100")} />
+        </g>
+    }
+}
+
+fn token(t: &Token, label: Option<Label>, selection: Selection, named: bool, dispatch: &Callback<UiAction>) -> Html {
     let selected = selection == Selection::Message(t.id);
     let tenths = |v: f64| (v * 10.0).round() as i32;
     let label = label.map(|l| (AttrValue::from(l.text), l.count, tenths(l.dx), tenths(l.dy)));
     html! {
         <TokenEl key={t.id.0} id={t.id} msg={t.msg} from={t.from} to={t.to}
-            x={tenths(t.at.x)} y={tenths(t.at.y)} twin={t.twin} {selected} {label}
+            x={tenths(t.at.x)} y={tenths(t.at.y)} twin={t.twin} {selected} {named} {label}
             dispatch={dispatch.clone()} />
     }
 }
@@ -264,6 +288,8 @@ struct TokenProps {
     y: i32,
     twin: bool,
     selected: bool,
+    /// Its kind is named by the caption shown.
+    named: bool,
     /// The label drawn by this token (`view::labels`): text, how many tokens it names, and
     /// where its baseline starts relative to the token, in tenths of a unit. None: the token
     /// is named by a stack's label, or there was no free room.
@@ -293,7 +319,7 @@ fn token_el(p: &TokenProps) -> Html {
     let on_key = use_memo((id, p.dispatch.clone()), |(id, d)| activate(d.clone(), Selection::Message(*id)));
     let kind = p.msg.kind();
     html! {
-        <g class={if p.selected { "msg selected" } else { "msg" }} data-msg={(*data_msg).clone()} data-to={p.to.0.to_string()}
+        <g class={classes!("msg", p.selected.then_some("selected"), p.named.then_some("named"))} data-msg={(*data_msg).clone()} data-to={p.to.0.to_string()}
             data-kind={kind_name(kind)} data-twin={p.twin.then_some("true")}
             transform={translate(p.x, p.y)}
             tabindex="0" role="button" aria-label={(*aria).clone()} aria-pressed={p.selected.to_string()}
@@ -342,6 +368,8 @@ fn node_el(p: &NodeProps) -> Html {
         if v.up { "up" } else { "down" },
         p.selected.then_some("selected"),
         v.violating.then_some("violating"),
+        v.quorum.is_some().then_some("quorum"),
+        v.named.then_some("named"),
         (v.group > 0).then(|| format!("group-{}", (v.group - 1) % 4 + 1)),
     );
     html! {
@@ -353,6 +381,7 @@ fn node_el(p: &NodeProps) -> Html {
             <rect class="box" width={fmt(b.w)} height={fmt(b.h)} rx="10" />
             <text class="title" x="10" y="19">{ &v.title }</text>
             { node_lines(v) }
+            { adopt_badge(v) }
             { down_cross(v, b) }
             { group_badge(v, b) }
         </g>
@@ -383,6 +412,17 @@ fn violation_ring(v: &NodeView, b: &NodeBox) -> Html {
     html! {
         <rect class="violation-ring" x="-5" y="-5" width={fmt(b.w + 10.0)} height={fmt(b.h + 10.0)} rx="14"
             aria-hidden="true" />
+    }
+}
+
+/// `adopted "A"` on a proposer that took its value from a promise (`view::marks::badge`).
+fn adopt_badge(v: &NodeView) -> Html {
+    let Some((text, [x, y, w, h])) = marks::badge(v) else { return html! {} };
+    html! {
+        <g class="adopt-badge" transform={format!("translate({} {})", fmt(x), fmt(y))}>
+            <rect width={fmt(w)} height={fmt(h)} rx="9" />
+            <text x="7" y="13">{ text }</text>
+        </g>
     }
 }
 

@@ -121,14 +121,54 @@ fn value(v: Option<Value>) -> String {
 /// What a down node holds in memory: nothing the page may show as current.
 const LOST: &str = "lost (down)";
 
-fn node_view(p: &Playground, n: NodeId) -> NodeView {
-    let world = p.history.world();
+/// The node's state as the inspector's sections show it.
+fn sections(world: &World, n: NodeId) -> Vec<Section> {
     let slot = world.slot(n);
-    let roles = world.system.cluster.roles[n.index()];
     let mut sections = vec![status(slot, world.timer_due(n))];
     sections.extend(acceptor(slot));
     sections.extend(proposer(world, slot));
     sections.extend(learner(world, slot));
+    sections
+}
+
+/// One field the step at the cursor changed on a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// What the step at the cursor (the one that brought the run to it) changed on node `n`: each
+/// field of the inspector whose text differs from the step before, as before and after ("-"
+/// where the field did not exist, e.g. the promise count once phase 2 begins). Empty at step 0.
+pub fn changes(p: &Playground, n: NodeId) -> Vec<Change> {
+    let cursor = p.history.cursor();
+    let world = p.history.world();
+    if cursor == 0 || n.index() >= world.system.nodes.len() {
+        return Vec::new();
+    }
+    let rows = |w: &World| -> Vec<(String, String)> { sections(w, n).into_iter().flat_map(|s| s.rows).collect() };
+    let (before, after) = (rows(&p.history.world_at(cursor - 1)), rows(world));
+    let find = |rows: &[(String, String)], field: &str| {
+        rows.iter().find(|r| r.0 == field).map_or("-".to_string(), |r| r.1.clone())
+    };
+    let mut out: Vec<Change> = after
+        .iter()
+        .map(|(field, now)| Change { field: field.clone(), before: find(&before, field), after: now.clone() })
+        .filter(|c| c.before != c.after)
+        .collect();
+    for (field, was) in before.iter().filter(|r| r.1 != "-" && !after.iter().any(|a| a.0 == r.0)) {
+        out.push(Change { field: field.clone(), before: was.clone(), after: "-".to_string() });
+    }
+    out
+}
+
+fn node_view(p: &Playground, n: NodeId) -> NodeView {
+    let world = p.history.world();
+    let slot = world.slot(n);
+    let roles = world.system.cluster.roles[n.index()];
+    let sections = sections(world, n);
     let (history, history_more) = history(p, n);
     let state = if slot.up { "up" } else { "down" };
     NodeView {

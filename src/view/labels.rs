@@ -78,6 +78,9 @@ pub fn node_text(layout: &Layout, views: &[NodeView]) -> Vec<Rect> {
         for (k, text) in lines.into_iter().flatten().enumerate() {
             v.push(line(36.0 + 17.0 * k as f64, text.chars().count() as f64 * LINE_CHAR_W));
         }
+        if let Some((_, [x, y, w, h])) = super::marks::badge(view) {
+            v.push([left + x - 2.0, left + x + w + 2.0, top + y - 2.0, top + y + h + 2.0]);
+        }
         v.push([right - 54.0, right, top, top + 25.0]);
         v.push([right - 29.0, right, top + b.h - 27.0, top + b.h]);
     }

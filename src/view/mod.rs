@@ -11,6 +11,7 @@ pub mod labels;
 pub mod layout;
 pub mod lesson;
 pub mod log;
+pub mod marks;
 pub mod nodes;
 pub mod routes;
 pub mod safety;

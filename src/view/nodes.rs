@@ -2,7 +2,7 @@
 //! proposal, learned value, proposer phase), whether it is up, its partition group. Computed
 //! from the world at the cursor; the stage only draws these strings.
 
-use crate::protocol::{NodeId, Phase};
+use crate::protocol::{NodeId, Phase, Value};
 use crate::sim::World;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +26,14 @@ pub struct NodeView {
     pub group: u8,
     /// Named by a violation of a safety property.
     pub violating: bool,
+    /// One of the acceptors whose acceptances chose this value (`view::marks`).
+    pub quorum: Option<Value>,
+    /// A proposer working on (or done with) a value it adopted from a promise (`view::marks`).
+    pub adopted: Option<Value>,
+    /// Named by the caption shown (`view::marks`).
+    pub named: bool,
+    /// When its retry timer fires, if armed (`view::marks`).
+    pub timer_due: Option<crate::sim::Tick>,
     /// Everything above in one sentence, for screen readers.
     pub label: String,
 }
@@ -94,6 +102,10 @@ pub fn node_views(world: &World) -> Vec<NodeView> {
                 learned,
                 group,
                 violating: violating[i],
+                quorum: None,
+                adopted: None,
+                named: false,
+                timer_due: None,
                 label: String::new(),
             };
             view.label = describe(&view);
@@ -106,9 +118,12 @@ pub fn node_views(world: &World) -> Vec<NodeView> {
 /// are drawn (title, fields, the "down" tag, the group badge), so saying what one sees names it
 /// (WCAG 2.5.3, "label in name"); the words in parentheses and after add what the box shows
 /// without words.
-fn describe(v: &NodeView) -> String {
+pub(super) fn describe(v: &NodeView) -> String {
     let mut parts = vec![v.title.clone()];
     parts.extend([&v.phase, &v.promised, &v.accepted, &v.learned].into_iter().flatten().cloned());
+    if let Some(value) = v.adopted {
+        parts.push(format!("adopted \"{value}\" (a value from a promise, not its own)"));
+    }
     if !v.up {
         parts.push("down (crashed)".into());
     }
@@ -117,6 +132,15 @@ fn describe(v: &NodeView) -> String {
     }
     if v.violating {
         parts.push("involved in a safety violation".into());
+    }
+    if let Some(value) = v.quorum {
+        parts.push(format!("in the quorum that chose \"{value}\""));
+    }
+    if let Some(t) = v.timer_due {
+        parts.push(format!("retry timer fires at t={t}"));
+    }
+    if v.named {
+        parts.push("named in the caption".into());
     }
     parts.join(", ")
 }

@@ -18,6 +18,15 @@ const DROP_AND_TWINS: &str = concat!(
     r#"<li><svg viewBox="-10 -10 20 20" width="18" height="18" aria-hidden="true">"#,
     r#"<g class="msg twin-sample"><path class="shape" d="M-8 -3a3 3 0 1 0 0.1 0ZM2 3a3 3 0 1 0 0.1 0Z"/></g></svg>"#,
     r#"<span><b>Twins</b><span class="meaning"> a duplicated message, on a lane beside its copy</span></span></li>"#,
+    // The story's marks (view::marks), drawn as the stage draws them.
+    r#"<li><svg viewBox="-10 -10 20 20" width="18" height="18" aria-hidden="true">"#,
+    r#"<rect class="quorum-halo" x="-9" y="-7" width="18" height="14" rx="4"/></svg>"#,
+    r#"<span><b>Green halo</b><span class="meaning"> the acceptors whose accepts chose the value</span></span></li>"#,
+    r#"<li><svg viewBox="-10 -10 20 20" width="18" height="18" aria-hidden="true"><g class="timer">"#,
+    r#"<circle class="timer-track" r="7"/><circle class="timer-arc" r="7" pathLength="100" stroke-dasharray="60 100"/></g></svg>"#,
+    r#"<span><b>Retry timer</b><span class="meaning"> empties as a proposer's timeout nears</span></span></li>"#,
+    r#"<li><span class="adopt-sample" aria-hidden="true">A</span>"#,
+    r#"<span><b>Adopted</b><span class="meaning"> a proposer took a promise's value, not its own</span></span></li>"#,
 );
 
 /// The legend's items as HTML.

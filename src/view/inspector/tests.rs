@@ -119,3 +119,49 @@ fn proposing_parses_letters_and_explains_bad_input() {
     assert!(propose(NodeId(1), "B2").unwrap_err().contains("letters"));
     assert!(propose(NodeId(1), "<img>").is_err());
 }
+
+fn changed(p: &Playground, n: u8) -> Vec<(String, String, String)> {
+    changes(p, NodeId(n)).into_iter().map(|c| (c.field, c.before, c.after)).collect()
+}
+
+fn ch(field: &str, before: &str, after: &str) -> (String, String, String) {
+    (field.to_string(), before.to_string(), after.to_string())
+}
+
+/// "What changed at this step": the client's request starts n0's phase 1 (and arms its timer),
+/// and changes nothing on the acceptors yet; nothing has changed before the first step. Fields
+/// that appear (the ballot) or go (the promise count in phase 2) show "-" on the other side.
+#[test]
+fn a_step_shows_each_changed_field_before_and_after() {
+    assert_eq!(changed(&run_to(0), 0), []);
+    let p = run_to(1);
+    let due = p.history.world().timer_due(NodeId(0)).unwrap();
+    assert_eq!(
+        changed(&p, 0),
+        [
+            ch("retry timer", "none", &format!("fires at t={due}")),
+            ch("phase", "idle (no client value)", "1: preparing"),
+            ch("ballot", "-", "1.0"),
+            ch("promises", "-", "0 of 2 needed"),
+            ch("client's value", "-", "\"A\""),
+            ch("max round, in memory", "0", "1"),
+            ch("max round, on storage", "0", "1"),
+        ]
+    );
+    assert_eq!(changed(&p, 2), []);
+    // The step that delivers n0's Prepare to n2: its promise, in memory and on storage.
+    let mut p = run_to(1);
+    while p.history.world().slot(NodeId(2)).storage.acceptor.promised.is_none() {
+        p.reduce(UiAction::StepForward);
+    }
+    assert_eq!(changed(&p, 2), [ch("promised, in memory", "-", "1.0"), ch("promised, on storage", "-", "1.0")]);
+    // Phase 2 begins: the promise count and the reported proposal go, the proposal comes.
+    while !matches!(p.history.world().slot(NodeId(0)).node.proposer.unwrap().phase, Phase::Accepting { .. }) {
+        p.reduce(UiAction::StepForward);
+    }
+    let c = changed(&p, 0);
+    assert!(c.contains(&ch("phase", "1: preparing", "2: accepting")), "{c:?}");
+    assert!(c.contains(&ch("proposing", "-", "\"A\"")), "{c:?}");
+    assert!(c.contains(&ch("promises", "1 of 2 needed", "-")), "the promise that made the quorum: {c:?}");
+    assert!(c.iter().all(|c| c.1 != c.2), "only fields that changed: {c:?}");
+}
