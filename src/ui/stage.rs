@@ -302,9 +302,10 @@ fn token_el(p: &TokenProps) -> Html {
     // The name says the label's words too when they are not the message's own (a stack's
     // "3 × Prepare 1.0", a label shortened for room), so what is seen is what is read out.
     let shown = p.label.as_ref().map(|l| l.0.clone());
-    let aria = use_memo((p.msg, p.from, p.to, p.twin, shown), |(m, from, to, twin, shown)| {
+    let aria = use_memo((p.id, p.msg, p.from, p.to, p.twin, shown), |(id, m, from, to, twin, shown)| {
         let twin = if *twin { ", a duplicate" } else { "" };
-        let name = format!("{m}, {from} to {to}{twin}");
+        // The id too: the log and the inspector name messages by it ("message #7 dropped").
+        let name = format!("{m}, {from} to {to}{twin}, message #{}", id.0);
         match shown {
             Some(text) if !name.contains(text.as_str()) => AttrValue::from(format!("{text}: {name}")),
             _ => AttrValue::from(name),

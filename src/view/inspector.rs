@@ -219,6 +219,16 @@ fn phase_rows(s: Section, phase: &Phase, q1: u8, q2: u8) -> Section {
     }
 }
 
+/// The highest round a Nack told the proposer about: it only ever comes from Nacks, so 0 means
+/// none has arrived (not that the proposer is in round 0).
+fn nack_round(round: u32) -> String {
+    if round == 0 {
+        "none yet".to_string()
+    } else {
+        round.to_string()
+    }
+}
+
 fn proposer(world: &World, slot: &NodeSlot) -> Option<Section> {
     let pr = slot.node.proposer.as_ref()?;
     let s = Section::new("Proposer");
@@ -229,9 +239,9 @@ fn proposer(world: &World, slot: &NodeSlot) -> Option<Section> {
     let q = world.system.cluster.quorums;
     let s = phase_rows(s, &pr.phase, q.phase1, q.phase2)
         .row("client's value", value(pr.value))
-        .row("attempts", pr.attempts.to_string())
+        .row("retries since the request", pr.attempts.to_string())
         .row("timeouts", pr.timeouts.to_string())
-        .row("highest round seen", pr.round_seen.to_string())
+        .row("highest round in a Nack", nack_round(pr.round_seen))
         .row("max round, in memory", pr.durable.max_round.to_string())
         .row("max round, on storage", slot.storage.proposer.max_round.to_string());
     Some(s)
@@ -328,7 +338,7 @@ fn message_view(p: &Playground, id: MsgId) -> MessageView {
             rows.push(("to".to_string(), to.to_string()));
             rows.push(("sent at".to_string(), format!("t={at}")));
             rows.extend(payload(&msg));
-            (msg.to_string(), msg.kind().name().to_ascii_lowercase())
+            (format!("#{} {msg}", id.0), msg.kind().name().to_ascii_lowercase())
         }
         None => (format!("Message #{}", id.0), String::new()),
     };

@@ -36,7 +36,7 @@ pub fn selection_bar(props: &PanelProps) -> Html {
         Selection::Message(msg) => match world.in_flight().into_iter().find(|m| m.id == msg) {
             Some(m) => html! {
                 <>
-                    <span class="what">{ format!("{} · {} → {} · arrives t={}", m.msg, m.from, m.to, m.arrive) }</span>
+                    <span class="what">{ format!("#{} {} · {} → {} · arrives t={}", msg.0, m.msg, m.from, m.to, m.arrive) }</span>
                     <button id="stage-drop" class="btn" onclick={act(Action::Drop { msg })} title="Drop (d)">{ "Drop" }</button>
                     <button id="stage-duplicate" class="btn" onclick={act(Action::Duplicate { msg })}>{ "Duplicate" }</button>
                     <button id="stage-deliver" class="btn" onclick={act(Action::DeliverNow { msg })}>{ "Deliver now" }</button>

@@ -63,6 +63,9 @@ fn a_proposer_shows_its_phase_counts_and_rounds() {
     assert_eq!(field(&v, "promises"), "0 of 2 needed");
     assert_eq!(field(&v, "client's value"), "\"A\"");
     assert_eq!(field(&v, "timeouts"), "0");
+    // Beside ballot 1.0, a round of 0 would read as a contradiction: it counts Nacks.
+    assert_eq!(field(&v, "retries since the request"), "0");
+    assert_eq!(field(&v, "highest round in a Nack"), "none yet");
     assert_eq!(field(&v, "max round, on storage"), "1");
     assert_eq!(field(&node(&run_to(200), 5), "learned"), "\"A\"");
     // Before it learns, the learner counts Accepted messages per ballot.
@@ -92,7 +95,7 @@ fn a_message_shows_payload_and_each_fate() {
     let mut p = run_to(2);
     let m = p.history.world().in_flight().into_iter().min_by_key(|m| m.id).unwrap();
     let v = message(&mut p, m.id);
-    assert_eq!(v.title, "Prepare 1.0");
+    assert_eq!(v.title, format!("#{} Prepare 1.0", m.id.0), "the id the log names it by, then what it is");
     assert_eq!(v.kind, "prepare");
     assert_eq!(v.fate, Fate::InFlight { arrive: m.arrive, doomed: false });
     assert!(v.rows.contains(&("ballot".to_string(), "1.0".to_string())));
