@@ -282,9 +282,12 @@ test('a focused message that is delivered hands the focus and the selection to i
   while ((await page.locator('#stage g.msg').count()) === 0) await page.locator('#step-forward').click();
   const token = page.locator('#stage g.msg').first();
   const [id, to] = [await token.getAttribute('data-msg'), await token.getAttribute('data-to')];
+  // The token is named by the id the log and the inspector use ("message #7 dropped by hand").
+  assert.match(await token.getAttribute('aria-label'), new RegExp(`, message #${id}$`));
   await token.focus();
   await page.keyboard.press('Enter');
   assert.match(await page.locator('.selection-bar').innerText(), /Drop/);
+  assert.match(await page.locator('.selection-bar').innerText(), new RegExp(`^#${id} `));
   for (let i = 0; i < 40 && (await page.locator(`#stage g.msg[data-msg="${id}"]`).count()) > 0; i++) {
     await page.keyboard.press('ArrowRight');
   }
