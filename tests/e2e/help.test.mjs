@@ -130,6 +130,7 @@ for (const scheme of ['light', 'dark']) {
     await waitForApp(page);
     assert.ok(await presenting(page), '?present presents');
     await page.keyboard.press('PageDown');
+    await counterIs(page, '2 of 10');
     await page.keyboard.press('PageDown');
     await counterIs(page, '3 of 10');
     await page.waitForFunction(() => document.querySelector('button#play').getAttribute('aria-pressed') === 'false');
