@@ -30,10 +30,17 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * Marks the help as seen (src/ui/help.rs), run before the page's own scripts: a fresh profile is
- * a first visit, and on the bare page the help would open by itself over what a test drives.
+ * Marks the help as seen (src/ui/help.rs), run before the page's own scripts in every document
+ * the test opens: a fresh profile is a first visit, and on the bare page the help would open by
+ * itself over what a test drives.
  */
-export const SEEN_HELP = () => localStorage.setItem('paxos-playground-help-seen', '1');
+export const SEEN_HELP = () => {
+  try {
+    localStorage.setItem('paxos-playground-help-seen', '1');
+  } catch {
+    // A document without storage (a browser error page, an opaque origin): nothing to mark.
+  }
+};
 
 /** The build under test: dist/, or E2E_DIST (e.g. a variant build the bench compares). */
 export const distDir = () => path.resolve(process.env.E2E_DIST ?? path.join(ROOT, 'dist'));
