@@ -208,8 +208,10 @@ const MOON: &str = "M20 15.5A8.5 8.5 0 0 1 8.5 4a8.5 8.5 0 1 0 11.5 11.5z";
 
 fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeAction>) -> Html {
     let title = panel.model.playground.borrow().scenario.title.clone();
-    let open = |d: Dialog| chrome_dispatch.reform(move |_: MouseEvent| ChromeAction::Open(d));
-    let theme = chrome_dispatch.reform(|_: MouseEvent| ChromeAction::ToggleTheme);
+    // One closure type for every header button: each is one more type, vtable and drop glue.
+    let act = |a: ChromeAction| chrome_dispatch.reform(move |_: MouseEvent| a);
+    let open = |d: Dialog| act(ChromeAction::Open(d));
+    let theme = act(ChromeAction::ToggleTheme);
     let next = if chrome.theme == Theme::Dark { "light" } else { "dark" };
     html! {
         <header class="topbar">
@@ -229,7 +231,7 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
                 <button id="open-help" class="btn icon" onclick={open(Dialog::Help)}
                     aria-label="Help: how to read this page, and the keyboard shortcuts" title="Help (?)">{ "?" }</button>
                 if chrome.present {
-                    <button id="leave-present" class="btn" onclick={chrome_dispatch.reform(|_: MouseEvent| ChromeAction::LeavePresent)}
+                    <button id="leave-present" class="btn" onclick={act(ChromeAction::LeavePresent)}
                         title="Leave presentation mode (Esc)">{ "Leave presentation" }</button>
                 }
                 <button id="theme" class="btn icon" onclick={theme} aria-label={format!("Switch to {next} theme")}

@@ -105,6 +105,8 @@ pub struct Chrome {
     pub present: bool,
 }
 
+/// Copy, so that every header button sends its action through one closure type (`ui::app`).
+#[derive(Clone, Copy)]
 pub enum ChromeAction {
     ToggleTheme,
     Open(Dialog),

@@ -154,18 +154,13 @@ pub fn use_shortcuts(
     });
 }
 
-/// The shortcuts as a table, for the help dialog.
+/// The shortcuts as a table, for the help dialog. Keys that do the same are key caps side by side.
 pub fn shortcuts_table() -> Html {
-    let keys = |shown: &'static str| {
-        let mut keys = shown.split(' ').map(|k| html! { <kbd>{ k }</kbd> });
-        let first = keys.next();
-        html! { <>{ for first }{ for keys.map(|k| html! { <>{ " or " }{ k }</> }) }</> }
-    };
     html! {
         <table class="shortcuts">
             <tbody>
                 { for SHORTCUTS.iter().map(|&(_, shown, _, what)| html! {
-                    <tr><th scope="row">{ keys(shown) }</th><td>{ what }</td></tr>
+                    <tr><th scope="row">{ for shown.split(' ').map(|k| html! { <kbd>{ k }</kbd> }) }</th><td>{ what }</td></tr>
                 }) }
                 <tr><th scope="row"><kbd>{ "Tab" }</kbd>{ " then " }<kbd>{ "Enter" }</kbd></th>
                     <td>{ "Select a node or a message on the stage" }</td></tr>
