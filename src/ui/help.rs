@@ -46,9 +46,8 @@ pub fn help_dialog(props: &HelpProps) -> Html {
     let href = super::url::here(&link::lesson_fragment(first));
     html! {
         <Modal id="help" title="How to read this page" close={props.close.clone()} opener="open-help" class="help-dialog">
-            <p class="help-start">{ "New to Paxos? " }
-                <a id="help-lesson" class="btn primary" {href} onclick={on_click_unit(&props.close)}>{ "Start the first lesson" }</a>
-                { " It walks through one run, caption by caption." }</p>
+            <p class="help-start"><a id="help-lesson" class="btn primary" {href} onclick={on_click_unit(&props.close)}>
+                { "New to Paxos? Start the first lesson" }</a></p>
             <div class="help-text">{ Html::from_html_unchecked((*text).clone()) }</div>
             <h3>{ "Keyboard shortcuts" }</h3>
             { shortcuts_table() }
