@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CHROMIUM_ARGS, baseUrl, distDir, stopServer } from '../../tests/e2e/lib/harness.mjs';
+import { CHROMIUM_ARGS, SEEN_HELP, baseUrl, distDir, stopServer } from '../../tests/e2e/lib/harness.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
@@ -56,6 +56,7 @@ async function withPage(fn, { viewport = { width: 1280, height: 800 } } = {}) {
     viewport,
   });
   try {
+    await context.addInitScript(SEEN_HELP); // a fresh profile would open the help over the page
     const page = context.pages()[0] ?? (await context.newPage());
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));

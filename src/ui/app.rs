@@ -9,13 +9,14 @@ use super::controls::selection::selection_bar;
 use super::controls::status::{announcer, banners, chosen, About};
 use super::controls::{clients::Clients, faults::network_panel, icon, time_controls};
 use super::embed::{self, EmbedDialog};
+use super::help::{self, HelpDialog};
 use super::inspector::Inspector;
 use super::lessons::{CaptionBar, LessonLibrary};
 use super::log::EventLog;
 use super::model::{initial_theme, use_hold_while, Chrome, ChromeAction, Dialog, Model, PanelProps, Theme};
 use super::safety::SafetyPanel;
 use super::share::ShareDialog;
-use super::shortcuts::{use_shortcuts, ShortcutsDialog};
+use super::shortcuts::use_shortcuts;
 use super::spacetime::SpaceTime;
 use super::stage::Stage;
 use super::url;
@@ -139,14 +140,16 @@ fn page(props: &PageProps) -> Html {
     });
     // The model checker's job outlives the Check dialog (`ui::check`): the page holds it.
     let check_job = use_memo((), |_| Job::default());
-    let theme = props.options.theme;
+    let options = props.options.clone();
     let chrome = use_reducer(move || {
-        let theme = match theme {
+        let theme = match options.theme {
             Some("dark") => Theme::Dark,
             Some(_) => Theme::Light,
             None => initial_theme(),
         };
-        Chrome { theme, dialog: Dialog::None }
+        // A first visit to the bare page opens the help (`ui::help`); `?present` presents.
+        let first = start == Start::Default && help::first_visit(&options);
+        Chrome { theme, dialog: if first { Dialog::Help } else { Dialog::None }, present: options.present }
     });
     let dispatch = {
         let d = model.dispatcher();
@@ -164,7 +167,7 @@ fn page(props: &PageProps) -> Html {
     let playing = model.playground.borrow().playing;
     use_animation(playing, dispatch.clone());
     use_hold_while(chrome.dialog != Dialog::None, dispatch.clone());
-    use_shortcuts(model.playground.clone(), chrome.dialog, dispatch.clone(), chrome_dispatch.clone());
+    use_shortcuts(model.playground.clone(), *chrome, dispatch.clone(), chrome_dispatch.clone());
     url::use_fragment_loading(dispatch.clone(), !props.options.mounted);
     embed::use_host_bridge(&model, dispatch.clone(), props.options.clone());
     let panel = PanelProps { model: (*model).clone(), dispatch: dispatch.clone() };
@@ -173,7 +176,7 @@ fn page(props: &PageProps) -> Html {
         return embed::layout(&panel, &props.options);
     }
     html! {
-        <main id="playground">
+        <main id="playground" class={chrome.present.then_some("present")}>
             { header(&slow, *chrome, &chrome_dispatch) }
             { banners(&slow) }
             <CaptionBar ..panel.clone() />
@@ -205,8 +208,10 @@ const MOON: &str = "M20 15.5A8.5 8.5 0 0 1 8.5 4a8.5 8.5 0 1 0 11.5 11.5z";
 
 fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeAction>) -> Html {
     let title = panel.model.playground.borrow().scenario.title.clone();
-    let open = |d: Dialog| chrome_dispatch.reform(move |_: MouseEvent| ChromeAction::Open(d));
-    let theme = chrome_dispatch.reform(|_: MouseEvent| ChromeAction::ToggleTheme);
+    // One closure type for every header button: each is one more type, vtable and drop glue.
+    let act = |a: ChromeAction| chrome_dispatch.reform(move |_: MouseEvent| a);
+    let open = |d: Dialog| act(ChromeAction::Open(d));
+    let theme = act(ChromeAction::ToggleTheme);
     let next = if chrome.theme == Theme::Dark { "light" } else { "dark" };
     html! {
         <header class="topbar">
@@ -223,8 +228,12 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
                 <button id="open-config" class="btn" onclick={open(Dialog::Config)}>{ "Configure…" }</button>
                 <button id="open-check" class="btn" onclick={open(Dialog::Check)}
                     title="Check every interleaving with the model checker (m)">{ "Check…" }</button>
-                <button id="open-shortcuts" class="btn icon" onclick={open(Dialog::Shortcuts)}
-                    aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
+                <button id="open-help" class="btn icon" onclick={open(Dialog::Help)}
+                    aria-label="Help: how to read this page, and the keyboard shortcuts" title="Help (?)">{ "?" }</button>
+                if chrome.present {
+                    <button id="leave-present" class="btn" onclick={act(ChromeAction::LeavePresent)}
+                        title="Leave presentation mode (Esc)">{ "Leave presentation" }</button>
+                }
                 <button id="theme" class="btn icon" onclick={theme} aria-label={format!("Switch to {next} theme")}
                     title={format!("Switch to {next} theme (t)")}>
                     { if chrome.theme == Theme::Dark { icon(SUN) } else { icon(MOON) } }
@@ -241,7 +250,7 @@ fn dialog(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
         Dialog::Config => {
             html! { <ConfigDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} /> }
         }
-        Dialog::Shortcuts => html! { <ShortcutsDialog {close} /> },
+        Dialog::Help => html! { <HelpDialog {close} /> },
         Dialog::Check => {
             html! { <CheckDialog model={panel.model.clone()} dispatch={panel.dispatch.clone()} {close} job={job.clone()} /> }
         }

@@ -8,6 +8,7 @@ mod config_form;
 mod controls;
 mod dialog;
 mod embed;
+mod help;
 pub mod inspector;
 mod lessons;
 pub mod log;

@@ -60,7 +60,8 @@ pub enum Dialog {
     #[default]
     None,
     Config,
-    Shortcuts,
+    /// How to read the page, and the keyboard shortcuts (`ui::help`).
+    Help,
     Check,
     /// "Copy link": the link to this moment, the run's facts, files.
     Share,
@@ -95,17 +96,23 @@ pub fn on_click_unit(callback: &Callback<()>) -> Callback<MouseEvent> {
     callback.reform(|_: MouseEvent| ())
 }
 
-/// Page state that is not the simulation: the theme and the open dialog.
+/// Page state that is not the simulation: the theme, the open dialog, presentation mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Chrome {
     pub theme: Theme,
     pub dialog: Dialog,
+    /// Presentation mode: larger text, the stage filling the screen (`f`, `?present`; Esc leaves).
+    pub present: bool,
 }
 
+/// Copy, so that every header button sends its action through one closure type (`ui::app`).
+#[derive(Clone, Copy)]
 pub enum ChromeAction {
     ToggleTheme,
     Open(Dialog),
     Close,
+    TogglePresent,
+    LeavePresent,
 }
 
 impl Reducible for Chrome {
@@ -120,6 +127,10 @@ impl Reducible for Chrome {
             }
             ChromeAction::Open(d) => c.dialog = d,
             ChromeAction::Close => c.dialog = Dialog::None,
+            ChromeAction::TogglePresent => c.present = !c.present,
+            // Esc leaves presentation mode; outside it, nothing changes and nothing re-renders.
+            ChromeAction::LeavePresent if !c.present => return self,
+            ChromeAction::LeavePresent => c.present = false,
         }
         Rc::new(c)
     }

@@ -1,9 +1,9 @@
-//! Keyboard shortcuts: one table (`SHORTCUTS`) that both the key handler and the `?` dialog
-//! read, so the dialog lists exactly what the keys do.
+//! Keyboard shortcuts: one table (`SHORTCUTS`) that both the key handler and the help dialog
+//! (`ui::help`) read, so the help lists exactly what the keys do.
 
-use super::dialog::Modal;
-use super::model::{ChromeAction, Dialog};
+use super::model::{Chrome, ChromeAction, Dialog};
 use crate::sim::Action;
+use crate::view::guide::{turn, Turn};
 use crate::view::{Playground, Selection, UiAction};
 use gloo::events::{EventListener, EventListenerOptions};
 use std::cell::RefCell;
@@ -18,29 +18,36 @@ pub enum Command {
     TogglePlay,
     StepForward,
     StepBack,
+    NextCaption,
+    PrevCaption,
     Start,
     End,
     CrashSelected,
     DropSelected,
     Theme,
     Check,
+    Present,
     Help,
     Close,
 }
 
-/// Every shortcut: keys as `KeyboardEvent.key` gives them, the command, and its description.
+/// Every shortcut: keys as `KeyboardEvent.key` gives them, the keys as the help shows them
+/// (separated by spaces), the command, and its description.
 pub const SHORTCUTS: &[(&[&str], &str, Command, &str)] = &[
     (&[" "], "Space", Command::TogglePlay, "Play or pause"),
-    (&["ArrowRight"], "→", Command::StepForward, "Step forward one event"),
-    (&["ArrowLeft"], "←", Command::StepBack, "Step back one event"),
+    (&["ArrowRight"], "→", Command::StepForward, "Step forward one event (presenting a lesson: next caption)"),
+    (&["ArrowLeft"], "←", Command::StepBack, "Step back one event (presenting a lesson: previous caption)"),
+    (&["PageDown", "n", "N"], "PgDn n", Command::NextCaption, "Next caption of a lesson (without one: step forward)"),
+    (&["PageUp", "p", "P"], "PgUp p", Command::PrevCaption, "Previous caption of a lesson (without one: step back)"),
     (&["Home"], "Home", Command::Start, "Go to the start of the run"),
     (&["End"], "End", Command::End, "Go to the end of the recorded run"),
     (&["c", "C"], "c", Command::CrashSelected, "Crash or recover the selected node"),
     (&["d", "D"], "d", Command::DropSelected, "Drop the selected message"),
     (&["t", "T"], "t", Command::Theme, "Switch between light and dark theme"),
     (&["m", "M"], "m", Command::Check, "Open the model checker (check every interleaving)"),
-    (&["?"], "?", Command::Help, "Show this list of shortcuts"),
-    (&["Escape"], "Esc", Command::Close, "Close a dialog, or clear the selection"),
+    (&["f", "F"], "f", Command::Present, "Presentation mode: larger text, the stage fills the screen"),
+    (&["?"], "?", Command::Help, "Show this help"),
+    (&["Escape"], "Esc", Command::Close, "Close a dialog, leave presentation mode, or clear the selection"),
 ];
 
 pub fn command_for(key: &str) -> Option<Command> {
@@ -56,7 +63,15 @@ fn owned_by_target(e: &KeyboardEvent, command: Command) -> bool {
     match tag.as_str() {
         "textarea" | "select" => command != Command::Close,
         "input" if kind == "range" => {
-            matches!(command, Command::StepForward | Command::StepBack | Command::Start | Command::End)
+            matches!(
+                command,
+                Command::StepForward
+                    | Command::StepBack
+                    | Command::NextCaption
+                    | Command::PrevCaption
+                    | Command::Start
+                    | Command::End
+            )
         }
         "input" => command != Command::Close,
         "button" | "summary" | "a" => command == Command::TogglePlay,
@@ -64,37 +79,39 @@ fn owned_by_target(e: &KeyboardEvent, command: Command) -> bool {
     }
 }
 
-/// Turns a command into actions. Takes the selection and frontier by value: emitting runs the
-/// reducer at once, which borrows the playground mutably, so no borrow may be held here.
-fn run(
-    command: Command,
-    selection: Selection,
-    frontier: u64,
-    dispatch: &Callback<UiAction>,
-    chrome: &Callback<ChromeAction>,
-) {
-    let emit = |a: UiAction| dispatch.emit(a);
-    match command {
-        Command::TogglePlay => emit(UiAction::TogglePlay),
-        Command::StepForward => emit(UiAction::StepForward),
-        Command::StepBack => emit(UiAction::StepBack),
-        Command::Start => emit(UiAction::Seek(0)),
-        Command::End => emit(UiAction::Seek(frontier)),
-        Command::CrashSelected => match selection {
-            Selection::Node(n) => emit(UiAction::ToggleCrash(n)),
-            _ => emit(UiAction::ShowError(
+/// What a command does: an action for the run, one for the page chrome, or both. Reads the
+/// playground but sends nothing: emitting runs the reducer at once, which borrows the
+/// playground mutably, so the caller emits after letting go of it. While presenting a lesson,
+/// the arrows turn its captions (`view::guide::turn`).
+fn plan(command: Command, p: &Playground, present: bool) -> (Option<UiAction>, Option<ChromeAction>) {
+    let presenting_lesson = present && !p.scenario.captions.is_empty();
+    let ui = match command {
+        Command::TogglePlay => UiAction::TogglePlay,
+        Command::StepForward if presenting_lesson => turn(p, Turn::Next),
+        Command::StepBack if presenting_lesson => turn(p, Turn::Back),
+        Command::StepForward => UiAction::StepForward,
+        Command::StepBack => UiAction::StepBack,
+        Command::NextCaption => turn(p, Turn::Next),
+        Command::PrevCaption => turn(p, Turn::Back),
+        Command::Start => UiAction::Seek(0),
+        Command::End => UiAction::Seek(p.history.frontier()),
+        Command::CrashSelected => match p.selection {
+            Selection::Node(n) => UiAction::ToggleCrash(n),
+            _ => UiAction::ShowError(
                 "Select a node first (click it, or Tab to it and press Enter), then press c.".into(),
-            )),
+            ),
         },
-        Command::DropSelected => match selection {
-            Selection::Message(msg) => emit(UiAction::Act(Action::Drop { msg })),
-            _ => emit(UiAction::ShowError("Select a message in flight first, then press d.".into())),
+        Command::DropSelected => match p.selection {
+            Selection::Message(msg) => UiAction::Act(Action::Drop { msg }),
+            _ => UiAction::ShowError("Select a message in flight first, then press d.".into()),
         },
-        Command::Theme => chrome.emit(ChromeAction::ToggleTheme),
-        Command::Help => chrome.emit(ChromeAction::Open(Dialog::Shortcuts)),
-        Command::Check => chrome.emit(ChromeAction::Open(Dialog::Check)),
-        Command::Close => emit(UiAction::Select(Selection::None)),
-    }
+        Command::Theme => return (None, Some(ChromeAction::ToggleTheme)),
+        Command::Help => return (None, Some(ChromeAction::Open(Dialog::Help))),
+        Command::Check => return (None, Some(ChromeAction::Open(Dialog::Check))),
+        Command::Present => return (None, Some(ChromeAction::TogglePresent)),
+        Command::Close => return (Some(UiAction::Select(Selection::None)), Some(ChromeAction::LeavePresent)),
+    };
+    (Some(ui), None)
 }
 
 /// Listens for shortcuts on the document while the page is mounted. The listener reads the
@@ -103,12 +120,12 @@ fn run(
 #[hook]
 pub fn use_shortcuts(
     playground: Rc<RefCell<Playground>>,
-    dialog: Dialog,
+    page: Chrome,
     dispatch: Callback<UiAction>,
     chrome: Callback<ChromeAction>,
 ) {
-    let open = use_mut_ref(|| Dialog::None);
-    *open.borrow_mut() = dialog;
+    let open = use_mut_ref(|| page);
+    *open.borrow_mut() = page;
     use_effect_with((), move |_| {
         // Not passive: the handler calls prevent_default (Space would scroll the page).
         let options = EventListenerOptions::enable_prevent_default();
@@ -120,37 +137,34 @@ pub fn use_shortcuts(
             let Some(command) = command_for(&e.key()) else { return };
             // An open dialog owns the keyboard (`ui::dialog`: Tab, Escape), and the run must not
             // step behind it.
-            if *open.borrow() != Dialog::None || owned_by_target(e, command) {
+            let page = *open.borrow();
+            if page.dialog != Dialog::None || owned_by_target(e, command) {
                 return;
             }
             e.prevent_default();
-            let Ok((selection, frontier)) = playground.try_borrow().map(|p| (p.selection, p.history.frontier())) else {
-                return;
-            };
-            run(command, selection, frontier, &dispatch, &chrome);
+            let Ok((ui, page)) = playground.try_borrow().map(|p| plan(command, &p, page.present)) else { return };
+            if let Some(a) = ui {
+                dispatch.emit(a);
+            }
+            if let Some(a) = page {
+                chrome.emit(a);
+            }
         });
         move || drop(listener)
     });
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DialogProps {
-    pub close: Callback<()>,
-}
-
-#[function_component(ShortcutsDialog)]
-pub fn shortcuts_dialog(props: &DialogProps) -> Html {
+/// The shortcuts as a table, for the help dialog. Keys that do the same are key caps side by side.
+pub fn shortcuts_table() -> Html {
     html! {
-        <Modal id="shortcuts" title="Keyboard shortcuts" close={props.close.clone()} opener="open-shortcuts">
-            <table>
-                <tbody>
-                    { for SHORTCUTS.iter().map(|(_, shown, _, what)| html! {
-                        <tr><th scope="row"><kbd>{ *shown }</kbd></th><td>{ *what }</td></tr>
-                    }) }
-                    <tr><th scope="row"><kbd>{ "Tab" }</kbd>{ " then " }<kbd>{ "Enter" }</kbd></th>
-                        <td>{ "Select a node or a message on the stage" }</td></tr>
-                </tbody>
-            </table>
-        </Modal>
+        <table class="shortcuts">
+            <tbody>
+                { for SHORTCUTS.iter().map(|&(_, shown, _, what)| html! {
+                    <tr><th scope="row">{ for shown.split(' ').map(|k| html! { <kbd>{ k }</kbd> }) }</th><td>{ what }</td></tr>
+                }) }
+                <tr><th scope="row"><kbd>{ "Tab" }</kbd>{ " then " }<kbd>{ "Enter" }</kbd></th>
+                    <td>{ "Select a node or a message on the stage" }</td></tr>
+            </tbody>
+        </table>
     }
 }

@@ -41,6 +41,9 @@ pub struct Options {
     pub id: Option<String>,
     /// `origin=https://host.example`: accept commands only from, and post events only to, it.
     pub origin: Option<String>,
+    /// `present`: presentation mode at start (larger text, the stage filling the screen; `f`
+    /// toggles it in the page, `ui::shortcuts`). The full page only: an embed ignores it.
+    pub present: bool,
     /// Mounted into a host's element by the JS API (`mount`): the address is the host's, so
     /// neither its fragment nor its changes are read, and there is no parent frame to talk to.
     pub mounted: bool,
@@ -70,6 +73,7 @@ impl Options {
         };
         match key {
             "embed" => self.embed = flag(value)?,
+            "present" => self.present = flag(value)?,
             "scenario" | "s" => self.scenario = Some(value.to_string()),
             "lesson" => self.lesson = Some(value.to_string()),
             "autoplay" => self.autoplay = Some(flag(value)?),
@@ -350,6 +354,16 @@ mod tests {
         let bad = Options::from_pairs([("speed", "99"), ("controls", "<b>"), ("t", "-1"), ("theme", "x")]);
         assert_eq!(bad.warnings.len(), 4);
         assert_eq!((bad.speed, bad.controls, bad.start_step, bad.theme), (None, Controls::Full, None, None));
+    }
+
+    #[test]
+    fn present_opens_presentation_mode_with_or_without_a_lesson() {
+        assert!(!Options::from_pairs([]).present);
+        assert!(Options::from_pairs([("present", "")]).present, "?present");
+        let o = Options::from_pairs([("lesson", "partition"), ("present", "1")]);
+        assert!(o.present && o.fragment().as_deref() == Some("lesson=partition"), "?lesson=...&present");
+        let bad = Options::from_pairs([("present", "<b>")]);
+        assert!(!bad.present && bad.warnings.len() == 1);
     }
 
     #[test]

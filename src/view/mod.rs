@@ -6,6 +6,7 @@ pub mod check;
 pub mod client;
 pub mod config_draft;
 pub mod embed;
+pub mod guide;
 pub mod inspector;
 pub mod labels;
 pub mod layout;

@@ -66,7 +66,7 @@ const DIALOGS = [
   ['#open-lessons', '#lessons', 'lessons'],
   ['#open-check', '#check', 'check'],
   ['#open-embed', '#embed', 'embed-dialog'],
-  ['#open-shortcuts', '#shortcuts', 'shortcuts'],
+  ['#open-help', '#help', 'help'],
 ];
 
 for (const scheme of ['light', 'dark']) {

@@ -15,7 +15,7 @@ const DIALOGS = [
   ['#open-embed', '#embed', 'Embed this run'],
   ['#open-config', '#config', 'Configure a new world'],
   ['#open-check', '#check', 'Check every interleaving'],
-  ['#open-shortcuts', '#shortcuts', 'Keyboard shortcuts'],
+  ['#open-help', '#help', 'How to read this page'],
 ];
 
 const focusInside = (page, dialog) => page.evaluate((sel) => document.querySelector(sel).contains(document.activeElement), dialog);
@@ -79,7 +79,7 @@ test('every dialog: modal, labelled, keeps focus, closes with Escape and the bac
 test('a dialog opened from the keyboard on the page returns focus to its header button', async (t) => {
   const { page, finish } = await openPage(t);
   await waitForApp(page);
-  for (const [key, dialog, opener] of [['m', '#check', 'open-check'], ['?', '#shortcuts', 'open-shortcuts']]) {
+  for (const [key, dialog, opener] of [['m', '#check', 'open-check'], ['?', '#help', 'open-help']]) {
     await page.evaluate(() => document.activeElement.blur());
     await page.keyboard.press(key);
     await page.locator(dialog).waitFor({ state: 'visible' });

@@ -308,7 +308,7 @@ test('the run holds still while a dialog is open and plays on when it closes', a
   await pause(page);
   await page.locator('input#speed').fill(await page.locator('input#speed').getAttribute('min'));
   await page.locator('#play').click();
-  for (const open of ['#open-shortcuts', '#open-lessons']) {
+  for (const open of ['#open-help', '#open-lessons']) {
     await page.locator(open).click();
     await page.locator('[aria-modal="true"]').waitFor();
     await stopped(page);

@@ -29,6 +29,19 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Marks the help as seen (src/ui/help.rs), run before the page's own scripts in every document
+ * the test opens: a fresh profile is a first visit, and on the bare page the help would open by
+ * itself over what a test drives.
+ */
+export const SEEN_HELP = () => {
+  try {
+    localStorage.setItem('paxos-playground-help-seen', '1');
+  } catch {
+    // A document without storage (a browser error page, an opaque origin): nothing to mark.
+  }
+};
+
 /** The build under test: dist/, or E2E_DIST (e.g. a variant build the bench compares). */
 export const distDir = () => path.resolve(process.env.E2E_DIST ?? path.join(ROOT, 'dist'));
 
@@ -71,10 +84,12 @@ export async function stopServer() {
  * Opens `urlPath` of the page in a fresh headless Chromium profile. Returns the page, the list of
  * problems seen so far (page errors, console errors, failed requests, HTTP >= 400), `shot(name)`
  * that saves test-results/<name>.png, and `finish()` that asserts no problem was seen and closes.
- * `expectProblems` lists regexps of problems a test provokes on purpose; other options go to the
- * browser context (hasTouch, isMobile, reducedMotion...).
+ * `expectProblems` lists regexps of problems a test provokes on purpose; `firstVisit` leaves the
+ * profile as a first visitor's (otherwise the help, which opens by itself on a first visit to the
+ * bare page, counts as seen: see SEEN_HELP); other options go to the browser context (hasTouch,
+ * isMobile, reducedMotion...).
  */
-export async function openPage(t, { urlPath = '', viewport = { width: 1280, height: 800 }, expectProblems = [], ...contextOptions } = {}) {
+export async function openPage(t, { urlPath = '', viewport = { width: 1280, height: 800 }, expectProblems = [], firstVisit = false, ...contextOptions } = {}) {
   const profile = await mkdtemp(path.join(tmpdir(), 'paxos-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -88,6 +103,7 @@ export async function openPage(t, { urlPath = '', viewport = { width: 1280, heig
   t.after(close);
 
   const problems = [];
+  if (!firstVisit) await context.addInitScript(SEEN_HELP);
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
