@@ -183,7 +183,7 @@ fn caption_editor(props: &PanelProps, bar: &Bar, redraw: &UseForceUpdateHandle, 
             b.error = result.err();
             drop(b);
             // The page redraws everything that shows captions (the bar, the share dialog).
-            let selection = model.playground.borrow().selection.clone();
+            let selection = model.playground.borrow().selection;
             dispatch.emit(UiAction::Select(selection));
             redraw.force_update();
         })
