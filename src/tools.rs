@@ -115,7 +115,8 @@ mod tests {
     fn breaks_answers_a_payload_or_nothing() {
         let lesson = lessons::by_slug("small-quorums").unwrap();
         let config = Scenario { config: lesson.scenario.config.clone(), ..Scenario::default() };
-        let found = (0..40).map(|b| ask("breaks", &link::encode(&config), &(1 + b * breaks::BATCH).to_string()).unwrap());
+        let found =
+            (0..40).map(|b| ask("breaks", &link::encode(&config), &(1 + b * breaks::BATCH).to_string()).unwrap());
         let payload = found.into_iter().find(|p| !p.is_empty()).expect("a break within 1000 seeds");
         let s = link::decode(&payload).unwrap();
         assert_eq!(s.config, lesson.scenario.config);

@@ -44,6 +44,12 @@ fn the_prompts_are_where_the_lessons_teach_the_rules() {
         lessons::all().iter().flat_map(|l| l.prompts.iter().map(move |p| (l.slug, p.caption))).collect();
     assert_eq!(
         at,
-        [("competing-proposers", 6), ("proposer-crash", 9), ("acceptor-crashes", 7), ("partition", 7), ("small-quorums", 2)]
+        [
+            ("competing-proposers", 6),
+            ("proposer-crash", 9),
+            ("acceptor-crashes", 7),
+            ("partition", 7),
+            ("small-quorums", 2)
+        ]
     );
 }

@@ -145,9 +145,8 @@ impl Lesson {
                         EventKind::Proposer { node: n, note: Note::Phase2 { value, .. } } if *n == node => Some(*value),
                         _ => None,
                     });
-                    let named: Vec<usize> = (0..p.choices.len())
-                        .filter(|&i| p.choices[i].contains(&format!("\"{value}\"")))
-                        .collect();
+                    let named: Vec<usize> =
+                        (0..p.choices.len()).filter(|&i| p.choices[i].contains(&format!("\"{value}\""))).collect();
                     if proposed != Some(value) || named != [p.answer] {
                         return fail(format!("{node} proposes {proposed:?}; the choices naming {value}: {named:?}"));
                     }
