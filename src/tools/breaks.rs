@@ -42,6 +42,17 @@ pub fn search(config: &Config, from: u64, count: u64) -> Option<Scenario> {
     })
 }
 
+/// The hint, the button and the status line in the safety panel, as markup (`text` escaped).
+pub fn finder_markup(busy: bool, text: &str) -> String {
+    let disabled = if busy { " disabled" } else { "" };
+    let text = text.replace('&', "&amp;").replace('<', "&lt;");
+    format!(
+        "<p class=\"break-hint\">This configuration can break Paxos. See it happen in a run:</p>\
+         <button type=\"button\" id=\"find-break\" class=\"btn small\"{disabled}>Find a run that breaks it</button>\
+         <p id=\"break-status\" class=\"break-status\" role=\"status\">{text}</p>"
+    )
+}
+
 /// What the safety panel says while searching, after `tried` seeds.
 pub fn progress_text(tried: u64) -> String {
     format!("Searching: {tried} of {SEEDS_MAX} random runs tried…")
@@ -110,6 +121,17 @@ mod tests {
     #[test]
     fn a_correct_configuration_does_not_break() {
         assert_eq!(search(&config(), 1, 2 * BATCH), None);
+    }
+
+    #[test]
+    fn the_finder_is_a_button_and_a_status_line() {
+        let idle = finder_markup(false, "");
+        assert!(idle.contains("id=\"find-break\" class=\"btn small\">Find a run"), "{idle}");
+        let busy = finder_markup(true, "<b>x</b> & y");
+        assert!(
+            busy.contains("class=\"btn small\" disabled>") && busy.contains(">&lt;b>x&lt;/b> &amp; y</p>"),
+            "{busy}"
+        );
     }
 
     #[test]

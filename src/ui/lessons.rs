@@ -11,7 +11,8 @@ use super::dialog::Modal;
 use super::model::{on_click, on_click_unit, PanelProps};
 use crate::scenario::lessons;
 use crate::view::lesson::{
-    caption_text_at, caption_view, edit_caption, end_step, lesson_of, prompt_view, safety_line, PromptView,
+    caption_text_at, caption_view, edit_caption, editor_markup, end_step, lesson_of, prompt_markup, prompt_view,
+    safety_line,
 };
 use crate::view::{safety, UiAction};
 use wasm_bindgen::JsCast;
@@ -63,15 +64,6 @@ struct BarState {
 
 type Bar = std::rc::Rc<std::cell::RefCell<BarState>>;
 
-/// A click that changes the bar's state and redraws it.
-fn change(bar: &Bar, redraw: &UseForceUpdateHandle, f: impl Fn(&mut BarState) + 'static) -> Callback<MouseEvent> {
-    let (bar, redraw) = (bar.clone(), redraw.clone());
-    Callback::from(move |_: MouseEvent| {
-        f(&mut bar.borrow_mut());
-        redraw.force_update();
-    })
-}
-
 #[function_component(CaptionBar)]
 pub fn caption_bar(props: &PanelProps) -> Html {
     let bar: Bar = use_mut_ref(BarState::default);
@@ -82,130 +74,108 @@ pub fn caption_bar(props: &PanelProps) -> Html {
     let deps = (p.scenario.title.clone(), p.scenario.captions.clone());
     let lesson = use_memo(deps, move |_| lesson_of(&scenario).map(|l| (end_step(&l), l)));
     let cursor = p.history.cursor();
-    let editor = bar.borrow().editing.map(|step| caption_editor(props, &bar, &redraw, step));
-    let add = change(&bar, &redraw, move |b| (b.editing, b.error) = (Some(cursor), None));
-    let Some(view) = caption_view(&p.scenario, cursor) else {
+    let view = caption_view(&p.scenario, cursor);
+    let index = view.as_ref().and_then(|v| v.index);
+    // One handler for every button of the bar that is not Back, Next or a lesson's (`data-edit`).
+    let onclick = on_bar_click(props, &bar, &redraw, cursor, index.unwrap_or_default());
+    let b = bar.borrow();
+    let here = !caption_text_at(&p.scenario, cursor).is_empty();
+    let editor = Html::from_html_unchecked(
+        match b.editing {
+            Some(step) => editor_markup(step, caption_text_at(&p.scenario, step), b.error.as_deref()),
+            None => add_button(here),
+        }
+        .into(),
+    );
+    let Some(view) = view else {
         // No captions yet: a teacher can write the first one here.
-        return html! {
-            <div class="caption-add-bar">
-                { editor.unwrap_or_else(|| html! {
-                    <button id="caption-add" class="btn small" onclick={add}>{ "Add a caption at this step" }</button>
-                }) }
-            </div>
-        };
+        return html! { <div class="caption-add-bar" {onclick}>{ editor }</div> };
     };
     let d = &props.dispatch;
-    let answered = bar.borrow().answered.filter(|a| Some(a.0) == view.index).map(|a| a.1);
-    let prompt = lesson.as_ref().as_ref().and_then(|(_, l)| prompt_view(l, view.index, answered));
-    let index = view.index.unwrap_or_default();
+    let answered = b.answered.filter(|a| Some(a.0) == index).map(|a| a.1);
+    let prompt = lesson.as_ref().as_ref().and_then(|(_, l)| prompt_view(l, index, answered));
     let back = view.back.map(|s| on_click(d, UiAction::Seek(s)));
-    let next = match &prompt {
-        // Next first reveals the answer to a question not yet answered.
-        Some(q) if q.reveal.is_none() => Some(change(&bar, &redraw, move |b| b.answered = Some((index, None)))),
-        _ => view.next.map(|s| on_click(d, UiAction::PlayTo(s))),
-    };
+    // Next first reveals the answer to a question not yet answered (`data-edit="reveal"`).
+    let reveal = prompt.as_ref().is_some_and(|q| q.reveal.is_none());
+    let next = view.next.filter(|_| !reveal).map(|s| on_click(d, UiAction::PlayTo(s)));
     let (verdict, safe) = safety_line(&safety::build(&p));
     let counter = match view.index {
         Some(i) => format!("{} of {}", i + 1, view.total),
         None => format!("0 of {}", view.total),
     };
-    let here = !caption_text_at(&p.scenario, cursor).is_empty();
     html! {
-        <section id="caption-bar" class="caption-bar" aria-label="Lesson captions">
+        <section id="caption-bar" class="caption-bar" aria-label="Lesson captions" {onclick}>
             <p id="caption" aria-live="polite">{ view.text.clone() }</p>
-            { prompt.map(|q| prompt_html(&q, index, &bar, &redraw)).unwrap_or_default() }
+            { Html::from_html_unchecked(prompt.map(|q| prompt_markup(&q)).unwrap_or_default().into()) }
             <p id="caption-safety" class={classes!("caption-safety", (!safe).then_some("violated"))}
                 data-ok={safe.to_string()}>{ verdict }</p>
             <div class="caption-controls">
                 <button id="caption-back" class="btn small" disabled={back.is_none()}
                     onclick={back.unwrap_or_default()}>{ "Back" }</button>
                 <span id="caption-counter" class="caption-counter">{ counter }</span>
-                <button id="caption-next" class="btn small primary" disabled={next.is_none()}
-                    onclick={next.unwrap_or_default()}>{ "Next" }</button>
+                <button id="caption-next" class="btn small primary" disabled={next.is_none() && !reveal}
+                    data-edit={reveal.then_some("reveal")} onclick={next.unwrap_or_default()}>{ "Next" }</button>
                 if view.free_play {
                     <span id="free-play" class="free-play">{ "Free play: the controls are yours." }</span>
                 }
                 { lesson_extras(&lesson, d) }
-                if editor.is_none() {
-                    <button id="caption-add" class="btn small caption-edit" onclick={add}>
-                        { if here { "Edit the caption at this step" } else { "Add a caption at this step" } }</button>
-                }
             </div>
-            { editor.unwrap_or_default() }
+            { editor }
         </section>
     }
 }
 
-/// A prediction prompt: the question, a button per choice, and once answered the verdict.
-fn prompt_html(q: &PromptView, index: usize, bar: &Bar, redraw: &UseForceUpdateHandle) -> Html {
-    let answered = q.reveal.is_some();
-    let choice = |(i, text): (usize, &&str)| {
-        let pick = change(bar, redraw, move |b| b.answered = Some((index, Some(i))));
-        html! {
-            <button class="btn small prompt-choice" data-choice={i.to_string()} aria-pressed={(q.picked == Some(i)).to_string()}
-                disabled={answered} onclick={pick}>{ *text }</button>
-        }
-    };
-    let verdict = q.reveal.as_ref().map(|(right, text)| {
-        let state = match right {
-            Some(true) => "right",
-            Some(false) => "wrong",
-            None => "shown",
-        };
-        html! { <p id="prompt-answer" class="prompt-answer" data-state={state}>{ text.clone() }</p> }
-    });
-    html! {
-        <div id="prompt" class="prompt" role="group" aria-labelledby="prompt-question">
-            <p id="prompt-question" class="prompt-question">{ "Predict: " }{ q.question }</p>
-            <div class="prompt-choices">{ for q.choices.iter().enumerate().map(choice) }</div>
-            <div aria-live="polite">{ verdict.unwrap_or_default() }</div>
-        </div>
-    }
+/// The button that opens the editor at the current step.
+fn add_button(here: bool) -> String {
+    let what = if here { "Edit the" } else { "Add a" };
+    format!("<button type=\"button\" id=\"caption-add\" class=\"btn small caption-edit\" data-edit=\"open\">{what} caption at this step</button>")
 }
 
-/// The caption editor for `step`: the text, Save, Delete (when a caption is there) and Cancel.
-fn caption_editor(props: &PanelProps, bar: &Bar, redraw: &UseForceUpdateHandle, step: u64) -> Html {
-    let current = caption_text_at(&props.model.playground.borrow().scenario, step).to_string();
-    let save = |delete: bool| {
-        let (model, dispatch, bar, redraw) = (props.model.clone(), props.dispatch.clone(), bar.clone(), redraw.clone());
-        Callback::from(move |_: MouseEvent| {
-            let text = match delete {
-                true => String::new(),
-                false => gloo::utils::document()
-                    .get_element_by_id("caption-text")
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-                    .map(|t| t.value())
-                    .unwrap_or_default(),
-            };
+/// The bar's clicks on `data-edit` buttons: open the editor at `cursor`, save, delete, cancel;
+/// reveal the prompt of caption `index`, or pick its choice (a number).
+fn on_bar_click(
+    props: &PanelProps,
+    bar: &Bar,
+    redraw: &UseForceUpdateHandle,
+    cursor: u64,
+    index: usize,
+) -> Callback<MouseEvent> {
+    let (model, dispatch, bar, redraw) = (props.model.clone(), props.dispatch.clone(), bar.clone(), redraw.clone());
+    Callback::from(move |e: MouseEvent| {
+        let button = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest("[data-edit]").ok().flatten());
+        let Some(action) = button.and_then(|b| b.get_attribute("data-edit")) else { return };
+        let mut b = bar.borrow_mut();
+        let step = b.editing.unwrap_or(cursor);
+        let text = |id| {
+            let area = gloo::utils::document().get_element_by_id(id).map(wasm_bindgen::JsValue::from);
+            area.and_then(|a| js_sys::Reflect::get(&a, &"value".into()).ok())
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        let edit = |text: String| {
             let result = edit_caption(&mut model.playground.borrow_mut().scenario, step, &text);
-            let mut b = bar.borrow_mut();
-            b.editing = result.is_err().then_some(step);
-            b.error = result.err();
-            drop(b);
-            // The page redraws everything that shows captions (the bar, the share dialog).
-            let selection = model.playground.borrow().selection;
-            dispatch.emit(UiAction::Select(selection));
-            redraw.force_update();
-        })
-    };
-    let cancel = change(bar, redraw, |b| (b.editing, b.error) = (None, None));
-    let error = bar.borrow().error.clone();
-    html! {
-        <div id="caption-editor" class="caption-editor">
-            <label for="caption-text">{ format!("Caption shown from step {step} on") }</label>
-            <textarea id="caption-text" rows="2" value={current.clone()}
-                placeholder="What should people notice at this step?" />
-            if let Some(e) = error { <p id="caption-error" class="caption-error" role="alert">{ e }</p> }
-            <div class="caption-controls">
-                <button id="caption-save" class="btn small primary" onclick={save(false)}>{ "Save caption" }</button>
-                if !current.is_empty() {
-                    <button id="caption-delete" class="btn small" onclick={save(true)}>{ "Delete caption" }</button>
+            (result.is_err().then_some(step), result.err())
+        };
+        match action.as_str() {
+            "open" => (b.editing, b.error) = (Some(cursor), None),
+            "cancel" => (b.editing, b.error) = (None, None),
+            "save" => (b.editing, b.error) = edit(text("caption-text")),
+            "delete" => (b.editing, b.error) = edit(String::new()),
+            pick => {
+                b.answered = Some((index, pick.parse().ok()));
+                // The picked button is redrawn (disabled): the keyboard goes on from Next.
+                let next = gloo::utils::document().get_element_by_id("caption-next");
+                if let Some(next) = next.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    next.focus().ok();
                 }
-                <button id="caption-cancel" class="btn small" onclick={cancel}>{ "Cancel" }</button>
-                <span class="caption-hint">{ "Captions travel in the share link and the JSON file." }</span>
-            </div>
-        </div>
-    }
+            }
+        }
+        drop(b);
+        // An edit redraws everything that shows captions (the bar, the share dialog).
+        let selection = model.playground.borrow().selection;
+        dispatch.emit(UiAction::Select(selection));
+        redraw.force_update();
+    })
 }
 
 fn lesson_extras(lesson: &Option<(u64, lessons::Lesson)>, d: &Callback<UiAction>) -> Html {

@@ -9,7 +9,7 @@ use super::{tools, url};
 use crate::protocol::NodeId;
 use crate::scenario::{link, Scenario};
 use crate::sim::Config;
-use crate::tools::breaks::{found_text, none_text, progress_text, BATCH, SEEDS_MAX};
+use crate::tools::breaks::{finder_markup, found_text, none_text, progress_text, BATCH, SEEDS_MAX};
 use crate::view::log::seek_to_row;
 use crate::view::safety::{self, InvariantRow, Safety, ViolationRow};
 use crate::view::{Selection, UiAction};
@@ -41,6 +41,8 @@ impl PartialEq for BodyProps {
 
 #[function_component(Body)]
 fn body(props: &BodyProps) -> Html {
+    let finder: FinderRef = use_mut_ref(Finder::default);
+    let redraw = use_force_update();
     let d = &props.data;
     let summary = if d.all_ok { "All invariants hold." } else { "An invariant is violated." };
     html! {
@@ -59,17 +61,11 @@ fn body(props: &BodyProps) -> Html {
                     }) }
                 </ul>
             }
-            if let Some(config) = props.config.clone() {
-                <BreakFinder {config} dispatch={props.dispatch.clone()} />
+            if let Some(config) = &props.config {
+                { break_finder(config, &finder, &redraw, &props.dispatch) }
             }
         </section>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct FinderProps {
-    config: Config,
-    dispatch: Callback<UiAction>,
 }
 
 /// The search's state: running, and the line that says how it went. A `RefCell` and a forced
@@ -83,28 +79,27 @@ struct Finder {
 type FinderRef = Rc<std::cell::RefCell<Finder>>;
 
 /// A hint that the configuration can fail, and a search for a run that shows it failing.
-#[function_component(BreakFinder)]
-fn break_finder(props: &FinderProps) -> Html {
-    let state: FinderRef = use_mut_ref(Finder::default);
-    let redraw = use_force_update();
+fn break_finder(
+    config: &Config,
+    state: &FinderRef,
+    redraw: &UseForceUpdateHandle,
+    dispatch: &Callback<UiAction>,
+) -> Html {
     let start = {
-        let (state, redraw, dispatch) = (state.clone(), redraw.clone(), props.dispatch.clone());
-        let payload: Rc<str> = link::encode(&Scenario { config: props.config.clone(), ..Scenario::default() }).into();
-        Callback::from(move |_: MouseEvent| {
+        let (state, redraw, dispatch) = (state.clone(), redraw.clone(), dispatch.clone());
+        let payload: Rc<str> = link::encode(&Scenario { config: config.clone(), ..Scenario::default() }).into();
+        Callback::from(move |e: MouseEvent| {
+            let button = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest("#find-break").ok().flatten());
+            if button.is_none() || state.borrow().busy {
+                return;
+            }
             *state.borrow_mut() = Finder { busy: true, text: progress_text(0) };
             redraw.force_update();
             search(payload.clone(), 1, state.clone(), redraw.clone(), dispatch.clone());
         })
     };
     let s = state.borrow();
-    html! {
-        <div class="break-finder">
-            <p class="break-hint">{ "This configuration can break Paxos. See it happen in a run:" }</p>
-            <button id="find-break" class="btn small" disabled={s.busy} aria-busy={s.busy.to_string()}
-                onclick={start}>{ "Find a run that breaks it" }</button>
-            <p id="break-status" class="break-status" role="status">{ s.text.clone() }</p>
-        </div>
-    }
+    html! { <div class="break-finder" onclick={start}>{ Html::from_html_unchecked(finder_markup(s.busy, &s.text).into()) }</div> }
 }
 
 /// Asks the worker for a batch of seeds from `from`, then for the next, until a run breaks

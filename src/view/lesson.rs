@@ -111,6 +111,27 @@ pub fn prompt_view(lesson: &Lesson, index: Option<usize>, answered: Option<Optio
     Some(PromptView { question: p.question, choices: p.choices, picked: answered.flatten(), reveal })
 }
 
+/// The prompt as markup (inserted as is, like the editor; `data-edit` is a choice's number).
+pub fn prompt_markup(q: &PromptView) -> String {
+    let choice = |(i, text): (usize, &&str)| {
+        let pressed = q.picked == Some(i);
+        let disabled = if q.reveal.is_some() { " disabled" } else { "" };
+        format!("<button type=\"button\" class=\"btn small prompt-choice\" data-edit=\"{i}\" aria-pressed=\"{pressed}\"{disabled}>{}</button>", escape(text))
+    };
+    let verdict = q.reveal.as_ref().map(|(right, text)| {
+        let state = right.map_or("shown", |r| if r { "right" } else { "wrong" });
+        format!("<p id=\"prompt-answer\" class=\"prompt-answer\" data-state=\"{state}\">{}</p>", escape(text))
+    });
+    format!(
+        "<div id=\"prompt\" class=\"prompt\" role=\"group\" aria-labelledby=\"prompt-question\">\
+         <p id=\"prompt-question\" class=\"prompt-question\">Predict: {}</p><div class=\"prompt-choices\">{}</div>\
+         <div aria-live=\"polite\">{}</div></div>",
+        escape(q.question),
+        q.choices.iter().enumerate().map(choice).collect::<String>(),
+        verdict.unwrap_or_default()
+    )
+}
+
 /// Adds the caption at `step` (replacing the one there), or removes it when `text` is blank.
 /// The text is cleaned as a loaded file's would be (`text::clean`); the error says what to fix.
 pub fn edit_caption(scenario: &mut Scenario, step: u64, text: &str) -> Result<(), String> {
@@ -134,6 +155,33 @@ pub fn edit_caption(scenario: &mut Scenario, step: u64, text: &str) -> Result<()
         scenario.captions.insert(at, Caption { step, text });
     }
     Ok(())
+}
+
+/// The caption editor for `step` as markup (the page inserts it as is, so that one click handler
+/// serves its buttons and its text stays as typed while the run redraws): the text to start
+/// from, escaped, and why the last save was refused.
+pub fn editor_markup(step: u64, text: &str, error: Option<&str>) -> String {
+    let button = |edit: &str, label: &str| {
+        format!(
+            "<button type=\"button\" id=\"caption-{edit}\" class=\"btn small\" data-edit=\"{edit}\">{label}</button>"
+        )
+    };
+    let error =
+        error.map(|e| format!("<p id=\"caption-error\" class=\"caption-error\" role=\"alert\">{}</p>", escape(e)));
+    format!(
+        "<div id=\"caption-editor\" class=\"caption-editor\"><label for=\"caption-text\">Caption shown from step {step} on</label>\
+         <textarea id=\"caption-text\" rows=\"2\">{}</textarea>{}<div class=\"caption-controls\">{}{}{}</div></div>",
+        escape(text),
+        error.unwrap_or_default(),
+        button("save", "Save caption"),
+        if text.is_empty() { String::new() } else { button("delete", "Delete caption") },
+        button("cancel", "Cancel"),
+    )
+}
+
+/// `text` safe inside markup, as an element's text.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The text of the caption exactly at `step`, for the editor to start from ("" if none is there).
@@ -293,6 +341,27 @@ mod tests {
         edit_caption(&mut s, 7, "replaced").unwrap();
         assert_eq!(caption_text_at(&s, 7), "replaced");
         assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn the_prompt_markup_shows_the_pick_and_the_verdict() {
+        let lesson = by_slug("competing-proposers").unwrap();
+        let asked = prompt_markup(&prompt_view(&lesson, Some(6), None).unwrap());
+        assert!(asked.contains("Predict: n1 wants \"B\", but"), "{asked}");
+        assert!(asked.contains("data-edit=\"1\" aria-pressed=\"false\">"), "{asked}");
+        assert!(!asked.contains("disabled") && !asked.contains("prompt-answer"));
+        let wrong = prompt_markup(&prompt_view(&lesson, Some(6), Some(Some(1))).unwrap());
+        assert!(wrong.contains("data-edit=\"1\" aria-pressed=\"true\" disabled>"), "{wrong}");
+        assert!(wrong.contains("data-state=\"wrong\">Not quite: the answer is"), "{wrong}");
+    }
+
+    #[test]
+    fn the_editor_markup_keeps_text_as_text() {
+        let m = editor_markup(4, "<b>a</b> & </textarea><script>", Some("too <long>"));
+        assert!(m.contains(">&lt;b&gt;a&lt;/b&gt; &amp; &lt;/textarea&gt;&lt;script&gt;</textarea>"), "{m}");
+        assert!(m.contains("Caption shown from step 4 on") && m.contains("too &lt;long&gt;"), "{m}");
+        assert!(m.contains("data-edit=\"delete\""));
+        assert!(!editor_markup(4, "", None).contains("data-edit=\"delete\""), "nothing to delete");
     }
 
     /// A teacher's captions travel in the share link and the JSON file, as the page makes them.

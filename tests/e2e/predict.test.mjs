@@ -31,12 +31,13 @@ test('a prompt answered wrong says so, with the answer and why; the run then sho
   assert.match(await page.locator('#prompt-question').innerText(), /Which value will n1 propose\?/);
   assert.equal(await page.locator('#prompt-answer').count(), 0, 'the answer waits for a pick');
   await shot('predict-prompt-asked-light');
-  await page.locator('.prompt-choice[data-choice="1"]').click();
+  await page.locator('.prompt-choice[data-edit="1"]').click();
   const answer = page.locator('#prompt-answer');
   assert.equal(await answer.getAttribute('data-state'), 'wrong');
   assert.match(await answer.innerText(), /^Not quite: the answer is "A", the value n2 reported\. A proposer must/);
-  assert.equal(await page.locator('.prompt-choice[data-choice="1"]').getAttribute('aria-pressed'), 'true');
-  assert.ok(await page.locator('.prompt-choice[data-choice="0"]').isDisabled(), 'one pick per question');
+  assert.equal(await page.locator('.prompt-choice[data-edit="1"]').getAttribute('aria-pressed'), 'true');
+  assert.ok(await page.locator('.prompt-choice[data-edit="0"]').isDisabled(), 'one pick per question');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'caption-next', 'the keyboard goes on from Next');
   await shot('predict-prompt-wrong-light');
   // Next goes on to the moment that shows the answer.
   await page.locator('#caption-next').click();
@@ -52,7 +53,7 @@ test('a prompt answered right, on a phone in the dark theme', async (t) => {
   });
   await waitForApp(page);
   await toCaption(page, 3);
-  await page.locator('.prompt-choice[data-choice="1"]').click();
+  await page.locator('.prompt-choice[data-edit="1"]').click();
   assert.equal(await page.locator('#prompt-answer').getAttribute('data-state'), 'right');
   assert.match(await page.locator('#prompt-answer').innerText(), /^Right: Yes: the two quorums share no acceptor\./);
   await page.locator('#caption-bar').scrollIntoViewIfNeeded();
