@@ -11,7 +11,9 @@
 mod generate;
 mod mix;
 
-pub use generate::{random_scenario, Plan, FAULTS_MAX, FAULT_WINDOW_TICKS_MAX, FAULT_WINDOW_TICKS_MIN};
+pub use generate::{
+    random_scenario, scenario_for_config, Plan, FAULTS_MAX, FAULT_WINDOW_TICKS_MAX, FAULT_WINDOW_TICKS_MIN,
+};
 pub use mix::{Fault, FaultMix, Variant};
 
 use crate::protocol::Value;

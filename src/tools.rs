@@ -16,9 +16,13 @@
 //! - `bench` (instances): workload W1 timed in wasm, as JSON (`w1`).
 //! - `check` (payload, bounds): the model checker (`check`) on the payload's configuration, run
 //!   in slices: the worker posts progress several times a second and the report at the end.
+//! - `breaks` (payload, first seed): `breaks::BATCH` random runs of the payload's configuration
+//!   from that seed; the payload of the first that breaks safety (at its first violation), or
+//!   nothing (the page asks for the next batch, up to `breaks::SEEDS_MAX`).
 //! - `cancel` (the id of a `check`): stops that check; its report (cancelled, incomplete) is
 //!   its answer. A cancel gets no answer of its own.
 
+pub mod breaks;
 pub mod check;
 pub mod w1;
 #[cfg(target_arch = "wasm32")]
@@ -52,6 +56,11 @@ pub fn handle(request: &Request, now: &dyn Fn() -> f64) -> Result<String, String
         "bench" => {
             let instances = request.a.parse().ok().filter(|&n| n > 0).ok_or("bench needs a number of instances")?;
             Ok(w1::run(instances, now))
+        }
+        "breaks" => {
+            let config = payload(&request.a)?.config;
+            let from: u64 = request.b.parse().map_err(|_| "the search needs a first seed".to_string())?;
+            Ok(breaks::search(&config, from, breaks::BATCH).map(|s| link::encode(&s)).unwrap_or_default())
         }
         other => Err(format!("the tools know no request \"{other}\"")),
     }
@@ -99,6 +108,22 @@ mod tests {
             let expected = export::trace_json(&now, &history);
             assert_eq!(ask("trace", &link::encode(&now), "40").unwrap(), expected);
         }
+    }
+
+    /// The search answers with the failing run's payload, or nothing when a batch found none.
+    #[test]
+    fn breaks_answers_a_payload_or_nothing() {
+        let lesson = lessons::by_slug("small-quorums").unwrap();
+        let config = Scenario { config: lesson.scenario.config.clone(), ..Scenario::default() };
+        let found =
+            (0..40).map(|b| ask("breaks", &link::encode(&config), &(1 + b * breaks::BATCH).to_string()).unwrap());
+        let payload = found.into_iter().find(|p| !p.is_empty()).expect("a break within 1000 seeds");
+        let s = link::decode(&payload).unwrap();
+        assert_eq!(s.config, lesson.scenario.config);
+        assert!(s.cursor.is_some_and(|c| c > 0));
+        let correct = Scenario { config: default_scenario().config, ..Scenario::default() };
+        assert_eq!(ask("breaks", &link::encode(&correct), "1").unwrap(), "");
+        assert!(ask("breaks", &link::encode(&correct), "x").is_err());
     }
 
     #[test]

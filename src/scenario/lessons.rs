@@ -29,6 +29,32 @@ pub struct Lesson {
     pub expect: Vec<Expect>,
     /// The story ends once time passes this tick; the page hands over to free play there.
     pub end_tick: Tick,
+    /// Questions asked at some captions, before the run shows the answer.
+    pub prompts: Vec<Prompt>,
+}
+
+/// A prediction prompt: at caption `caption` (its index) the lesson asks `question`; the person
+/// picks one of `choices`, and the page says whether it was `answer` and `why`. Prompts are part
+/// of the built-in lesson, not of its scenario: a link to a lesson's scenario reopens it as that
+/// lesson (`view::lesson::lesson_of`), prompts included, so links and files stay in format 2.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prompt {
+    pub caption: usize,
+    pub question: &'static str,
+    pub choices: &'static [&'static str],
+    pub answer: usize,
+    pub why: &'static str,
+    /// What the run does after the caption that makes `answer` true (`Lesson::check_prompts`).
+    pub fact: Fact,
+}
+
+/// What a prompt's answer claims the run will do after the prompt's caption.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Fact {
+    /// The next phase 2 that `node` starts proposes `value`; the answer names `value`.
+    Proposes(NodeId, Value),
+    /// This invariant is violated before the story ends.
+    Violated(Invariant),
 }
 
 /// One thing a lesson must show. Steps are numbered as the page shows them (`Event::shown_step`:
@@ -100,6 +126,39 @@ impl Lesson {
             e.check(&outcome).map_err(|why| format!("lesson {}: {why}", self.slug))?;
         }
         Ok(outcome)
+    }
+
+    /// Checks that every prompt's stated answer is what the run does after its caption.
+    pub fn check_prompts(&self) -> Result<(), String> {
+        let mut history = self.scenario.history();
+        run_lesson(self, &mut history);
+        self.prompts.iter().try_for_each(|p| {
+            let fail = |why: String| Err(format!("lesson {}, prompt \"{}\": {why}", self.slug, p.question));
+            let Some(caption) = self.scenario.captions.get(p.caption) else { return fail("no such caption".into()) };
+            if p.answer >= p.choices.len() || !(2..=4).contains(&p.choices.len()) {
+                return fail("2 to 4 choices, and the answer among them".into());
+            }
+            let mut after = history.trace.iter().filter(|e| e.shown_step() > caption.step);
+            match p.fact {
+                Fact::Proposes(node, value) => {
+                    let proposed = after.find_map(|e| match &e.kind {
+                        EventKind::Proposer { node: n, note: Note::Phase2 { value, .. } } if *n == node => Some(*value),
+                        _ => None,
+                    });
+                    let named: Vec<usize> =
+                        (0..p.choices.len()).filter(|&i| p.choices[i].contains(&format!("\"{value}\""))).collect();
+                    if proposed != Some(value) || named != [p.answer] {
+                        return fail(format!("{node} proposes {proposed:?}; the choices naming {value}: {named:?}"));
+                    }
+                }
+                Fact::Violated(invariant) => {
+                    if !after.any(|e| matches!(&e.kind, EventKind::Violation { invariant: i, .. } if *i == invariant)) {
+                        return fail(format!("{} is never violated", invariant.name()));
+                    }
+                }
+            }
+            Ok(())
+        })
     }
 }
 
@@ -198,13 +257,19 @@ struct Draft {
     captions: Vec<(Cue, &'static str)>,
     expect: Vec<Expect>,
     end_tick: Tick,
+    prompts: Vec<Prompt>,
 }
 
 impl Draft {
     /// Plays the draft once and turns each cue into the cursor just after its event.
     fn build(self) -> Result<Lesson, String> {
-        let mut lesson =
-            Lesson { slug: self.slug, scenario: self.scenario, expect: self.expect, end_tick: self.end_tick };
+        let mut lesson = Lesson {
+            slug: self.slug,
+            scenario: self.scenario,
+            expect: self.expect,
+            end_tick: self.end_tick,
+            prompts: self.prompts,
+        };
         let mut history = lesson.scenario.history();
         run_lesson(&lesson, &mut history);
         let trace = &history.trace;

@@ -40,6 +40,16 @@ pub fn random_scenario(seed: u64, mix: &FaultMix) -> Scenario {
 pub(crate) fn plan_scenario(seed: u64, mix: &FaultMix) -> (Scenario, Plan) {
     let mut rng = SimRng::new(seed ^ GENERATOR_SALT);
     let config = random_config(&mut rng, mix);
+    plan_with(rng, seed, mix, config)
+}
+
+/// A random run of `config` as it is (a person's configuration): the client requests and faults
+/// of `seed`, drawn as `random_scenario` draws them after its configuration.
+pub fn scenario_for_config(seed: u64, mix: &FaultMix, config: Config) -> (Scenario, Plan) {
+    plan_with(SimRng::new(seed ^ GENERATOR_SALT), seed, mix, config)
+}
+
+fn plan_with(mut rng: SimRng, seed: u64, mix: &FaultMix, config: Config) -> (Scenario, Plan) {
     let nodes = config.roles().len() as u8;
     let proposers: Vec<NodeId> = config.cluster().proposers;
     let window = rng.range(FAULT_WINDOW_TICKS_MIN, FAULT_WINDOW_TICKS_MAX) as u64;

@@ -8,8 +8,8 @@
 //! the page does not jump), "Back" returns to the caption before the one shown.
 
 use super::safety::Safety;
-use crate::scenario::lessons::{self, Lesson};
-use crate::scenario::Scenario;
+use crate::scenario::lessons::{self, Lesson, Prompt};
+use crate::scenario::{text, Caption, Scenario, MAX_CAPTIONS, MAX_TEXT};
 
 /// What the caption bar shows at a cursor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,6 +81,112 @@ pub fn lesson_of(scenario: &Scenario) -> Option<Lesson> {
 pub fn end_step(lesson: &Lesson) -> u64 {
     let mut history = lesson.scenario.history();
     lessons::run_lesson(lesson, &mut history).steps
+}
+
+/// A prediction prompt as the caption bar shows it at the caption it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PromptView {
+    pub question: &'static str,
+    pub choices: &'static [&'static str],
+    /// The choice the person picked, if any.
+    pub picked: Option<usize>,
+    /// Once answered (a choice, or Next pressed without one): whether the pick was right
+    /// (`None` if nothing was picked) and the sentence that gives the answer and why.
+    pub reveal: Option<(Option<bool>, String)>,
+}
+
+/// The prompt at caption `index` of `lesson`, given what the person did at it: `answered` is
+/// `Some(choice)` once they picked `choice`, `Some(None)` once they pressed Next without picking.
+pub fn prompt_view(lesson: &Lesson, index: Option<usize>, answered: Option<Option<usize>>) -> Option<PromptView> {
+    let p: &Prompt = lesson.prompts.iter().find(|p| Some(p.caption) == index)?;
+    let reveal = answered.map(|picked| {
+        let right = picked.map(|c| c == p.answer);
+        let lead = match right {
+            Some(true) => "Right:",
+            Some(false) => "Not quite: the answer is",
+            None => "The answer:",
+        };
+        (right, format!("{lead} {}. {}", p.choices[p.answer], p.why))
+    });
+    Some(PromptView { question: p.question, choices: p.choices, picked: answered.flatten(), reveal })
+}
+
+/// The prompt as markup (inserted as is, like the editor; `data-edit` is a choice's number).
+pub fn prompt_markup(q: &PromptView) -> String {
+    let choice = |(i, text): (usize, &&str)| {
+        let pressed = q.picked == Some(i);
+        let disabled = if q.reveal.is_some() { " disabled" } else { "" };
+        format!("<button type=\"button\" class=\"btn small prompt-choice\" data-edit=\"{i}\" aria-pressed=\"{pressed}\"{disabled}>{}</button>", escape(text))
+    };
+    let verdict = q.reveal.as_ref().map(|(right, text)| {
+        let state = right.map_or("shown", |r| if r { "right" } else { "wrong" });
+        format!("<p id=\"prompt-answer\" class=\"prompt-answer\" data-state=\"{state}\">{}</p>", escape(text))
+    });
+    format!(
+        "<div id=\"prompt\" class=\"prompt\" role=\"group\" aria-labelledby=\"prompt-question\">\
+         <p id=\"prompt-question\" class=\"prompt-question\">Predict: {}</p><div class=\"prompt-choices\">{}</div>\
+         <div aria-live=\"polite\">{}</div></div>",
+        escape(q.question),
+        q.choices.iter().enumerate().map(choice).collect::<String>(),
+        verdict.unwrap_or_default()
+    )
+}
+
+/// Adds the caption at `step` (replacing the one there), or removes it when `text` is blank.
+/// The text is cleaned as a loaded file's would be (`text::clean`); the error says what to fix.
+pub fn edit_caption(scenario: &mut Scenario, step: u64, text: &str) -> Result<(), String> {
+    let text = text::clean(text.trim());
+    let at = scenario.captions.partition_point(|c| c.step < step);
+    let here = scenario.captions.get(at).is_some_and(|c| c.step == step);
+    if text.is_empty() {
+        if here {
+            scenario.captions.remove(at);
+        }
+        return Ok(());
+    }
+    if text.len() > MAX_TEXT {
+        return Err(format!("A caption can be at most {MAX_TEXT} bytes long; this one is {}.", text.len()));
+    }
+    if here {
+        scenario.captions[at].text = text;
+    } else if scenario.captions.len() >= MAX_CAPTIONS {
+        return Err(format!("A scenario can have at most {MAX_CAPTIONS} captions."));
+    } else {
+        scenario.captions.insert(at, Caption { step, text });
+    }
+    Ok(())
+}
+
+/// The caption editor for `step` as markup (the page inserts it as is, so that one click handler
+/// serves its buttons and its text stays as typed while the run redraws): the text to start
+/// from, escaped, and why the last save was refused.
+pub fn editor_markup(step: u64, text: &str, error: Option<&str>) -> String {
+    let button = |edit: &str, label: &str| {
+        format!(
+            "<button type=\"button\" id=\"caption-{edit}\" class=\"btn small\" data-edit=\"{edit}\">{label}</button>"
+        )
+    };
+    let error =
+        error.map(|e| format!("<p id=\"caption-error\" class=\"caption-error\" role=\"alert\">{}</p>", escape(e)));
+    format!(
+        "<div id=\"caption-editor\" class=\"caption-editor\"><label for=\"caption-text\">Caption shown from step {step} on</label>\
+         <textarea id=\"caption-text\" rows=\"2\">{}</textarea>{}<div class=\"caption-controls\">{}{}{}</div></div>",
+        escape(text),
+        error.unwrap_or_default(),
+        button("save", "Save caption"),
+        if text.is_empty() { String::new() } else { button("delete", "Delete caption") },
+        button("cancel", "Cancel"),
+    )
+}
+
+/// `text` safe inside markup, as an element's text.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The text of the caption exactly at `step`, for the editor to start from ("" if none is there).
+pub fn caption_text_at(scenario: &Scenario, step: u64) -> &str {
+    scenario.captions.iter().find(|c| c.step == step).map_or("", |c| c.text.as_str())
 }
 
 #[cfg(test)]
@@ -187,5 +293,86 @@ mod tests {
         assert!(frames > 1, "the way to the caption is animated, not a jump");
         assert_eq!(p.history.cursor(), next);
         assert_eq!(caption_view(&p.scenario, p.history.cursor()).unwrap().index, Some(2));
+    }
+
+    #[test]
+    fn a_prompt_asks_then_says_whether_the_pick_was_right_and_why() {
+        let lesson = by_slug("competing-proposers").unwrap();
+        let prompt = &lesson.prompts[0];
+        assert_eq!(prompt_view(&lesson, Some(prompt.caption - 1), None), None);
+        let asked = prompt_view(&lesson, Some(prompt.caption), None).unwrap();
+        assert_eq!((asked.question, asked.picked, asked.reveal), (prompt.question, None, None));
+        let right = prompt_view(&lesson, Some(prompt.caption), Some(Some(0))).unwrap().reveal.unwrap();
+        assert_eq!(right.0, Some(true));
+        assert!(right.1.starts_with("Right: \"A\", the value n2 reported. A proposer must"), "{}", right.1);
+        let wrong = prompt_view(&lesson, Some(prompt.caption), Some(Some(1))).unwrap();
+        assert_eq!(wrong.picked, Some(1));
+        let wrong = wrong.reveal.unwrap();
+        assert_eq!(wrong.0, Some(false));
+        assert!(wrong.1.starts_with("Not quite: the answer is \"A\", the value n2 reported."), "{}", wrong.1);
+        let skipped = prompt_view(&lesson, Some(prompt.caption), Some(None)).unwrap().reveal.unwrap();
+        assert_eq!(skipped.0, None);
+        assert!(skipped.1.starts_with("The answer: \"A\""), "{}", skipped.1);
+    }
+
+    #[test]
+    fn captions_are_added_replaced_and_removed_in_step_order() {
+        let mut s = narrated();
+        edit_caption(&mut s, 6, "  six <b>bold</b>\u{202E} ").unwrap();
+        edit_caption(&mut s, 0, "start").unwrap();
+        let steps: Vec<(u64, &str)> = s.captions.iter().map(|c| (c.step, c.text.as_str())).collect();
+        assert_eq!(steps, [(0, "start"), (4, "four"), (6, "six <b>bold</b>"), (9, "nine")]);
+        assert_eq!(caption_text_at(&s, 6), "six <b>bold</b>");
+        assert_eq!(caption_text_at(&s, 5), "");
+        edit_caption(&mut s, 4, "   ").unwrap();
+        edit_caption(&mut s, 5, "").unwrap();
+        assert_eq!(s.captions.iter().map(|c| c.step).collect::<Vec<_>>(), [0, 6, 9]);
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn caption_edits_keep_the_limits() {
+        let mut s = narrated();
+        let long = "x".repeat(MAX_TEXT + 1);
+        assert!(edit_caption(&mut s, 2, &long).unwrap_err().contains("at most 2000 bytes"));
+        edit_caption(&mut s, 2, &long[1..]).unwrap();
+        s.captions = (0..MAX_CAPTIONS as u64).map(|step| Caption { step, text: "c".into() }).collect();
+        assert!(edit_caption(&mut s, 500, "one more").unwrap_err().contains("at most 200 captions"));
+        edit_caption(&mut s, 7, "replaced").unwrap();
+        assert_eq!(caption_text_at(&s, 7), "replaced");
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn the_prompt_markup_shows_the_pick_and_the_verdict() {
+        let lesson = by_slug("competing-proposers").unwrap();
+        let asked = prompt_markup(&prompt_view(&lesson, Some(6), None).unwrap());
+        assert!(asked.contains("Predict: n1 wants \"B\", but"), "{asked}");
+        assert!(asked.contains("data-edit=\"1\" aria-pressed=\"false\">"), "{asked}");
+        assert!(!asked.contains("disabled") && !asked.contains("prompt-answer"));
+        let wrong = prompt_markup(&prompt_view(&lesson, Some(6), Some(Some(1))).unwrap());
+        assert!(wrong.contains("data-edit=\"1\" aria-pressed=\"true\" disabled>"), "{wrong}");
+        assert!(wrong.contains("data-state=\"wrong\">Not quite: the answer is"), "{wrong}");
+    }
+
+    #[test]
+    fn the_editor_markup_keeps_text_as_text() {
+        let m = editor_markup(4, "<b>a</b> & </textarea><script>", Some("too <long>"));
+        assert!(m.contains(">&lt;b&gt;a&lt;/b&gt; &amp; &lt;/textarea&gt;&lt;script&gt;</textarea>"), "{m}");
+        assert!(m.contains("Caption shown from step 4 on") && m.contains("too &lt;long&gt;"), "{m}");
+        assert!(m.contains("data-edit=\"delete\""));
+        assert!(!editor_markup(4, "", None).contains("data-edit=\"delete\""), "nothing to delete");
+    }
+
+    /// A teacher's captions travel in the share link and the JSON file, as the page makes them.
+    #[test]
+    fn edited_captions_travel_in_links_and_files() {
+        use crate::scenario::link;
+        let mut s = by_slug("happy-path").unwrap().scenario;
+        edit_caption(&mut s, 3, "Look: two promises already.").unwrap();
+        let decoded = link::decode(&link::encode(&s)).unwrap();
+        assert_eq!(caption_view(&decoded, 3).unwrap().text, "Look: two promises already.");
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap().captions, s.captions);
+        assert_eq!(lesson_of(&s), None, "an edited lesson is the teacher's own scenario");
     }
 }

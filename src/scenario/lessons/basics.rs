@@ -2,7 +2,7 @@
 //! proposer that crashes halfway.
 
 use super::library::{at, b, cluster, draft, drop_msg, n, propose, A, B, C};
-use super::{Cue, Draft, Expect};
+use super::{Cue, Draft, Expect, Fact, Prompt};
 use crate::protocol::{MsgKind, Timing};
 use crate::sim::Action;
 
@@ -52,6 +52,14 @@ pub(super) fn competing() -> Draft {
         (Cue::Learned(n(5)), "The learner learns \"A\". The higher ballot won the acceptors, and the earlier value won the decision."),
     ];
     d.expect = vec![Expect::Chosen { value: A, step: 21 }, Expect::AllLearned { value: A }, Expect::Safe];
+    d.prompts = vec![Prompt {
+        caption: 6,
+        question: "n1 wants \"B\", but n2's promise reports (1.0, \"A\"). Which value will n1 propose?",
+        choices: &["\"A\", the value n2 reported", "\"B\", its own value"],
+        answer: 0,
+        why: "A proposer must propose the value of the highest-ballot proposal its promises report; only if none reports one may it propose its own.",
+        fact: Fact::Proposes(n(1), A),
+    }];
     d.end_tick = 100;
     d
 }
@@ -148,6 +156,14 @@ pub(super) fn proposer_crash() -> Draft {
         (Cue::Done(n(0)), "n0 sees \"B\" chosen. A crashed proposer can delay a decision, never corrupt one."),
     ];
     d.expect = vec![Expect::Chosen { value: B, step: 17 }, Expect::AllLearned { value: B }, Expect::Safe];
+    d.prompts = vec![Prompt {
+        caption: 9,
+        question: "n0 wants \"A\" again, with ballot 2.0. Which value will it propose?",
+        choices: &["\"A\", its client's value", "\"B\", the value already chosen"],
+        answer: 1,
+        why: "The promises for 2.0 report (1.1, \"B\"), so n0 must propose \"B\": a later ballot always carries a chosen value on.",
+        fact: Fact::Proposes(n(0), B),
+    }];
     d.end_tick = 120;
     d
 }

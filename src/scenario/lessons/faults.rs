@@ -2,7 +2,7 @@
 //! break Paxos on purpose (forgetful acceptors, quorums that do not intersect).
 
 use super::library::{at, b, cluster, draft, drop_msg, n, propose, A, B};
-use super::{Cue, Draft, Expect};
+use super::{Cue, Draft, Expect, Fact, Prompt};
 use crate::protocol::{MsgKind, Quorums, Timing};
 use crate::sim::{Action, DropReason, Invariant, NetParams};
 
@@ -39,6 +39,14 @@ pub(super) fn acceptor_crashes() -> Draft {
         Expect::AllLearned { value: A },
         Expect::Safe,
     ];
+    d.prompts = vec![Prompt {
+        caption: 7,
+        question: "n4 and n5 accepted (1.0, \"A\"), but \"A\" was never chosen. Which value will n0 propose next?",
+        choices: &["\"A\"", "Any value it likes", "Nothing: n0 gives up"],
+        answer: 0,
+        why: "Two of the promises report (1.0, \"A\"), so n0 must propose \"A\" again, even though it was never chosen: the proposer cannot tell.",
+        fact: Fact::Proposes(n(0), A),
+    }];
     d.end_tick = 250;
     d
 }
@@ -98,6 +106,14 @@ pub(super) fn partition() -> Draft {
         (Cue::Done(n(0)), "n0 knows \"B\" is chosen. One value, everywhere."),
     ];
     d.expect = vec![Expect::Chosen { value: B, step: 23 }, Expect::AllLearned { value: B }, Expect::Safe];
+    d.prompts = vec![Prompt {
+        caption: 7,
+        question: "n0 wanted \"A\" and has not given up. Now that it reaches every acceptor, which value will it propose?",
+        choices: &["\"A\", its own value", "\"B\", the majority side's value"],
+        answer: 1,
+        why: "A majority of acceptors accepted (1.1, \"B\"), so any majority n0 hears from includes one that reports it, and n0 must propose \"B\".",
+        fact: Fact::Proposes(n(0), B),
+    }];
     d.end_tick = 250;
     d
 }
@@ -173,6 +189,14 @@ pub(super) fn small_quorums() -> Draft {
         Expect::Violation { invariant: Invariant::Agreement, step: 23 },
         Expect::Chosen { value: B, step: 23 },
     ];
+    d.prompts = vec![Prompt {
+        caption: 2,
+        question: "n1, on the other side, gets promises from n4 and n5. Can \"B\" be chosen as well as \"A\"?",
+        choices: &["No: Paxos never chooses two values", "Yes: the two quorums share no acceptor"],
+        answer: 1,
+        why: "With 2 + 2 not more than 4, n1's phase-1 quorum (n4, n5) misses n0's phase-2 quorum (n2, n3): nobody tells n1 about \"A\".",
+        fact: Fact::Violated(Invariant::Agreement),
+    }];
     d.end_tick = 100;
     d
 }

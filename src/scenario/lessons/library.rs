@@ -52,7 +52,7 @@ pub(super) fn draft(
         schedule,
         ..Scenario::default()
     };
-    Draft { slug, scenario, captions: Vec::new(), expect: Vec::new(), end_tick: 300 }
+    Draft { slug, scenario, captions: Vec::new(), expect: Vec::new(), end_tick: 300, prompts: Vec::new() }
 }
 
 pub(super) fn drafts() -> Vec<Draft> {
