@@ -109,13 +109,23 @@ pub fn chosen_status(world: &World) -> ChosenStatus {
         }
     }
     let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
-    match quoted.as_slice() {
+    let status = match quoted.as_slice() {
         [] => ChosenStatus { text: "No value chosen yet".into(), state: "none" },
         [one] => ChosenStatus { text: format!("Chosen: {one}"), state: "chosen" },
-        [first @ .., last] => ChosenStatus {
-            text: format!("Agreement violated: {} and {last} chosen", first.join(", ")),
-            state: "violated",
-        },
+        [first @ .., last] => {
+            return ChosenStatus {
+                text: format!("Agreement violated: {} and {last} chosen", first.join(", ")),
+                state: "violated",
+            }
+        }
+    };
+    // Another property broken (one value chosen, but an acceptor later accepted another at a
+    // higher ballot, say): the status is not green while the safety panel is red.
+    match world.system.violations.first() {
+        Some(v) => {
+            ChosenStatus { text: format!("{} · {} violated", status.text, v.invariant.name()), state: "violated" }
+        }
+        None => status,
     }
 }
 
@@ -182,6 +192,30 @@ mod tests {
         assert!(build(&p).rows[0].ok);
     }
 
+    /// A run whose only broken property is not agreement (the forgetful-acceptor lesson breaks
+    /// promise monotonicity first): the status turns red with the property's name, not green.
+    #[test]
+    fn the_chosen_status_is_red_when_any_property_is_violated() {
+        let lesson = crate::scenario::lessons::by_slug("forgetful-acceptor").unwrap();
+        let first = lesson
+            .expect
+            .iter()
+            .find_map(|e| match e {
+                crate::scenario::lessons::Expect::Violation { invariant, step } => Some((*invariant, *step)),
+                _ => None,
+            })
+            .expect("the lesson expects a violation");
+        let mut p = Playground::new(lesson.scenario);
+        p.reduce(UiAction::Seek(first.1 - 1));
+        assert_ne!(chosen_status(p.history.world()).state, "violated", "before the violation");
+        p.reduce(UiAction::Seek(first.1));
+        let s = chosen_status(p.history.world());
+        assert_eq!(s.state, "violated", "{s:?}");
+        if p.history.world().system.monitor.chosen.len() < 2 {
+            assert!(s.text.ends_with(&format!(" · {} violated", first.0.name())), "{s:?}");
+        }
+    }
+
     /// The small-quorums lesson: "A" is chosen at step 17 and "B" at step 23 (agreement breaks).
     /// The status says so from that step on, and only the one value before it.
     #[test]
@@ -194,7 +228,10 @@ mod tests {
         };
         assert_eq!(status(&mut p, 16), ChosenStatus { text: "No value chosen yet".into(), state: "none" });
         assert_eq!(status(&mut p, 17), ChosenStatus { text: "Chosen: \"A\"".into(), state: "chosen" });
-        assert_eq!(status(&mut p, 22).state, "chosen");
+        assert_eq!(status(&mut p, 21).state, "chosen");
+        // At step 22 an acceptor accepts "B" above the ballot that chose "A": not green any more.
+        let stable = ChosenStatus { text: "Chosen: \"A\" · chosen value stable violated".into(), state: "violated" };
+        assert_eq!(status(&mut p, 22), stable);
         let broken = ChosenStatus { text: "Agreement violated: \"A\" and \"B\" chosen".into(), state: "violated" };
         assert_eq!(status(&mut p, 23), broken);
         // The space-time diagram marks the second value red.

@@ -50,15 +50,19 @@ test('two values chosen: the header says agreement is violated, in red', async (
   await waitForApp(page);
   await pause(page);
   const status = page.locator('#chosen');
-  // Play the lesson to its end (recording it), then scrub back. Step 22 is the step that
-  // chooses "B": the state before it has "A" alone.
+  // Play the lesson to its end (recording it), then scrub back. Step 23 is the step that
+  // chooses "B"; at step 22 an acceptor accepts "B" above the ballot that chose "A" (chosen
+  // value stable breaks first); the state before that has "A" alone, in green.
   await page.locator('#lesson-end').click();
   assert.equal(await status.getAttribute('data-state'), 'violated');
-  await setRange(page, '#scrubber', 22);
-  assert.equal(await clockStep(page), 22);
+  await setRange(page, '#scrubber', 21);
+  assert.equal(await clockStep(page), 21);
   assert.equal(await status.innerText(), 'Chosen: "A"');
   assert.equal(await status.getAttribute('data-state'), 'chosen');
   assert.equal(await dangerous(page, '#chosen'), false);
+  await page.locator('button#step-forward').click();
+  assert.equal(await status.innerText(), 'Chosen: "A" · chosen value stable violated');
+  assert.ok(await dangerous(page, '#chosen'), 'red once any property is broken');
   await page.locator('button#step-forward').click();
   assert.equal(await clockStep(page), 23);
   assert.equal(await status.innerText(), 'Agreement violated: "A" and "B" chosen');

@@ -59,6 +59,10 @@ for (const [slug, expect] of Object.entries(LESSONS)) {
       // Two values chosen: the header says agreement is violated, never a lone green value.
       assert.equal(chosen, `Agreement violated: "${expect.chosen}" and "${expect.also}" chosen`);
       assert.equal(await page.locator('#chosen').getAttribute('data-state'), 'violated');
+    } else if (expect.chosen && expect.violated) {
+      // One value chosen, another property broken: red, naming the property, never green.
+      assert.equal(chosen, `Chosen: "${expect.chosen}" · chosen value stable violated`);
+      assert.equal(await page.locator('#chosen').getAttribute('data-state'), 'violated');
     } else if (expect.chosen) {
       assert.equal(chosen, `Chosen: "${expect.chosen}"`);
     }
