@@ -91,6 +91,8 @@ pub fn caption_bar(props: &PanelProps) -> Html {
         // No captions yet: a teacher can write the first one here.
         return html! { <div class="caption-add-bar" {onclick}>{ editor }</div> };
     };
+    // The button sits in the row of Back and Next; the open editor takes a row of its own.
+    let (inline, block) = if b.editing.is_some() { (Html::default(), editor) } else { (editor, Html::default()) };
     let d = &props.dispatch;
     let answered = b.answered.filter(|a| Some(a.0) == index).map(|a| a.1);
     let prompt = lesson.as_ref().as_ref().and_then(|(_, l)| prompt_view(l, index, answered));
@@ -119,8 +121,9 @@ pub fn caption_bar(props: &PanelProps) -> Html {
                     <span id="free-play" class="free-play">{ "Free play: the controls are yours." }</span>
                 }
                 { lesson_extras(&lesson, d) }
+                { inline }
             </div>
-            { editor }
+            { block }
         </section>
     }
 }
