@@ -55,7 +55,8 @@ pub struct Colours<'a> {
 }
 
 /// A standalone SVG document: the caption, then `layers` (serialized SVG elements `width` x
-/// `height`, drawn over each other in order), then the legend (name, colour) in rows.
+/// `height`, drawn over each other in order), then the legend (name, colour) in rows; and its
+/// height.
 pub fn frame(
     c: &Caption,
     colours: &Colours,
@@ -63,7 +64,7 @@ pub fn frame(
     height: f64,
     layers: &[String],
     legend: &[(&str, String)],
-) -> String {
+) -> (String, f64) {
     let rows = legend_rows(legend, width);
     let total = HEAD + height + if legend.is_empty() { 0.0 } else { rows.len() as f64 * LEGEND_ROW + MARGIN };
     let (w, h) = (fixed(width, 1), fixed(total, 1));
@@ -94,7 +95,7 @@ pub fn frame(
         }
     }
     out.push_str("</svg>");
-    out
+    (out, total)
 }
 
 /// The legend's entries placed left to right, wrapped to `width`: (x, name, colour) per row.
@@ -127,8 +128,9 @@ mod tests {
     fn the_frame_names_the_run_and_escapes_what_it_quotes() {
         let colours = Colours { background: "rgb(255, 255, 255)", text: "rgb(0, 0, 0)" };
         let legend = [("Prepare", "rgb(1, 2, 3)".to_string()), ("a <b>", "red".to_string())];
-        let svg =
+        let (svg, height) =
             frame(&caption("<script>x</script> & co"), &colours, 640.0, 200.0, &["<svg id=\"in\"/>".into()], &legend);
+        assert_eq!(height, 266.0);
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640.0\" height=\"266.0\""), "{svg}");
         assert!(svg.contains(">&lt;script&gt;x&lt;/script&gt; &amp; co</text>"), "{svg}");
         assert!(!svg.contains("<script>"));
@@ -142,7 +144,8 @@ mod tests {
     #[test]
     fn a_frame_without_a_legend_is_as_tall_as_its_picture_and_heading() {
         let colours = Colours { background: "#fff", text: "#000" };
-        let svg = frame(&caption("Stage"), &colours, 300.0, 100.0, &[], &[]);
+        let (svg, height) = frame(&caption("Stage"), &colours, 300.0, 100.0, &[], &[]);
+        assert_eq!(height, 140.0);
         assert!(svg.contains("height=\"140.0\""), "{svg}");
         assert!(!svg.contains("<line"));
     }
