@@ -24,7 +24,9 @@ use super::model::PanelProps;
 use crate::decimal::fixed;
 use crate::decimal::shortest;
 use crate::sim::Tick;
-use crate::view::spacetime::{self, zoom, Arrow, Fate, Lane, Mark, SpaceTime as Data, Stroke, LABEL_WIDTH, LANE_HEIGHT, TOP, WIDTH};
+use crate::view::spacetime::{
+    self, zoom, Arrow, Fate, Lane, Mark, SpaceTime as Data, Stroke, LABEL_WIDTH, LANE_HEIGHT, TOP, WIDTH,
+};
 use crate::view::UiAction;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -32,10 +34,15 @@ use yew::prelude::*;
 
 #[function_component(SpaceTime)]
 pub fn space_time(props: &PanelProps) -> Html {
-    // How the person looks at it, and the sideways scroll not yet turned into a step.
-    let view = use_mut_ref(|| (spacetime::Viewport::default(), 0.0));
+    // How the person looks at it, the sideways scroll not yet turned into a step, and the run it
+    // was for: another run (a new scenario, a fork) follows the clock again.
+    let view = use_mut_ref(|| (spacetime::Viewport::default(), 0.0, 0));
     let redraw = use_force_update();
     let p = props.model.playground.borrow();
+    if view.borrow().2 != p.epoch {
+        let mut v = view.borrow_mut();
+        (v.0.pinned, v.2) = (None, p.epoch);
+    }
     let (vp, run, clock) = (view.borrow().0, zoom::run_ticks(&p), p.clock);
     let window = vp.geometry(clock, run);
     let shown = (window.start.to_bits(), window.span.to_bits(), vp.zoom);

@@ -96,7 +96,8 @@ pub fn picture(which: &str, caption: &Caption) -> Result<(String, f64, f64), Str
         Vec::new()
     } else {
         let colour = |var: String| computed(&first, &var).unwrap_or_else(|| "gray".into());
-        let kinds = MsgKind::ALL.iter().map(|&k| (k.name(), colour(format!("--st-{}", crate::view::tokens::kind_name(k)))));
+        let kinds =
+            MsgKind::ALL.iter().map(|&k| (k.name(), colour(format!("--st-{}", crate::view::tokens::kind_name(k)))));
         kinds.chain([("chosen", colour("--ok".into())), ("dropped, or node down", colour("--danger".into()))]).collect()
     };
     let body = gloo::utils::body();
@@ -110,7 +111,7 @@ pub fn picture(which: &str, caption: &Caption) -> Result<(String, f64, f64), Str
 /// `svg` as standalone SVG text `w` x `h`, its computed styles inlined.
 fn standalone(svg: &Element, w: f64, h: f64) -> Result<String, String> {
     let copy: Element = svg.clone_node_with_deep(true).map_err(js_text)?.unchecked_into();
-    inline_styles(&svg, &copy)?;
+    inline_styles(svg, &copy)?;
     let originals = svg.query_selector_all("*").map_err(js_text)?;
     let copies = copy.query_selector_all("*").map_err(js_text)?;
     for i in 0..originals.length().min(copies.length()) {

@@ -124,10 +124,11 @@ fn the_whole_run_of_a_long_run_draws_at_most_one_arrow_per_look_and_pixel() {
 
 #[test]
 fn the_same_value_chosen_again_at_a_later_ballot_reads_still_not_a_new_choice() {
-    let first = Some(Proposal { ballot: Ballot { round: 1, node: NodeId(1) }, value: Value(1) });
+    let at_1_1 = Ballot { round: 1, node: NodeId(1) };
+    let first = Some(Proposal { ballot: at_1_1, value: Value(1) });
     let again = chosen_label(first, Ballot { round: 3, node: NodeId(0) }, Value(1));
     assert_eq!(again, ("still \"B\" (quorum at 3.0)".to_string(), false, true));
-    assert_eq!(chosen_label(first, first.unwrap().ballot, Value(1)), ("\"B\" chosen at 1.1".to_string(), false, false));
+    assert_eq!(chosen_label(first, at_1_1, Value(1)), ("\"B\" chosen at 1.1".to_string(), false, false));
     let other = chosen_label(first, Ballot { round: 3, node: NodeId(0) }, Value(0));
     assert_eq!(other, ("\"A\" chosen at 3.0: agreement violated".to_string(), true, false));
     assert_eq!(chosen_label(None, Ballot { round: 1, node: NodeId(0) }, Value(0)).0, "\"A\" chosen at 1.0");
