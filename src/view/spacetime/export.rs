@@ -7,13 +7,15 @@
 use crate::decimal::fixed;
 use crate::sim::Tick;
 
-/// Height of the heading above the picture.
+/// Height of the heading above the picture (written out in `frame`: formatting an `f64` would
+/// link the standard library's float printing into the page, about 10 KB gzip).
 pub const HEAD: f64 = 40.0;
 /// Height of one row of the legend.
 const LEGEND_ROW: f64 = 18.0;
 const LEGEND_SWATCH: f64 = 16.0;
 /// About how wide a character of the legend is (11 px), to wrap its rows.
 const LEGEND_CHAR: f64 = 6.4;
+/// The left margin (also written out in `frame`).
 const MARGIN: f64 = 8.0;
 
 /// Which run, and the moment in it.
@@ -72,8 +74,8 @@ pub fn frame(
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
          font-family=\"system-ui, sans-serif\"><rect width=\"100%\" height=\"100%\" fill=\"{bg}\"/>\
-         <text x=\"{MARGIN}\" y=\"17\" font-size=\"14\" font-weight=\"700\" fill=\"{fg}\">{}</text>\
-         <text x=\"{MARGIN}\" y=\"33\" font-size=\"11\" fill=\"{fg}\">{}</text><g transform=\"translate(0 {HEAD})\">",
+         <text x=\"8\" y=\"17\" font-size=\"14\" font-weight=\"700\" fill=\"{fg}\">{}</text>\
+         <text x=\"8\" y=\"33\" font-size=\"11\" fill=\"{fg}\">{}</text><g transform=\"translate(0 40)\">",
         escape(c.title),
         escape(&c.facts())
     );
