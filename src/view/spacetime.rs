@@ -19,7 +19,7 @@ use super::state::{Playground, Selection};
 use crate::decimal::fixed;
 use crate::protocol::{Msg, MsgKind, NodeId, Proposal, Roles};
 use crate::sim::{Event, EventKind, MsgId, Tick};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 mod marks;
 
@@ -329,8 +329,11 @@ struct Drawing {
     first_chosen: Option<Proposal>,
     /// Keep one arrow per look, lanes and column (`zoom::pixel_key`): a zoomed-out view
     /// of a long run draws what a screen can show, not every message.
+    /// The scan meets arrows in the order they end, so only the keys of the column the last one
+    /// ended in are kept (a short list rather than a set: the page's wasm has no `HashSet<u64>`).
     decimate: bool,
-    drawn: HashSet<u64>,
+    column: u64,
+    drawn: Vec<u64>,
 }
 
 impl Drawing {
@@ -399,8 +402,15 @@ impl Drawing {
         let selected = self.selected == Some(id);
         let (msg, from, to, twin) = (s.msg, s.from, s.to, s.twin);
         let arrow = Arrow { id, kind: msg.kind(), x1: self.g.x(s.at), y1, x2, y2, fate, twin, selected, msg, from, to };
-        if self.decimate && !selected && !self.drawn.insert(zoom::pixel_key(&arrow)) {
-            return;
+        if self.decimate && !selected {
+            let key = zoom::pixel_key(&arrow);
+            if key & 0xffff != self.column {
+                self.column = key & 0xffff;
+                self.drawn.clear();
+            } else if self.drawn.contains(&key) {
+                return;
+            }
+            self.drawn.push(key);
         }
         if fate == Fate::Dropped {
             self.drops.push((x2, y2));

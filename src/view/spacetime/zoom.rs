@@ -107,7 +107,7 @@ pub fn axis_every(span: f64) -> f64 {
 }
 
 /// What an arrow looks like at the resolution of the plot: two arrows with the same key draw
-/// over each other.
+/// over each other. The low 16 bits are the column it ends in.
 pub fn pixel_key(a: &Arrow) -> u64 {
     let column = |x: f64| (x / PIXEL).max(0.0) as u64 & 0xffff;
     let lane = |y: f64| y as u64 & 0x3ff;
