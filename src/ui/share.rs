@@ -173,8 +173,8 @@ fn file_tools(props: &FileToolsProps) -> Html {
     }
 }
 
-/// The header's "Export…" menu: the same exports as the share dialog's, one click away.
-#[function_component(ExportMenu)]
+/// The header's "Export…" menu: the same exports as the share dialog's, one click away (a
+/// function, not a component: each component costs the page's wasm).
 pub fn export_menu(props: &PanelProps) -> Html {
     html! {
         <details id="export-menu" class="export-menu">
