@@ -365,7 +365,7 @@ impl Drawing {
                         self.arrow(*id, &s, t, fate, y);
                     }
                 }
-                EventKind::Learned { node, value } if t >= self.g.start => {
+                EventKind::Learned { node, value } if self.shows(t) => {
                     self.learned.push(Mark {
                         x: self.g.x(t),
                         y: y(*node),
@@ -375,13 +375,18 @@ impl Drawing {
                         left: false,
                     });
                 }
-                EventKind::Chosen { ballot, value } if t >= self.g.start => {
+                EventKind::Chosen { ballot, value } if self.shows(t) => {
                     let (label, violated, still) = chosen_label(self.first_chosen, *ballot, *value);
                     self.chosen.push(Mark { x: self.g.x(t), y: 0.0, label, violated, still, left: false });
                 }
                 _ => {}
             }
         }
+    }
+
+    /// Whether a mark at time `t` is in the window (a scrolled-back window ends before the past).
+    fn shows(&self, t: f64) -> bool {
+        t >= self.g.start && t <= self.g.end()
     }
 
     fn sent(&mut self, id: MsgId, s: Sent) {

@@ -148,6 +148,8 @@ fn the_same_value_chosen_again_at_a_later_ballot_reads_still_not_a_new_choice() 
         all,
         [("\"B\" chosen at 1.1".into(), false, false), ("still \"B\" (quorum at 3.0)".into(), true, false)]
     );
+    let start = labels(&build_in(&p, Viewport { zoom: 0, pinned: Some(0.0) }));
+    assert_eq!(start, [("\"B\" chosen at 1.1".into(), false, false)], "scrolled back: only the marks in the window");
 }
 
 #[test]
