@@ -15,7 +15,7 @@ use super::lessons::{CaptionBar, LessonLibrary};
 use super::log::EventLog;
 use super::model::{initial_theme, use_hold_while, Chrome, ChromeAction, Dialog, Model, PanelProps, Theme};
 use super::safety::SafetyPanel;
-use super::share::ShareDialog;
+use super::share::{export_menu, ShareDialog};
 use super::shortcuts::use_shortcuts;
 use super::spacetime::SpaceTime;
 use super::stage::Stage;
@@ -223,6 +223,7 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
             <nav class="topbar-actions" aria-label="Page">
                 <button id="copy-link" class="btn" onclick={open(Dialog::Share)}
                     title="Put this run, at this moment, in a link">{ "Copy link" }</button>
+                { export_menu(panel) }
                 <button id="open-lessons" class="btn" onclick={open(Dialog::Lessons)}>{ "Lessons" }</button>
                 <button id="open-embed" class="btn" onclick={open(Dialog::Embed)}>{ "Embed…" }</button>
                 <button id="open-config" class="btn" onclick={open(Dialog::Config)}>{ "Configure…" }</button>

@@ -35,7 +35,11 @@ pub fn lesson_library(props: &LibraryProps) -> Html {
             <li data-lesson={l.slug}>
                 <a class="lesson-link" {href} onclick={picked}>{ l.scenario.title.clone() }</a>
                 <p class="lesson-desc">{ l.scenario.description.clone() }</p>
-                <p class="lesson-expect">{ format!("Shows: {}.", expect.join("; ")) }</p>
+                // What the lesson shows gives its ending away: behind a toggle.
+                <details class="lesson-spoiler">
+                    <summary>{ "Show what it demonstrates" }</summary>
+                    <p class="lesson-expect">{ format!("Shows: {}.", expect.join("; ")) }</p>
+                </details>
             </li>
         }
     });

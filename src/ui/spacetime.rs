@@ -8,6 +8,12 @@
 //! in flight got) moved by a CSS transform, so the browser composites it without repainting the
 //! arrows under it; the `Layer` is computed once per change and skips its redraw.
 //!
+//! Above the diagram, + and - zoom (out to the whole run), and a button says how many events
+//! are before the window and scrolls back to them (a sideways wheel or trackpad scrolls too);
+//! where the person put the window is theirs (`view::spacetime::Viewport`, kept in a cell of this
+//! component). The chosen markers are drawn in a third layer, over the veil: they are all in
+//! the past, so the veil must not fade them when the cursor is on them.
+//!
 //! Why so few elements: under load a step lands on nearly every frame, so the `Layer` must be
 //! cheap to change. Arrows come as one path per look (kind, fate, duplicate), heads as one path
 //! per kind and drop marks as one path (`view::spacetime::paths`), all cut to the window: a step
@@ -18,7 +24,9 @@ use super::model::PanelProps;
 use crate::decimal::fixed;
 use crate::decimal::shortest;
 use crate::sim::Tick;
-use crate::view::spacetime::{self, Arrow, Fate, Lane, SpaceTime as Data, Stroke, BOTTOM, LABEL_WIDTH, TOP, WIDTH};
+use crate::view::spacetime::{
+    self, zoom, Arrow, Fate, Lane, Mark, SpaceTime as Data, Stroke, LABEL_WIDTH, LANE_HEIGHT, TOP, WIDTH,
+};
 use crate::view::UiAction;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -26,19 +34,59 @@ use yew::prelude::*;
 
 #[function_component(SpaceTime)]
 pub fn space_time(props: &PanelProps) -> Html {
+    // How the person looks at it, the sideways scroll not yet turned into a step, and the run it
+    // was for: another run (a new scenario, a fork) follows the clock again.
+    let view = use_mut_ref(|| (spacetime::Viewport::default(), 0.0, 0));
+    let redraw = use_force_update();
     let p = props.model.playground.borrow();
-    let window = spacetime::Geometry::around(p.clock).start.to_bits();
-    let key = (p.epoch, p.history.cursor(), p.history.frontier(), p.history.trace.len(), window, p.selection);
+    if view.borrow().2 != p.epoch {
+        let mut v = view.borrow_mut();
+        (v.0.pinned, v.2) = (None, p.epoch);
+    }
+    let (vp, run, clock) = (view.borrow().0, zoom::run_ticks(&p), p.clock);
+    let window = vp.geometry(clock, run);
+    let shown = (window.start.to_bits(), window.span.to_bits(), vp.zoom);
+    let key = (p.epoch, p.history.cursor(), p.history.frontier(), p.history.trace.len(), shown, p.selection);
     // The diagram depends on the run (a new scenario or a fork is a new epoch: the seed alone
     // did not tell two scenarios with the same seed apart), the cursor's step (the world and the
-    // past), how far the run is recorded, the window and the selection.
+    // past), how far the run is recorded, what part of it is shown and the selection.
     let data = {
         let playground = props.model.playground.clone();
-        use_memo(key, move |_| spacetime::build(&playground.borrow()))
+        use_memo(key, move |_| spacetime::build_in(&playground.borrow(), vp))
     };
     let (g, height) = (data.geometry, data.height);
     let cursor = spacetime::cursor_x(&p, &g);
+    let off = clock < g.start || clock > g.end();
     drop(p);
+    // Sets the viewport from the current one and redraws.
+    let set = {
+        let (view, redraw) = (view.clone(), redraw.clone());
+        move |f: fn(spacetime::Viewport, f64, f64) -> spacetime::Viewport| {
+            let (view, redraw) = (view.clone(), redraw.clone());
+            Callback::from(move |_: MouseEvent| {
+                let v = view.borrow().0;
+                view.borrow_mut().0 = f(v, clock, run);
+                redraw.force_update();
+            })
+        }
+    };
+    let onwheel = {
+        let (view, redraw) = (view.clone(), redraw.clone());
+        Callback::from(move |e: WheelEvent| {
+            let dx = if e.shift_key() { e.delta_y() } else { e.delta_x() };
+            if dx.abs() <= e.delta_y().abs() && !e.shift_key() {
+                return;
+            }
+            let mut v = view.borrow_mut();
+            v.1 += dx;
+            let steps = (v.1 / WHEEL_STEP).trunc();
+            if steps != 0.0 {
+                v.1 -= steps * WHEEL_STEP;
+                v.0 = v.0.scroll(clock, run, steps);
+                redraw.force_update();
+            }
+        })
+    };
     let onclick = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: MouseEvent| {
@@ -52,7 +100,7 @@ pub fn space_time(props: &PanelProps) -> Html {
         })
     };
     let onkeydown = {
-        let (dispatch, now) = (props.dispatch.clone(), g.time_at(cursor));
+        let (dispatch, now) = (props.dispatch.clone(), clock.round() as Tick);
         Callback::from(move |e: KeyboardEvent| {
             if let Some(t) = key_seek(&e.key(), now) {
                 e.prevent_default();
@@ -69,8 +117,24 @@ pub fn space_time(props: &PanelProps) -> Html {
         <div class="spacetime-panel">
             <h2 id="spacetime-heading">{ "Space-time diagram" }</h2>
             <p class="panel-hint">{ "Time runs left to right. Click to jump there." }</p>
+            <div class="st-tools" role="group" aria-label="Diagram view">
+                <button id="st-zoom-out" class="btn small icon" aria-label="Zoom out" title="Zoom out: more of the run"
+                    disabled={data.whole} onclick={set(|v, _, run| v.zoom_out(run))}>{ "\u{2212}" }</button>
+                <button id="st-zoom-in" class="btn small icon" aria-label="Zoom in" title="Zoom in"
+                    disabled={vp.zoom == 0} onclick={set(|v, _, run| v.zoom_in(run))}>{ "+" }</button>
+                <span id="st-range">{ zoom::range_text(&g, data.whole, run) }</span>
+                if data.earlier > 0 {
+                    <button id="st-earlier" class="btn small" data-count={data.earlier.to_string()}
+                        onclick={set(|v, clock, run| v.scroll(clock, run, -3.0))}>
+                        { format!("Earlier: {} events, scroll back", data.earlier) }</button>
+                }
+                if vp.pinned.is_some() {
+                    <button id="st-later" class="btn small" onclick={set(|v, clock, run| v.scroll(clock, run, 3.0))}>
+                        { format!("Later: {} events", data.later) }</button>
+                }
+            </div>
             <div class="spacetime-scroll">
-                <div class="spacetime-stack" {onclick}>
+                <div class="spacetime-stack" {onclick} {onwheel}>
                     <svg id="spacetime" role="img" aria-labelledby="spacetime-title spacetime-desc" tabindex="0"
                         class={classes!((data.arrows.len() > DENSE_ARROWS).then_some("dense"))}
                         viewBox={format!("0 0 {} {}", shortest(WIDTH), f1(height))} {onkeydown}>
@@ -80,14 +144,35 @@ pub fn space_time(props: &PanelProps) -> Html {
                         </desc>
                         <Layer data={data.clone()} />
                     </svg>
-                    <svg class="st-overlay" aria-hidden="true" viewBox={format!("0 0 {} {}", shortest(WIDTH), f1(height))} style={shift}>
+                    <svg class="st-overlay" aria-hidden="true" viewBox={format!("0 0 {} {}", shortest(WIDTH), f1(height))}
+                        style={if off { "display:none".to_string() } else { shift }}>
                         <rect class="st-future" x={f1(LABEL_WIDTH)} y={f1(TOP - 14.0)} width={f1(plot)} height={f1(height)} />
                         <line id="spacetime-cursor" data-x={f1(cursor)} x1={f1(LABEL_WIDTH)} x2={f1(LABEL_WIDTH)}
                             y1={f1(TOP - 14.0)} y2={f1(height)} />
                     </svg>
+                    <svg id="spacetime-marks" class="st-overlay st-marks" aria-hidden="true"
+                        viewBox={format!("0 0 {} {}", shortest(WIDTH), f1(height))}>
+                        <g clip-path="url(#spacetime-window)">{ for data.chosen.iter().map(|m| chosen(m, &data)) }</g>
+                    </svg>
                 </div>
             </div>
         </div>
+    }
+}
+
+/// Sideways scroll (in wheel units, about pixels) that moves the window by one step.
+const WHEEL_STEP: f64 = 60.0;
+
+/// A chosen value's marker across the lanes, and its label (see `zoom::place_labels`).
+fn chosen(m: &Mark, d: &Data) -> Html {
+    let bottom = TOP + d.lanes.len() as f64 * LANE_HEIGHT + 4.0;
+    let class = classes!("st-chosen", m.violated.then_some("violated"), m.still.then_some("still"));
+    let (x, anchor) = if m.left { (m.x - 3.0, "end") } else { (m.x + 3.0, "start") };
+    html! {
+        <g {class}>
+            <line x1={f1(m.x)} x2={f1(m.x)} y1={f1(TOP - 2.0)} y2={f1(bottom)} />
+            <text x={f1(x)} y={f1(m.y)} text-anchor={anchor}>{ m.label.clone() }</text>
+        </g>
     }
 }
 
@@ -125,12 +210,6 @@ fn layer(props: &LayerProps) -> Html {
             { axis(d) }
             <g class="st-lanes">{ for d.lanes.iter().map(lane) }</g>
             <g class="st-plot" clip-path="url(#spacetime-window)">
-                { for d.chosen.iter().map(|m| html! {
-                    <g class={classes!("st-chosen", m.violated.then_some("violated"))}>
-                        <line x1={f1(m.x)} x2={f1(m.x)} y1={f1(TOP - 2.0)} y2={f1(height - BOTTOM + 4.0)} />
-                        <text x={f1(m.x + 3.0)} y={f1(height - 5.0)}>{ m.label.clone() }</text>
-                    </g>
-                }) }
                 <g class="st-arrows">{ for d.strokes.iter().map(stroke) }</g>
                 { for d.arrows.iter().filter(|a| a.selected).map(selected_arrow) }
                 if !d.drop_path.is_empty() {
@@ -161,7 +240,7 @@ fn axis(d: &Data) -> Html {
             <text class="st-axis-name" x="4" y={f1(TOP - 8.0)}>{ "time (ticks)" }</text>
             { for d.ticks.iter().map(|&(x, t)| html! {
                 <g>
-                    <line x1={f1(x)} x2={f1(x)} y1={f1(TOP - 2.0)} y2={f1(d.height - BOTTOM)} />
+                    <line x1={f1(x)} x2={f1(x)} y1={f1(TOP - 2.0)} y2={f1(TOP + d.lanes.len() as f64 * LANE_HEIGHT)} />
                     <text x={f1(x)} y={f1(TOP - 8.0)}>{ t.to_string() }</text>
                 </g>
             }) }

@@ -10,16 +10,26 @@
 //! between two steps (the clip and the cursor line do, see `cursor_x`): while the animation
 //! runs between events the diagram stays the same and the page redraws only the cursor.
 //!
+//! A person can also zoom out (up to the whole run, which keeps one arrow per look and pixel:
+//! see `zoom`) and scroll back; the window then stays where they put it (`Viewport`).
+//!
 //! Coordinates are SVG user units in a `WIDTH` x `height` view box; the page scales it.
 
 use super::state::{Playground, Selection};
 use crate::decimal::fixed;
-use crate::protocol::{Msg, MsgKind, NodeId, Roles, Value};
+use crate::protocol::{Msg, MsgKind, NodeId, Proposal, Roles};
 use crate::sim::{Event, EventKind, MsgId, Tick};
 use std::collections::HashMap;
 
+mod marks;
+
+pub mod export;
 pub mod paths;
+pub mod zoom;
+pub use marks::chosen_label;
+use marks::{axis_ticks, down_stretches};
 pub use paths::{Span, Stroke};
+pub use zoom::Viewport;
 
 /// Ticks of time shown at once: with the default latencies (a few ticks) an arrow spans about a
 /// tenth of the width, enough to read its slope and label.
@@ -42,23 +52,36 @@ pub const BOTTOM: f64 = 18.0;
 /// What the plot shows in x (right of the lane labels); arrows are cut to it.
 pub const PLOT_SPAN: Span = Span { from: LABEL_WIDTH, to: WIDTH };
 
-/// Maps time to x and lanes to y.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Maps time to x and lanes to y: `span` ticks from `start` fill the plot.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Geometry {
     pub start: f64,
+    pub span: f64,
+}
+
+impl Default for Geometry {
+    fn default() -> Geometry {
+        Geometry { start: 0.0, span: WINDOW_TICKS }
+    }
 }
 
 impl Geometry {
     /// The window that shows `clock`: the clock stays within the window, and the window only
     /// moves in whole `WINDOW_STEP_TICKS`.
     pub fn around(clock: f64) -> Geometry {
-        let lead = clock - WINDOW_TICKS * CLOCK_AT_MOST;
-        let start = if lead <= 0.0 { 0.0 } else { (lead / WINDOW_STEP_TICKS).ceil() * WINDOW_STEP_TICKS };
-        Geometry { start }
+        Geometry::around_span(clock, WINDOW_TICKS)
+    }
+
+    /// The same for a window `span` ticks wide, moving in sixths of it.
+    pub fn around_span(clock: f64, span: f64) -> Geometry {
+        let step = zoom::step_of(span);
+        let lead = clock - span * CLOCK_AT_MOST;
+        let start = if lead <= 0.0 { 0.0 } else { (lead / step).ceil() * step };
+        Geometry { start, span }
     }
 
     pub fn end(&self) -> f64 {
-        self.start + WINDOW_TICKS
+        self.start + self.span
     }
 
     fn plot_width() -> f64 {
@@ -66,12 +89,12 @@ impl Geometry {
     }
 
     pub fn x(&self, t: f64) -> f64 {
-        LABEL_WIDTH + (t - self.start) / WINDOW_TICKS * Self::plot_width()
+        LABEL_WIDTH + (t - self.start) / self.span * Self::plot_width()
     }
 
     /// The tick under `x` (what a click there seeks to), never before time 0.
     pub fn time_at(&self, x: f64) -> Tick {
-        let t = self.start + (x - LABEL_WIDTH) / Self::plot_width() * WINDOW_TICKS;
+        let t = self.start + (x - LABEL_WIDTH) / Self::plot_width() * self.span;
         t.round().max(0.0) as Tick
     }
 
@@ -130,10 +153,15 @@ impl Arrow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mark {
     pub x: f64,
+    /// On a lane; for a chosen value, where its label's baseline is.
     pub y: f64,
     pub label: String,
     /// A second value chosen: agreement is violated (drawn red).
     pub violated: bool,
+    /// The value chosen before, chosen again at a later ballot: not a new decision.
+    pub still: bool,
+    /// The label ends at the marker (it would run off the right edge).
+    pub left: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -148,10 +176,15 @@ pub struct SpaceTime {
     pub drops: Vec<(f64, f64)>,
     pub drop_path: String,
     pub learned: Vec<Mark>,
-    /// Vertical markers where a value became chosen (y unused).
+    /// Vertical markers where a value became chosen.
     pub chosen: Vec<Mark>,
     /// Time axis labels: (x, tick).
     pub ticks: Vec<(f64, Tick)>,
+    /// Events of the past before the window, and after it (when scrolled back).
+    pub earlier: usize,
+    pub later: usize,
+    /// The whole run is shown.
+    pub whole: bool,
     /// A one-line description for screen readers.
     pub summary: String,
 }
@@ -187,7 +220,13 @@ pub fn cursor_x(p: &Playground, g: &Geometry) -> f64 {
 
 /// The diagram at the cursor, in the window that shows the playground's clock.
 pub fn build(p: &Playground) -> SpaceTime {
-    let g = Geometry::around(p.clock);
+    build_in(p, Viewport::default())
+}
+
+/// The diagram at the cursor as `view` shows it.
+pub fn build_in(p: &Playground, view: Viewport) -> SpaceTime {
+    let run = zoom::run_ticks(p);
+    let g = view.geometry(p.clock, run);
     let world = p.history.world();
     let mut lanes = lanes(p);
     // Lane by node id (ids are 0..lanes.len()).
@@ -200,8 +239,9 @@ pub fn build(p: &Playground) -> SpaceTime {
     let y = |n: NodeId| Geometry::lane_y(index.get(n.index()).copied().flatten().unwrap_or(0));
     let past = p.history.past();
     let from = past.partition_point(|e| (e.time as f64) < g.start - LOOKBACK_TICKS);
-    let first_chosen = world.system.monitor.chosen.first().map(|c| c.value);
-    let mut d = Drawing { g, selected: selected_msg(p), first_chosen, ..Drawing::default() };
+    let first_chosen = world.system.monitor.chosen.first().copied();
+    let decimate = g.span > WINDOW_TICKS;
+    let mut d = Drawing { g, selected: selected_msg(p), first_chosen, decimate, ..Drawing::default() };
     d.scan(&past[from..], &y);
     for m in world.in_flight() {
         let twin = d.pending.get(&m.id).is_some_and(|s| s.twin);
@@ -209,6 +249,10 @@ pub fn build(p: &Playground) -> SpaceTime {
         d.arrow(m.id, &s, s.arrive, Fate::InFlight, &y);
     }
     down_stretches(&mut lanes, &past[from..], &g, &index);
+    let height = TOP + lanes.len() as f64 * LANE_HEIGHT + BOTTOM;
+    let height = height + zoom::place_labels(&mut d.chosen, height) * zoom::LABEL_ROW;
+    let earlier = past.partition_point(|e| (e.time as f64) < g.start);
+    let later = past.len() - past.partition_point(|e| (e.time as f64) <= g.end());
     let summary = format!(
         "Space-time diagram: {} lanes, time {} to {}, {} messages shown, step {} at t={}",
         lanes.len(),
@@ -220,7 +264,7 @@ pub fn build(p: &Playground) -> SpaceTime {
     );
     SpaceTime {
         geometry: g,
-        height: TOP + lanes.len() as f64 * LANE_HEIGHT + BOTTOM,
+        height,
         lanes,
         strokes: paths::strokes(&d.arrows, PLOT_SPAN),
         arrows: d.arrows,
@@ -229,6 +273,9 @@ pub fn build(p: &Playground) -> SpaceTime {
         learned: d.learned,
         chosen: d.chosen,
         ticks: axis_ticks(&g),
+        earlier,
+        later,
+        whole: view.zoom == zoom::WHOLE,
         summary,
     }
 }
@@ -277,8 +324,16 @@ struct Drawing {
     drops: Vec<(f64, f64)>,
     learned: Vec<Mark>,
     chosen: Vec<Mark>,
-    /// The first value chosen in the run (at the cursor): another one chosen later breaks agreement.
-    first_chosen: Option<Value>,
+    /// The first proposal chosen in the run (at the cursor): another value chosen later breaks
+    /// agreement; the same value chosen again at another ballot is "still" that value.
+    first_chosen: Option<Proposal>,
+    /// Keep one arrow per look, lanes and column (`zoom::pixel_key`): a zoomed-out view
+    /// of a long run draws what a screen can show, not every message.
+    /// The scan meets arrows in the order they end, so only the keys of the column the last one
+    /// ended in are kept (a short list rather than a set: the page's wasm has no `HashSet<u64>`).
+    decimate: bool,
+    column: u64,
+    drawn: Vec<u64>,
 }
 
 impl Drawing {
@@ -310,26 +365,28 @@ impl Drawing {
                         self.arrow(*id, &s, t, fate, y);
                     }
                 }
-                EventKind::Learned { node, value } if t >= self.g.start => {
+                EventKind::Learned { node, value } if self.shows(t) => {
                     self.learned.push(Mark {
                         x: self.g.x(t),
                         y: y(*node),
                         label: format!("{node} learned \"{value}\""),
                         violated: false,
+                        still: false,
+                        left: false,
                     });
                 }
-                EventKind::Chosen { ballot, value } if t >= self.g.start => {
-                    let violated = self.first_chosen.is_some_and(|first| first != *value);
-                    let label = if violated {
-                        format!("\"{value}\" chosen at {ballot}: agreement violated")
-                    } else {
-                        format!("\"{value}\" chosen at {ballot}")
-                    };
-                    self.chosen.push(Mark { x: self.g.x(t), y: 0.0, label, violated });
+                EventKind::Chosen { ballot, value } if self.shows(t) => {
+                    let (label, violated, still) = chosen_label(self.first_chosen, *ballot, *value);
+                    self.chosen.push(Mark { x: self.g.x(t), y: 0.0, label, violated, still, left: false });
                 }
                 _ => {}
             }
         }
+    }
+
+    /// Whether a mark at time `t` is in the window (a scrolled-back window ends before the past).
+    fn shows(&self, t: f64) -> bool {
+        t >= self.g.start && t <= self.g.end()
     }
 
     fn sent(&mut self, id: MsgId, s: Sent) {
@@ -347,59 +404,24 @@ impl Drawing {
             ((end - s.at) / (s.arrive - s.at)).clamp(0.0, 1.0)
         };
         let (x2, y2) = (self.g.x(end), y1 + (y_to - y1) * reached);
-        if fate == Fate::Dropped {
-            self.drops.push((x2, y2));
-        }
         let selected = self.selected == Some(id);
         let (msg, from, to, twin) = (s.msg, s.from, s.to, s.twin);
         let arrow = Arrow { id, kind: msg.kind(), x1: self.g.x(s.at), y1, x2, y2, fate, twin, selected, msg, from, to };
+        if self.decimate && !selected {
+            let key = zoom::pixel_key(&arrow);
+            if key & 0xffff != self.column {
+                self.column = key & 0xffff;
+                self.drawn.clear();
+            } else if self.drawn.contains(&key) {
+                return;
+            }
+            self.drawn.push(key);
+        }
+        if fate == Fate::Dropped {
+            self.drops.push((x2, y2));
+        }
         self.arrows.push(arrow);
     }
-}
-
-/// Shades each lane where its node was down; a node still down is shaded to the end of the
-/// window (the clip at the clock cuts it).
-fn down_stretches(lanes: &mut [Lane], events: &[Event], g: &Geometry, index: &[Option<usize>]) {
-    let mut since: Vec<Option<f64>> = vec![None; lanes.len()];
-    let mut seen = vec![false; lanes.len()];
-    let edge = g.start - LOOKBACK_TICKS;
-    for e in events {
-        let (node, down) = match e.kind {
-            EventKind::Crash { node } => (node, true),
-            EventKind::Recover { node } => (node, false),
-            _ => continue,
-        };
-        let Some(&Some(i)) = index.get(node.index()) else { continue };
-        let t = e.time as f64;
-        match (down, since[i].take()) {
-            (true, _) => since[i] = Some(t),
-            (false, Some(from)) => lanes[i].down.push((from, t)),
-            // Recovered without a crash in the scan: it was down since before it.
-            (false, None) if !seen[i] => lanes[i].down.push((edge, t)),
-            (false, None) => {}
-        }
-        seen[i] = true;
-    }
-    for (i, lane) in lanes.iter_mut().enumerate() {
-        match since[i] {
-            Some(from) => lane.down.push((from, g.end())),
-            None if !seen[i] && !lane.up => lane.down.push((edge, g.end())),
-            None => {}
-        }
-        lane.down.retain(|&(_, to)| to >= g.start);
-        for d in lane.down.iter_mut() {
-            *d = (g.x(d.0.max(g.start)), g.x(d.1.min(g.end())));
-        }
-    }
-}
-
-fn axis_ticks(g: &Geometry) -> Vec<(f64, Tick)> {
-    let first = (g.start / WINDOW_STEP_TICKS).ceil() as Tick * WINDOW_STEP_TICKS as Tick;
-    (0..)
-        .map(|i| first + i * WINDOW_STEP_TICKS as Tick)
-        .take_while(|t| (*t as f64) <= g.end())
-        .map(|t| (g.x(t as f64), t))
-        .collect()
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ test('two values chosen: the header says agreement is violated, in red', async (
   assert.equal(await status.getAttribute('data-state'), 'violated');
   assert.ok(await dangerous(page, '#chosen'), 'the status is red');
   assert.equal(await page.locator('#safety [data-invariant="agreement"]').getAttribute('data-ok'), 'false');
-  const marks = await page.locator('#spacetime .st-chosen').evaluateAll((els) => els.map((e) => [e.textContent, e.classList.contains('violated')]));
+  const marks = await page.locator('#spacetime-marks .st-chosen').evaluateAll((els) => els.map((e) => [e.textContent, e.classList.contains('violated')]));
   assert.deepEqual(marks, [['"A" chosen at 1.0', false], ['"B" chosen at 1.1: agreement violated', true]]);
   await shot('chosen-2-agreement-violated', { fullPage: false });
   await finish();

@@ -1,10 +1,13 @@
 //! Files out of and into the page: downloads through a Blob and an object URL, the space-time
-//! diagram as a standalone SVG (computed colours inlined, since the page's stylesheet does not
-//! travel with the file) and as a PNG (that SVG drawn on a canvas), the clipboard when the
-//! browser grants it, and reading a chosen file with its size checked first.
+//! diagram and the stage as standalone SVG (computed colours inlined, since the page's
+//! stylesheet does not travel with the file; framed with the run's title, seed and trace hash,
+//! and for the diagram a legend, by `view::spacetime::export`) and as PNG (that SVG drawn on a
+//! canvas), and reading a chosen file with its size checked first.
 
 use super::super::js_text;
 use crate::decimal::shortest;
+use crate::protocol::MsgKind;
+use crate::view::spacetime::export::{frame, Caption, Colours};
 use gloo::events::EventListener;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -74,12 +77,41 @@ const INLINED: &[&str] = &[
     "display",
 ];
 
-/// The space-time diagram as standalone SVG text, and its size in CSS pixels.
-pub fn spacetime_svg() -> Result<(String, f64, f64), String> {
+/// A picture on the page (`stage`, or else the space-time diagram) as a standalone SVG document
+/// framed with `caption`, and its size in CSS pixels.
+pub fn picture(which: &str, caption: &Caption) -> Result<(String, f64, f64), String> {
     let document = gloo::utils::document();
-    let svg = document.get_element_by_id("spacetime").ok_or("the space-time diagram is not on the page")?;
+    let stage = which == "stage";
+    let ids: &[&str] = if stage { &["stage"] } else { &["spacetime", "spacetime-marks"] };
+    let mut layers = Vec::new();
+    let (mut w, mut h) = (1.0_f64, 1.0_f64);
+    for id in ids {
+        let el = document.get_element_by_id(id).ok_or("the picture is not on the page")?;
+        let rect = el.get_bounding_client_rect();
+        (w, h) = (w.max(rect.width()), h.max(rect.height()));
+        layers.push(standalone(&el, rect.width(), rect.height())?);
+    }
+    let first = document.get_element_by_id(ids[0]).ok_or("the picture is not on the page")?;
+    let legend: Vec<(&str, String)> = if stage {
+        Vec::new()
+    } else {
+        let colour = |var: String| computed(&first, &var).unwrap_or_else(|| "gray".into());
+        let kinds =
+            MsgKind::ALL.iter().map(|&k| (k.name(), colour(format!("--st-{}", crate::view::tokens::kind_name(k)))));
+        kinds.chain([("chosen", colour("--ok".into())), ("dropped, or node down", colour("--danger".into()))]).collect()
+    };
+    let body = gloo::utils::body();
+    let background = computed(&body, "background-color").unwrap_or_else(|| "white".into());
+    let text = computed(&body, "color").unwrap_or_else(|| "black".into());
+    let colours = Colours { background: &background, text: &text };
+    let (svg, height) = frame(caption, &colours, w, h, &layers, &legend);
+    Ok((svg, w, height))
+}
+
+/// `svg` as standalone SVG text `w` x `h`, its computed styles inlined.
+fn standalone(svg: &Element, w: f64, h: f64) -> Result<String, String> {
     let copy: Element = svg.clone_node_with_deep(true).map_err(js_text)?.unchecked_into();
-    inline_styles(&svg, &copy)?;
+    inline_styles(svg, &copy)?;
     let originals = svg.query_selector_all("*").map_err(js_text)?;
     let copies = copy.query_selector_all("*").map_err(js_text)?;
     for i in 0..originals.length().min(copies.length()) {
@@ -87,16 +119,10 @@ pub fn spacetime_svg() -> Result<(String, f64, f64), String> {
             inline_styles(o.unchecked_ref(), c.unchecked_ref())?;
         }
     }
-    let rect = svg.get_bounding_client_rect();
-    let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
     copy.set_attribute("xmlns", "http://www.w3.org/2000/svg").ok();
     copy.set_attribute("width", &shortest(w).to_string()).ok();
     copy.set_attribute("height", &shortest(h).to_string()).ok();
-    let background = computed(&gloo::utils::body(), "background-color").unwrap_or_else(|| "white".into());
-    let style = copy.get_attribute("style").unwrap_or_default();
-    copy.set_attribute("style", &format!("{style}background-color:{background};")).ok();
-    let text = web_sys::XmlSerializer::new().map_err(js_text)?.serialize_to_string(&copy).map_err(js_text)?;
-    Ok((text, w, h))
+    web_sys::XmlSerializer::new().map_err(js_text)?.serialize_to_string(&copy).map_err(js_text)
 }
 
 fn computed(el: &Element, property: &str) -> Option<String> {
@@ -117,11 +143,14 @@ fn inline_styles(original: &Element, copy: &Element) -> Result<(), String> {
     copy.set_attribute("style", &inline).map_err(js_text)
 }
 
-/// Draws the diagram's SVG on a canvas at twice its size and saves it as PNG. The image loads
-/// asynchronously; its listener lives in `slot` (owned by the component) until the next export
-/// or the component goes (never dropped from inside its own callback).
-pub fn download_png(name: String, slot: Rc<RefCell<Option<EventListener>>>) -> Result<(), String> {
-    let (svg, w, h) = spacetime_svg()?;
+/// Draws a picture's SVG (`picture`) on a canvas at twice its size and saves it as PNG. The
+/// image loads asynchronously; its listener lives in `slot` (owned by the component) until the
+/// next export or the component goes (never dropped from inside its own callback).
+pub fn download_png(
+    (svg, w, h): (String, f64, f64),
+    name: String,
+    slot: Rc<RefCell<Option<EventListener>>>,
+) -> Result<(), String> {
     let url = Url::create_object_url_with_blob(&text_blob(&svg, "image/svg+xml")?).map_err(js_text)?;
     let image = HtmlImageElement::new().map_err(js_text)?;
     let loaded = image.clone();
