@@ -198,9 +198,8 @@ fn forged_sizes_and_absurd_scenarios_are_refused() {
     let mut body = postcard::to_allocvec(&ScenarioV2::from(&Scenario::default())).unwrap();
     body.truncate(body.len() - 3);
     body.extend([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]);
-    // postcard gives no size hint beyond the bytes left, so nothing is reserved and reading
-    // stops where the bytes end.
-    let unexpected_end = postcard::Error::DeserializeUnexpectedEnd.to_string();
+    // A length beyond the bytes left is refused before anything is reserved or read.
+    let unexpected_end = paxos_playground::scenario::wire::codec::END.to_string();
     assert_eq!(problem(&envelope(2, &body)), Problem::Malformed(unexpected_end));
     let crash = Scheduled { at: At::Tick(1), action: Action::Crash { node: NodeId(0) } };
     let too_many = Scenario { schedule: vec![crash.clone(); MAX_SCHEDULE + 1], ..Scenario::default() };
@@ -326,5 +325,96 @@ fn own_base64url_matches_the_crate() {
             Ok(bytes) => assert_eq!(ours, Ok(bytes), "{text:?}"),
             Err(e) => assert!(ours.is_err(), "{text:?}: the crate says {e}, ours reads {ours:?}"),
         }
+    }
+}
+
+/// The link's hand-written codec (`wire::codec`, in the page instead of serde and postcard)
+/// against postcard: the same bytes for any scenario, the same scenario back, and for hostile
+/// bodies (random, cut short, one byte changed) the same verdict: both read it alike, or both
+/// refuse it.
+#[test]
+fn the_wire_codec_is_postcard_byte_for_byte() {
+    use paxos_playground::scenario::fuzz::random_scenario;
+    use paxos_playground::scenario::wire::codec::{Reader, Writer};
+    use paxos_playground::scenario::wire::Versioned;
+    use paxos_playground::sim::SimRng;
+    let mut rng = SimRng::new(7);
+    let mut scenarios: Vec<Scenario> = lessons::all().into_iter().map(|l| l.scenario).collect();
+    scenarios.push(edited());
+    scenarios.extend((0..300).map(|_| random_scenario(&mut rng)));
+    let mut bodies = Vec::new();
+    for s in &scenarios {
+        let v2 = ScenarioV2::from(s);
+        let theirs = postcard::to_allocvec(&v2).unwrap();
+        let mut ours = Writer::default();
+        ours.scenario_v2(&v2);
+        assert_eq!(ours.out, theirs, "{}", s.title);
+        assert_eq!(Reader::new(&theirs).scenario_v2(), Ok(v2));
+        bodies.push(theirs);
+    }
+    // Format 1 bodies, written by postcard from format 1's types.
+    let v1 = ScenarioV1 {
+        title: "old".into(),
+        description: String::new(),
+        config: ConfigV1 {
+            topology: TopologyV1::Separate(2, 3, 1),
+            quorums: Some((2, 2)),
+            nack: true,
+            timing: (10, 20, true, 5, 80),
+            broken: (false, true),
+            network: NetV1(1, 5, 0.25, 0.125),
+        },
+        seed: 99,
+        schedule: vec![
+            ScheduledV1 { at: AtV1::Tick(3), action: ActionV1::Partition(vec![vec![0, 1], vec![2]]) },
+            ScheduledV1 { at: AtV1::Step(300), action: ActionV1::Delay(1 << 40, 7) },
+        ],
+        cursor: Some(12),
+        captions: vec![(4, "é ünïcode".into())],
+    };
+    let old = postcard::to_allocvec(&v1).unwrap();
+    assert_eq!(Reader::new(&old).scenario_v1(), Ok(v1));
+    let same = |version: u32, body: &[u8]| {
+        let ours = Versioned::read(version, body).ok();
+        // As links are read: bytes left over after the scenario refuse it.
+        let theirs = match version {
+            1 => postcard::take_from_bytes::<ScenarioV1>(body)
+                .ok()
+                .filter(|r| r.1.is_empty())
+                .map(|r| Versioned::V1(r.0)),
+            _ => postcard::take_from_bytes::<ScenarioV2>(body)
+                .ok()
+                .filter(|r| r.1.is_empty())
+                .map(|r| Versioned::V2(r.0)),
+        };
+        assert_eq!(ours, theirs, "format {version}, body {body:?}");
+    };
+    let mut x = 0x9e37_79b9_u32;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x
+    };
+    bodies.push(old);
+    for body in &bodies {
+        for version in [1, 2] {
+            same(version, body);
+            for _ in 0..20 {
+                let cut = next() as usize % (body.len() + 1);
+                same(version, &body[..cut]);
+                let mut changed = body.clone();
+                if !changed.is_empty() {
+                    let i = next() as usize % changed.len();
+                    changed[i] = next() as u8;
+                    same(version, &changed);
+                }
+            }
+        }
+    }
+    for n in 0..2000 {
+        let junk: Vec<u8> = (0..n % 64).map(|_| next() as u8).collect();
+        same(2, &junk);
+        same(1, &junk);
     }
 }

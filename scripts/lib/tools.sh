@@ -54,11 +54,11 @@ ensure_trunk() {
   fi
 }
 
-ensure_npm_packages() { # binaryen (wasm-opt), playwright-core and axe-core, pinned in package-lock.json
+ensure_npm_packages() { # binaryen (wasm-opt), terser, playwright-core and axe-core, pinned in package-lock.json
   if ! [ -x "$ROOT/node_modules/.bin/wasm-opt" ] || ! [ -d "$ROOT/node_modules/playwright-core" ] ||
-     ! [ -f "$ROOT/node_modules/axe-core/axe.min.js" ] ||
+     ! [ -f "$ROOT/node_modules/axe-core/axe.min.js" ] || ! [ -f "$ROOT/node_modules/terser/package.json" ] ||
      [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-    log "installing npm packages (binaryen, playwright-core, axe-core)"
+    log "installing npm packages (binaryen, terser, playwright-core, axe-core)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   # npm's binaryen must come before Debian's (older) wasm-opt on PATH.

@@ -12,6 +12,7 @@
 
 use super::error::{LoadError, Problem};
 use super::lessons::{self, Lesson};
+use super::wire::codec::{Reader, Writer};
 use super::wire::{ScenarioV2, Versioned};
 use super::zlib;
 use super::{Scenario, FORMAT_VERSION};
@@ -30,11 +31,12 @@ pub const LESSON_KEY: &str = "lesson";
 
 /// The payload of a share link for `scenario` (without the `s=` key).
 pub fn encode(scenario: &Scenario) -> String {
-    let body = postcard::to_allocvec(&ScenarioV2::from(scenario))
-        .expect("postcard cannot fail on in-memory structs, lists of known length and strings");
-    let mut bytes = postcard::to_allocvec(&FORMAT_VERSION).expect("a u32 always encodes");
-    bytes.extend(zlib::deflate(&body));
-    base64url(&bytes)
+    let mut body = Writer::default();
+    body.scenario_v2(&ScenarioV2::from(scenario));
+    let mut bytes = Writer::default();
+    bytes.varint(FORMAT_VERSION.into());
+    bytes.out.extend(zlib::deflate(&body.out));
+    base64url(&bytes.out)
 }
 
 /// The scenario in a link payload, checked against every limit, with text cleaned.
@@ -58,7 +60,9 @@ pub fn decode_any_length(payload: &str) -> Result<Scenario, LinkError> {
         Ok(bytes) => bytes,
         Err(problem) => return fail(problem),
     };
-    let Ok((version, packed)) = postcard::take_from_bytes::<u32>(&bytes) else { return fail(Problem::Damaged) };
+    let mut envelope = Reader::new(&bytes);
+    let Ok(version) = envelope.u32() else { return fail(Problem::Damaged) };
+    let packed = envelope.rest();
     if version > FORMAT_VERSION {
         return fail(Problem::NewerVersion { version });
     }

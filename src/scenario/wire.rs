@@ -21,6 +21,7 @@ use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::marker::PhantomData;
 
+pub mod codec;
 mod v1;
 pub use v1::*;
 
@@ -88,13 +89,19 @@ pub enum Versioned {
 }
 
 impl Versioned {
-    /// Reads the body of a link written in format `version`.
-    pub fn read(version: u32, body: &[u8]) -> Result<Versioned, postcard::Error> {
-        match version {
-            1 => Ok(Versioned::V1(take_all(body)?)),
-            2 => Ok(Versioned::V2(take_all(body)?)),
-            _ => Err(postcard::Error::DeserializeBadEncoding),
+    /// Reads the body of a link written in format `version` (with `codec`, which reads what
+    /// postcard writes for these types), refusing bytes left over at the end.
+    pub fn read(version: u32, body: &[u8]) -> Result<Versioned, codec::DecodeError> {
+        let mut r = codec::Reader::new(body);
+        let read = match version {
+            1 => Versioned::V1(r.scenario_v1()?),
+            2 => Versioned::V2(r.scenario_v2()?),
+            _ => return Err(codec::DecodeError("no such format")),
+        };
+        if !r.rest().is_empty() {
+            return Err(codec::DecodeError("bytes are left over after the scenario"));
         }
+        Ok(read)
     }
 
     /// Migrates to the current in-memory scenario.
@@ -103,14 +110,6 @@ impl Versioned {
             Versioned::V1(v1) => migrate_v1(v1).into_scenario(),
             Versioned::V2(v2) => v2.into_scenario(),
         }
-    }
-}
-
-/// Postcard decoding that refuses bytes left over at the end.
-fn take_all<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, postcard::Error> {
-    match postcard::take_from_bytes(body)? {
-        (value, []) => Ok(value),
-        _ => Err(postcard::Error::DeserializeBadEncoding),
     }
 }
 
