@@ -12,6 +12,8 @@ after(stopServer);
 async function nextUntil(page, re) {
   for (let i = 0; i < 20 && !re.test(await page.locator('#caption').innerText()); i++) {
     const before = await page.locator('#caption-counter').innerText();
+    // A prediction prompt (src/scenario/lessons): the first Next reveals its answer.
+    if ((await page.locator('#caption-next[data-edit="reveal"]').count()) > 0) await page.locator('#caption-next').click();
     await page.locator('#caption-next').click();
     await page.waitForFunction((b) => document.querySelector('#caption-counter').textContent !== b, before);
     await page.waitForFunction(() => document.querySelector('button#play').getAttribute('aria-pressed') === 'false');
