@@ -9,6 +9,7 @@
 //                                  [--check-drops N] [--check-duplicates N] [--check-crashes N] [--check-dfs]
 //   node scripts/lib/web_bench.mjs --transfer-only     (the page's bytes only)
 //   node scripts/lib/web_bench.mjs --check-only        (the model checker in the tools worker only)
+//   node scripts/lib/web_bench.mjs --frames-only       (main-thread work per frame only)
 
 import { chromium } from 'playwright-core';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -282,6 +283,14 @@ try {
   if (args['transfer-only'] !== undefined || process.argv.includes('--transfer-only')) {
     const b = await transfer(url);
     console.log(JSON.stringify({ start: b.start, gzip: b.gzip, demand: b.demand, demandGzip: b.demandGzip, sent: b.sent, requests: b.requests }, null, 1));
+    process.exit(0);
+  }
+  if (process.argv.includes('--frames-only')) {
+    // Main-thread work per frame only (?bench=load): to compare two builds in one session, run
+    // it on each in turn (E2E_DIST names the build).
+    const frame = await frames(url);
+    const work = frame.work;
+    console.log(`frame: main-thread work per frame p50 / p95: ${median(work).toFixed(2)} / ${quantile(work, 0.95).toFixed(2)} ms (${work.length} frames, ${distDir()})`);
     process.exit(0);
   }
   if (args['check-only'] !== undefined || process.argv.includes('--check-only')) {
