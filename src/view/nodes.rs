@@ -13,7 +13,7 @@ pub struct NodeView {
     pub up: bool,
     /// "Acceptor n2".
     pub title: String,
-    /// The proposer's phase, e.g. `preparing 3.1 "A" · 2 ok` (2 promises so far); for a node
+    /// The proposer's phase, e.g. `preparing 3.1 "A" · 2/3` (2 promises of the 3 needed); for a node
     /// that is down, what its disk holds (`round 3 on disk`).
     pub phase: Option<String>,
     /// "promised 3.1" or "promised -".
@@ -43,13 +43,17 @@ fn capitalised(role: &str) -> String {
     c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
 }
 
-/// A proposer's phase in a few words.
-pub fn phase_text(phase: &Phase, value: Option<crate::protocol::Value>) -> String {
+/// A proposer's phase in a few words, with its count out of the quorum it needs: promises while
+/// preparing, accepts while accepting (`preparing 1.0 "A" · 1/2`: one promise of the two needed;
+/// the help says so, and the inspector spells it out).
+pub fn phase_text(phase: &Phase, value: Option<crate::protocol::Value>, q1: usize, q2: usize) -> String {
     let v = value.map(|v| format!(" \"{v}\"")).unwrap_or_default();
     match phase {
         Phase::Idle => "idle".to_string(),
-        Phase::Preparing { ballot, promises, .. } => format!("preparing {ballot}{v} · {} ok", promises.len()),
-        Phase::Accepting { ballot, value, accepts } => format!("accepting {ballot} \"{value}\" · {} ok", accepts.len()),
+        Phase::Preparing { ballot, promises, .. } => format!("preparing {ballot}{v} · {}/{q1}", promises.len()),
+        Phase::Accepting { ballot, value, accepts } => {
+            format!("accepting {ballot} \"{value}\" · {}/{q2}", accepts.len())
+        }
         Phase::Backoff => format!("backing off{v}"),
         Phase::Done { value } => format!("done: \"{value}\" chosen"),
     }
@@ -77,7 +81,8 @@ pub fn node_views(world: &World) -> Vec<NodeView> {
             // highest round it used (its phase and value were lost with it).
             let phase = node.proposer.as_ref().map(|p| {
                 if slot.up {
-                    phase_text(&p.phase, p.value)
+                    let q = world.system.cluster.quorums;
+                    phase_text(&p.phase, p.value, q.phase1 as usize, q.phase2 as usize)
                 } else {
                     format!("round {} on disk", slot.storage.proposer.max_round)
                 }
@@ -183,6 +188,27 @@ mod tests {
         assert_eq!(v[5].learned.as_deref(), Some("learned \"B\""));
         assert_eq!(v[0].phase.as_deref(), Some("done: \"B\" chosen"));
         assert!(v[5].label.contains("learned \"B\""));
+    }
+
+    /// The count says what it counts out of: promises (then accepts) of the quorum needed, 2 of
+    /// 3 acceptors here.
+    #[test]
+    fn a_proposer_counts_out_of_the_quorum_it_needs() {
+        let propose = Scheduled { at: At::Tick(0), action: Action::Propose { node: NodeId(0), value: Value(0) } };
+        let h = run(Config::default(), vec![propose.clone()], 1);
+        assert_eq!(node_views(h.world())[0].phase.as_deref(), Some("preparing 1.0 \"A\" · 0/2"));
+        let accepting = |h: &History| node_views(h.world())[0].phase.clone().filter(|p| p.starts_with("accepting"));
+        let mut h = run(Config::default(), vec![propose.clone()], 1);
+        let mut seen = None;
+        for step in 1..40 {
+            h.extend(step + 1);
+            h.seek(step + 1);
+            seen = seen.or(accepting(&h));
+        }
+        // Its first moment in phase 2: no accept yet, of the 2 it needs.
+        assert_eq!(seen.as_deref(), Some("accepting 1.0 \"A\" · 0/2"));
+        assert!(node_views(h.world())[0].label.contains("done"), "the run finished");
+        assert_eq!(phase_text(&crate::protocol::Phase::Idle, None, 3, 4), "idle");
     }
 
     #[test]
