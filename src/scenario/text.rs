@@ -27,3 +27,21 @@ mod tests {
         assert_eq!(clean("Ünïcødé ✓ 中文 🙂"), "Ünïcødé ✓ 中文 🙂");
     }
 }
+
+/// `text` safe inside markup, as element content or a quoted attribute value: the one escape of
+/// every markup string the page or the tools worker builds (prompts, the caption editor, the
+/// check dialog's result, exported pictures).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -9,6 +9,7 @@
 
 use super::safety::Safety;
 use crate::scenario::lessons::{self, Lesson, Prompt};
+use crate::scenario::text::escape;
 use crate::scenario::{text, Caption, Scenario, MAX_CAPTIONS, MAX_TEXT};
 
 /// What the caption bar shows at a cursor.
@@ -179,11 +180,6 @@ pub fn editor_markup(step: u64, text: &str, error: Option<&str>) -> String {
     )
 }
 
-/// `text` safe inside markup, as an element's text.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// The text of the caption exactly at `step`, for the editor to start from ("" if none is there).
 pub fn caption_text_at(scenario: &Scenario, step: u64) -> &str {
     scenario.captions.iter().find(|c| c.step == step).map_or("", |c| c.text.as_str())
@@ -347,7 +343,8 @@ mod tests {
     fn the_prompt_markup_shows_the_pick_and_the_verdict() {
         let lesson = by_slug("competing-proposers").unwrap();
         let asked = prompt_markup(&prompt_view(&lesson, Some(6), None).unwrap());
-        assert!(asked.contains("Predict: n1 wants \"B\", but"), "{asked}");
+        // Quotes are escaped too (one escape for text and attributes); the browser shows "B".
+        assert!(asked.contains("Predict: n1 wants &quot;B&quot;, but"), "{asked}");
         assert!(asked.contains("data-edit=\"1\" aria-pressed=\"false\">"), "{asked}");
         assert!(!asked.contains("disabled") && !asked.contains("prompt-answer"));
         let wrong = prompt_markup(&prompt_view(&lesson, Some(6), Some(Some(1))).unwrap());

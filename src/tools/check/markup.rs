@@ -81,21 +81,7 @@ fn tenths(n: u64) -> String {
     format!("{}.{}", grouped(n / 10), n % 10)
 }
 
-/// `text` safe inside markup, as element content or a quoted attribute value.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::scenario::text::escape;
 
 /// How a verdict looks: green, red, amber (unknown: the search stopped early) or grey. The
 /// text says it too; the colour only repeats it.

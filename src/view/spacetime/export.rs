@@ -34,21 +34,7 @@ impl Caption<'_> {
     }
 }
 
-/// Text made safe to put between tags or in an attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::scenario::text::escape;
 
 /// Colours the frame uses: the page's background and text colours, as CSS colour values.
 pub struct Colours<'a> {
