@@ -6,7 +6,7 @@
 use super::fingerprint;
 use super::model::{Model, MAX_NODES};
 use crate::protocol::{Msg, NodeId};
-use crate::sim::event::{Sink, Tick};
+use crate::sim::event::{Sink, Tick, TraceEvent};
 use crate::sim::{Step, System, Transit};
 
 pub use super::packet::{Packed, Packet};
@@ -71,8 +71,8 @@ pub struct Wire<'s> {
     pub timers: &'s mut u64,
 }
 
-impl Transit for Wire<'_> {
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, _: u64, _: Tick, _: &mut impl Sink) {
+impl Transit<Msg> for Wire<'_> {
+    fn send<K: TraceEvent<Msg>>(&mut self, from: NodeId, to: NodeId, msg: Msg, _: u64, _: Tick, _: &mut impl Sink<K>) {
         insert(self.net, self.net_hash, Packed::pack(&(from, to, msg)));
     }
     fn set_timer(&mut self, node: NodeId, _: u32, _: u32, _: Tick) {

@@ -31,6 +31,7 @@
 
 pub mod acceptor;
 pub mod cluster;
+pub mod interface;
 pub mod learner;
 pub mod msg;
 pub mod node;
@@ -40,9 +41,10 @@ pub mod types;
 
 pub use acceptor::Acceptor;
 pub use cluster::{Broken, Cluster, Roles, Timing};
+pub use interface::{Emit, Protocol};
 pub use learner::Learner;
 pub use msg::{AcceptorDurable, Input, Msg, MsgKind, Note, Output, Outputs, ProposerDurable, TimerKind};
-pub use node::{Durable, Node};
+pub use node::{Durable, Node, SingleDecree};
 pub use proposer::{Phase, Proposer};
 pub use quorum::Quorums;
 pub use types::{AcceptorSet, Ballot, NodeId, Proposal, Value};

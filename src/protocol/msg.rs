@@ -1,5 +1,6 @@
 //! Messages between roles, and the inputs and outputs of a node's state machine.
 
+use super::interface::Emit;
 use super::types::{Ballot, NodeId, Proposal, Value};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -125,21 +126,15 @@ pub enum Note {
     Ignored { value: Value },
 }
 
-/// Where a role's outputs go, in the order it emits them. A `Vec<Output>` collects them (the
-/// tests, which compare whole vectors, and the model checker); the simulator carries each one
-/// out as it is emitted. Why not always a vector: W1 emits about three outputs per delivery,
-/// and writing each into a buffer, reading it back and dispatching on its kind cost the
-/// simulator about a fifth of its time. The outputs are the same data either way.
-pub trait Outputs {
-    fn push(&mut self, output: Output);
-}
+/// Where a role's outputs go, in the order it emits them: any [`Emit`] of [`Output`]. A
+/// `Vec<Output>` collects them (the tests, which compare whole vectors, and the model checker);
+/// the simulator carries each one out as it is emitted. Why not always a vector: W1 emits about
+/// three outputs per delivery, and writing each into a buffer, reading it back and dispatching
+/// on its kind cost the simulator about a fifth of its time. The outputs are the same data
+/// either way.
+pub trait Outputs: Emit<Output> {}
 
-impl Outputs for Vec<Output> {
-    #[inline]
-    fn push(&mut self, output: Output) {
-        Vec::push(self, output);
-    }
-}
+impl<T: Emit<Output> + ?Sized> Outputs for T {}
 
 /// An effect, returned as data. The simulator (or a test, or the model checker) carries it out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

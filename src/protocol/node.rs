@@ -2,6 +2,7 @@
 
 use super::acceptor::Acceptor;
 use super::cluster::Cluster;
+use super::interface::{Emit, Protocol};
 use super::learner::Learner;
 use super::msg::{AcceptorDurable, Input, Msg, Output, Outputs, ProposerDurable};
 use super::proposer::Proposer;
@@ -156,5 +157,46 @@ impl Node {
     /// The value this node knows to be chosen, from whichever role knows it.
     pub fn learned(&self) -> Option<super::types::Value> {
         self.learner.as_ref().and_then(|l| l.learned).or_else(|| self.acceptor.as_ref().and_then(|a| a.decided))
+    }
+}
+
+/// Single-decree Paxos as a [`Protocol`]: the type the simulator, the checker and the page are
+/// instantiated with for everything this playground did before Multi-Paxos.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SingleDecree;
+
+impl Protocol for SingleDecree {
+    type Cluster = Cluster;
+    type Node = Node;
+    type Durable = Durable;
+    type Msg = Msg;
+    type Request = super::types::Value;
+    type Output = Output;
+
+    #[inline]
+    fn node_count(cluster: &Cluster) -> usize {
+        cluster.node_count()
+    }
+    fn boot(id: NodeId, cluster: &Cluster, disk: &Durable) -> Node {
+        Node::recover(id, cluster, disk)
+    }
+    fn restore(id: NodeId, cluster: &Cluster, disk: &Durable) -> Node {
+        Node::restore(id, cluster, disk)
+    }
+    #[inline]
+    fn replace(node: &mut Node, new: Node) {
+        node.replace_keeping_buffers(new);
+    }
+    #[inline(always)]
+    fn deliver(node: &mut Node, from: NodeId, msg: Msg, _now: u64, cluster: &Cluster, out: &mut impl Emit<Output>) {
+        node.handle(Input::Deliver { from, msg }, cluster, out);
+    }
+    #[inline(always)]
+    fn timer(node: &mut Node, _now: u64, cluster: &Cluster, out: &mut impl Emit<Output>) {
+        node.handle(Input::Timer(super::msg::TimerKind::Retry), cluster, out);
+    }
+    #[inline(always)]
+    fn request(node: &mut Node, value: super::types::Value, _now: u64, cluster: &Cluster, out: &mut impl Emit<Output>) {
+        node.handle(Input::Propose(value), cluster, out);
     }
 }

@@ -185,16 +185,18 @@ impl EventKind {
     }
 }
 
+/// One event of a trace: what happened at which step and tick. `K` is the protocol's event
+/// kind ([`EventKind`] for single-decree Paxos).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Event {
+pub struct Event<K = EventKind> {
     /// The 0-based index of the simulator step that made this event (the trace's own count).
     pub step: u64,
     pub time: Tick,
     #[serde(flatten)]
-    pub kind: EventKind,
+    pub kind: K,
 }
 
-impl Event {
+impl<K> Event<K> {
     /// The step number people read for this event, everywhere on the page (clock, log, safety
     /// panel, lessons, `t=` in links): steps count from 1, and "step N" is the state after N
     /// steps, the cursor N. The event made by the first step reads "step 1".
@@ -209,19 +211,74 @@ pub fn shown_step(trace_step: u64) -> u64 {
 }
 
 /// Where events go. `()` throws them away (and compiles to nothing); `Vec<Event>` keeps them.
-pub trait Sink {
-    fn record(&mut self, step: u64, time: Tick, kind: impl FnOnce() -> EventKind);
+pub trait Sink<K = EventKind> {
+    fn record(&mut self, step: u64, time: Tick, kind: impl FnOnce() -> K);
 }
 
-impl Sink for () {
+impl<K> Sink<K> for () {
     #[inline(always)]
-    fn record(&mut self, _: u64, _: Tick, _: impl FnOnce() -> EventKind) {}
+    fn record(&mut self, _: u64, _: Tick, _: impl FnOnce() -> K) {}
 }
 
-impl Sink for Vec<Event> {
+impl<K> Sink<K> for Vec<Event<K>> {
     #[inline]
-    fn record(&mut self, step: u64, time: Tick, kind: impl FnOnce() -> EventKind) {
+    fn record(&mut self, step: u64, time: Tick, kind: impl FnOnce() -> K) {
         self.push(Event { step, time, kind: kind() });
+    }
+}
+
+/// The events every protocol's trace has, made by the simulator rather than by a protocol:
+/// messages sent, duplicated, delivered, dropped and rescheduled, timers, crashes and
+/// recoveries, actions and violations. A protocol's event kind offers a constructor for each
+/// and adds its own (single-decree: promises, acceptances, a value chosen).
+pub trait TraceEvent<M>: Sized {
+    fn send(id: MsgId, from: NodeId, to: NodeId, msg: M, arrive: Tick) -> Self;
+    fn duplicate(of: MsgId, id: MsgId, from: NodeId, to: NodeId, msg: M, arrive: Tick) -> Self;
+    fn deliver(id: MsgId, from: NodeId, to: NodeId, msg: M) -> Self;
+    fn drop(id: MsgId, from: NodeId, to: NodeId, msg: M, reason: DropReason) -> Self;
+    fn reschedule(id: MsgId, arrive: Tick) -> Self;
+    fn timeout(node: NodeId) -> Self;
+    fn crash(node: NodeId) -> Self;
+    fn recover(node: NodeId) -> Self;
+    fn action(action: Action) -> Self;
+    fn violation(invariant: Invariant, nodes: Vec<NodeId>, detail: String) -> Self;
+}
+
+impl TraceEvent<Msg> for EventKind {
+    #[inline(always)]
+    fn send(id: MsgId, from: NodeId, to: NodeId, msg: Msg, arrive: Tick) -> Self {
+        EventKind::Send { id, from, to, msg, arrive }
+    }
+    #[inline(always)]
+    fn duplicate(of: MsgId, id: MsgId, from: NodeId, to: NodeId, msg: Msg, arrive: Tick) -> Self {
+        EventKind::Duplicate { of, id, from, to, msg, arrive }
+    }
+    #[inline(always)]
+    fn deliver(id: MsgId, from: NodeId, to: NodeId, msg: Msg) -> Self {
+        EventKind::Deliver { id, from, to, msg }
+    }
+    #[inline(always)]
+    fn drop(id: MsgId, from: NodeId, to: NodeId, msg: Msg, reason: DropReason) -> Self {
+        EventKind::Drop { id, from, to, msg, reason }
+    }
+    fn reschedule(id: MsgId, arrive: Tick) -> Self {
+        EventKind::Reschedule { id, arrive }
+    }
+    #[inline(always)]
+    fn timeout(node: NodeId) -> Self {
+        EventKind::Timeout { node }
+    }
+    fn crash(node: NodeId) -> Self {
+        EventKind::Crash { node }
+    }
+    fn recover(node: NodeId) -> Self {
+        EventKind::Recover { node }
+    }
+    fn action(action: Action) -> Self {
+        EventKind::Action { action }
+    }
+    fn violation(invariant: Invariant, nodes: Vec<NodeId>, detail: String) -> Self {
+        EventKind::Violation { invariant, nodes, detail }
     }
 }
 

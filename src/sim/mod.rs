@@ -20,5 +20,5 @@ pub use history::History;
 pub use monitor::{Monitor, Violation};
 pub use net::{Link, NetParams, Network};
 pub use rng::{Prob, SimRng};
-pub use system::{NodeSlot, Step, System, Transit};
+pub use system::{Carrier, NodeSlot, Simulated, Step, StepOf, System, Transit};
 pub use world::{InFlight, Stats, TimerSlot, World};

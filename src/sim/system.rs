@@ -15,49 +15,84 @@
 //! it goes down, so that is what a person sees and what the checker compares (two runs that
 //! crash a node in different volatile states are the same state while it is down).
 
-use super::event::{EventKind, Sink, Tick};
+use super::event::{EventKind, Sink, Tick, TraceEvent};
 use super::monitor::{Monitor, Violation};
-use crate::protocol::{Cluster, Durable, Input, Msg, Node, NodeId, TimerKind, Value};
+use crate::protocol::{Cluster, Emit, Msg, NodeId, Protocol, SingleDecree, Value};
+use std::fmt::Debug;
 use std::sync::Arc;
 
-mod carrier;
+pub mod carrier;
 
-use carrier::Carrier;
+pub use carrier::Carrier;
+
+/// The simulator's side of a protocol: how each output is carried out (sends to the transit,
+/// persists to the disk, observations to the invariant monitor, events to the trace), with the
+/// protocol's own monitor and trace events. Single-decree Paxos's is below; Multi-Paxos brings
+/// its own (`crate::sim::multi`).
+pub trait Simulated: Protocol {
+    /// The invariant monitor: the omniscient observer that checks the protocol's safety
+    /// properties after every output.
+    type Monitor: Clone + Debug;
+    /// The protocol's trace events: the simulator's own (sends, deliveries, crashes) and the
+    /// protocol's.
+    type Event: TraceEvent<Self::Msg>;
+
+    fn monitor(cluster: &Self::Cluster) -> Self::Monitor;
+    /// Back to `monitor(cluster)`, keeping allocations.
+    fn reset_monitor(monitor: &mut Self::Monitor, cluster: &Self::Cluster);
+    /// Carries out one output as the handler emits it (see `carrier`).
+    fn carry<T: Transit<Self::Msg>, S: Sink<Self::Event>>(output: Self::Output, carrier: &mut Carrier<'_, Self, T, S>);
+    /// After a handler whose carrier set `carrier.after`: checks that need every node.
+    fn after_input(_system: &mut System<Self>) {}
+    /// A client request is about to reach `node` (up or not).
+    fn on_request(_monitor: &mut Self::Monitor, _node: NodeId, _request: &Self::Request) {}
+    /// `node` just recovered from its disk.
+    fn on_recover(_system: &mut System<Self>, _node: NodeId) {}
+    /// The request a scheduled `Action::Propose` of `value` stands for, if the protocol has one
+    /// (single-decree: the value itself).
+    fn proposal(_value: Value) -> Option<Self::Request> {
+        None
+    }
+}
 
 /// One node as the system holds it: the protocol state, whether it is up, and its disk.
 #[derive(Debug, PartialEq, Eq, Hash)]
-pub struct NodeSlot {
-    pub node: Node,
+pub struct NodeSlot<P: Protocol = SingleDecree> {
+    pub node: P::Node,
     pub up: bool,
-    pub storage: Durable,
+    pub storage: P::Durable,
 }
 
 /// By hand for `clone_from`, which reuses allocations (see `System`'s).
-impl Clone for NodeSlot {
-    fn clone(&self) -> NodeSlot {
-        NodeSlot { node: self.node.clone(), up: self.up, storage: self.storage }
+impl<P: Protocol> Clone for NodeSlot<P> {
+    fn clone(&self) -> NodeSlot<P> {
+        NodeSlot { node: self.node.clone(), up: self.up, storage: self.storage.clone() }
     }
-    fn clone_from(&mut self, source: &NodeSlot) {
+    fn clone_from(&mut self, source: &NodeSlot<P>) {
         self.node.clone_from(&source.node);
         self.up = source.up;
-        self.storage = source.storage;
+        self.storage.clone_from(&source.storage);
+    }
+}
+
+impl<P: Protocol> NodeSlot<P> {
+    pub fn start(id: NodeId, cluster: &P::Cluster) -> NodeSlot<P> {
+        let storage = P::Durable::default();
+        NodeSlot { node: P::boot(id, cluster, &storage), up: true, storage }
+    }
+
+    /// Back to `NodeSlot::start`, keeping the node's buffers (`Protocol::replace`): a benchmark
+    /// or a sweep that runs millions of short worlds should not allocate them again for each.
+    fn reset(&mut self, id: NodeId, cluster: &P::Cluster) {
+        self.storage = P::Durable::default();
+        P::replace(&mut self.node, P::boot(id, cluster, &self.storage));
+        self.up = true;
     }
 }
 
 impl NodeSlot {
     pub fn new(id: NodeId, cluster: &Cluster) -> NodeSlot {
-        NodeSlot { node: Node::new(id, cluster), up: true, storage: Durable::default() }
-    }
-
-    /// Back to `NodeSlot::new`, keeping the learner's tally buffer: a benchmark or a sweep
-    /// that runs millions of short worlds should not allocate it again for each.
-    fn reset(&mut self, id: NodeId, cluster: &Cluster) {
-        let tallies = self.node.learner.as_mut().map(|l| std::mem::take(&mut l.tallies));
-        *self = NodeSlot::new(id, cluster);
-        if let (Some(learner), Some(mut tallies)) = (self.node.learner.as_mut(), tallies) {
-            tallies.clear();
-            learner.tallies = tallies;
-        }
+        NodeSlot::start(id, cluster)
     }
 }
 
@@ -65,31 +100,32 @@ impl NodeSlot {
 /// the checker tries each that is enabled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Step {
-    /// A client asks the proposer on `node` to propose `value`.
+pub enum Step<M = Msg, R = Value> {
+    /// A client asks `node` for something (single-decree: the proposer on `node` to propose
+    /// `value`; Multi-Paxos: the client `node` to run an operation).
     Propose {
         node: NodeId,
-        value: Value,
+        value: R,
     },
     /// `msg` from `from` arrives at `to` (already taken out of the network by the driver).
     Deliver {
         from: NodeId,
         to: NodeId,
-        msg: Msg,
+        msg: M,
     },
     /// The network loses a message in flight.
     Drop {
         from: NodeId,
         to: NodeId,
-        msg: Msg,
+        msg: M,
     },
     /// The network delivers a second copy of a message in flight.
     Duplicate {
         from: NodeId,
         to: NodeId,
-        msg: Msg,
+        msg: M,
     },
-    /// `node`'s armed retry timer fires.
+    /// `node`'s armed timer fires.
     Timer {
         node: NodeId,
     },
@@ -101,11 +137,22 @@ pub enum Step {
     },
 }
 
+/// A protocol's steps.
+pub type StepOf<P> = Step<<P as Protocol>::Msg, <P as Protocol>::Request>;
+
 /// Where the system's messages and timers go: the simulator's timed queue, or the checker's
 /// multiset. Each call is made while a node's handler runs, in the order it emits its outputs.
-pub trait Transit {
+pub trait Transit<M> {
     /// Puts a message on the network.
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, step: u64, now: Tick, sink: &mut impl Sink);
+    fn send<K: TraceEvent<M>>(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg: M,
+        step: u64,
+        now: Tick,
+        sink: &mut impl Sink<K>,
+    );
     /// Arms (or re-arms) `node`'s timer to fire after `min_ticks..=max_ticks`.
     fn set_timer(&mut self, node: NodeId, min_ticks: u32, max_ticks: u32, now: Tick);
     /// Disarms `node`'s timer.
@@ -114,9 +161,17 @@ pub trait Transit {
 
 /// A transit borrowed for one input. (The simulator builds its `Timed` for each input and hands
 /// it over by value, so a send reaches the queue through one pointer, not two.)
-impl<T: Transit> Transit for &mut T {
+impl<M, T: Transit<M>> Transit<M> for &mut T {
     #[inline(always)]
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, step: u64, now: Tick, sink: &mut impl Sink) {
+    fn send<K: TraceEvent<M>>(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg: M,
+        step: u64,
+        now: Tick,
+        sink: &mut impl Sink<K>,
+    ) {
         (**self).send(from, to, msg, step, now, sink)
     }
     #[inline(always)]
@@ -133,14 +188,14 @@ impl<T: Transit> Transit for &mut T {
 const MAX_VIOLATIONS: usize = 64;
 
 #[derive(Debug)]
-pub struct System {
-    pub cluster: Arc<Cluster>,
-    pub nodes: Vec<NodeSlot>,
-    pub monitor: Monitor,
+pub struct System<P: Simulated = SingleDecree> {
+    pub cluster: Arc<P::Cluster>,
+    pub nodes: Vec<NodeSlot<P>>,
+    pub monitor: P::Monitor,
     /// Violations found so far (at most `MAX_VIOLATIONS`).
     pub violations: Vec<Violation>,
-    /// `Learned` outputs carried out so far (a learner learning): lets a driver stop at the
-    /// first without asking the nodes on every step.
+    /// Single-decree `Learned` outputs carried out so far (a learner learning): lets a driver
+    /// stop at the first without asking the nodes on every step.
     pub learned_outputs: u64,
     found: Vec<Violation>,
 }
@@ -149,8 +204,8 @@ pub struct System {
 /// successor it tries, and most successors were seen before, so the copy must reuse the
 /// scratch's buffers (no allocation) and leave the shared cluster's reference count alone (one
 /// cache line that every search thread would otherwise write).
-impl Clone for System {
-    fn clone(&self) -> System {
+impl<P: Simulated> Clone for System<P> {
+    fn clone(&self) -> System<P> {
         System {
             cluster: self.cluster.clone(),
             nodes: self.nodes.clone(),
@@ -160,7 +215,7 @@ impl Clone for System {
             found: self.found.clone(),
         }
     }
-    fn clone_from(&mut self, source: &System) {
+    fn clone_from(&mut self, source: &System<P>) {
         if !Arc::ptr_eq(&self.cluster, &source.cluster) {
             self.cluster = source.cluster.clone();
         }
@@ -173,6 +228,10 @@ impl Clone for System {
 }
 
 impl System {
+    pub fn new(cluster: Arc<Cluster>) -> System {
+        System::start(cluster)
+    }
+
     /// `clone_from` for the model checker, which knows (from its hashes) which nodes and
     /// whether the monitor already equal the source's: bit `i` of `same_nodes` says node `i`
     /// does. A successor differs from its parent in one node, so this copies one or two nodes
@@ -192,11 +251,24 @@ impl System {
         self.found.clone_from(&source.found);
     }
 
-    pub fn new(cluster: Arc<Cluster>) -> System {
-        let n = cluster.node_count();
+    /// The value chosen so far (the first, if a broken run chose more than one).
+    pub fn chosen(&self) -> Option<Value> {
+        self.monitor.chosen_value()
+    }
+
+    /// Whether every learner has learned a value.
+    pub fn all_learned(&self) -> bool {
+        self.cluster.learners.iter().all(|l| self.nodes[l.index()].node.learned().is_some())
+    }
+}
+
+impl<P: Simulated> System<P> {
+    /// The system of a cluster whose nodes all start with empty disks.
+    pub fn start(cluster: Arc<P::Cluster>) -> System<P> {
+        let n = P::node_count(&cluster);
         System {
-            nodes: cluster.nodes().map(|id| NodeSlot::new(id, &cluster)).collect(),
-            monitor: Monitor::new(n),
+            nodes: (0..n).map(|i| NodeSlot::start(NodeId(i as u8), &*cluster)).collect(),
+            monitor: P::monitor(&cluster),
             violations: Vec::new(),
             learned_outputs: 0,
             found: Vec::new(),
@@ -204,29 +276,35 @@ impl System {
         }
     }
 
-    /// Back to `System::new`, keeping every allocation.
+    /// Back to `System::start`, keeping every allocation.
     pub fn reset(&mut self) {
-        for (slot, id) in self.nodes.iter_mut().zip(self.cluster.nodes()) {
-            slot.reset(id, &self.cluster);
+        for (i, slot) in self.nodes.iter_mut().enumerate() {
+            slot.reset(NodeId(i as u8), &self.cluster);
         }
-        self.monitor.reset(self.nodes.len());
+        P::reset_monitor(&mut self.monitor, &self.cluster);
         self.violations.clear();
         self.learned_outputs = 0;
         self.found.clear();
     }
 
-    pub fn slot(&self, node: NodeId) -> &NodeSlot {
+    pub fn slot(&self, node: NodeId) -> &NodeSlot<P> {
         &self.nodes[node.index()]
     }
 
     /// Applies one step. `Drop` and `Duplicate` change only the network, which is the driver's:
     /// here they do nothing. A message delivered to a node that is down is lost.
-    pub fn apply(&mut self, step: Step, transit: &mut impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
+    pub fn apply(
+        &mut self,
+        step: StepOf<P>,
+        transit: &mut impl Transit<P::Msg>,
+        at: (u64, Tick),
+        sink: &mut impl Sink<P::Event>,
+    ) {
         match step {
             Step::Propose { node, value } => self.propose(node, value, transit, at, sink),
             Step::Deliver { from, to, msg } => {
                 if self.nodes[to.index()].up {
-                    self.input(to, Input::Deliver { from, msg }, transit, at, sink);
+                    self.deliver(from, to, msg, transit, at, sink);
                 }
             }
             Step::Timer { node } => self.fire_timer(node, transit, at, sink),
@@ -237,120 +315,190 @@ impl System {
         self.flush_violations(at, sink);
     }
 
-    /// A client request: the monitor notes the value (validity), and an up proposer takes it.
+    /// A client request: the monitor notes it (single-decree: validity), and an up node takes it.
     pub fn propose(
         &mut self,
         node: NodeId,
-        value: Value,
-        transit: &mut impl Transit,
+        request: P::Request,
+        transit: &mut impl Transit<P::Msg>,
         at: (u64, Tick),
-        sink: &mut impl Sink,
+        sink: &mut impl Sink<P::Event>,
     ) {
-        self.monitor.on_proposed(value);
+        P::on_request(&mut self.monitor, node, &request);
         if self.nodes[node.index()].up {
-            self.input(node, Input::Propose(value), transit, at, sink);
+            self.input(node, transit, at, sink, |n, now, c, out| P::request(n, request, now, c, out));
         }
+    }
+
+    /// `msg` from `from` arrives at the up node `to`.
+    #[inline(always)]
+    pub fn deliver(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg: P::Msg,
+        transit: impl Transit<P::Msg>,
+        at: (u64, Tick),
+        sink: &mut impl Sink<P::Event>,
+    ) {
+        self.input(to, transit, at, sink, |n, now, c, out| P::deliver(n, from, msg, now, c, out));
     }
 
     /// `node`'s timer fires (the driver checked that it is up and armed, and disarmed it).
     #[inline(always)]
-    pub fn fire_timer(&mut self, node: NodeId, transit: impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
-        sink.record(at.0, at.1, || EventKind::Timeout { node });
-        self.input(node, Input::Timer(TimerKind::Retry), transit, at, sink);
+    pub fn fire_timer(
+        &mut self,
+        node: NodeId,
+        transit: impl Transit<P::Msg>,
+        at: (u64, Tick),
+        sink: &mut impl Sink<P::Event>,
+    ) {
+        sink.record(at.0, at.1, || P::Event::timeout(node));
+        self.input(node, transit, at, sink, |n, now, c, out| P::timer(n, now, c, out));
     }
 
     /// A crash: volatile state is lost now (the node is rebuilt from its disk), its timer dies,
     /// and messages arriving while it is down are lost.
-    pub fn crash(&mut self, node: NodeId, transit: &mut impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
+    pub fn crash(
+        &mut self,
+        node: NodeId,
+        transit: &mut impl Transit<P::Msg>,
+        at: (u64, Tick),
+        sink: &mut impl Sink<P::Event>,
+    ) {
         let slot = &mut self.nodes[node.index()];
         if !slot.up {
             return;
         }
         slot.up = false;
-        slot.node.replace_keeping_buffers(Node::restore(node, &self.cluster, &slot.storage));
+        P::replace(&mut slot.node, P::restore(node, &self.cluster, &slot.storage));
         transit.cancel_timer(node);
-        sink.record(at.0, at.1, || EventKind::Crash { node });
+        sink.record(at.0, at.1, || P::Event::crash(node));
     }
 
-    /// A recovery: the node restarts from its disk (a forgetful acceptor, the broken variant,
-    /// comes back with less than it promised, which the monitor catches at once).
-    pub fn recover(&mut self, node: NodeId, at: (u64, Tick), sink: &mut impl Sink) {
+    /// A recovery: the node restarts from its disk (a broken variant may come back with less
+    /// than it wrote, which the monitor catches at once).
+    pub fn recover(&mut self, node: NodeId, at: (u64, Tick), sink: &mut impl Sink<P::Event>) {
         let slot = &mut self.nodes[node.index()];
         if slot.up {
             return;
         }
         slot.up = true;
-        slot.node.replace_keeping_buffers(Node::recover(node, &self.cluster, &slot.storage));
-        sink.record(at.0, at.1, || EventKind::Recover { node });
-        if let Some(a) = &slot.node.acceptor {
-            let promised = a.durable.promised;
-            self.monitor.on_promise(node, promised, &mut self.found);
-        }
+        P::replace(&mut slot.node, P::boot(node, &self.cluster, &slot.storage));
+        sink.record(at.0, at.1, || P::Event::recover(node));
+        P::on_recover(self, node);
     }
 
-    /// Feeds one input to a node and carries out its outputs, in order, as the handler emits
-    /// them (see `carrier`). Inlined, like the protocol's `Node::handle` under it: calls on the
-    /// hot path each cost a prologue and an epilogue that W1 pays several million times a second.
+    /// Feeds one input to a node (`handle` calls the protocol's handler) and carries out its
+    /// outputs, in order, as the handler emits them (see `carrier`). Inlined, like the
+    /// protocol's handlers under it: calls on the hot path each cost a prologue and an epilogue
+    /// that W1 pays several million times a second.
     #[inline(always)]
-    pub fn input(&mut self, node: NodeId, input: Input, transit: impl Transit, at: (u64, Tick), sink: &mut impl Sink) {
+    pub fn input<T: Transit<P::Msg>, S: Sink<P::Event>>(
+        &mut self,
+        node: NodeId,
+        transit: T,
+        at: (u64, Tick),
+        sink: &mut S,
+        handle: impl FnOnce(&mut P::Node, u64, &P::Cluster, &mut Carrier<'_, P, T, S>),
+    ) {
         let NodeSlot { node: protocol, storage, .. } = &mut self.nodes[node.index()];
         let mut carrier = Carrier {
             node,
             steps: at.0,
             now: at.1,
-            cluster: &self.cluster,
+            cluster: &*self.cluster,
             storage,
             transit,
             monitor: &mut self.monitor,
             found: &mut self.found,
             learned_outputs: &mut self.learned_outputs,
-            check_all_accepted: false,
+            after: false,
             sink,
         };
-        protocol.handle(input, &self.cluster, &mut carrier);
-        if carrier.check_all_accepted {
-            self.check_all_accepted();
+        handle(protocol, at.1, &self.cluster, &mut carrier);
+        if carrier.after {
+            P::after_input(self);
         }
         self.flush_violations(at, sink);
     }
 
-    /// A value was just chosen: every proposal already accepted at or above its ballot must
-    /// carry it.
-    #[cold]
-    fn check_all_accepted(&mut self) {
-        for slot in &self.nodes {
-            if let Some(a) = slot.storage.acceptor.accepted {
-                self.monitor.check_stable(slot.node.id, a, &mut self.found);
-            }
-        }
+    /// Reports a violation found outside a handler (by a protocol's `after_input` or
+    /// `on_recover`); it reaches the trace at the next flush.
+    pub fn found(&mut self, violation: Violation) {
+        self.found.push(violation);
     }
 
     #[inline]
-    pub fn flush_violations(&mut self, at: (u64, Tick), sink: &mut impl Sink) {
+    pub fn flush_violations(&mut self, at: (u64, Tick), sink: &mut impl Sink<P::Event>) {
         if !self.found.is_empty() {
             self.record_violations(at, sink);
         }
     }
 
     #[cold]
-    fn record_violations(&mut self, at: (u64, Tick), sink: &mut impl Sink) {
+    fn record_violations(&mut self, at: (u64, Tick), sink: &mut impl Sink<P::Event>) {
         for v in self.found.drain(..) {
-            let kind =
-                || EventKind::Violation { invariant: v.invariant, nodes: v.nodes.clone(), detail: v.detail.clone() };
+            let kind = || P::Event::violation(v.invariant, v.nodes.clone(), v.detail.clone());
             sink.record(at.0, at.1, kind);
             if self.violations.len() < MAX_VIOLATIONS {
                 self.violations.push(v);
             }
         }
     }
+}
 
-    /// The value chosen so far (the first, if a broken run chose more than one).
-    pub fn chosen(&self) -> Option<Value> {
-        self.monitor.chosen_value()
+/// Single-decree Paxos in the simulator: persists go to the disk and to the monitor, which
+/// sees every acceptor and so knows when a value is chosen.
+impl Simulated for SingleDecree {
+    type Monitor = Monitor;
+    type Event = EventKind;
+
+    fn monitor(cluster: &Cluster) -> Monitor {
+        Monitor::new(cluster.node_count())
+    }
+    fn reset_monitor(monitor: &mut Monitor, cluster: &Cluster) {
+        monitor.reset(cluster.node_count());
+    }
+    #[inline(always)]
+    fn carry<T: Transit<Msg>, S: Sink<EventKind>>(
+        output: crate::protocol::Output,
+        carrier: &mut Carrier<'_, SingleDecree, T, S>,
+    ) {
+        carrier.carry_single_decree(output)
     }
 
-    /// Whether every learner has learned a value.
-    pub fn all_learned(&self) -> bool {
-        self.cluster.learners.iter().all(|l| self.nodes[l.index()].node.learned().is_some())
+    /// A value was just chosen: every proposal already accepted at or above its ballot must
+    /// carry it.
+    #[cold]
+    fn after_input(system: &mut System) {
+        for slot in &system.nodes {
+            if let Some(a) = slot.storage.acceptor.accepted {
+                system.monitor.check_stable(slot.node.id, a, &mut system.found);
+            }
+        }
+    }
+
+    fn proposal(value: Value) -> Option<Value> {
+        Some(value)
+    }
+
+    fn on_request(monitor: &mut Monitor, _node: NodeId, value: &Value) {
+        monitor.on_proposed(*value);
+    }
+
+    fn on_recover(system: &mut System, node: NodeId) {
+        if let Some(a) = &system.nodes[node.index()].node.acceptor {
+            let promised = a.durable.promised;
+            system.monitor.on_promise(node, promised, &mut system.found);
+        }
+    }
+}
+
+/// What a handler's outputs go into, for a protocol's handler called through `System::input`.
+impl<P: Simulated, T: Transit<P::Msg>, S: Sink<P::Event>> Emit<P::Output> for Carrier<'_, P, T, S> {
+    #[inline(always)]
+    fn push(&mut self, output: P::Output) {
+        P::carry(output, self)
     }
 }

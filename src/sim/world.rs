@@ -6,20 +6,20 @@
 
 use super::action::{Action, MsgId, Schedule};
 use super::config::Config;
-use super::event::{DropReason, EventKind, Sink, Tick};
+use super::event::{DropReason, Sink, Tick, TraceEvent};
 use super::net::{NetParams, Network};
 use super::rng::SimRng;
-use super::system::{Step, System};
-use crate::protocol::{Msg, NodeId};
+use super::system::{Simulated, StepOf, System};
+use crate::protocol::{Msg, NodeId, SingleDecree};
 use std::sync::Arc;
 
 /// A message on its way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct InFlight {
+pub struct InFlight<M = Msg> {
     pub id: MsgId,
     pub from: NodeId,
     pub to: NodeId,
-    pub msg: Msg,
+    pub msg: M,
     pub sent_at: Tick,
     pub arrive: Tick,
     /// Decided when sent: the network will lose it (it still travels, and dies on arrival).
@@ -60,9 +60,9 @@ pub struct Stats {
 }
 
 #[derive(Clone, Debug)]
-pub struct World {
+pub struct World<P: Simulated = SingleDecree> {
     /// The nodes and the invariant monitor: everything but time and the network.
-    pub system: System,
+    pub system: System<P>,
     /// The network parameters the world started with (what `reset` restores).
     initial_net: NetParams,
     pub now: Tick,
@@ -71,7 +71,7 @@ pub struct World {
     rng: SimRng,
     pub net: Network,
     queue: Queue,
-    flights: Flights,
+    flights: Flights<P::Msg>,
     timers: Vec<TimerSlot>,
     next_msg: u64,
     tick_cursor: usize,
@@ -82,15 +82,31 @@ pub struct World {
 impl World {
     /// A world for a configuration that passed `Config::validate`.
     pub fn new(config: &Config, seed: u64) -> World {
-        let cluster = Arc::new(config.cluster());
-        let n = cluster.node_count();
+        World::start(Arc::new(config.cluster()), config.network, seed)
+    }
+
+    /// The value chosen so far (the first, if a broken run chose more than one).
+    pub fn chosen(&self) -> Option<crate::protocol::Value> {
+        self.system.chosen()
+    }
+
+    /// Whether every learner has learned a value.
+    pub fn all_learned(&self) -> bool {
+        self.system.all_learned()
+    }
+}
+
+impl<P: Simulated> World<P> {
+    /// A world of `cluster`'s nodes on a network with `network`'s parameters.
+    pub fn start(cluster: Arc<P::Cluster>, network: NetParams, seed: u64) -> World<P> {
+        let n = P::node_count(&cluster);
         World {
-            system: System::new(cluster),
-            initial_net: config.network,
+            system: System::start(cluster),
+            initial_net: network,
             now: 0,
             steps: 0,
             rng: SimRng::new(seed),
-            net: Network::new(n, &config.network),
+            net: Network::new(n, &network),
             queue: Queue::default(),
             flights: Flights::default(),
             timers: vec![TimerSlot::default(); n],
@@ -121,19 +137,19 @@ impl World {
 
     /// Does one step: the next due scheduled action, or the next delivery or timer. Returns
     /// false when nothing is left to do.
-    pub fn step(&mut self, schedule: &Schedule, sink: &mut impl Sink) -> bool {
+    pub fn step(&mut self, schedule: &Schedule, sink: &mut impl Sink<P::Event>) -> bool {
         self.step_inline(schedule, sink)
     }
 
     /// Steps until a `Learned` output was carried out, the world's step count reaches
     /// `max_steps`, or nothing is left to do. The step is inlined into this loop, so a driver
     /// that runs many short worlds (W1) pays the big step's prologue once per run, not per step.
-    pub fn run_until_learned(&mut self, schedule: &Schedule, sink: &mut impl Sink, max_steps: u64) {
+    pub fn run_until_learned(&mut self, schedule: &Schedule, sink: &mut impl Sink<P::Event>, max_steps: u64) {
         while self.system.learned_outputs == 0 && self.steps < max_steps && self.step_inline(schedule, sink) {}
     }
 
     #[inline(always)]
-    fn step_inline(&mut self, schedule: &Schedule, sink: &mut impl Sink) -> bool {
+    fn step_inline(&mut self, schedule: &Schedule, sink: &mut impl Sink<P::Event>) -> bool {
         let next_time = self.skip_dead_timers();
         if let Some(action) = self.due_action(schedule, next_time) {
             self.apply(action, sink);
@@ -154,7 +170,7 @@ impl World {
     }
 
     /// Runs until nothing is left to do, `max_steps` steps are done, or time passes `max_time`.
-    pub fn run(&mut self, schedule: &Schedule, sink: &mut impl Sink, max_steps: u64, max_time: Tick) -> u64 {
+    pub fn run(&mut self, schedule: &Schedule, sink: &mut impl Sink<P::Event>, max_steps: u64, max_time: Tick) -> u64 {
         let start = self.steps;
         while self.steps - start < max_steps && self.now <= max_time && self.step(schedule, sink) {}
         self.steps - start
@@ -200,7 +216,7 @@ impl World {
     }
 
     #[inline(always)]
-    fn arrive(&mut self, m: InFlight, sink: &mut impl Sink) {
+    fn arrive(&mut self, m: InFlight<P::Msg>, sink: &mut impl Sink<P::Event>) {
         let reason = if m.lost {
             Some(DropReason::Lost)
         } else if !self.net.connected(m.from, m.to) {
@@ -213,20 +229,20 @@ impl World {
         let (step, time) = (self.steps, self.now);
         if let Some(reason) = reason {
             self.stats.dropped += 1;
-            sink.record(step, time, || EventKind::Drop { id: m.id, from: m.from, to: m.to, msg: m.msg, reason });
+            sink.record(step, time, || P::Event::drop(m.id, m.from, m.to, m.msg.clone(), reason));
             return;
         }
         self.stats.delivered += 1;
-        sink.record(step, time, || EventKind::Deliver { id: m.id, from: m.from, to: m.to, msg: m.msg });
+        sink.record(step, time, || P::Event::deliver(m.id, m.from, m.to, m.msg.clone()));
         let (system, timed) = self.split();
         // In wasm through a borrow, as `apply_step` hands it (see `split`).
         #[cfg(target_arch = "wasm32")]
         let timed = &mut { timed };
-        system.input(m.to, crate::protocol::Input::Deliver { from: m.from, msg: m.msg }, timed, (step, time), sink);
+        system.deliver(m.from, m.to, m.msg, timed, (step, time), sink);
     }
 
     /// A live timer is due: the scheduler disarms it and the system fires it.
-    fn fire_timer(&mut self, node: NodeId, sink: &mut impl Sink) {
+    fn fire_timer(&mut self, node: NodeId, sink: &mut impl Sink<P::Event>) {
         self.stats.timeouts += 1;
         self.timers[node.index()].due = None;
         let at = (self.steps, self.now);
@@ -237,7 +253,7 @@ impl World {
     }
 
     /// Applies a step of the system with this world's clock, network and RNG.
-    fn apply_step(&mut self, step: Step, sink: &mut impl Sink) {
+    fn apply_step(&mut self, step: StepOf<P>, sink: &mut impl Sink<P::Event>) {
         let at = (self.steps, self.now);
         let (system, mut timed) = self.split();
         system.apply(step, &mut timed, at, sink);
@@ -249,7 +265,7 @@ impl World {
     /// `&mut`). In wasm all three lend it, so that the system and the protocol are compiled for
     /// one transit type, not two: about 3 KB gzip of the page's first load.
     #[inline(always)]
-    fn split(&mut self) -> (&mut System, Timed<'_>) {
+    fn split(&mut self) -> (&mut System<P>, Timed<'_, P::Msg>) {
         let timed = Timed {
             post: Post {
                 queue: &mut self.queue,
@@ -265,7 +281,7 @@ impl World {
     }
 
     /// The post office of the world: what queuing a message touches.
-    fn post(&mut self) -> Post<'_> {
+    fn post(&mut self) -> Post<'_, P::Msg> {
         Post {
             queue: &mut self.queue,
             flights: &mut self.flights,

@@ -1,40 +1,41 @@
 //! Carrying out a node's outputs as its handler emits them.
 //!
-//! `System::input` hands the node's handler a `Carrier` as its `Outputs`: each `push` is carried
-//! out at once (a send handed to the transit, a timer armed, a persist written and checked), in
-//! the order the handler emits them, exactly as if they had been collected in a vector and
-//! carried out afterwards. `push` is inlined into each place a handler emits an output, where the
-//! output's kind is known, so the `match` below folds away: the simulator neither buffers the
-//! outputs nor dispatches on their kind.
+//! `System::input` hands the node's handler a `Carrier` as where its outputs go: each `push` is
+//! carried out at once by the protocol's `Simulated::carry` (a send handed to the transit, a
+//! timer armed, a persist written and checked), in the order the handler emits them, exactly
+//! as if they had been collected in a vector and carried out afterwards. `push` is inlined into
+//! each place a handler emits an output, where the output's kind is known, so the `match` in
+//! `carry` folds away: the simulator neither buffers the outputs nor dispatches on their kind.
 //!
 //! The carrier borrows the parts of the system an output can touch, field by field, while the
-//! node's protocol state is borrowed by its handler. The one thing that needs every node (the
-//! stability check over all acceptors once a value is chosen) waits until the handler returns.
+//! node's protocol state is borrowed by its handler. Checks that need every node (single-decree:
+//! the stability check over all acceptors once a value is chosen) set `after` and run once the
+//! handler returns (`Simulated::after_input`).
 
-use super::Transit;
-use crate::protocol::{Cluster, Durable, NodeId, Output, Outputs, Proposal};
+use super::{Simulated, Transit};
+use crate::protocol::{Msg, NodeId, Output, Proposal, SingleDecree};
 use crate::sim::event::{EventKind, Sink, Tick};
-use crate::sim::monitor::{Monitor, Violation};
+use crate::sim::monitor::Violation;
 
-pub(super) struct Carrier<'w, T: Transit, S: Sink> {
+pub struct Carrier<'w, P: Simulated, T: Transit<P::Msg>, S: Sink<P::Event>> {
     pub node: NodeId,
     pub steps: u64,
     pub now: Tick,
-    pub cluster: &'w Cluster,
+    pub cluster: &'w P::Cluster,
     /// The node's disk (its protocol state is the handler's).
-    pub storage: &'w mut Durable,
+    pub storage: &'w mut P::Durable,
     pub transit: T,
-    pub monitor: &'w mut Monitor,
+    pub monitor: &'w mut P::Monitor,
     pub found: &'w mut Vec<Violation>,
     pub learned_outputs: &'w mut u64,
-    /// A value was chosen: check every acceptor's accepted proposal once the handler returns.
-    pub check_all_accepted: bool,
+    /// Run `Simulated::after_input` once the handler returns.
+    pub after: bool,
     pub sink: &'w mut S,
 }
 
-impl<T: Transit, S: Sink> Outputs for Carrier<'_, T, S> {
+impl<T: Transit<Msg>, S: Sink<EventKind>> Carrier<'_, SingleDecree, T, S> {
     #[inline(always)]
-    fn push(&mut self, output: Output) {
+    pub(crate) fn carry_single_decree(&mut self, output: Output) {
         let (node, step, time) = (self.node, self.steps, self.now);
         match output {
             Output::Send { to, msg } => self.transit.send(node, to, msg, step, time, self.sink),
@@ -63,16 +64,14 @@ impl<T: Transit, S: Sink> Outputs for Carrier<'_, T, S> {
             Output::Note(note) => self.sink.record(step, time, || EventKind::Proposer { node, note }),
         }
     }
-}
 
-impl<T: Transit, S: Sink> Carrier<'_, T, S> {
     fn on_accepted(&mut self, p: Proposal) {
         let position = self.cluster.position(self.node).unwrap_or(0);
         let quorum = self.cluster.quorums.phase2;
         if let Some(chosen) = self.monitor.on_accept(self.node, position, p, quorum, self.found) {
             let (ballot, value) = (chosen.ballot, chosen.value);
             self.sink.record(self.steps, self.now, || EventKind::Chosen { ballot, value });
-            self.check_all_accepted = true;
+            self.after = true;
         }
     }
 }

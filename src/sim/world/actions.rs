@@ -3,19 +3,21 @@
 use super::{InFlight, Item, World};
 use crate::protocol::NodeId;
 use crate::sim::action::{Action, MsgId};
-use crate::sim::event::{DropReason, EventKind, Sink, Tick};
-use crate::sim::system::{NodeSlot, Step};
+use crate::sim::event::{DropReason, Sink, Tick, TraceEvent};
+use crate::sim::system::{NodeSlot, Simulated, Step};
 
-impl World {
+impl<P: Simulated> World<P> {
     /// Carries out one action now. Actions that name something that is not there (a node out
     /// of range, a message already delivered) are recorded and do nothing else.
-    pub(super) fn apply(&mut self, action: &Action, sink: &mut impl Sink) {
+    pub(super) fn apply(&mut self, action: &Action, sink: &mut impl Sink<P::Event>) {
         let (step, time) = (self.steps, self.now);
-        sink.record(step, time, || EventKind::Action { action: action.clone() });
+        sink.record(step, time, || P::Event::action(action.clone()));
         let valid = |n: &NodeId| n.index() < self.system.nodes.len();
         match action {
             Action::Propose { node, value } if valid(node) => {
-                self.apply_step(Step::Propose { node: *node, value: *value }, sink)
+                if let Some(value) = P::proposal(*value) {
+                    self.apply_step(Step::Propose { node: *node, value }, sink)
+                }
             }
             Action::Crash { node } if valid(node) => self.apply_step(Step::Crash { node: *node }, sink),
             Action::Recover { node } if valid(node) => self.apply_step(Step::Recover { node: *node }, sink),
@@ -23,13 +25,7 @@ impl World {
                 if let Some(m) = self.take_in_flight(*msg) {
                     self.stats.dropped += 1;
                     let reason = DropReason::ByHand;
-                    sink.record(step, time, || EventKind::Drop {
-                        id: m.id,
-                        from: m.from,
-                        to: m.to,
-                        msg: m.msg,
-                        reason,
-                    });
+                    sink.record(step, time, || P::Event::drop(m.id, m.from, m.to, m.msg, reason));
                 }
             }
             Action::Duplicate { msg } => {
@@ -69,29 +65,29 @@ impl World {
         }
     }
 
-    fn link_min(&self, m: &InFlight) -> u32 {
+    fn link_min(&self, m: &InFlight<P::Msg>) -> u32 {
         self.net.link(m.from, m.to).latency_ticks_min
     }
 
-    fn link_max(&self, m: &InFlight) -> u32 {
+    fn link_max(&self, m: &InFlight<P::Msg>) -> u32 {
         self.net.link(m.from, m.to).latency_ticks_max
     }
 
     /// Moves a message in flight to arrive `after` ticks from now, keeping its id.
-    fn reschedule(&mut self, id: MsgId, after: Tick, sink: &mut impl Sink) {
+    fn reschedule(&mut self, id: MsgId, after: Tick, sink: &mut impl Sink<P::Event>) {
         if let Some(m) = self.take_in_flight(id) {
             let arrive = self.now + after;
             self.post().push(InFlight { arrive, ..m });
-            sink.record(self.steps, self.now, || EventKind::Reschedule { id, arrive });
+            sink.record(self.steps, self.now, || P::Event::reschedule(id, arrive));
         }
     }
 
-    fn in_flight_by_id(&self, id: MsgId) -> Option<InFlight> {
-        self.in_flight_iter().find(|m| m.id == id).copied()
+    fn in_flight_by_id(&self, id: MsgId) -> Option<InFlight<P::Msg>> {
+        self.in_flight_iter().find(|m| m.id == id).cloned()
     }
 
     /// Takes a message out of the queue.
-    fn take_in_flight(&mut self, id: MsgId) -> Option<InFlight> {
+    fn take_in_flight(&mut self, id: MsgId) -> Option<InFlight<P::Msg>> {
         let flights = &self.flights;
         match self.queue.remove(|item| matches!(*item, Item::Deliver(slot) if flights.get(slot).id == id))?.1 {
             Item::Deliver(slot) => Some(self.flights.take(slot)),
@@ -100,11 +96,11 @@ impl World {
     }
 
     /// Every message in flight, in the order they will arrive.
-    pub fn in_flight(&self) -> Vec<InFlight> {
-        self.in_flight_iter().copied().collect()
+    pub fn in_flight(&self) -> Vec<InFlight<P::Msg>> {
+        self.in_flight_iter().cloned().collect()
     }
 
-    fn in_flight_iter(&self) -> impl Iterator<Item = &InFlight> {
+    fn in_flight_iter(&self) -> impl Iterator<Item = &InFlight<P::Msg>> {
         self.queue.iter().filter_map(|(_, item)| match *item {
             Item::Deliver(slot) => Some(self.flights.get(slot)),
             Item::Timer { .. } => None,
@@ -116,23 +112,13 @@ impl World {
         self.queue.iter().filter(|(_, item)| matches!(item, Item::Deliver(_))).count()
     }
 
-    pub fn slot(&self, node: NodeId) -> &NodeSlot {
+    pub fn slot(&self, node: NodeId) -> &NodeSlot<P> {
         self.system.slot(node)
     }
 
     /// When `node`'s timer fires, if it is armed.
     pub fn timer_due(&self, node: NodeId) -> Option<crate::sim::event::Tick> {
         self.timers.get(node.index()).and_then(|t| t.due)
-    }
-
-    /// The value chosen so far (the first, if a broken run chose more than one).
-    pub fn chosen(&self) -> Option<crate::protocol::Value> {
-        self.system.chosen()
-    }
-
-    /// Whether every learner has learned a value.
-    pub fn all_learned(&self) -> bool {
-        self.system.all_learned()
     }
 
     /// The time of the next step, if there is one: the next live delivery or timer, or a due

@@ -11,16 +11,22 @@
 
 use super::InFlight;
 
-#[derive(Clone, Debug, Default)]
-pub(super) struct Flights {
-    slots: Vec<InFlight>,
+#[derive(Clone, Debug)]
+pub(super) struct Flights<M> {
+    slots: Vec<InFlight<M>>,
     free: Vec<u32>,
 }
 
-impl Flights {
+impl<M> Default for Flights<M> {
+    fn default() -> Self {
+        Flights { slots: Vec::new(), free: Vec::new() }
+    }
+}
+
+impl<M: Clone> Flights<M> {
     /// Stores `m` and returns its slot.
     #[inline(always)]
-    pub(super) fn insert(&mut self, m: InFlight) -> u32 {
+    pub(super) fn insert(&mut self, m: InFlight<M>) -> u32 {
         match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = m;
@@ -35,15 +41,15 @@ impl Flights {
 
     /// The message in `slot`, which must be occupied.
     #[inline(always)]
-    pub(super) fn get(&self, slot: u32) -> &InFlight {
+    pub(super) fn get(&self, slot: u32) -> &InFlight<M> {
         &self.slots[slot as usize]
     }
 
     /// Frees `slot` and returns its message.
     #[inline(always)]
-    pub(super) fn take(&mut self, slot: u32) -> InFlight {
+    pub(super) fn take(&mut self, slot: u32) -> InFlight<M> {
         self.free.push(slot);
-        self.slots[slot as usize]
+        self.slots[slot as usize].clone()
     }
 
     /// Frees every slot, keeping the memory.

@@ -4,41 +4,49 @@
 //! and how it arrives.)
 
 use super::{Flights, InFlight, Item, Queue, Stats, TimerSlot};
-use crate::protocol::{Msg, NodeId};
+use crate::protocol::NodeId;
 use crate::sim::action::MsgId;
-use crate::sim::event::{EventKind, Sink, Tick};
+use crate::sim::event::{Sink, Tick, TraceEvent};
 use crate::sim::net::Network;
 use crate::sim::rng::SimRng;
 use crate::sim::system::Transit;
 
 /// The parts of the world a send or a timer touches, borrowed while a node's handler runs.
-pub(super) struct Timed<'w> {
-    pub post: Post<'w>,
+pub(super) struct Timed<'w, M> {
+    pub post: Post<'w, M>,
     pub rng: &'w mut SimRng,
     pub net: &'w Network,
     pub timers: &'w mut [TimerSlot],
 }
 
 /// The queue, the messages in flight and the counters: what sending a message touches.
-pub(super) struct Post<'w> {
+pub(super) struct Post<'w, M> {
     pub queue: &'w mut Queue,
-    pub flights: &'w mut Flights,
+    pub flights: &'w mut Flights<M>,
     pub next_msg: &'w mut u64,
     pub stats: &'w mut Stats,
 }
 
-impl Transit for Timed<'_> {
+impl<M: Clone> Transit<M> for Timed<'_, M> {
     /// Sends `msg` over the link from `from` to `to`: the network draws its latency, whether it
     /// is lost, and whether it is duplicated.
     #[inline(always)]
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg, step: u64, now: Tick, sink: &mut impl Sink) {
+    fn send<K: TraceEvent<M>>(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg: M,
+        step: u64,
+        now: Tick,
+        sink: &mut impl Sink<K>,
+    ) {
         let link = self.net.link(from, to);
         let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
         let lost = self.rng.chance(link.loss);
         let id = self.post.new_msg_id();
         self.post.stats.sent += 1;
-        self.post.push(InFlight { id, from, to, msg, sent_at: now, arrive, lost });
-        sink.record(step, now, || EventKind::Send { id, from, to, msg, arrive });
+        self.post.push(InFlight { id, from, to, msg: msg.clone(), sent_at: now, arrive, lost });
+        sink.record(step, now, || K::send(id, from, to, msg.clone(), arrive));
         if self.rng.chance(link.duplicate) {
             let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
             let lost = self.rng.chance(link.loss);
@@ -62,7 +70,7 @@ impl Transit for Timed<'_> {
     }
 }
 
-impl Post<'_> {
+impl<M: Clone> Post<'_, M> {
     #[inline(always)]
     pub(super) fn new_msg_id(&mut self) -> MsgId {
         *self.next_msg += 1;
@@ -71,24 +79,26 @@ impl Post<'_> {
 
     /// Queues a message to arrive at `m.arrive`.
     #[inline(always)]
-    pub(super) fn push(&mut self, m: InFlight) {
+    pub(super) fn push(&mut self, m: InFlight<M>) {
         let arrive = m.arrive;
         let slot = self.flights.insert(m);
         self.queue.push(arrive, Item::Deliver(slot));
     }
 
     /// Queues a copy of `m` (a message `of`) under a new id.
-    pub(super) fn twin(&mut self, of: MsgId, m: InFlight, step: u64, now: Tick, sink: &mut impl Sink) {
+    pub(super) fn twin<K: TraceEvent<M>>(
+        &mut self,
+        of: MsgId,
+        m: InFlight<M>,
+        step: u64,
+        now: Tick,
+        sink: &mut impl Sink<K>,
+    ) {
         let id = self.new_msg_id();
         self.stats.duplicated += 1;
+        let (from, to, arrive) = (m.from, m.to, m.arrive);
+        let msg = m.msg.clone();
         self.push(InFlight { id, ..m });
-        sink.record(step, now, || EventKind::Duplicate {
-            of,
-            id,
-            from: m.from,
-            to: m.to,
-            msg: m.msg,
-            arrive: m.arrive,
-        });
+        sink.record(step, now, || K::duplicate(of, id, from, to, msg, arrive));
     }
 }
