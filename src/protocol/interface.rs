@@ -58,6 +58,15 @@ pub trait Protocol: Sized + 'static {
         *node = new;
     }
 
+    /// Whether `start` does anything (when not, the simulator skips it: W1 starts a million
+    /// short worlds a second).
+    const STARTS: bool = false;
+
+    /// A node that just started or recovered gets going (a Multi-Paxos replica arms its
+    /// election timer). Single-decree nodes wait for a message or a client.
+    #[inline]
+    fn start(_node: &mut Self::Node, _now: u64, _cluster: &Self::Cluster, _out: &mut impl Emit<Self::Output>) {}
+
     /// `msg` from `from` arrives.
     fn deliver(
         node: &mut Self::Node,

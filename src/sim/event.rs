@@ -34,11 +34,34 @@ pub enum Invariant {
     PromiseMonotonic,
     /// Once v is chosen at ballot b, every proposal accepted at a ballot >= b carries v.
     ChosenStable,
+    /// Multi-Paxos: at most one command is chosen in each slot of the log.
+    SlotAgreement,
+    /// Multi-Paxos: once a slot's command is chosen at ballot b, every entry accepted in that
+    /// slot at a ballot >= b carries it (a chosen entry never changes).
+    SlotStable,
+    /// Multi-Paxos: every replica applies the same command at each slot, the chosen one.
+    StateMachineSafety,
+    /// Multi-Paxos: on each replica, a key's version only grows.
+    VersionMonotonic,
+    /// Multi-Paxos: at most one replica becomes leader with any one ballot.
+    OneLeaderPerBallot,
+    /// Multi-Paxos: the clients' history of reads, writes and compare-and-sets is linearizable.
+    Linearizable,
 }
 
 impl Invariant {
+    /// Single-decree Paxos's properties.
     pub const ALL: [Invariant; 4] =
         [Invariant::Agreement, Invariant::Validity, Invariant::PromiseMonotonic, Invariant::ChosenStable];
+    /// Multi-Paxos's properties.
+    pub const MULTI: [Invariant; 6] = [
+        Invariant::SlotAgreement,
+        Invariant::SlotStable,
+        Invariant::StateMachineSafety,
+        Invariant::VersionMonotonic,
+        Invariant::OneLeaderPerBallot,
+        Invariant::Linearizable,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -46,6 +69,12 @@ impl Invariant {
             Invariant::Validity => "validity",
             Invariant::PromiseMonotonic => "promise monotonicity",
             Invariant::ChosenStable => "chosen value stable",
+            Invariant::SlotAgreement => "one command per slot",
+            Invariant::SlotStable => "chosen entry stable",
+            Invariant::StateMachineSafety => "state machine safety",
+            Invariant::VersionMonotonic => "versions only grow",
+            Invariant::OneLeaderPerBallot => "one leader per ballot",
+            Invariant::Linearizable => "linearizability",
         }
     }
 
@@ -56,6 +85,12 @@ impl Invariant {
             Invariant::Validity => "A chosen value was proposed by some client (Paxos Made Simple, 2.1: only a proposed value may be chosen).",
             Invariant::PromiseMonotonic => "An acceptor never lowers its promise, across crashes too (its promise is what phase 1 relies on).",
             Invariant::ChosenStable => "Once v is chosen at ballot b, every proposal accepted at a ballot >= b has value v (Paxos Made Simple, P2a).",
+            Invariant::SlotAgreement => "At most one command is chosen in each slot: each slot is an instance of single-decree Paxos (Paxos Made Simple, 3).",
+            Invariant::SlotStable => "Once a command is chosen in a slot at ballot b, every entry accepted in that slot at a ballot >= b carries it (P2a, per slot).",
+            Invariant::StateMachineSafety => "Replicas apply the same command at each slot, in slot order, so their stores pass through the same states (Paxos Made Moderately Complex, 2: replica invariant R2).",
+            Invariant::VersionMonotonic => "On each replica, every change to a key increments its version: a key's version never goes down or repeats.",
+            Invariant::OneLeaderPerBallot => "A ballot belongs to one replica (its round and node), so at most one replica leads with it (Paxos Made Moderately Complex, 3: ballots are unique).",
+            Invariant::Linearizable => "Every client operation appears to take effect at one instant between its call and its reply (Herlihy and Wing, 1990); a timed-out one may or may not have.",
         }
     }
 }
@@ -332,6 +367,11 @@ impl Hash for HashKind<'_> {
             EventKind::Violation { invariant, nodes, detail } => (invariant, nodes, detail).hash(h),
         }
     }
+}
+
+/// A hasher that gives the same answer natively and in wasm (for a protocol's own trace hash).
+pub fn stable_hasher() -> impl Hasher {
+    StableHasher(xxhash_rust::xxh3::Xxh3::new())
 }
 
 /// The trace hash: equal traces give equal hashes, natively and in wasm.

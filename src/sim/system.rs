@@ -44,8 +44,8 @@ pub trait Simulated: Protocol {
     fn carry<T: Transit<Self::Msg>, S: Sink<Self::Event>>(output: Self::Output, carrier: &mut Carrier<'_, Self, T, S>);
     /// After a handler whose carrier set `carrier.after`: checks that need every node.
     fn after_input(_system: &mut System<Self>) {}
-    /// A client request is about to reach `node` (up or not).
-    fn on_request(_monitor: &mut Self::Monitor, _node: NodeId, _request: &Self::Request) {}
+    /// A client request is about to reach `node` (up or not), at `at` (step, tick).
+    fn on_request(_monitor: &mut Self::Monitor, _node: NodeId, _request: &Self::Request, _at: (u64, Tick)) {}
     /// `node` just recovered from its disk.
     fn on_recover(_system: &mut System<Self>, _node: NodeId) {}
     /// The request a scheduled `Action::Propose` of `value` stands for, if the protocol has one
@@ -309,7 +309,7 @@ impl<P: Simulated> System<P> {
             }
             Step::Timer { node } => self.fire_timer(node, transit, at, sink),
             Step::Crash { node } => self.crash(node, transit, at, sink),
-            Step::Recover { node } => self.recover(node, at, sink),
+            Step::Recover { node } => self.recover(node, transit, at, sink),
             Step::Drop { .. } | Step::Duplicate { .. } => {}
         }
         self.flush_violations(at, sink);
@@ -324,7 +324,7 @@ impl<P: Simulated> System<P> {
         at: (u64, Tick),
         sink: &mut impl Sink<P::Event>,
     ) {
-        P::on_request(&mut self.monitor, node, &request);
+        P::on_request(&mut self.monitor, node, &request, at);
         if self.nodes[node.index()].up {
             self.input(node, transit, at, sink, |n, now, c, out| P::request(n, request, now, c, out));
         }
@@ -378,7 +378,13 @@ impl<P: Simulated> System<P> {
 
     /// A recovery: the node restarts from its disk (a broken variant may come back with less
     /// than it wrote, which the monitor catches at once).
-    pub fn recover(&mut self, node: NodeId, at: (u64, Tick), sink: &mut impl Sink<P::Event>) {
+    pub fn recover(
+        &mut self,
+        node: NodeId,
+        transit: &mut impl Transit<P::Msg>,
+        at: (u64, Tick),
+        sink: &mut impl Sink<P::Event>,
+    ) {
         let slot = &mut self.nodes[node.index()];
         if slot.up {
             return;
@@ -387,6 +393,16 @@ impl<P: Simulated> System<P> {
         P::replace(&mut slot.node, P::boot(node, &self.cluster, &slot.storage));
         sink.record(at.0, at.1, || P::Event::recover(node));
         P::on_recover(self, node);
+        if P::STARTS {
+            self.input(node, transit, at, sink, |n, now, c, out| P::start(n, now, c, out));
+        }
+    }
+
+    /// Every node gets going (`Protocol::start`), as a run begins.
+    pub fn start_nodes(&mut self, transit: &mut impl Transit<P::Msg>, at: (u64, Tick), sink: &mut impl Sink<P::Event>) {
+        for i in (0..self.nodes.len()).filter(|_| P::STARTS) {
+            self.input(NodeId(i as u8), &mut *transit, at, sink, |n, now, c, out| P::start(n, now, c, out));
+        }
     }
 
     /// Feeds one input to a node (`handle` calls the protocol's handler) and carries out its
@@ -483,7 +499,7 @@ impl Simulated for SingleDecree {
         Some(value)
     }
 
-    fn on_request(monitor: &mut Monitor, _node: NodeId, value: &Value) {
+    fn on_request(monitor: &mut Monitor, _node: NodeId, value: &Value, _at: (u64, Tick)) {
         monitor.on_proposed(*value);
     }
 

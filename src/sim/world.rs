@@ -100,7 +100,7 @@ impl<P: Simulated> World<P> {
     /// A world of `cluster`'s nodes on a network with `network`'s parameters.
     pub fn start(cluster: Arc<P::Cluster>, network: NetParams, seed: u64) -> World<P> {
         let n = P::node_count(&cluster);
-        World {
+        let mut world = World {
             system: System::start(cluster),
             initial_net: network,
             now: 0,
@@ -114,7 +114,15 @@ impl<P: Simulated> World<P> {
             tick_cursor: 0,
             step_cursor: 0,
             stats: Stats::default(),
-        }
+        };
+        world.start_nodes();
+        world
+    }
+
+    /// Every node gets going at tick 0 (`Protocol::start`: single-decree nodes do nothing).
+    fn start_nodes(&mut self) {
+        let (system, mut timed) = self.split();
+        system.start_nodes(&mut timed, (0, 0), &mut ());
     }
 
     /// Starts over as `World::new` with the same configuration and another seed, keeping every
@@ -133,6 +141,7 @@ impl<P: Simulated> World<P> {
         self.tick_cursor = 0;
         self.step_cursor = 0;
         self.stats = Stats::default();
+        self.start_nodes();
     }
 
     /// Does one step: the next due scheduled action, or the next delivery or timer. Returns
@@ -250,6 +259,13 @@ impl<P: Simulated> World<P> {
         #[cfg(target_arch = "wasm32")]
         let timed = &mut { timed };
         system.fire_timer(node, timed, at, sink);
+    }
+
+    /// A client request reaches `node` now (Multi-Paxos's closed-loop clients: the driver hands
+    /// a client its next operation when the last one completed). Counts as a step.
+    pub fn request(&mut self, node: NodeId, request: P::Request, sink: &mut impl Sink<P::Event>) {
+        self.apply_step(crate::sim::system::Step::Propose { node, value: request }, sink);
+        self.steps += 1;
     }
 
     /// Applies a step of the system with this world's clock, network and RNG.

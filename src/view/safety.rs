@@ -20,6 +20,12 @@ pub fn slug(invariant: Invariant) -> &'static str {
         Invariant::Validity => "validity",
         Invariant::PromiseMonotonic => "promise-monotonic",
         Invariant::ChosenStable => "chosen-stable",
+        Invariant::SlotAgreement => "slot-agreement",
+        Invariant::SlotStable => "slot-stable",
+        Invariant::StateMachineSafety => "state-machine-safety",
+        Invariant::VersionMonotonic => "version-monotonic",
+        Invariant::OneLeaderPerBallot => "one-leader-per-ballot",
+        Invariant::Linearizable => "linearizable",
     }
 }
 
