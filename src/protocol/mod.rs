@@ -34,6 +34,7 @@ pub mod cluster;
 pub mod interface;
 pub mod learner;
 pub mod msg;
+pub mod multi;
 pub mod node;
 pub mod proposer;
 pub mod quorum;

@@ -1,0 +1,417 @@
+//! A replica: acceptor, learner and potential leader in one. This file holds its state, the
+//! dispatch of inputs, and the acceptor and learner rules (promise, accept, learn the commit
+//! point, apply in order, compact, catch up); `leader.rs` holds campaigning and leading.
+
+use super::config::MultiCluster;
+use super::kv::{self, Command, KvOp, Sessions, Slot, Store};
+use super::msg::{Input, Msg, MultiDurable, Note, Output, Outputs, Snapshot};
+use crate::protocol::types::{AcceptorSet, Ballot, NodeId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// What a replica is doing besides accepting and learning.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    #[default]
+    Follower,
+    /// Phase 1 under way.
+    Candidate(Campaign),
+    /// Phase 1 done: proposing slot by slot.
+    Leader(Leadership),
+}
+
+/// A Phase 1 in progress: the promises counted so far and what they reported.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Campaign {
+    pub ballot: Ballot,
+    /// Replicas that promised, by id (replica ids are `0..R`).
+    pub promises: AcceptorSet,
+    /// Per slot, the highest-ballot entry any promise reported.
+    pub entries: BTreeMap<Slot, (Ballot, Command)>,
+    /// The highest snapshot point a promise reported.
+    pub snapshot_point: Slot,
+}
+
+/// One slot proposed and not yet chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct InFlight {
+    pub cmd: Command,
+    pub accepts: AcceptorSet,
+}
+
+/// A leader's volatile state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Leadership {
+    pub ballot: Ballot,
+    /// The next free slot.
+    pub next: Slot,
+    /// The first slot after the entries re-proposed at election: lease reads wait until the
+    /// leader applied up to here, so that they see every write an earlier leader acknowledged.
+    pub start: Slot,
+    /// The pipeline: slots proposed and not yet chosen, at most `window` of them.
+    pub proposals: BTreeMap<Slot, InFlight>,
+    /// Requests waiting for room in the pipeline: (client, seq, op).
+    pub queue: VecDeque<(NodeId, u32, KvOp)>,
+    /// With leases: per replica, the send tick of the latest heartbeat it acked (the leader's
+    /// own entry is its latest heartbeat).
+    pub lease_acks: Vec<Option<u64>>,
+}
+
+/// A replica. `durable` survives a crash; everything else is volatile and rebuilt from it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Replica {
+    pub id: NodeId,
+    pub durable: MultiDurable,
+    pub role: Role,
+    /// Who this replica believes leads (for redirects), and at which ballot.
+    pub leader: Option<NodeId>,
+    pub leader_ballot: Ballot,
+    /// The first slot not known chosen: every slot below is in `log` (or the snapshot).
+    pub commit: Slot,
+    /// The first slot not yet applied to `store`; never above `commit`.
+    pub applied: Slot,
+    /// The chosen entries this replica knows, from its snapshot point on.
+    pub log: BTreeMap<Slot, Command>,
+    pub store: Store,
+    pub sessions: Sessions,
+    /// The highest round seen in a Nack: the next campaign's ballot goes above it.
+    pub round_seen: u32,
+    /// Failed campaigns in a row: each doubles the longest election timeout (up to 8 times).
+    pub attempts: u32,
+    /// A lease this replica granted: the holder (`None`: anyone, after a restart) and the tick
+    /// until which it promises no other would-be leader.
+    pub lease_guard: Option<(Option<NodeId>, u64)>,
+    /// Restarted with leases on: the first input (the first tick it knows) starts a guard.
+    pub guard_on_first_input: bool,
+}
+
+impl Replica {
+    /// A replica holding exactly `durable`: its store and table come from the snapshot, and
+    /// the chosen entries after it are re-learned through catch-up.
+    pub fn restore(id: NodeId, durable: &MultiDurable) -> Replica {
+        let snapshot = durable.snapshot.clone().unwrap_or_default();
+        Replica {
+            id,
+            durable: durable.clone(),
+            role: Role::Follower,
+            leader: None,
+            leader_ballot: Ballot::ZERO,
+            commit: snapshot.upto,
+            applied: snapshot.upto,
+            log: BTreeMap::new(),
+            store: snapshot.store,
+            sessions: snapshot.sessions,
+            round_seen: 0,
+            attempts: 0,
+            lease_guard: None,
+            guard_on_first_input: false,
+        }
+    }
+
+    /// Arms the election timer: call when the replica starts or restarts.
+    pub fn start(&self, cluster: &MultiCluster, out: &mut impl Outputs) {
+        self.set_election_timer(cluster, out);
+    }
+
+    pub fn handle(&mut self, input: Input, now: u64, cluster: &MultiCluster, out: &mut impl Outputs) {
+        if std::mem::take(&mut self.guard_on_first_input) {
+            if let Some(lease) = cluster.lease {
+                self.lease_guard = Some((None, now + lease.ticks as u64));
+            }
+        }
+        match input {
+            Input::Timer => self.on_timer(now, cluster, out),
+            Input::Request(_) => {} // the workload hands operations to clients only
+            Input::Deliver { from, msg } => self.deliver(from, msg, now, cluster, out),
+        }
+    }
+
+    fn deliver(&mut self, from: NodeId, msg: Msg, now: u64, cluster: &MultiCluster, out: &mut impl Outputs) {
+        match msg {
+            Msg::Request { seq, op } => self.on_request(from, seq, op, now, cluster, out),
+            Msg::Prepare { ballot, from_slot } => self.on_prepare(from, ballot, from_slot, now, cluster, out),
+            Msg::Promise { ballot, accepted, snapshot_point } => {
+                self.on_promise(from, ballot, &accepted, snapshot_point, now, cluster, out)
+            }
+            Msg::Nack { ballot, promised } => self.on_nack(ballot, promised, cluster, out),
+            Msg::Accept { ballot, slot, cmd, commit } => self.on_accept(from, ballot, slot, cmd, commit, cluster, out),
+            Msg::Accepted { ballot, slot } => self.on_accepted(from, ballot, slot, cluster, out),
+            Msg::Heartbeat { ballot, commit, lease_from } => {
+                self.on_heartbeat(from, ballot, commit, lease_from, now, cluster, out)
+            }
+            Msg::HeartbeatAck { ballot, lease_from } => self.on_heartbeat_ack(from, ballot, lease_from),
+            Msg::CatchUpRequest { from: slot } => self.on_catch_up_request(from, slot, out),
+            Msg::CatchUp { entries, snapshot } => self.on_catch_up(entries, snapshot, now, cluster, out),
+            Msg::Reply { .. } | Msg::Redirect { .. } => {} // meant for clients
+        }
+    }
+
+    pub fn promised(&self) -> Ballot {
+        self.durable.promised.unwrap_or(Ballot::ZERO)
+    }
+
+    /// The ballot this replica campaigns or leads at, if it does.
+    pub fn ballot(&self) -> Option<Ballot> {
+        match &self.role {
+            Role::Follower => None,
+            Role::Candidate(c) => Some(c.ballot),
+            Role::Leader(l) => Some(l.ballot),
+        }
+    }
+
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader(_))
+    }
+
+    /// Writes to stable storage, and only then lets the caller emit what depends on it.
+    pub(super) fn persist(&mut self, output: Output, out: &mut impl Outputs) {
+        self.durable.apply(&output);
+        out.push(output);
+    }
+
+    pub(super) fn others<'a>(&self, cluster: &'a MultiCluster) -> impl Iterator<Item = NodeId> + 'a {
+        let me = self.id;
+        cluster.replicas.iter().copied().filter(move |&r| r != me)
+    }
+
+    pub(super) fn set_election_timer(&self, cluster: &MultiCluster, out: &mut impl Outputs) {
+        let max_ticks = cluster.election_ticks_max.saturating_mul(1 << self.attempts.min(3));
+        out.push(Output::SetTimer { min_ticks: cluster.election_ticks_min, max_ticks });
+    }
+
+    // ------------------------------------------------------------------ acceptor
+
+    /// Phase 1b for every slot from `from_slot` on. (1) The promise is persisted before the
+    /// Promise leaves. `>=` so that a duplicated Prepare gets the same answer again.
+    pub fn on_prepare(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        from_slot: Slot,
+        now: u64,
+        cluster: &MultiCluster,
+        out: &mut impl Outputs,
+    ) {
+        if let Some(until) = self.lease_held(from, now, cluster) {
+            out.push(Output::Note(Note::LeaseHeld { until }));
+            return; // (8) silent: the candidate's timer retries once the lease ran out
+        }
+        let promised = self.promised();
+        if ballot < promised {
+            out.push(Output::Send { to: from, msg: Msg::Nack { ballot, promised } });
+            return;
+        }
+        self.step_down_below(ballot, out);
+        self.leader = None;
+        if self.durable.promised != Some(ballot) {
+            self.persist(Output::PersistPromise(ballot), out);
+        }
+        let accepted = self.durable.accepted.range(from_slot..).map(|(&s, &(b, c))| (s, b, c)).collect();
+        let snapshot_point = self.durable.snapshot_point();
+        out.push(Output::Send { to: from, msg: Msg::Promise { ballot, accepted, snapshot_point } });
+        // Give the candidate a full timeout before campaigning against it.
+        self.set_election_timer(cluster, out);
+    }
+
+    /// Phase 2b for one slot: accept unless a higher ballot was promised, persist, and answer
+    /// the leader; then learn what the piggybacked commit point says.
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_accept(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        slot: Slot,
+        cmd: Command,
+        commit: Slot,
+        cluster: &MultiCluster,
+        out: &mut impl Outputs,
+    ) {
+        let promised = self.promised();
+        if ballot < promised {
+            out.push(Output::Send { to: from, msg: Msg::Nack { ballot, promised } });
+            return;
+        }
+        let stepped_down = self.follow(ballot, out);
+        if self.durable.accepted.get(&slot) != Some(&(ballot, cmd)) {
+            self.persist(Output::PersistAccept { slot, ballot, cmd }, out);
+        }
+        out.push(Output::Send { to: from, msg: Msg::Accepted { ballot, slot } });
+        if stepped_down {
+            self.set_election_timer(cluster, out);
+        }
+        self.learn_commit(ballot, commit, cluster, out);
+    }
+
+    /// The leader is alive: follow it, re-arm the election timer, grant its lease, learn the
+    /// commit point, and ask for what is missing.
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_heartbeat(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        commit: Slot,
+        lease_from: Option<u64>,
+        now: u64,
+        cluster: &MultiCluster,
+        out: &mut impl Outputs,
+    ) {
+        let promised = self.promised();
+        if ballot < promised {
+            // An old leader (say, cut off for a while) learns here that it was replaced.
+            out.push(Output::Send { to: from, msg: Msg::Nack { ballot, promised } });
+            return;
+        }
+        self.follow(ballot, out);
+        self.attempts = 0;
+        self.set_election_timer(cluster, out);
+        if let (Some(sent), Some(lease)) = (lease_from, cluster.lease) {
+            if !cluster.broken.lease_without_wait {
+                let until = self.lease_guard.map_or(0, |(_, u)| u).max(now + lease.ticks as u64);
+                self.lease_guard = Some((Some(from), until));
+            }
+            out.push(Output::Send { to: from, msg: Msg::HeartbeatAck { ballot, lease_from: sent } });
+        }
+        if self.learn_commit(ballot, commit, cluster, out) {
+            out.push(Output::Send { to: from, msg: Msg::CatchUpRequest { from: self.commit } });
+        }
+    }
+
+    /// Recognises the leader of `ballot` (not below the promise); a replica campaigning or
+    /// leading at a lower ballot steps down. Returns whether it did.
+    fn follow(&mut self, ballot: Ballot, out: &mut impl Outputs) -> bool {
+        let stepped_down = self.step_down_below(ballot, out);
+        if self.leader.is_none() || ballot >= self.leader_ballot {
+            self.leader = Some(ballot.node);
+            self.leader_ballot = ballot;
+        }
+        stepped_down
+    }
+
+    fn step_down_below(&mut self, ballot: Ballot, out: &mut impl Outputs) -> bool {
+        if self.ballot().is_some_and(|b| b < ballot) {
+            self.step_down(out);
+            return true;
+        }
+        false
+    }
+
+    /// Stops campaigning or leading. Queued and in-flight requests are dropped: their clients
+    /// time out and retry elsewhere (and the at-most-once table catches any that was chosen).
+    pub(super) fn step_down(&mut self, out: &mut impl Outputs) {
+        let Some(ballot) = self.ballot() else { return };
+        self.role = Role::Follower;
+        if self.leader == Some(self.id) {
+            self.leader = None;
+        }
+        out.push(Output::Note(Note::StepDown { ballot }));
+    }
+
+    /// Whether a lease this replica granted forbids promising `candidate` now: `Some(until)`.
+    pub(super) fn lease_held(&self, candidate: NodeId, now: u64, cluster: &MultiCluster) -> Option<u64> {
+        if cluster.lease.is_none() || cluster.broken.lease_without_wait {
+            return None; // BROKEN variant lease_without_wait skips the wait
+        }
+        match self.lease_guard {
+            Some((holder, until)) if holder != Some(candidate) && now < until => Some(until),
+            _ => None,
+        }
+    }
+
+    // ------------------------------------------------------------------ learner
+
+    /// (5) Learns that the slots below the leader's `commit` are chosen. Only an entry this
+    /// replica accepted at the leader's own `ballot` is known to be the chosen one: an entry
+    /// from an older ballot may have lost to another value. Stops at the first slot it cannot
+    /// vouch for and returns whether any were left (the caller may ask to catch up).
+    fn learn_commit(&mut self, ballot: Ballot, commit: Slot, cluster: &MultiCluster, out: &mut impl Outputs) -> bool {
+        while self.commit < commit {
+            if !self.log.contains_key(&self.commit) {
+                match self.durable.accepted.get(&self.commit) {
+                    Some(&(b, cmd)) if b == ballot => {
+                        self.log.insert(self.commit, cmd);
+                    }
+                    _ => break,
+                }
+            }
+            self.commit = self.commit.next();
+        }
+        let lagging = self.commit < commit;
+        self.apply_chosen(cluster, out);
+        lagging
+    }
+
+    /// (9) Applies chosen entries strictly in slot order: a slot waits for every slot below
+    /// it, so that every replica runs the same commands in the same order. The leader answers
+    /// each client whose request it applies.
+    pub(super) fn apply_chosen(&mut self, cluster: &MultiCluster, out: &mut impl Outputs) {
+        while self.log.contains_key(&self.commit) {
+            self.commit = self.commit.next();
+        }
+        while self.applied < self.commit {
+            let slot = self.applied;
+            let Some(&cmd) = self.log.get(&slot) else { break };
+            let reply = kv::execute(&mut self.store, &mut self.sessions, &cmd, !cluster.broken.no_at_most_once);
+            self.applied = slot.next();
+            out.push(Output::Applied { slot, cmd, reply });
+            if let (Role::Leader(_), Command::Op { client, seq, .. }) = (&self.role, cmd) {
+                if let Some(reply) = reply.or_else(|| self.sessions.answer(client, seq)) {
+                    out.push(Output::Send { to: client, msg: Msg::Reply { seq, reply } });
+                }
+            }
+            self.compact(cluster, out);
+        }
+    }
+
+    /// Every `compaction` applied slots, the store and table replace the log below.
+    fn compact(&mut self, cluster: &MultiCluster, out: &mut impl Outputs) {
+        let Some(every) = cluster.compaction else { return };
+        if every == 0 || self.applied.0 % every != 0 {
+            return;
+        }
+        let snapshot = Snapshot { upto: self.applied, store: self.store.clone(), sessions: self.sessions.clone() };
+        self.log = self.log.split_off(&self.applied);
+        self.persist(Output::PersistSnapshot(snapshot), out);
+    }
+
+    /// A lagging replica asks for the chosen entries from `slot` on: send what this replica
+    /// knows, with its snapshot first when the log there was compacted.
+    pub fn on_catch_up_request(&mut self, from: NodeId, slot: Slot, out: &mut impl Outputs) {
+        let snapshot = self.durable.snapshot.as_ref().filter(|s| slot < s.upto).cloned();
+        let start = snapshot.as_ref().map_or(slot, |s| s.upto);
+        let entries: Vec<(Slot, Command)> = if start < self.commit {
+            self.log.range(start..self.commit).map(|(&s, &c)| (s, c)).collect()
+        } else {
+            Vec::new()
+        };
+        if snapshot.is_some() || !entries.is_empty() {
+            out.push(Output::Send { to: from, msg: Msg::CatchUp { entries, snapshot } });
+        }
+    }
+
+    /// Installs a snapshot ahead of the store, takes the chosen entries, applies what it can.
+    pub fn on_catch_up(
+        &mut self,
+        entries: Vec<(Slot, Command)>,
+        snapshot: Option<Snapshot>,
+        now: u64,
+        cluster: &MultiCluster,
+        out: &mut impl Outputs,
+    ) {
+        if let Some(snapshot) = snapshot.filter(|s| s.upto > self.applied) {
+            self.store = snapshot.store.clone();
+            self.sessions = snapshot.sessions.clone();
+            self.applied = snapshot.upto;
+            self.commit = self.commit.max(snapshot.upto);
+            self.log = self.log.split_off(&snapshot.upto);
+            out.push(Output::Note(Note::Installed { upto: snapshot.upto }));
+            self.persist(Output::PersistSnapshot(snapshot), out);
+        }
+        for (slot, cmd) in entries {
+            if slot >= self.applied {
+                self.log.entry(slot).or_insert(cmd);
+            }
+        }
+        self.apply_chosen(cluster, out);
+        self.try_lead(now, cluster, out);
+    }
+}
