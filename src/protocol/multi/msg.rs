@@ -145,7 +145,10 @@ impl fmt::Display for Msg {
             Msg::CatchUp { entries, snapshot } => {
                 f.write_str("Catch-up")?;
                 if let Some(s) = snapshot {
-                    write!(f, " snapshot to {}", s.upto)?;
+                    write!(f, " snapshot below {}", s.upto)?;
+                    if !entries.is_empty() {
+                        f.write_str(" +")?;
+                    }
                 }
                 match (entries.first(), entries.last()) {
                     (Some((a, _)), Some((b, _))) if a == b => write!(f, " {a}"),
@@ -305,6 +308,10 @@ mod tests {
         assert_eq!(Msg::Redirect { seq: 4, leader: None }.to_string(), "Redirect #4, leader unknown");
         let catch_up = Msg::CatchUp { entries: vec![(Slot(4), w), (Slot(5), Command::Noop)], snapshot: None };
         assert_eq!(catch_up.to_string(), "Catch-up s4 to s5");
+        let snap = Some(Snapshot { upto: Slot(4), ..Snapshot::default() });
+        let with_snapshot = Msg::CatchUp { entries: vec![(Slot(4), w)], snapshot: snap.clone() };
+        assert_eq!(with_snapshot.to_string(), "Catch-up snapshot below s4 + s4");
+        assert_eq!(Msg::CatchUp { entries: vec![], snapshot: snap }.to_string(), "Catch-up snapshot below s4");
         let hb = Msg::Heartbeat { ballot: b(2, 1), commit: Slot(6), lease_from: None };
         assert_eq!(hb.to_string(), "Heartbeat 2.1, chosen below s6");
         assert_eq!(MsgKind::ALL.map(|k| k.name()).len(), 12);
