@@ -165,7 +165,14 @@ impl Replica {
 
     /// Counts an acceptance; at a quorum the slot is chosen, applied if in order, and the
     /// pipeline takes the next queued request.
-    pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, slot: Slot, cluster: &MultiCluster, out: &mut impl Outputs) {
+    pub fn on_accepted(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        slot: Slot,
+        cluster: &MultiCluster,
+        out: &mut impl Outputs,
+    ) {
         let Role::Leader(l) = &mut self.role else { return };
         if l.ballot != ballot {
             return;

@@ -7,6 +7,10 @@ use super::replica::Replica;
 use crate::protocol::types::NodeId;
 use serde::{Deserialize, Serialize};
 
+/// Unboxed although a replica is much larger than a client: a run has at most nine clients,
+/// and boxing would cost every replica step an indirection and every state copy (the model
+/// checker makes millions) an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MultiNode {
     Replica(Replica),

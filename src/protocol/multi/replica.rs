@@ -365,7 +365,7 @@ impl Replica {
     /// Every `compaction` applied slots, the store and table replace the log below.
     fn compact(&mut self, cluster: &MultiCluster, out: &mut impl Outputs) {
         let Some(every) = cluster.compaction else { return };
-        if every == 0 || self.applied.0 % every != 0 {
+        if every == 0 || !self.applied.0.is_multiple_of(every) {
             return;
         }
         let snapshot = Snapshot { upto: self.applied, store: self.store.clone(), sessions: self.sessions.clone() };

@@ -222,15 +222,24 @@ fn steady_state_takes_one_round_trip_per_command() {
             "n0→n3 Reply #1 ok v1",
         ])
     );
-    assert_eq!(net.completions(C3), vec![Output::Complete { seq: 1, op: write(X, 5), reply: KvReply::Written { version: 1 } }]);
+    assert_eq!(
+        net.completions(C3),
+        vec![Output::Complete { seq: 1, op: write(X, 5), reply: KvReply::Written { version: 1 } }]
+    );
     assert_eq!(net.applied(R1), vec![], "the followers have not heard the commit point yet");
     // The next Accept carries it: the followers apply slot 0 then.
     net.client(C3, read(X));
     assert_eq!(net.take_delivered().len(), 6, "a read through the log: the same one round trip");
     let s0 = applied(0, op(C3, 1, write(X, 5)), Some(KvReply::Written { version: 1 }));
     assert_eq!(net.applied(R1), vec![s0.clone()]);
-    assert_eq!(net.applied(R0), vec![s0, applied(1, op(C3, 2, read(X)), Some(KvReply::Value { value: Val(5), version: 1 }))]);
-    assert_eq!(net.completions(C3)[1], Output::Complete { seq: 2, op: read(X), reply: KvReply::Value { value: Val(5), version: 1 } });
+    assert_eq!(
+        net.applied(R0),
+        vec![s0, applied(1, op(C3, 2, read(X)), Some(KvReply::Value { value: Val(5), version: 1 }))]
+    );
+    assert_eq!(
+        net.completions(C3)[1],
+        Output::Complete { seq: 2, op: read(X), reply: KvReply::Value { value: Val(5), version: 1 } }
+    );
 }
 
 /// Leader 0 gets three writes into slots 0, 1, 2 from three clients. Everything between
@@ -250,7 +259,10 @@ fn crash_mid_pipeline(cluster: MultiCluster) -> Net {
     net.input(C4, Input::Request(write(Y, 2)));
     net.input(C5, Input::Request(write(Z, 3)));
     net.run();
-    assert_eq!(net.completions(C3), vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 1 } }]);
+    assert_eq!(
+        net.completions(C3),
+        vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 1 } }]
+    );
     assert_eq!(net.replica(R1).durable.accepted.keys().copied().collect::<Vec<_>>(), vec![Slot(0), Slot(2)]);
     assert_eq!(net.replica(R1).commit, Slot(0), "the commit point never reached replica 1");
     net.crash(R0);
@@ -266,7 +278,9 @@ fn a_new_leader_reproposes_accepted_entries_and_fills_gaps_with_noops() {
     // Paxos Made Simple, section 3: the new leader finds instances 135-137 and 139 chosen
     // and proposes no-ops for the gaps (138).
     let mut net = crash_mid_pipeline(MultiCluster::new(3, 3));
-    let notes = net.outputs_of(R1, |o| matches!(o, Output::Leader { .. } | Output::Note(Note::Adopted { .. } | Note::Filled { .. })));
+    let notes = net.outputs_of(R1, |o| {
+        matches!(o, Output::Leader { .. } | Output::Note(Note::Adopted { .. } | Note::Filled { .. }))
+    });
     assert_eq!(
         notes,
         vec![
@@ -284,15 +298,24 @@ fn a_new_leader_reproposes_accepted_entries_and_fills_gaps_with_noops() {
             applied(2, op(C5, 1, write(Z, 3)), Some(KvReply::Written { version: 1 })),
         ]
     );
-    assert_eq!(net.completions(C5), vec![Output::Complete { seq: 1, op: write(Z, 3), reply: KvReply::Written { version: 1 } }]);
+    assert_eq!(
+        net.completions(C5),
+        vec![Output::Complete { seq: 1, op: write(Z, 3), reply: KvReply::Written { version: 1 } }]
+    );
     // Client 3 still believes replica 0 leads; its request is lost, it times out and retries.
     net.client(C3, read(X));
     net.fire(C3);
-    assert_eq!(net.completions(C3), vec![Output::Complete { seq: 2, op: read(X), reply: KvReply::Value { value: Val(1), version: 1 } }]);
+    assert_eq!(
+        net.completions(C3),
+        vec![Output::Complete { seq: 2, op: read(X), reply: KvReply::Value { value: Val(1), version: 1 } }]
+    );
     // Client 4's write was never accepted by a quorum: its retry lands in a fresh slot.
     net.fire(C4);
     net.fire(C4);
-    assert_eq!(net.completions(C4), vec![Output::Complete { seq: 1, op: write(Y, 2), reply: KvReply::Written { version: 1 } }]);
+    assert_eq!(
+        net.completions(C4),
+        vec![Output::Complete { seq: 1, op: write(Y, 2), reply: KvReply::Written { version: 1 } }]
+    );
 }
 
 #[test]
@@ -349,7 +372,10 @@ fn a_replica_behind_the_compaction_point_installs_a_snapshot() {
     let mut cluster = MultiCluster::new(3, 1);
     cluster.compaction = Some(2);
     let mut net = lagging_replica(cluster);
-    assert_eq!(net.take_delivered()[2..], lines(&["n2→n0 Catch-up request from s0", "n0→n2 Catch-up snapshot below s2 + s2"]));
+    assert_eq!(
+        net.take_delivered()[2..],
+        lines(&["n2→n0 Catch-up request from s0", "n0→n2 Catch-up snapshot below s2 + s2"])
+    );
     let snapshot = net.replica(R0).durable.snapshot.clone().expect("the leader compacted");
     assert_eq!((snapshot.upto, snapshot.store.get(X)), (Slot(2), Some((Val(2), 2))));
     assert_eq!(
@@ -389,11 +415,17 @@ fn a_partitioned_old_leader_cannot_commit_and_steps_down_on_the_higher_ballot() 
         ])
     );
     assert_eq!(net.leaders(), vec![R1]);
-    assert_eq!(net.outputs_of(R0, |o| matches!(o, Output::Note(Note::StepDown { .. }))), vec![Output::Note(Note::StepDown { ballot: b(1, 0) })]);
+    assert_eq!(
+        net.outputs_of(R0, |o| matches!(o, Output::Note(Note::StepDown { .. }))),
+        vec![Output::Note(Note::StepDown { ballot: b(1, 0) })]
+    );
     // The client's timeout sends the same request to replica 1, which commits it once.
     net.fire(C3);
     net.fire(R1);
-    assert_eq!(net.completions(C3), vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 1 } }]);
+    assert_eq!(
+        net.completions(C3),
+        vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 1 } }]
+    );
     assert_eq!(net.replica(R0).leader, Some(R1));
     assert_eq!(net.applied(R0), vec![applied(0, op(C3, 1, write(X, 1)), Some(KvReply::Written { version: 1 }))]);
 }
@@ -405,7 +437,10 @@ fn two_would_be_leaders_resolve_to_one() {
     net.input(R1, Input::Timer);
     net.run();
     assert_eq!(net.leaders(), vec![R1], "ballot 1.1 beats 1.0");
-    assert_eq!(net.outputs_of(R0, |o| matches!(o, Output::Note(Note::StepDown { .. }))), vec![Output::Note(Note::StepDown { ballot: b(1, 0) })]);
+    assert_eq!(
+        net.outputs_of(R0, |o| matches!(o, Output::Note(Note::StepDown { .. }))),
+        vec![Output::Note(Note::StepDown { ballot: b(1, 0) })]
+    );
     assert_eq!(net.replica(R0).leader, Some(R1));
 }
 
@@ -418,9 +453,15 @@ fn a_retried_write_is_applied_once() {
     net.drop = Box::new(|_, _, _| false);
     net.input(C3, Input::Timer); // to replica 1, which redirects to replica 0
     net.run();
-    assert_eq!(net.completions(C3), vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 1 } }]);
+    assert_eq!(
+        net.completions(C3),
+        vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 1 } }]
+    );
     assert_eq!(net.replica(R0).store.get(X), Some((Val(1), 1)));
-    assert_eq!(net.outputs_of(R0, |o| matches!(o, Output::Note(Note::Duplicate { .. }))), vec![Output::Note(Note::Duplicate { client: C3, seq: 1 })]);
+    assert_eq!(
+        net.outputs_of(R0, |o| matches!(o, Output::Note(Note::Duplicate { .. }))),
+        vec![Output::Note(Note::Duplicate { client: C3, seq: 1 })]
+    );
 }
 
 #[test]
@@ -434,7 +475,10 @@ fn without_the_table_a_retried_write_is_applied_twice() {
     net.drop = Box::new(|_, _, _| false);
     net.input(C3, Input::Timer);
     net.run();
-    assert_eq!(net.completions(C3), vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 2 } }]);
+    assert_eq!(
+        net.completions(C3),
+        vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 2 } }]
+    );
     assert_eq!(net.replica(R0).store.get(X), Some((Val(1), 2)));
 }
 
@@ -448,7 +492,10 @@ fn a_lease_read_is_local_while_the_lease_holds_and_goes_through_the_log_after() 
     net.now = 26;
     net.client(C3, read(X));
     assert_eq!(net.take_delivered(), lines(&["n3→n0 Request #1 read x", "n0→n3 Reply #1 no such key"]));
-    assert_eq!(net.outputs_of(R0, |o| matches!(o, Output::Note(Note::LeaseRead { .. }))), vec![Output::Note(Note::LeaseRead { key: X })]);
+    assert_eq!(
+        net.outputs_of(R0, |o| matches!(o, Output::Note(Note::LeaseRead { .. }))),
+        vec![Output::Note(Note::LeaseRead { key: X })]
+    );
     net.now = 27;
     net.client(C3, read(X));
     assert_eq!(
