@@ -459,3 +459,27 @@ fn a_new_leader_serves_no_lease_read_before_it_applied_what_it_reproposed() {
     let value = KvReply::Value { value: Val(5), version: 1 };
     assert_eq!(out, vec![Output::Note(Note::LeaseRead { key: X }), send(C3, Msg::Reply { seq: 2, reply: value })]);
 }
+
+#[test]
+fn a_slot_in_flight_for_a_whole_heartbeat_is_sent_again_to_those_that_did_not_accept() {
+    // Why (11): a lost Accept or Accepted would hold the slot, and every slot after it.
+    let c = MultiCluster::new(5, 1);
+    let client = NodeId(5);
+    let mut r = Replica::restore(R0, &MultiDurable::default());
+    handle(&mut r, Input::Timer, 0, &c);
+    for from in [R1, R2] {
+        deliver(&mut r, from, Msg::Promise { ballot: b(1, 0), accepted: vec![], snapshot_point: Slot(0) }, &c);
+    }
+    deliver(&mut r, client, Msg::Request { seq: 1, op: KvOp::Write { key: X, value: Val(5) } }, &c);
+    deliver(&mut r, R1, Msg::Accepted { ballot: b(1, 0), slot: Slot(0) }, &c);
+    let hb = Msg::Heartbeat { ballot: b(1, 0), commit: Slot(0), lease_from: None };
+    let heartbeats: Vec<Output> = (1..5).map(|n| send(NodeId(n), hb.clone())).collect();
+    assert_eq!(
+        handle(&mut r, Input::Timer, 10, &c),
+        [heartbeats.clone(), vec![HEARTBEAT]].concat(),
+        "just sent: not yet"
+    );
+    let accept = Msg::Accept { ballot: b(1, 0), slot: Slot(0), cmd: w(client, 1, 5), commit: Slot(0) };
+    let again: Vec<Output> = (2..5).map(|n| send(NodeId(n), accept.clone())).collect();
+    assert_eq!(handle(&mut r, Input::Timer, 20, &c), [heartbeats, again, vec![HEARTBEAT]].concat());
+}

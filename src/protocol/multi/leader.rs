@@ -159,7 +159,7 @@ impl Replica {
         let mut accepts = AcceptorSet::default();
         accepts.insert(self.id.0);
         if let Role::Leader(l) = &mut self.role {
-            l.proposals.insert(slot, InFlight { cmd, accepts });
+            l.proposals.insert(slot, InFlight { cmd, accepts, aged: false });
         }
     }
 
@@ -265,15 +265,28 @@ impl Replica {
     }
 
     /// Tells the followers the leader lives and what is chosen; with leases, asks for acks.
+    /// (11) Sends again the Accepts of every slot that has been in flight for a whole
+    /// heartbeat interval, to the replicas that did not accept it: an Accept or Accepted lost
+    /// on the way would otherwise hold its slot, and every slot after it, forever.
     fn heartbeat(&mut self, now: u64, cluster: &MultiCluster, out: &mut impl Outputs) {
+        let (id, commit) = (self.id, self.commit);
         let Role::Leader(l) = &mut self.role else { return };
         let lease_from = cluster.lease.map(|_| now);
         if lease_from.is_some() {
-            l.lease_acks[self.id.index()] = Some(now);
+            l.lease_acks[id.index()] = Some(now);
         }
-        let msg = Msg::Heartbeat { ballot: l.ballot, commit: self.commit, lease_from };
-        for to in self.others(cluster) {
+        let ballot = l.ballot;
+        let msg = Msg::Heartbeat { ballot, commit, lease_from };
+        for &to in cluster.replicas.iter().filter(|&&r| r != id) {
             out.push(Output::Send { to, msg: msg.clone() });
+        }
+        for (&slot, p) in l.proposals.iter_mut() {
+            if !std::mem::replace(&mut p.aged, true) {
+                continue;
+            }
+            for &to in cluster.replicas.iter().filter(|&&r| r != id && !p.accepts.contains(r.0)) {
+                out.push(Output::Send { to, msg: Msg::Accept { ballot, slot, cmd: p.cmd, commit } });
+            }
         }
         out.push(Output::SetTimer { min_ticks: cluster.heartbeat_ticks, max_ticks: cluster.heartbeat_ticks });
     }

@@ -21,7 +21,8 @@
 //!   the holes below the highest such slot with no-ops (why (4)): a command is applied only
 //!   after every slot below it, so a hole would stall the log forever.
 //! * **A pipeline.** Up to `window` slots are in flight at once (why (10)); they may be
-//!   chosen out of order but are applied strictly in order (why (9)).
+//!   chosen out of order but are applied strictly in order (why (9)). A slot still in
+//!   flight after a whole heartbeat interval has its Accept sent again (why (11)).
 //! * **Learning without a Decided broadcast.** Accepted goes to the leader only. The leader
 //!   tells the followers its *commit point* (first slot not known chosen) on its next Accept
 //!   or Heartbeat; a follower trusts it only for entries it accepted at that same ballot

@@ -37,6 +37,8 @@ pub struct Campaign {
 pub struct InFlight {
     pub cmd: Command,
     pub accepts: AcceptorSet,
+    /// Still in flight at a heartbeat: at the next one, its Accept is sent again.
+    pub aged: bool,
 }
 
 /// A leader's volatile state.
