@@ -72,6 +72,7 @@ pub mod client;
 pub mod config;
 pub mod kv;
 mod leader;
+mod learner;
 pub mod msg;
 pub mod node;
 pub mod replica;

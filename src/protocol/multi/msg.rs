@@ -1,6 +1,6 @@
 //! Multi-Paxos messages, and the inputs, outputs and durable state of a node's state machine.
 
-use super::kv::{Command, KvOp, KvReply, Sessions, Slot, Store};
+use super::kv::{Command, Key, KvOp, KvReply, Sessions, Slot, Store};
 use crate::protocol::types::{Ballot, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -188,7 +188,7 @@ pub enum Note {
     /// The leader answered a retry of (client, seq) from the at-most-once table.
     Duplicate { client: NodeId, seq: u32 },
     /// The leader answered a read of `key` from its store, under its lease.
-    LeaseRead { key: crate::protocol::multi::kv::Key },
+    LeaseRead { key: Key },
     /// A lease this replica granted runs until tick `until`: it promises no other would-be
     /// leader (and does not campaign) before then.
     LeaseHeld { until: u64 },
