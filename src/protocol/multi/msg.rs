@@ -1,6 +1,7 @@
 //! Multi-Paxos messages, and the inputs, outputs and durable state of a node's state machine.
 
 use super::kv::{Command, Key, KvOp, KvReply, Sessions, Slot, Store};
+use crate::protocol::interface::Emit;
 use crate::protocol::types::{Ballot, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -198,17 +199,11 @@ pub enum Note {
     Busy { op: KvOp },
 }
 
-/// Where a node's outputs go, in the order it emits them (as single-decree's `Outputs`).
-pub trait Outputs {
-    fn push(&mut self, output: Output);
-}
+/// Where a node's outputs go, in the order it emits them: any [`Emit`] of [`Output`], as
+/// single-decree's `Outputs` (a `Vec<Output>` in the tests, the simulator's sink in a run).
+pub trait Outputs: Emit<Output> {}
 
-impl Outputs for Vec<Output> {
-    #[inline]
-    fn push(&mut self, output: Output) {
-        Vec::push(self, output);
-    }
-}
+impl<T: Emit<Output> + ?Sized> Outputs for T {}
 
 /// An effect, returned as data. Each node has ONE timer: setting it replaces the previous.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
