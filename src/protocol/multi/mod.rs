@@ -78,9 +78,7 @@ pub mod node;
 pub mod replica;
 
 #[cfg(test)]
-mod handler_tests;
-#[cfg(test)]
-mod scenario_tests;
+mod tests;
 
 pub use client::Client;
 pub use config::{Lease, MultiBroken, MultiCluster};
