@@ -10,6 +10,7 @@
 
 mod generate;
 mod mix;
+pub mod multi;
 
 pub use generate::{
     random_scenario, scenario_for_config, Plan, FAULTS_MAX, FAULT_WINDOW_TICKS_MAX, FAULT_WINDOW_TICKS_MIN,

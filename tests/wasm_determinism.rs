@@ -42,6 +42,16 @@ fn pinned_trace_hashes_match_native() {
 }
 
 #[wasm_bindgen_test]
+fn pinned_multi_paxos_trace_hashes_match_native() {
+    use paxos_playground::sweep::multi;
+    assert!(!multi::PINNED_TRACE_HASHES.is_empty());
+    for &(seed, expected) in multi::PINNED_TRACE_HASHES {
+        let got = multi::pinned_trace_hash(seed);
+        assert_eq!(got, expected, "Multi-Paxos seed {seed}: wasm trace hash {got:016x}, pinned native {expected:016x}");
+    }
+}
+
+#[wasm_bindgen_test]
 fn same_seed_twice_same_trace_in_wasm() {
     for seed in seeds() {
         let scenario = random_scenario(seed, &FaultMix::all());

@@ -12,6 +12,8 @@ mod bench;
 mod check;
 #[path = "paxos/lincheck.rs"]
 mod lincheck;
+#[path = "paxos/multi.rs"]
+mod multi;
 #[path = "paxos/run.rs"]
 mod run;
 #[path = "paxos/sweep.rs"]
@@ -47,6 +49,10 @@ struct MixArgs {
     /// format 2) or fixed (format 1's timing, under which seed 35332852 never decides).
     #[arg(long, default_value = "growing")]
     timeouts: String,
+    /// single (single-decree Paxos) or multi (Multi-Paxos with a key-value store; its
+    /// variants: correct, keep-only-chosen, no-at-most-once, lease-without-wait).
+    #[arg(long, default_value = "single")]
+    protocol: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -108,6 +114,13 @@ enum Command {
         /// Measure time travel instead: seeks in a recorded run of 10,000+ steps.
         #[arg(long)]
         seek: bool,
+        /// w1 (single-decree instances) or w2 (Multi-Paxos: 5 replicas, 3 clients x 1,000
+        /// operations, a leader crash every 2,000 ticks).
+        #[arg(long, default_value = "w1")]
+        workload: String,
+        /// Runs of W2 per mode.
+        #[arg(long, default_value_t = 3)]
+        runs: u64,
     },
     /// Explores every interleaving of a small configuration (exhaustive model checking) and
     /// reports each property's verdict; a violation exits 1 with a shortest counterexample.
@@ -158,6 +171,17 @@ fn main() {
 
 fn dispatch(command: Command) -> Result<i32, String> {
     Ok(match command {
+        Command::Run { seed, scenario, json, mix, .. } if is_multi(&mix)? && scenario.is_none() => {
+            multi::run(seed.ok_or("give --seed N")?, multi::parse_variant(&mix.variant)?, json)
+        }
+        Command::Sweep { seeds, start, seed, jobs, quiet, mix, .. } if is_multi(&mix)? => {
+            let variant = multi::parse_variant(&mix.variant)?;
+            match seed {
+                Some(seed) => multi::run(seed, variant, false),
+                None => multi::sweep(seeds, start, variant, jobs, quiet),
+            }
+        }
+        Command::Bench { seed, workload, runs, .. } if workload == "w2" => multi::bench_w2(seed, runs),
         Command::Run { seed, scenario, max_steps, json, mix } => {
             let story = match scenario {
                 Some(path) => {
@@ -176,7 +200,10 @@ fn dispatch(command: Command) -> Result<i32, String> {
                 None => sweep::sweep(&sweep::SweepArgs { seeds, start, mix, jobs, keep_going, quiet }),
             }
         }
-        Command::Bench { instances, secs, seed, modes, seek } => {
+        Command::Bench { instances, secs, seed, modes, seek, workload, .. } => {
+            if workload != "w1" {
+                return Err(format!("unknown workload {workload:?} (known: w1, w2)"));
+            }
             bench::bench(&bench::BenchArgs { instances, secs, seed, seek, modes })
         }
         Command::Fuzz { inputs, seed } => fuzz(inputs, seed),
@@ -187,6 +214,15 @@ fn dispatch(command: Command) -> Result<i32, String> {
             check::check(&args, &line)?
         }
     })
+}
+
+/// Whether `--protocol` names Multi-Paxos.
+fn is_multi(mix: &MixArgs) -> Result<bool, String> {
+    match mix.protocol.as_str() {
+        "single" | "single-decree" => Ok(false),
+        "multi" | "multi-paxos" => Ok(true),
+        other => Err(format!("unknown protocol {other:?} (known: single, multi)")),
+    }
 }
 
 fn fuzz(inputs: u64, seed: u64) -> i32 {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod event;
 pub mod history;
 pub mod monitor;
+pub mod multi;
 pub mod net;
 pub mod rng;
 pub mod system;

@@ -75,6 +75,7 @@ mod leader;
 mod learner;
 pub mod msg;
 pub mod node;
+pub mod protocol;
 pub mod replica;
 
 #[cfg(test)]
@@ -85,4 +86,5 @@ pub use config::{Lease, MultiBroken, MultiCluster};
 pub use kv::{execute, Command, Key, KvOp, KvReply, Sessions, Slot, Store, Val};
 pub use msg::{Input, Msg, MsgKind, MultiDurable, Note, Output, Outputs, Snapshot};
 pub use node::MultiNode;
+pub use protocol::Multi;
 pub use replica::{Campaign, InFlight, Leadership, Replica, Role};

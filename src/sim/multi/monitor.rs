@@ -1,0 +1,271 @@
+//! Multi-Paxos's invariants, checked after every output, and the clients' history.
+//!
+//! Like single-decree's monitor (`sim::monitor`), this one sees every replica at once: it counts
+//! the acceptances of each slot across all replicas, so it knows a slot's command is chosen
+//! before any replica does, and compares what replicas do against that. Each property is a
+//! small function citing where it is stated (`Invariant::meaning`), returning a violation as
+//! data. Linearizability is the exception: it is a property of the whole client history, which
+//! the monitor records here (invocations and completions, by step) and the driver checks at the
+//! end of a run (`drive::linearizable`).
+
+use crate::protocol::multi::{Command, Key, KvOp, KvReply, Slot};
+use crate::protocol::{AcceptorSet, Ballot, NodeId};
+use crate::sim::{Invariant, Tick, Violation};
+use std::collections::BTreeMap;
+
+/// Acceptances of one command at one ballot in one slot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Votes {
+    ballot: Ballot,
+    cmd: Command,
+    replicas: AcceptorSet,
+}
+
+/// What the monitor knows of one slot.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct SlotState {
+    votes: Vec<Votes>,
+    /// The command chosen in this slot and the ballot of the quorum that chose it (the first,
+    /// if a broken run chose two).
+    chosen: Option<(Ballot, Command)>,
+    /// The command the first replica to apply this slot applied.
+    applied: Option<Command>,
+}
+
+/// One client operation: when it was invoked and how it ended, by simulator step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryOp {
+    pub client: NodeId,
+    pub op: KvOp,
+    /// The step (and tick) at which the client was handed the operation.
+    pub invoke: (u64, Tick),
+    /// The step (and tick) of the reply, and the reply; `None`: still open (at the end of a
+    /// run, a timed-out operation that may or may not have taken effect).
+    pub complete: Option<(u64, Tick, KvReply)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct MultiMonitor {
+    quorum: u8,
+    slots: BTreeMap<Slot, SlotState>,
+    /// Per replica and key, the highest version the replica's store reached (across crashes,
+    /// counted only for slots the replica had not applied before: a recovering replica replays
+    /// its log from its snapshot and passes through the same versions again).
+    versions: BTreeMap<(NodeId, Key), u64>,
+    /// Per replica, the highest slot it ever applied.
+    applied_upto: BTreeMap<NodeId, Slot>,
+    /// Which replica became leader with each ballot.
+    leaders: BTreeMap<Ballot, NodeId>,
+    /// Every client operation, in invocation order.
+    pub history: Vec<HistoryOp>,
+    /// Per client, the index in `history` of its open operation.
+    open: BTreeMap<NodeId, usize>,
+    /// Clients whose operation completed since the driver last asked (`take_completed`).
+    completed: Vec<NodeId>,
+    /// The last replica that became leader, and with which ballot.
+    pub last_leader: Option<(NodeId, Ballot)>,
+}
+
+impl MultiMonitor {
+    pub fn new(quorum: u8) -> MultiMonitor {
+        MultiMonitor { quorum, ..MultiMonitor::default() }
+    }
+
+    pub fn reset(&mut self, quorum: u8) {
+        *self = MultiMonitor::new(quorum);
+    }
+
+    /// The command chosen in `slot`, if any.
+    pub fn chosen(&self, slot: Slot) -> Option<&Command> {
+        self.slots.get(&slot).and_then(|s| s.chosen.as_ref()).map(|(_, c)| c)
+    }
+
+    /// Slots chosen so far.
+    pub fn chosen_count(&self) -> usize {
+        self.slots.values().filter(|s| s.chosen.is_some()).count()
+    }
+
+    /// The first slot not chosen (every slot below it is).
+    pub fn chosen_prefix(&self) -> u32 {
+        let mut next = 0;
+        for (slot, s) in &self.slots {
+            if slot.0 != next || s.chosen.is_none() {
+                break;
+            }
+            next += 1;
+        }
+        next
+    }
+
+    /// Clients whose operation completed since the last call, in completion order.
+    pub fn take_completed(&mut self) -> Vec<NodeId> {
+        std::mem::take(&mut self.completed)
+    }
+
+    /// Whether `client` has an operation open.
+    pub fn is_open(&self, client: NodeId) -> bool {
+        self.open.contains_key(&client)
+    }
+
+    /// A client was handed an operation.
+    pub fn on_invoke(&mut self, client: NodeId, op: KvOp, at: (u64, Tick)) {
+        self.open.insert(client, self.history.len());
+        self.history.push(HistoryOp { client, op, invoke: at, complete: None });
+    }
+
+    /// A client got the answer to its open operation.
+    pub fn on_complete(&mut self, client: NodeId, reply: KvReply, at: (u64, Tick)) {
+        if let Some(i) = self.open.remove(&client) {
+            self.history[i].complete = Some((at.0, at.1, reply));
+            self.completed.push(client);
+        }
+    }
+
+    /// A replica accepted `cmd` in `slot` at `ballot` (and wrote it to disk). Returns the
+    /// command if this acceptance completed a quorum, so the slot is now chosen.
+    pub fn on_accept(
+        &mut self,
+        node: NodeId,
+        slot: Slot,
+        ballot: Ballot,
+        cmd: &Command,
+        out: &mut Vec<Violation>,
+    ) -> Option<Command> {
+        let quorum = self.quorum as u32;
+        let s = self.slots.entry(slot).or_default();
+        if let Some(v) = slot_stable(s, node, slot, ballot, cmd) {
+            out.push(v);
+        }
+        let i = match s.votes.iter().position(|v| v.ballot == ballot && v.cmd == *cmd) {
+            Some(i) => i,
+            None => {
+                s.votes.push(Votes { ballot, cmd: *cmd, replicas: AcceptorSet::default() });
+                s.votes.len() - 1
+            }
+        };
+        let votes = &mut s.votes[i];
+        let before = votes.replicas.len();
+        votes.replicas.insert(node.0);
+        // Chosen when this acceptance (not a repeat of one counted) completes the quorum.
+        if votes.replicas.len() == before || votes.replicas.len() != quorum {
+            return None;
+        }
+        match &s.chosen {
+            Some((b, c)) if c != cmd => {
+                out.push(Violation {
+                    invariant: Invariant::SlotAgreement,
+                    nodes: Vec::new(),
+                    detail: format!("slot {} chose {cmd} at {ballot} after {c} was chosen at {b}", slot.0),
+                });
+                None
+            }
+            Some(_) => None,
+            None => {
+                s.chosen = Some((ballot, *cmd));
+                // Everything already accepted in this slot at this ballot or above must agree.
+                let (chosen_ballot, chosen) = (ballot, *cmd);
+                for v in &s.votes {
+                    if v.ballot >= chosen_ballot && v.cmd != chosen {
+                        out.push(unstable(slot, v.ballot, &v.cmd, chosen_ballot, &chosen, Vec::new()));
+                    }
+                }
+                Some(chosen)
+            }
+        }
+    }
+
+    /// A replica applied `cmd` at `slot` to its store, with `reply` when it was an operation.
+    pub fn on_applied(
+        &mut self,
+        node: NodeId,
+        slot: Slot,
+        cmd: &Command,
+        reply: Option<&KvReply>,
+        out: &mut Vec<Violation>,
+    ) {
+        let s = self.slots.entry(slot).or_default();
+        // State machine safety: what is applied was chosen, and every replica applies the same.
+        match (&s.chosen, &s.applied) {
+            (Some((_, c)), _) if c != cmd => out.push(Violation {
+                invariant: Invariant::StateMachineSafety,
+                nodes: vec![node],
+                detail: format!("{node} applied {cmd} at slot {} but {c} was chosen there", slot.0),
+            }),
+            (None, _) => out.push(Violation {
+                invariant: Invariant::StateMachineSafety,
+                nodes: vec![node],
+                detail: format!("{node} applied {cmd} at slot {} before any command was chosen there", slot.0),
+            }),
+            (_, Some(a)) if a != cmd => out.push(Violation {
+                invariant: Invariant::StateMachineSafety,
+                nodes: vec![node],
+                detail: format!("{node} applied {cmd} at slot {} but another replica applied {a} there", slot.0),
+            }),
+            _ => {}
+        }
+        if s.applied.is_none() {
+            s.applied = Some(*cmd);
+        }
+        // Versions only grow, on the slots this replica applies for the first time.
+        let first_time = self.applied_upto.get(&node).is_none_or(|upto| slot > *upto);
+        if !first_time {
+            return;
+        }
+        self.applied_upto.insert(node, slot);
+        let (Command::Op { op, .. }, Some(KvReply::Written { version })) = (cmd, reply) else { return };
+        let key = op.key();
+        let before = self.versions.get(&(node, key)).copied().unwrap_or(0);
+        if *version <= before {
+            out.push(Violation {
+                invariant: Invariant::VersionMonotonic,
+                nodes: vec![node],
+                detail: format!("{node}'s key {key} went from version {before} to {version} at slot {}", slot.0),
+            });
+        }
+        self.versions.insert((node, key), (*version).max(before));
+    }
+
+    /// A replica became leader with `ballot`.
+    pub fn on_leader(&mut self, node: NodeId, ballot: Ballot, out: &mut Vec<Violation>) {
+        self.last_leader = Some((node, ballot));
+        if ballot.node != node {
+            out.push(Violation {
+                invariant: Invariant::OneLeaderPerBallot,
+                nodes: vec![node],
+                detail: format!("{node} leads with ballot {ballot}, which belongs to {}", ballot.node),
+            });
+        }
+        if let Some(other) = self.leaders.insert(ballot, node) {
+            out.push(Violation {
+                invariant: Invariant::OneLeaderPerBallot,
+                nodes: vec![other, node],
+                detail: format!("{node} became leader with ballot {ballot}, which {other} already led with"),
+            });
+        }
+    }
+}
+
+/// Slot stability (P2a per slot): an acceptance at or above the chosen ballot of its slot
+/// carries the chosen command.
+fn slot_stable(s: &SlotState, node: NodeId, slot: Slot, ballot: Ballot, cmd: &Command) -> Option<Violation> {
+    let (b, c) = s.chosen.as_ref()?;
+    (ballot >= *b && cmd != c).then(|| unstable(slot, ballot, cmd, *b, c, vec![node]))
+}
+
+fn unstable(
+    slot: Slot,
+    ballot: Ballot,
+    cmd: &Command,
+    chosen_ballot: Ballot,
+    chosen: &Command,
+    nodes: Vec<NodeId>,
+) -> Violation {
+    Violation {
+        invariant: Invariant::SlotStable,
+        nodes,
+        detail: format!(
+            "slot {} accepted {cmd} at {ballot} although {chosen} was chosen there at {chosen_ballot}",
+            slot.0
+        ),
+    }
+}
