@@ -63,7 +63,8 @@ impl Replica {
         if every == 0 || !self.applied.0.is_multiple_of(every) {
             return;
         }
-        let snapshot = Snapshot { upto: self.applied, store: self.store.clone(), sessions: self.sessions.clone() };
+        let snapshot =
+            Box::new(Snapshot { upto: self.applied, store: self.store.clone(), sessions: self.sessions.clone() });
         self.log = self.log.split_off(&self.applied);
         self.persist(Output::PersistSnapshot(snapshot), out);
     }
@@ -87,7 +88,7 @@ impl Replica {
     pub fn on_catch_up(
         &mut self,
         entries: Vec<(Slot, Command)>,
-        snapshot: Option<Snapshot>,
+        snapshot: Option<Box<Snapshot>>,
         now: u64,
         cluster: &MultiCluster,
         out: &mut impl Outputs,

@@ -92,7 +92,7 @@ impl Replica {
     /// A replica holding exactly `durable`: its store and table come from the snapshot, and
     /// the chosen entries after it are re-learned through catch-up.
     pub fn restore(id: NodeId, durable: &MultiDurable) -> Replica {
-        let snapshot = durable.snapshot.clone().unwrap_or_default();
+        let snapshot = durable.snapshot.as_deref().cloned().unwrap_or_default();
         Replica {
             id,
             durable: durable.clone(),

@@ -205,7 +205,7 @@ fn a_promise_from_beyond_a_snapshot_makes_the_candidate_catch_up_first() {
     let out = deliver(&mut r, R1, Msg::Promise { ballot: b(1, 0), accepted: vec![], snapshot_point: Slot(4) }, &c);
     assert_eq!(out, vec![send(R1, Msg::CatchUpRequest { from: Slot(0) })]);
     assert!(!r.is_leader());
-    let snapshot = Snapshot { upto: Slot(4), ..Snapshot::default() };
+    let snapshot = Box::new(Snapshot { upto: Slot(4), ..Snapshot::default() });
     let out = deliver(&mut r, R1, Msg::CatchUp { entries: vec![], snapshot: Some(snapshot.clone()) }, &c);
     assert_eq!(
         out[..3],

@@ -131,7 +131,7 @@ fn applying_a_multiple_of_the_compaction_interval_persists_a_snapshot() {
         vec![
             ELECTION,
             Output::Applied { slot: Slot(0), cmd: w(C3, 1, 5), reply: Some(KvReply::Written { version: 1 }) },
-            Output::PersistSnapshot(Snapshot { upto: Slot(1), store, sessions }),
+            Output::PersistSnapshot(Box::new(Snapshot { upto: Slot(1), store, sessions })),
         ]
     );
     assert!(r.durable.accepted.is_empty() && r.log.is_empty(), "the log below the snapshot is gone");
