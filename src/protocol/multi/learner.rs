@@ -19,6 +19,9 @@ impl Replica {
         cluster: &MultiCluster,
         out: &mut impl Outputs,
     ) -> bool {
+        if commit <= self.commit {
+            return false; // no news (W2: 3% fewer instructions with this early return)
+        }
         while self.commit < commit {
             if !self.log.contains_key(&self.commit) {
                 match self.durable.accepted.get(&self.commit) {
