@@ -47,13 +47,15 @@ pub struct HistoryOp {
 #[derive(Clone, Debug, Default)]
 pub struct MultiMonitor {
     quorum: u8,
-    slots: BTreeMap<Slot, SlotState>,
+    /// By slot number (slots are dense from 0).
+    slots: Vec<SlotState>,
+    chosen_count: usize,
     /// Per replica and key, the highest version the replica's store reached (across crashes,
     /// counted only for slots the replica had not applied before: a recovering replica replays
     /// its log from its snapshot and passes through the same versions again).
     versions: BTreeMap<(NodeId, Key), u64>,
     /// Per replica, the highest slot it ever applied.
-    applied_upto: BTreeMap<NodeId, Slot>,
+    applied_upto: Vec<Option<Slot>>,
     /// Which replica became leader with each ballot.
     leaders: BTreeMap<Ballot, NodeId>,
     /// Every client operation, in invocation order.
@@ -77,24 +79,17 @@ impl MultiMonitor {
 
     /// The command chosen in `slot`, if any.
     pub fn chosen(&self, slot: Slot) -> Option<&Command> {
-        self.slots.get(&slot).and_then(|s| s.chosen.as_ref()).map(|(_, c)| c)
+        self.slots.get(slot.0 as usize).and_then(|s| s.chosen.as_ref()).map(|(_, c)| c)
     }
 
     /// Slots chosen so far.
     pub fn chosen_count(&self) -> usize {
-        self.slots.values().filter(|s| s.chosen.is_some()).count()
+        self.chosen_count
     }
 
     /// The first slot not chosen (every slot below it is).
     pub fn chosen_prefix(&self) -> u32 {
-        let mut next = 0;
-        for (slot, s) in &self.slots {
-            if slot.0 != next || s.chosen.is_none() {
-                break;
-            }
-            next += 1;
-        }
-        next
+        self.slots.iter().take_while(|s| s.chosen.is_some()).count() as u32
     }
 
     /// Clients whose operation completed since the last call, in completion order.
@@ -132,7 +127,7 @@ impl MultiMonitor {
         out: &mut Vec<Violation>,
     ) -> Option<Command> {
         let quorum = self.quorum as u32;
-        let s = self.slots.entry(slot).or_default();
+        let s = slot_state(&mut self.slots, slot);
         if let Some(v) = slot_stable(s, node, slot, ballot, cmd) {
             out.push(v);
         }
@@ -161,6 +156,7 @@ impl MultiMonitor {
             }
             Some(_) => None,
             None => {
+                self.chosen_count += 1;
                 s.chosen = Some((ballot, *cmd));
                 // Everything already accepted in this slot at this ballot or above must agree.
                 let (chosen_ballot, chosen) = (ballot, *cmd);
@@ -183,7 +179,7 @@ impl MultiMonitor {
         reply: Option<&KvReply>,
         out: &mut Vec<Violation>,
     ) {
-        let s = self.slots.entry(slot).or_default();
+        let s = slot_state(&mut self.slots, slot);
         // State machine safety: what is applied was chosen, and every replica applies the same.
         match (&s.chosen, &s.applied) {
             (Some((_, c)), _) if c != cmd => out.push(Violation {
@@ -207,11 +203,14 @@ impl MultiMonitor {
             s.applied = Some(*cmd);
         }
         // Versions only grow, on the slots this replica applies for the first time.
-        let first_time = self.applied_upto.get(&node).is_none_or(|upto| slot > *upto);
-        if !first_time {
+        if self.applied_upto.len() <= node.index() {
+            self.applied_upto.resize(node.index() + 1, None);
+        }
+        let upto = &mut self.applied_upto[node.index()];
+        if upto.is_some_and(|upto| slot <= upto) {
             return;
         }
-        self.applied_upto.insert(node, slot);
+        *upto = Some(slot);
         let (Command::Op { op, .. }, Some(KvReply::Written { version })) = (cmd, reply) else { return };
         let key = op.key();
         let before = self.versions.get(&(node, key)).copied().unwrap_or(0);
@@ -243,6 +242,15 @@ impl MultiMonitor {
             });
         }
     }
+}
+
+/// The state of `slot`, made on first use.
+fn slot_state(slots: &mut Vec<SlotState>, slot: Slot) -> &mut SlotState {
+    let i = slot.0 as usize;
+    if slots.len() <= i {
+        slots.resize_with(i + 1, SlotState::default);
+    }
+    &mut slots[i]
 }
 
 /// Slot stability (P2a per slot): an acceptance at or above the chosen ballot of its slot

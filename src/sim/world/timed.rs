@@ -45,13 +45,18 @@ impl<M: Clone> Transit<M> for Timed<'_, M> {
         let lost = self.rng.chance(link.loss);
         let id = self.post.new_msg_id();
         self.post.stats.sent += 1;
-        self.post.push(InFlight { id, from, to, msg: msg.clone(), sent_at: now, arrive, lost });
+        // (The message is copied only for a trace that records it and for a twin: a Multi-Paxos
+        // message may carry log entries.)
         sink.record(step, now, || K::send(id, from, to, msg.clone(), arrive));
         if self.rng.chance(link.duplicate) {
+            let twin = msg.clone();
+            self.post.push(InFlight { id, from, to, msg, sent_at: now, arrive, lost });
             let arrive = now + self.rng.range(link.latency_ticks_min, link.latency_ticks_max) as Tick;
             let lost = self.rng.chance(link.loss);
-            let m = InFlight { id, from, to, msg, sent_at: now, arrive, lost };
+            let m = InFlight { id, from, to, msg: twin, sent_at: now, arrive, lost };
             self.post.twin(id, m, step, now, sink);
+        } else {
+            self.post.push(InFlight { id, from, to, msg, sent_at: now, arrive, lost });
         }
     }
 
