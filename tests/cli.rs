@@ -112,3 +112,49 @@ fn bench_reports_both_recording_modes() {
         assert!(line.contains("deliveries/s") && line.contains("100 instances"), "{line}");
     }
 }
+
+#[test]
+fn a_multi_paxos_run_tells_its_history_and_is_deterministic() {
+    let o = paxos(&["run", "--protocol", "multi", "--seed", "7"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("Multi-Paxos seed 7 (correct): 9 replicas, 2 clients"), "{text}");
+    assert!(text.contains(": linearizable ("), "{text}");
+    assert!(text.contains("every invariant held; the history is linearizable; every operation completed"), "{text}");
+    let a = stdout(&paxos(&["run", "--protocol", "multi", "--seed", "7", "--json"]));
+    let b = stdout(&paxos(&["run", "--protocol", "multi", "--seed", "7", "--json"]));
+    assert_eq!(a, b);
+    let v: serde_json::Value = serde_json::from_str(&a).expect("JSON");
+    assert_eq!(v["trace_hash"], "71d5db1a300d3c57", "the pinned hash of seed 7 (sweep::multi::PINNED_TRACE_HASHES)");
+    assert_eq!(v["linearizable"], "Linearizable");
+    assert_eq!(v["failure"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_broken_multi_paxos_sweep_fails_with_a_repro_line_that_replays_it() {
+    let o = paxos(&["sweep", "--protocol", "multi", "--variant", "no-at-most-once", "--seeds", "10", "--quiet"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    let line = text.lines().find(|l| l.starts_with("FAILED at seed 3: ")).expect("the first failing seed");
+    assert!(line.contains("the clients' history is not linearizable"), "{line}");
+    let repro = line.split("reproduce: ").nth(1).expect("a repro line");
+    let args: Vec<&str> = repro.strip_prefix("paxos ").expect("starts with paxos").split_whitespace().collect();
+    let replay = paxos(&args);
+    let replayed = stdout(&replay);
+    assert_eq!(replay.status.code(), Some(1), "{replayed}");
+    assert!(replayed.contains("NOT linearizable") && replayed.contains("FAILED: "), "{replayed}");
+    let o = paxos(&["sweep", "--protocol", "multi", "--seeds", "10", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn unknown_protocols_and_multi_paxos_variants_are_refused() {
+    let o = paxos(&["run", "--protocol", "raft", "--seed", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("known: single, multi"));
+    let o = paxos(&["sweep", "--protocol", "multi", "--variant", "forgetful"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("keep-only-chosen"));
+    let o = paxos(&["bench", "--workload", "w3"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -83,6 +83,9 @@ pub fn sweep(seeds: u64, start: u64, variant: MultiVariant, jobs: usize, quiet: 
     let done = AtomicU64::new(0);
     let failures: Mutex<Vec<MultiSeed>> = Mutex::new(Vec::new());
     let totals = Mutex::new((0u64, 0u64, 0u64, 0u64));
+    // The longest any operation took once the faults had stopped (the liveness bound is
+    // `OP_TICKS_AFTER_FAULTS`).
+    let slowest = AtomicU64::new(0);
     let started = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
@@ -98,6 +101,9 @@ pub fn sweep(seeds: u64, start: u64, variant: MultiVariant, jobs: usize, quiet: 
                     timed_out += s.outcome.open;
                     steps += s.outcome.steps;
                     chosen += s.outcome.chosen;
+                    if s.outcome.finished {
+                        slowest.fetch_max(s.outcome.slowest_after_faults, Ordering::Relaxed);
+                    }
                     if s.failure().is_some() {
                         failures.lock().unwrap_or_else(|e| e.into_inner()).push(s);
                     }
@@ -123,6 +129,11 @@ pub fn sweep(seeds: u64, start: u64, variant: MultiVariant, jobs: usize, quiet: 
     println!(
         "seeds: {seeds}, operations completed: {ops}, open at the end: {open}, slots chosen: {chosen}, \
          violations: {unsafe_seeds}, not live: {not_live}"
+    );
+    println!(
+        "slowest operation once the faults stopped: {} ticks (liveness bound {} ticks)",
+        slowest.load(Ordering::Relaxed),
+        msweep::OP_TICKS_AFTER_FAULTS
     );
     println!(
         "time: {secs:.2} s, {:.0} runs/s, {steps} steps ({:.2} M steps/s)",

@@ -92,6 +92,9 @@ pub struct MultiOutcome {
     pub delivered: u64,
     /// Every client ran every operation.
     pub finished: bool,
+    /// The longest any operation took to complete once the faults had stopped, counted from
+    /// its invocation or the end of the faults, whichever came later.
+    pub slowest_after_faults: Tick,
     /// The history's verdict (`None`: not checked).
     pub linearizable: Option<lincheck::Verdict>,
 }
@@ -230,8 +233,18 @@ impl MultiRun {
         let completed = monitor.history.iter().filter(|h| h.complete.is_some()).count() as u64;
         let linearizable =
             check_linearizable.then(|| lincheck::check(&self.history(), &lincheck::Options::default()).verdict);
+        let faults_end = self.config.faults_end;
+        let slowest_after_faults = monitor
+            .history
+            .iter()
+            .filter_map(|h| h.complete.as_ref().map(|c| (h.invoke.1.max(faults_end), c.1)))
+            .filter(|(from, done)| done >= from)
+            .map(|(from, done)| done - from)
+            .max()
+            .unwrap_or(0);
         MultiOutcome {
             seed: self.seed,
+            slowest_after_faults,
             steps: self.world.steps,
             time: self.world.now,
             violations: self.world.system.violations.clone(),
