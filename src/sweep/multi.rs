@@ -137,10 +137,10 @@ pub fn random_config(seed: u64, variant: MultiVariant) -> MultiConfig {
             _ => {
                 let net = NetParams { loss: 0.3, duplicate: 0.1, ..base };
                 faults.push(Scheduled { at: at(t), action: Action::SetNetwork { params: net } });
-                faults.push(Scheduled {
-                    at: at(t + rng.range(10, 200) as Tick),
-                    action: Action::SetNetwork { params: c.network },
-                });
+                // Back to the run's own loss and duplication within the window (at its end, the
+                // calm network below is set after this).
+                let back = (t + rng.range(10, 200) as Tick).min(window);
+                faults.push(Scheduled { at: at(back), action: Action::SetNetwork { params: c.network } });
             }
         }
     }
