@@ -59,7 +59,7 @@ fn each_broken_variant_is_caught_at_a_pinned_first_seed() {
     // failing seed, and what fails there, are pinned.
     let first = |variant| (0..2_000).map(|seed| check_seed(seed, variant)).find(|s| s.failure().is_some());
     let lost = first(MultiVariant::KeepOnlyChosen).expect("keep-only-chosen never caught");
-    assert_eq!(lost.outcome.seed, 2);
+    assert_eq!(lost.outcome.seed, 10);
     assert_eq!(lost.outcome.violations[0].invariant, Invariant::SlotStable, "{:?}", lost.failure());
     let twice = first(MultiVariant::NoAtMostOnce).expect("no-at-most-once never caught");
     assert_eq!(twice.outcome.seed, 3);
@@ -69,7 +69,7 @@ fn each_broken_variant_is_caught_at_a_pinned_first_seed() {
     assert_eq!(stale.outcome.seed, 27);
     assert_eq!(stale.outcome.linearizable, Some(Verdict::NotLinearizable));
     // The correct protocol passes the very seeds that catch the broken ones.
-    for seed in [2, 3, 27] {
+    for seed in [10, 3, 27] {
         assert_eq!(check_seed(seed, MultiVariant::Correct).failure(), None, "seed {seed}");
     }
 }

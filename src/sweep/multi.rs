@@ -11,7 +11,7 @@ use crate::lincheck::Verdict;
 use crate::protocol::multi::{Lease, MultiBroken};
 use crate::protocol::NodeId;
 use crate::sim::multi::{MultiConfig, MultiOutcome, MultiRun, Workload};
-use crate::sim::{Action, At, NetParams, Scheduled, SimRng, Tick};
+use crate::sim::{Action, At, MsgId, NetParams, Scheduled, SimRng, Tick};
 use std::fmt;
 
 /// Most steps one run may take (a correct run of the largest drawn workload takes a few
@@ -148,6 +148,35 @@ pub fn random_config(seed: u64, variant: MultiVariant) -> MultiConfig {
         c.leader_crash_every = Some(rng.range(60, 400) as Tick);
         c.leader_down_ticks = rng.range(20, 300) as Tick;
     }
+    // Links cut one way or both, and by-hand faults on messages: dropped, duplicated, delivered
+    // at once or delayed (single-decree's `cut`, `msg-drop`, `msg-dup` and `reorder`).
+    let nodes = (replicas + clients) as u32;
+    for _ in 0..rng.range(0, 4) {
+        let t = rng.range(0, window as u32 - 1) as Tick;
+        if rng.range(0, 1) == 0 {
+            let from = NodeId(rng.range(0, nodes - 1) as u8);
+            let to = NodeId(((from.0 as u32 + rng.range(1, nodes - 1)) % nodes) as u8);
+            let both = rng.range(0, 1) == 0;
+            faults.push(Scheduled { at: at(t), action: Action::Cut { from, to, both } });
+            let back = (t + rng.range(10, 600) as Tick).min(window);
+            faults.push(Scheduled { at: at(back), action: Action::Restore { from, to, both } });
+        } else {
+            // Ids are handed out in order from 1; a replica sends a heartbeat to each other
+            // replica every 10 ticks, so around tick t the ids in flight are near t * nodes / 2.
+            let first = rng.range(1, (t as u32 * nodes / 2).max(1) + 10) as u64;
+            let kind = rng.range(0, 3);
+            for id in first..first + rng.range(1, 5) as u64 {
+                let msg = MsgId(id);
+                let action = match kind {
+                    0 => Action::Drop { msg },
+                    1 => Action::Duplicate { msg },
+                    2 => Action::DeliverNow { msg },
+                    _ => Action::Delay { msg, ticks: rng.range(1, 50) },
+                };
+                faults.push(Scheduled { at: at(t), action });
+            }
+        }
+    }
     // The end of the window: the network calm and whole, every replica up.
     faults.push(Scheduled { at: at(window), action: Action::Heal });
     faults.push(Scheduled { at: at(window), action: Action::SetNetwork { params: base } });
@@ -231,10 +260,10 @@ pub fn pinned_trace_hash(seed: u64) -> u64 {
 
 /// Pinned (seed, trace hash) pairs of Multi-Paxos sweep runs.
 pub const PINNED_TRACE_HASHES: &[(u64, u64)] = &[
-    (0, 0x234c_85c9_6160_a45f),  // 5 replicas, 3 clients, 522 steps
-    (5, 0x06bb_1625_ee96_1e55),  // 4 leaders, 1,140 steps
-    (7, 0x71d5_db1a_300d_3c57),  // 9 replicas, 1,878 steps
+    (0, 0x9be7_cb71_24d7_2c72),  // 5 replicas, 3 clients, 527 steps
+    (5, 0x036d_7346_89dc_b009),  // 4 leaders, 1,153 steps
+    (7, 0x1c4c_bfad_085e_99c5),  // 9 replicas, 2,091 steps
     (11, 0x2f8b_0764_ab09_6cb4), // 4 leaders, 555 steps
     (17, 0xc080_6de3_fbb9_f047), // 11 leaders, 1,352 steps
-    (21, 0xa597_5938_6ad6_4895), // 6 leaders, 741 steps
+    (21, 0x04d7_2d02_6054_ec11), // 7 leaders, 827 steps
 ];
