@@ -147,3 +147,16 @@ pub fn first_election(space: &Space<Multi>) -> Vec<StepOf<Multi>> {
     }
     steps
 }
+
+/// One step in plain words, message labels as the page draws them.
+pub fn describe(step: &StepOf<Multi>) -> String {
+    match step {
+        Step::Propose { node, value } => format!("client {node} is handed {value}"),
+        Step::Deliver { from, to, msg } => format!("{from} -> {to}: {msg} delivered"),
+        Step::Drop { from, to, msg } => format!("{from} -> {to}: {msg} lost"),
+        Step::Duplicate { from, to, msg } => format!("{from} -> {to}: {msg} duplicated"),
+        Step::Timer { node } => format!("{node}'s timer fires"),
+        Step::Crash { node } => format!("{node} crashes"),
+        Step::Recover { node } => format!("{node} recovers"),
+    }
+}

@@ -198,7 +198,7 @@ impl<P: Explorable> Explorer<P> {
         if self.counts.unique >= self.limits.max_states {
             return Some(Ending::StateLimit);
         }
-        if self.counts.unique.is_multiple_of(4096) {
+        if self.counts.unique.is_multiple_of(1024) {
             self.measure();
             if self.counts.bytes >= self.limits.max_bytes {
                 return Some(Ending::MemoryLimit);
