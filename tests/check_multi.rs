@@ -158,3 +158,36 @@ fn the_state_limit_ends_the_search_incomplete() {
     let mut e = Explorer::new(space, Limits { max_bytes: 256 << 10, ..Limits::default() });
     assert_eq!(e.run(|_| true), Ending::MemoryLimit);
 }
+
+fn paxos(args: &[&str]) -> (Option<i32>, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_paxos")).args(args).output().expect("paxos runs");
+    (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn the_command_line_prints_counts_verdicts_and_the_counterexample() {
+    let (code, text) = paxos(&["check", "--protocol", "multi", "--quiet"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("complete: no violation in any state within the bounds"), "{text}");
+    assert!(text.contains("239 unique states, 239 explored"), "{text}");
+
+    let args = ["check", "--protocol", "multi", "--variant", "no-at-most-once", "--ops", "2", "--dups", "1"];
+    let (code, text) = paxos(&[&args[..], &["--timeouts", "0", "--quiet"]].concat());
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("Counterexample: a shortest run that breaks a property (16 steps):"), "{text}");
+    assert!(text.contains("  9. n3 -> n0: Request #1 write x=1 duplicated"), "{text}");
+    assert!(text.contains("16. n0 -> n3: Reply #1 ok v2 delivered"), "{text}");
+    assert!(text.contains("=> linearizability violated: "), "{text}");
+    assert!(text.contains("replayed from scratch: the same property breaks at step 16"), "{text}");
+    assert!(text.contains("reproduce: paxos check --protocol multi --variant no-at-most-once"), "{text}");
+
+    let (code, text) = paxos(&["check", "--protocol", "multi", "--ops", "2", "--max-states", "500", "--quiet"]);
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("limit reached (states), incomplete: 500 states explored"), "{text}");
+
+    let (code, text) = paxos(&["check", "--protocol", "multi", "--variant", "lease-without-wait"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("the checker's time is abstract"), "{text}");
+    let (code, _) = paxos(&["check", "--protocol", "multi", "--clients", "3"]);
+    assert_eq!(code, Some(2));
+}
