@@ -10,6 +10,8 @@
 mod bench;
 #[path = "paxos/check.rs"]
 mod check;
+#[path = "paxos/check_multi.rs"]
+mod check_multi;
 #[path = "paxos/lincheck.rs"]
 mod lincheck;
 #[path = "paxos/multi.rs"]
@@ -211,7 +213,11 @@ fn dispatch(command: Command) -> Result<i32, String> {
         Command::Check(args) => {
             let line =
                 std::iter::once("paxos".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
-            check::check(&args, &line)?
+            match args.protocol.as_str() {
+                "single" | "single-decree" => check::check(&args, &line)?,
+                "multi" | "multi-paxos" => check_multi::check(&args, &line)?,
+                other => return Err(format!("unknown protocol {other:?} (known: single, multi)")),
+            }
         }
     })
 }

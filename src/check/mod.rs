@@ -9,10 +9,15 @@
 //! symmetry of interchangeable nodes. Breadth-first search finds a shortest counterexample;
 //! every counterexample is a list of concrete steps that replays in the simulator (`replay`).
 //!
+//! `explore` is a second, generic explorer for any protocol the simulator runs (Multi-Paxos
+//! today): slower, with concrete states, the same steps and the same shortest-counterexample
+//! guarantee.
+//!
 //! Compare Stateright (`src/checker/bfs.rs`, `dfs.rs`, `examples/paxos.rs`), which this follows
 //! in spirit: a model with actions and a next state, a visited set of fingerprints, pinned
 //! state counts.
 
+pub mod explore;
 mod fingerprint;
 pub mod goal;
 pub mod model;

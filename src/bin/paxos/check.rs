@@ -44,7 +44,7 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 0)]
     pub drops: u8,
     /// Extra copies the network may deliver, in all.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, alias = "dups", default_value_t = 0)]
     pub duplicates: u8,
     /// Crashes, in all.
     #[arg(long, default_value_t = 0)]
@@ -82,6 +82,25 @@ pub struct CheckArgs {
     /// Write the counterexample (or the goal's witness) as a scenario JSON file the page opens.
     #[arg(long)]
     pub save: Option<String>,
+    /// single (single-decree Paxos) or multi (Multi-Paxos: 3 replicas; its variants: correct,
+    /// keep-only-chosen, no-at-most-once).
+    #[arg(long, default_value = "single")]
+    pub protocol: String,
+    /// Multi-Paxos: clients (1 or 2).
+    #[arg(long, default_value_t = 1)]
+    pub clients: u8,
+    /// Multi-Paxos: operations per client (1 to 3: write x, read x, cas x).
+    #[arg(long, default_value_t = 1)]
+    pub ops: u8,
+    /// Multi-Paxos: highest ballot round a replica may promise or campaign at.
+    #[arg(long, default_value_t = 1)]
+    pub max_round: u32,
+    /// Multi-Paxos: timer firings in all (elections, heartbeats, client retries).
+    #[arg(long, default_value_t = 1)]
+    pub timeouts: u8,
+    /// Multi-Paxos: explore from cold instead of from once replica 0 leads.
+    #[arg(long)]
+    pub cold: bool,
 }
 
 impl CheckArgs {

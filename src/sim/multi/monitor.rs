@@ -12,6 +12,7 @@ use crate::protocol::multi::{Command, Key, KvOp, KvReply, Slot};
 use crate::protocol::{AcceptorSet, Ballot, NodeId};
 use crate::sim::{Invariant, Tick, Violation};
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 /// Acceptances of one command at one ballot in one slot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,6 +223,50 @@ impl MultiMonitor {
             });
         }
         self.versions.insert((node, key), (*version).max(before));
+    }
+
+    /// Hashes what the model checker must tell apart (`check::explore`): per slot the votes
+    /// (as a set: the order they arrived in does not matter), the chosen and the applied
+    /// command; per replica the highest slot applied and each key's highest version; the leader
+    /// of each ballot; and the client history as the ORDER of its invocations and completions,
+    /// with their operations and replies. Never absolute step numbers or ticks, so two paths to
+    /// the same situation hash the same. Left out: what is derived from the rest (the counts,
+    /// the open operations) and what only a driver reads (`last_leader`, `completed`).
+    pub fn hash_key(&self, h: &mut impl Hasher) {
+        for (i, s) in self.slots.iter().enumerate().filter(|(_, s)| **s != SlotState::default()) {
+            i.hash(h);
+            let mut votes: Vec<&Votes> = s.votes.iter().collect();
+            votes.sort_unstable_by_key(|v| (v.ballot, v.cmd));
+            votes.len().hash(h);
+            for v in votes {
+                (v.ballot, v.cmd, v.replicas.0).hash(h);
+            }
+            (s.chosen, s.applied).hash(h);
+        }
+        h.write_u8(0xff);
+        for (i, upto) in self.applied_upto.iter().enumerate().filter(|(_, u)| u.is_some()) {
+            (i, upto).hash(h);
+        }
+        self.versions.hash(h);
+        self.leaders.hash(h);
+        // Events by step: an invocation and a completion never share a step (one step hands
+        // one client an operation or delivers one reply).
+        let mut events: Vec<(u64, bool, usize)> = Vec::with_capacity(2 * self.history.len());
+        for (i, op) in self.history.iter().enumerate() {
+            events.push((op.invoke.0, false, i));
+            if let Some((step, _, _)) = op.complete {
+                events.push((step, true, i));
+            }
+        }
+        events.sort_unstable();
+        events.len().hash(h);
+        for (_, completes, i) in events {
+            let op = &self.history[i];
+            (completes, op.client, op.op).hash(h);
+            if completes {
+                op.complete.map(|(_, _, reply)| reply).hash(h);
+            }
+        }
     }
 
     /// A replica became leader with `ballot`.
