@@ -169,3 +169,49 @@ fn workload_w2_runs_to_the_end() {
     assert_eq!(o.linearizable, Some(Verdict::Linearizable));
     let _: &paxos_playground::sim::World<Multi> = &run.world;
 }
+
+/// Runs `seed` of `variant`, checking the history live every `every` steps; returns the
+/// verdicts seen in order, the keys searched again at each check, and the final batch verdict.
+fn live(seed: u64, variant: MultiVariant, every: u64) -> (Vec<Verdict>, Vec<usize>, Verdict) {
+    use paxos_playground::sim::multi::LiveCheck;
+    let config = random_config(seed, variant);
+    let mut run = MultiRun::new(&config, seed);
+    let mut check = LiveCheck::default();
+    let (mut verdicts, mut rechecked) = (Vec::new(), Vec::new());
+    run.start(&mut ());
+    let end = config.faults_end + SETTLE_TICKS;
+    while !run.finished() && run.world.steps < MAX_STEPS && run.world.now <= end && run.step(&mut ()) {
+        if run.world.steps.is_multiple_of(every) {
+            verdicts.push(check.update(&run.world.system.monitor.history).verdict);
+            rechecked.push(check.check.rechecked);
+        }
+    }
+    verdicts.push(check.update(&run.world.system.monitor.history).verdict);
+    rechecked.push(check.check.rechecked);
+    let batch = lincheck::check(&run.history(), &lincheck::Options::default()).verdict;
+    (verdicts, rechecked, batch)
+}
+
+#[test]
+fn the_live_check_agrees_with_the_batch_check_and_red_stays_red() {
+    for seed in 0..60 {
+        let (verdicts, rechecked, batch) = live(seed, MultiVariant::Correct, 7);
+        assert_eq!(*verdicts.last().unwrap(), batch, "seed {seed}");
+        assert!(verdicts.iter().all(|v| *v == Verdict::Linearizable), "seed {seed}: {verdicts:?}");
+        // Only the keys that changed are searched again: at most the seed's key count, and
+        // often none between two checks.
+        let keys = random_config(seed, MultiVariant::Correct).workload.keys as usize;
+        assert!(rechecked.iter().all(|&n| n <= keys), "seed {seed}: {rechecked:?}");
+        assert!(rechecked.contains(&0) || verdicts.len() < 5, "seed {seed}: every check searched again");
+    }
+    // The stale read (seed 27) and the write applied twice (seed 3): red live, from some step
+    // on, and then for good; the same verdict as the batch check at the end.
+    for (seed, variant) in [(27, MultiVariant::LeaseWithoutWait), (3, MultiVariant::NoAtMostOnce)] {
+        let (verdicts, _, batch) = live(seed, variant, 1);
+        assert_eq!(batch, Verdict::NotLinearizable);
+        let first_red = verdicts.iter().position(|v| *v == Verdict::NotLinearizable).expect("red at some step");
+        assert!(verdicts[first_red..].iter().all(|v| *v == Verdict::NotLinearizable), "seed {seed}");
+        assert!(verdicts[..first_red].iter().all(|v| *v == Verdict::Linearizable), "seed {seed}");
+        assert!(first_red > 0, "seed {seed}: red before anything happened");
+    }
+}

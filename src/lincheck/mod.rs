@@ -30,6 +30,7 @@
 pub mod check;
 pub mod generate;
 pub mod history;
+pub mod incremental;
 pub mod model;
 pub mod parse;
 pub mod partition;
@@ -38,3 +39,4 @@ pub mod search;
 
 pub use check::{check, Failure, Options, PartReport, Report, Scope, Unplaced, Verdict};
 pub use history::{Call, History, KvError, Op, Outcome, Value};
+pub use incremental::Incremental;

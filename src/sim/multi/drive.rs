@@ -260,37 +260,69 @@ impl MultiRun {
 
 /// A history of the simulator's clients in the checker's terms.
 pub fn history(ops: &[HistoryOp]) -> lincheck::History {
+    lincheck::History::new(ops.iter().map(history_op).collect())
+}
+
+/// The linearizability of a running simulation's history, kept up to date as it grows
+/// (`lincheck::Incremental`: only the keys that changed are searched again).
+#[derive(Clone, Debug, Default)]
+pub struct LiveCheck {
+    pub check: lincheck::Incremental,
+    /// Operations of the monitor's history seen so far, and which of them were seen complete.
+    seen: usize,
+    completed: Vec<bool>,
+}
+
+impl LiveCheck {
+    /// Takes in what the monitor's history gained since the last call and checks the keys that
+    /// changed.
+    pub fn update(&mut self, ops: &[HistoryOp]) -> lincheck::Report {
+        for h in &ops[self.seen.min(ops.len())..] {
+            let mut op = history_op(h);
+            op.outcome = lincheck::Outcome::Info;
+            op.complete = None;
+            self.check.invoke(op);
+            self.completed.push(false);
+        }
+        self.seen = ops.len();
+        for (i, h) in ops.iter().enumerate() {
+            if !self.completed[i] && h.complete.is_some() {
+                let op = history_op(h);
+                self.check.complete(i, op.outcome, op.complete.unwrap_or(0));
+                self.completed[i] = true;
+            }
+        }
+        self.check.check()
+    }
+}
+
+/// One operation of the simulator's clients in the checker's terms.
+pub fn history_op(h: &HistoryOp) -> lincheck::Op {
     use lincheck::{Call, KvError, Op, Outcome, Value};
     let int = |v: Val| Value::Int(v.0 as i64);
-    let ops = ops
-        .iter()
-        .map(|h| {
-            let (key, call) = match h.op {
-                KvOp::Read { key } => (key, Call::Read),
-                KvOp::Write { key, value } => (key, Call::Write(int(value))),
-                KvOp::Cas { key, from, to } => (key, Call::Cas { from: int(from), to: int(to) }),
-            };
-            let outcome = match &h.complete {
-                None => Outcome::Info,
-                Some((_, _, KvReply::Value { value, version })) => {
-                    Outcome::Ok { value: Some(int(*value)), version: Some(*version) }
-                }
-                Some((_, _, KvReply::Written { version })) => Outcome::Ok { value: None, version: Some(*version) },
-                Some((_, _, KvReply::KeyDoesNotExist)) => Outcome::Error(KvError::KeyDoesNotExist),
-                Some((_, _, KvReply::PreconditionFailed)) => Outcome::Error(KvError::PreconditionFailed),
-            };
-            Op {
-                process: h.client.0 as u64,
-                key: Some(Value::Int(key.0 as i64)),
-                call,
-                outcome,
-                invoke: h.invoke.0,
-                complete: h.complete.as_ref().map(|c| c.0),
-                lines: (0, None),
-            }
-        })
-        .collect();
-    lincheck::History::new(ops)
+    let (key, call) = match h.op {
+        KvOp::Read { key } => (key, Call::Read),
+        KvOp::Write { key, value } => (key, Call::Write(int(value))),
+        KvOp::Cas { key, from, to } => (key, Call::Cas { from: int(from), to: int(to) }),
+    };
+    let outcome = match &h.complete {
+        None => Outcome::Info,
+        Some((_, _, KvReply::Value { value, version })) => {
+            Outcome::Ok { value: Some(int(*value)), version: Some(*version) }
+        }
+        Some((_, _, KvReply::Written { version })) => Outcome::Ok { value: None, version: Some(*version) },
+        Some((_, _, KvReply::KeyDoesNotExist)) => Outcome::Error(KvError::KeyDoesNotExist),
+        Some((_, _, KvReply::PreconditionFailed)) => Outcome::Error(KvError::PreconditionFailed),
+    };
+    Op {
+        process: h.client.0 as u64,
+        key: Some(Value::Int(key.0 as i64)),
+        call,
+        outcome,
+        invoke: h.invoke.0,
+        complete: h.complete.as_ref().map(|c| c.0),
+        lines: (0, None),
+    }
 }
 
 /// Runs one seed to the end and checks its history.

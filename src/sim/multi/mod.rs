@@ -7,7 +7,7 @@
 pub mod drive;
 pub mod monitor;
 
-pub use drive::{MultiConfig, MultiOutcome, MultiRun, Workload};
+pub use drive::{LiveCheck, MultiConfig, MultiOutcome, MultiRun, Workload};
 pub use monitor::{HistoryOp, MultiMonitor};
 
 use super::action::{Action, MsgId};
