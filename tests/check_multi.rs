@@ -190,4 +190,33 @@ fn the_command_line_prints_counts_verdicts_and_the_counterexample() {
     assert!(text.contains("the checker's time is abstract"), "{text}");
     let (code, _) = paxos(&["check", "--protocol", "multi", "--clients", "3"]);
     assert_eq!(code, Some(2));
+
+    let (code, text) = paxos(&["check", "--protocol", "multi", "--ops", "2", "--strategy", "dfs", "--quiet"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("4060 unique states, 4060 explored"), "{text}");
+    let (code, text) = paxos(&["check", "--protocol", "multi", "--strategy", "dfs", "--depth", "9"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("--depth cuts a depth-first search short"), "{text}");
+}
+
+#[test]
+fn depth_first_visits_exactly_the_states_breadth_first_does() {
+    // Depth-first keeps a stack instead of a level, for configurations whose frontier would not
+    // fit; it must still visit every state within the bounds: the same count, pinned above.
+    for (name, clients, ops, b, warm, want) in pinned() {
+        let space = multi::space(CORRECT, clients, ops, b, warm).expect("a valid space");
+        let mut e = Explorer::new(space, Limits { depth_first: true, ..Limits::default() });
+        assert_eq!(e.run(|_| true), Ending::Complete, "{name}");
+        assert_eq!(e.counts.unique, want, "{name}: depth-first found another number of states");
+    }
+    // It finds the write applied twice too, on a run that replays (not necessarily shortest).
+    let broken = MultiBroken { no_at_most_once: true, ..CORRECT };
+    let space = multi::space(broken, 1, 2, bounds(1, 0, 0, 1, 0), true).expect("a valid space");
+    let mut e = Explorer::new(space.clone(), Limits { depth_first: true, ..Limits::default() });
+    assert_eq!(e.run(|_| true), Ending::Violation);
+    let trail = e.violation.expect("a counterexample");
+    assert!(trail.steps.len() >= 16, "shorter than the shortest: {}", trail.steps.len());
+    let r = replay(&space, &trail.steps);
+    assert_eq!(r.error, None);
+    assert_eq!(r.violated_at, Some(trail.steps.len()), "{r:?}");
 }

@@ -31,7 +31,17 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         depth: args.depth,
     };
     let space = multi::space(broken(&args.variant)?, args.clients, args.ops, bounds, !args.cold)?;
-    let limits = Limits { max_states: args.max_states, max_bytes: args.max_mib.saturating_mul(1 << 20) };
+    let depth_first = match args.strategy.as_str() {
+        "bfs" => false,
+        "dfs" if args.depth.is_some() => {
+            return Err(
+                "--depth cuts a depth-first search short of states it would find on a shorter run: use bfs".into()
+            )
+        }
+        "dfs" => true,
+        other => return Err(format!("unknown strategy {other:?}: bfs or dfs")),
+    };
+    let limits = Limits { max_states: args.max_states, max_bytes: args.max_mib.saturating_mul(1 << 20), depth_first };
     println!(
         "check: Multi-Paxos, 3 replicas, {} client(s) x {} operation(s), {}; rounds <= {}, timer firings <= {}, drops <= {}, duplicates <= {}, crashes <= {}{}; {}",
         args.clients,
@@ -83,7 +93,13 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         return Ok(if ending == Ending::Complete { 0 } else { 3 });
     };
     let prefix = explorer.space.prefix.len();
-    println!("Counterexample: a shortest run that breaks a property ({} steps):", trail.steps.len());
+    match args.strategy.as_str() {
+        "dfs" => println!(
+            "Counterexample: a run that breaks a property, depth-first so not the shortest ({} steps):",
+            trail.steps.len()
+        ),
+        _ => println!("Counterexample: a shortest run that breaks a property ({} steps):", trail.steps.len()),
+    }
     for (i, s) in trail.steps.iter().enumerate() {
         let mark = if i < prefix { " (warm start)" } else { "" };
         println!("  {:>3}. {}{mark}", i + 1, multi::describe(s));

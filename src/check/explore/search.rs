@@ -1,5 +1,14 @@
 //! Breadth-first search over a [`Space`]: the first violation found is on a shortest path,
 //! since every state at depth d is expanded before any at depth d + 1.
+//!
+//! Or depth-first (`Limits::depth_first`): the frontier is a stack, so it holds a few states
+//! per level instead of a whole level of them. A state here takes kilobytes (its replicas'
+//! logs), and a breadth-first frontier of hundreds of thousands of them is what runs out of
+//! memory first; depth-first, the memory is the visited set's 16 bytes and a parent link's 8
+//! per state. Every state within the bounds is still visited (a state is marked when first
+//! found, and every marked state is expanded), so "no violation" means the same; but a
+//! violation found is on some run to it, not a shortest one. A depth bound would cut off
+//! states first found on a long run, so it is refused with depth-first.
 
 use super::{Explorable, Space, State};
 use crate::sim::{StepOf, Violation};
@@ -13,12 +22,14 @@ pub struct Limits {
     pub max_states: u64,
     /// Estimated bytes: the visited set, the parent links and the frontier's states.
     pub max_bytes: u64,
+    /// Search depth-first (see the module comment).
+    pub depth_first: bool,
 }
 
 impl Default for Limits {
     /// Ten million states or 2 GiB, whichever comes first.
     fn default() -> Limits {
-        Limits { max_states: 10_000_000, max_bytes: 2 << 30 }
+        Limits { max_states: 10_000_000, max_bytes: 2 << 30, depth_first: false }
     }
 }
 
@@ -94,7 +105,7 @@ pub struct Explorer<P: Explorable> {
     pub counts: Counts,
     /// Set once the search ended.
     pub ending: Option<Ending>,
-    /// The first violation found: a shortest run to it.
+    /// The first violation found: a shortest run to it (breadth-first), or some run to it.
     pub violation: Option<Trail<P>>,
     visited: HashSet<u128, BuildHasherDefault<Identity>>,
     /// Per unique state (by id, in order found): its parent's id and the index of the step,
@@ -134,7 +145,9 @@ impl<P: Explorable> Explorer<P> {
             Some((_, s)) => s.clone(),
             None => return self.end(Ending::Complete),
         };
-        while let Some((id, state)) = self.queue.pop_front() {
+        while let Some((id, state)) =
+            if self.limits.depth_first { self.queue.pop_back() } else { self.queue.pop_front() }
+        {
             self.counts.explored += 1;
             if self.counts.explored.is_multiple_of(1024) {
                 self.measure();
