@@ -108,14 +108,19 @@ pub fn check(history: &History, options: &Options) -> Report {
         };
         parts.push(report);
     }
-    let verdict = if parts.iter().any(|p| p.verdict == Verdict::NotLinearizable) {
+    Report { verdict: verdict_of(&parts), steps: options.max_steps - steps_left, parts }
+}
+
+/// The verdict of a history from its parts': not linearizable if one part is not, unknown if
+/// one part is unknown, linearizable if every part is.
+pub fn verdict_of(parts: &[PartReport]) -> Verdict {
+    if parts.iter().any(|p| p.verdict == Verdict::NotLinearizable) {
         Verdict::NotLinearizable
     } else if parts.iter().any(|p| p.verdict == Verdict::Unknown) {
         Verdict::Unknown
     } else {
         Verdict::Linearizable
-    };
-    Report { verdict, steps: options.max_steps - steps_left, parts }
+    }
 }
 
 fn check_part<M: Model + Clone>(

@@ -11,7 +11,7 @@
 //! operation cannot make an earlier impossibility possible (`tests/multi.rs` checks this on
 //! simulated runs).
 
-use super::check::{check, Options, PartReport, Report, Verdict};
+use super::check::{check, verdict_of, Options, PartReport, Report};
 use super::history::{History, Op, Outcome, Value};
 use std::collections::BTreeMap;
 
@@ -78,14 +78,7 @@ impl Incremental {
             self.rechecked += 1;
         }
         let parts: Vec<PartReport> = self.keys.values().filter_map(|k| k.report.clone()).collect();
-        let verdict = if parts.iter().any(|p| p.verdict == Verdict::NotLinearizable) {
-            Verdict::NotLinearizable
-        } else if parts.iter().any(|p| p.verdict == Verdict::Unknown) {
-            Verdict::Unknown
-        } else {
-            Verdict::Linearizable
-        };
-        Report { verdict, parts, steps }
+        Report { verdict: verdict_of(&parts), parts, steps }
     }
 }
 
