@@ -324,10 +324,3 @@ pub fn history_op(h: &HistoryOp) -> lincheck::Op {
         lines: (0, None),
     }
 }
-
-/// Runs one seed to the end and checks its history.
-pub fn run_seed(config: &MultiConfig, seed: u64, max_steps: u64, max_time: Tick) -> MultiOutcome {
-    let mut run = MultiRun::new(config, seed);
-    run.run(&mut (), max_steps, max_time);
-    run.outcome(true)
-}

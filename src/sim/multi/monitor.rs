@@ -98,11 +98,6 @@ impl MultiMonitor {
         std::mem::take(&mut self.completed)
     }
 
-    /// Whether `client` has an operation open.
-    pub fn is_open(&self, client: NodeId) -> bool {
-        self.open.contains_key(&client)
-    }
-
     /// A client was handed an operation.
     pub fn on_invoke(&mut self, client: NodeId, op: KvOp, at: (u64, Tick)) {
         self.open.insert(client, self.history.len());
