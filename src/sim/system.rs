@@ -400,7 +400,10 @@ impl<P: Simulated> System<P> {
 
     /// Every node gets going (`Protocol::start`), as a run begins.
     pub fn start_nodes(&mut self, transit: &mut impl Transit<P::Msg>, at: (u64, Tick), sink: &mut impl Sink<P::Event>) {
-        for i in (0..self.nodes.len()).filter(|_| P::STARTS) {
+        if !P::STARTS {
+            return;
+        }
+        for i in 0..self.nodes.len() {
             self.input(NodeId(i as u8), &mut *transit, at, sink, |n, now, c, out| P::start(n, now, c, out));
         }
     }

@@ -175,16 +175,7 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         if !quiet && last.elapsed() >= Duration::from_secs(1) {
             last = Instant::now();
             let c = s.counts;
-            let secs = started.elapsed().as_secs_f64();
-            eprintln!(
-                "  {:>12} states, depth {:>3}, queue {:>10}, {:>9.0} states/s, {:>7.1} MiB, {:.0} s",
-                c.unique,
-                c.depth,
-                c.queue,
-                c.unique as f64 / secs,
-                c.bytes as f64 / (1 << 20) as f64,
-                secs
-            );
+            eprintln!("{}", progress_line(c.unique, c.depth, c.queue, c.bytes, started.elapsed().as_secs_f64()));
         }
         true
     });
@@ -306,4 +297,17 @@ fn verdict(v: Verdict) -> &'static str {
         Verdict::Reached => "reached (witness found)",
         Verdict::Unreachable => "unreachable",
     }
+}
+
+/// A search's progress line (stderr, once a second), for both checkers.
+pub fn progress_line(unique: u64, depth: u32, queue: u64, bytes: u64, secs: f64) -> String {
+    format!(
+        "  {:>12} states, depth {:>3}, queue {:>10}, {:>9.0} states/s, {:>7.1} MiB, {:.0} s",
+        unique,
+        depth,
+        queue,
+        unique as f64 / secs,
+        bytes as f64 / (1 << 20) as f64,
+        secs
+    )
 }

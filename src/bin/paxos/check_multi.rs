@@ -2,7 +2,7 @@
 //! (`check::explore`), with progress lines, the counts and the verdict, and on a violation the
 //! shortest counterexample step by step, replayed once more to confirm it.
 
-use super::check::CheckArgs;
+use super::check::{progress_line, CheckArgs};
 use paxos_playground::check::explore::{multi, replay, Bounds, Ending, Explorer, Limits};
 use paxos_playground::protocol::multi::MultiBroken;
 use std::time::{Duration, Instant};
@@ -62,16 +62,7 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
     let ending = explorer.run(|c| {
         if !quiet && last.elapsed() >= Duration::from_secs(1) {
             last = Instant::now();
-            let secs = started.elapsed().as_secs_f64();
-            eprintln!(
-                "  {:>10} states, depth {:>3}, queue {:>9}, {:>8.0} states/s, {:>7.1} MiB, {:.0} s",
-                c.unique,
-                c.depth,
-                c.queue,
-                c.unique as f64 / secs,
-                c.bytes as f64 / (1 << 20) as f64,
-                secs
-            );
+            eprintln!("{}", progress_line(c.unique, c.depth, c.queue, c.bytes, started.elapsed().as_secs_f64()));
         }
         true
     });
