@@ -111,14 +111,54 @@ pub struct MultiRun {
     pub schedule: Schedule,
     config: MultiConfig,
     seed: u64,
-    rng: SimRng,
+    ops: OpSource,
     /// Per client, operations handed out so far.
     issued: Vec<u32>,
+    next_leader_crash: Option<Tick>,
+}
+
+/// The workload's operations, drawn from a stream of their own, so that changing the workload
+/// leaves the network's alone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpSource {
+    workload: Workload,
+    rng: SimRng,
     /// Values written so far (writes and cas write fresh values, so a read names its write).
     next_value: u32,
     /// The last value the workload wrote to each key (what a cas expects).
     last_written: Vec<Option<Val>>,
-    next_leader_crash: Option<Tick>,
+}
+
+impl OpSource {
+    pub fn new(workload: Workload, seed: u64) -> OpSource {
+        OpSource {
+            workload,
+            rng: SimRng::new(seed ^ 0x5157_4f52_4b4c_4f41),
+            next_value: 0,
+            last_written: vec![None; workload.keys as usize],
+        }
+    }
+
+    /// The next operation: a read, a write of a fresh value, or a cas from the last value
+    /// written to the key.
+    pub fn draw(&mut self) -> KvOp {
+        let w = self.workload;
+        let key = Key(self.rng.range(0, w.keys.max(1) as u32 - 1) as u8);
+        let r = self.rng.range(0, 99);
+        if r < w.read_percent {
+            return KvOp::Read { key };
+        }
+        self.next_value += 1;
+        let value = Val(self.next_value);
+        let last = &mut self.last_written[key.0 as usize];
+        let op = match *last {
+            Some(from) if r >= w.read_percent + w.write_percent => KvOp::Cas { key, from, to: value },
+            // A cas of a key never written would only fail: write it first.
+            _ => KvOp::Write { key, value },
+        };
+        *last = Some(value);
+        op
+    }
 }
 
 impl MultiRun {
@@ -130,11 +170,8 @@ impl MultiRun {
             schedule: Schedule::new(&config.faults),
             config: config.clone(),
             seed,
-            // The workload's own stream, so that changing the workload leaves the network's alone.
-            rng: SimRng::new(seed ^ 0x5157_4f52_4b4c_4f41),
+            ops: OpSource::new(config.workload, seed),
             issued: vec![0; clients],
-            next_value: 0,
-            last_written: vec![None; config.workload.keys as usize],
             next_leader_crash: config.leader_crash_every,
         }
     }
@@ -151,30 +188,11 @@ impl MultiRun {
             return;
         }
         self.issued[i] += 1;
-        let op = self.draw_op();
+        let op = self.ops.draw();
         let client = self.world.system.cluster.clients[i];
         let (step, now) = (self.world.steps, self.world.now);
         sink.record(step, now, || MultiEvent::Invoke { client, op });
         self.world.request(client, op, sink);
-    }
-
-    fn draw_op(&mut self) -> KvOp {
-        let w = self.config.workload;
-        let key = Key(self.rng.range(0, w.keys.max(1) as u32 - 1) as u8);
-        let r = self.rng.range(0, 99);
-        if r < w.read_percent {
-            return KvOp::Read { key };
-        }
-        self.next_value += 1;
-        let value = Val(self.next_value);
-        let last = &mut self.last_written[key.0 as usize];
-        let op = match *last {
-            Some(from) if r >= w.read_percent + w.write_percent => KvOp::Cas { key, from, to: value },
-            // A cas of a key never written would only fail: write it first.
-            _ => KvOp::Write { key, value },
-        };
-        *last = Some(value);
-        op
     }
 
     /// Whether every client ran every operation.

@@ -6,8 +6,10 @@
 
 pub mod drive;
 pub mod monitor;
+pub mod record;
 
-pub use drive::{LiveCheck, MultiConfig, MultiOutcome, MultiRun, Workload};
+pub use drive::{LiveCheck, MultiConfig, MultiOutcome, MultiRun, OpSource, Workload};
+pub use record::{MultiHistory, MultiScheduled, PageRun, PersonAction};
 pub use monitor::{HistoryOp, MultiMonitor};
 
 use super::action::{Action, MsgId};
