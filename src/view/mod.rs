@@ -13,6 +13,7 @@ pub mod layout;
 pub mod lesson;
 pub mod log;
 pub mod marks;
+pub mod multi;
 pub mod nodes;
 pub mod routes;
 pub mod safety;

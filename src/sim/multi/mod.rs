@@ -9,8 +9,8 @@ pub mod monitor;
 pub mod record;
 
 pub use drive::{LiveCheck, MultiConfig, MultiOutcome, MultiRun, OpSource, Workload};
-pub use record::{MultiHistory, MultiScheduled, PageRun, PersonAction};
 pub use monitor::{HistoryOp, MultiMonitor};
+pub use record::{MultiHistory, MultiScheduled, PageRun, PersonAction};
 
 use super::action::{Action, MsgId};
 use super::event::{DropReason, Invariant, Sink, Tick, TraceEvent};

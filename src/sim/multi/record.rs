@@ -17,7 +17,7 @@ use crate::lincheck::{PartReport, Verdict};
 use crate::protocol::multi::{KvOp, Multi, MultiCluster};
 use crate::protocol::NodeId;
 use crate::sim::history::SNAPSHOT_EVERY;
-use crate::sim::{Action, At, Event, NetParams, Schedule, Scheduled, Sink, Tick, World};
+use crate::sim::{Action, At, Event, Invariant, NetParams, Schedule, Scheduled, Sink, Tick, World};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -183,6 +183,8 @@ pub struct MultiHistory {
     verdicts: Vec<VerdictAt>,
     /// The first key found not linearizable, and from which step.
     pub failure: Option<(u64, PartReport)>,
+    /// Every invariant violation of the recorded run: the step it was found at, and which.
+    pub violations: Vec<(u64, Invariant)>,
 }
 
 /// One step of a stretch whose events are recorded already.
@@ -203,6 +205,7 @@ impl MultiHistory {
             live: LiveCheck::default(),
             verdicts: vec![VerdictAt { step: 0, verdict: Verdict::Linearizable }],
             failure: None,
+            violations: Vec::new(),
         }
     }
 
@@ -241,6 +244,11 @@ impl MultiHistory {
             return false;
         }
         let new = &self.trace[before..];
+        for e in new {
+            if let MultiEvent::Violation { invariant, .. } = e.kind {
+                self.violations.push((e.step, invariant));
+            }
+        }
         if new.iter().any(|e| matches!(e.kind, MultiEvent::Invoke { .. } | MultiEvent::Complete { .. })) {
             self.check_history();
         }
@@ -315,6 +323,7 @@ impl MultiHistory {
             self.snapshots.truncate((at / SNAPSHOT_EVERY) as usize + 1);
             self.person.retain(|p| p.step < at);
             self.verdicts.retain(|v| v.step <= at);
+            self.violations.retain(|(step, _)| *step < at);
             if self.failure.as_ref().is_some_and(|(step, _)| *step > at) {
                 self.failure = None;
             }

@@ -1,0 +1,87 @@
+//! Links to a Multi-Paxos run. The page's fragment is `#mode=multi` (the default run) or
+//! `#mode=multi&m=PAYLOAD`, where PAYLOAD is built as single-decree's (`scenario::link`):
+//! base64url without padding of a version byte, then the zlib stream of the postcard encoding
+//! of the `MultiScenario`. Single-decree links (`#s=`, `#lesson=`) are untouched.
+//!
+//! Every step is bounded (the text's length, the unpacked size, `MultiScenario::validate`), and
+//! nothing here panics on any input: a bad link is an error a person reads.
+
+use super::{default_scenario, MultiScenario};
+use crate::scenario::link::{base64url, from_base64url, MAX_LINK_BYTES, MAX_UNPACKED_BYTES};
+use crate::scenario::{zlib, LoadError, Problem};
+
+/// The version of this payload's format; the first byte of every payload.
+pub const MULTI_LINK_VERSION: u8 = 1;
+/// The fragment's mode key and value, and the payload's key.
+pub const MODE_KEY: &str = "mode";
+pub const MODE_MULTI: &str = "multi";
+pub const PAYLOAD_KEY: &str = "m";
+
+/// The payload of a link to `scenario` (without the `m=` key).
+pub fn encode_multi(scenario: &MultiScenario) -> String {
+    let body = postcard::to_allocvec(scenario).unwrap_or_default();
+    let mut bytes = vec![MULTI_LINK_VERSION];
+    bytes.extend(zlib::deflate(&body));
+    base64url(&bytes)
+}
+
+fn problem(p: Problem) -> String {
+    LoadError::link(p).to_string()
+}
+
+/// The scenario in a payload, checked against every limit; an error in words a person reads.
+pub fn decode_multi(payload: &str) -> Result<MultiScenario, String> {
+    let payload = payload.trim();
+    if payload.len() > MAX_LINK_BYTES {
+        return Err(problem(Problem::TooLong { len: payload.len(), max: MAX_LINK_BYTES }));
+    }
+    if payload.is_empty() {
+        return Err(problem(Problem::Empty));
+    }
+    let bytes = from_base64url(payload).map_err(problem)?;
+    let Some((&version, packed)) = bytes.split_first() else { return Err(problem(Problem::Damaged)) };
+    if version > MULTI_LINK_VERSION {
+        return Err(problem(Problem::NewerVersion { version: version.into() }));
+    }
+    if version == 0 {
+        return Err(problem(Problem::OldVersion { version: 0 }));
+    }
+    let body = zlib::inflate(packed, MAX_UNPACKED_BYTES).map_err(|e| {
+        problem(match e {
+            zlib::InflateError::TooBig => Problem::TooBig { max: MAX_UNPACKED_BYTES },
+            zlib::InflateError::Damaged => Problem::Damaged,
+        })
+    })?;
+    let scenario: MultiScenario =
+        postcard::from_bytes(&body).map_err(|e| problem(Problem::Malformed(e.to_string())))?;
+    scenario.validate().map_err(|e| problem(Problem::Invalid(e)))?;
+    Ok(scenario)
+}
+
+/// The URL fragment (without `#`) that opens `scenario` in this mode.
+pub fn multi_fragment(scenario: &MultiScenario) -> String {
+    format!("{MODE_KEY}={MODE_MULTI}&{PAYLOAD_KEY}={}", encode_multi(scenario))
+}
+
+/// What a URL fragment (with or without `#`) asks of this mode: `None` when it is not a
+/// Multi-Paxos fragment; the default run for `mode=multi` alone; else the decoded payload.
+pub fn from_fragment(fragment: &str) -> Option<Result<MultiScenario, String>> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let mut multi = false;
+    let mut payload = None;
+    for pair in fragment.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            MODE_KEY => multi = value == MODE_MULTI,
+            PAYLOAD_KEY => payload = Some(value),
+            _ => {}
+        }
+    }
+    if !multi {
+        return None;
+    }
+    Some(match payload {
+        None => Ok(default_scenario()),
+        Some(p) => decode_multi(p),
+    })
+}

@@ -1,0 +1,541 @@
+//! The Multi-Paxos mode's model (issue 10): a scenario (configuration, seed, the person's
+//! actions), the playground's state and its reducer, and the frame the page draws. Pure data,
+//! natively tested; the Yew page (`ui::multi`) only draws `MultiFrame` and sends `MultiAction`s.
+//!
+//! Time works as in single-decree (`view::state`): the clock is in ticks, a frame's wall-clock
+//! milliseconds advance it by the speed factor, and the cursor is the last recorded step at or
+//! before it; acting in the past forks a new future (`sim::multi::record`).
+
+pub mod frame;
+pub mod link;
+pub mod scenarios;
+
+pub use frame::{
+    CellState, ClientView, HistoryOpView, HistoryView, KvRow, KvTable, LogCell, LogRow, LogView, MultiFrame, NodeKind,
+    NodeView, SafetyRow, TokenView, Verdict,
+};
+pub use link::{decode_multi, encode_multi};
+pub use scenarios::{multi_scenarios, MultiLesson};
+
+pub use crate::sim::multi::{MultiScheduled, PersonAction};
+
+use super::state::{FRAME_GAP_MAX_MS, SPEED_MAX, SPEED_MIN, TICKS_PER_SECOND};
+use crate::protocol::multi::{KvOp, Lease, MultiBroken, MultiCluster};
+use crate::protocol::NodeId;
+use crate::sim::multi::{MultiHistory, PageRun, Workload};
+use crate::sim::{Action, MsgId, NetParams};
+use serde::{Deserialize, Serialize};
+
+/// Most steps a recorded run may hold; playing stops there.
+pub const MAX_STEPS: u64 = 200_000;
+/// Most actions a scenario may carry.
+pub const MAX_SCHEDULE: usize = 10_000;
+/// Longest title, in characters.
+pub const MAX_TITLE: usize = 200;
+
+/// The protocol the replicas run: the correct one or a deliberately broken variant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MultiVariantChoice {
+    #[default]
+    Correct,
+    /// BROKEN: a new leader keeps only the entries it knows chosen (loses acknowledged writes).
+    KeepOnlyChosen,
+    /// BROKEN: no at-most-once table (a retried write is applied twice).
+    NoAtMostOnce,
+    /// BROKEN: lease reads without waiting out the old leader's lease (a stale read).
+    LeaseWithoutWait,
+}
+
+impl MultiVariantChoice {
+    pub const ALL: [MultiVariantChoice; 4] = [
+        MultiVariantChoice::Correct,
+        MultiVariantChoice::KeepOnlyChosen,
+        MultiVariantChoice::NoAtMostOnce,
+        MultiVariantChoice::LeaseWithoutWait,
+    ];
+
+    /// The label a person reads in the configuration.
+    pub fn label(self) -> &'static str {
+        match self {
+            MultiVariantChoice::Correct => "Correct Multi-Paxos",
+            MultiVariantChoice::KeepOnlyChosen => "Broken: a new leader keeps only what it knows chosen",
+            MultiVariantChoice::NoAtMostOnce => "Broken: no at-most-once table (retries applied twice)",
+            MultiVariantChoice::LeaseWithoutWait => "Broken: lease reads without waiting out the old lease",
+        }
+    }
+
+    pub fn broken(self) -> MultiBroken {
+        MultiBroken {
+            keep_only_chosen: self == MultiVariantChoice::KeepOnlyChosen,
+            no_at_most_once: self == MultiVariantChoice::NoAtMostOnce,
+            lease_without_wait: self == MultiVariantChoice::LeaseWithoutWait,
+        }
+    }
+}
+
+/// What a person configures.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MultiPageConfig {
+    /// 3..=9.
+    pub replicas: u8,
+    /// 1..=9.
+    pub clients: u8,
+    /// The pipeline: slots in flight at once, 1..=16.
+    pub window: u8,
+    /// Leader leases for reads.
+    pub lease: bool,
+    /// Snapshot every this many applied slots, 2..=10,000; `None`: never.
+    pub compaction: Option<u32>,
+    pub variant: MultiVariantChoice,
+    /// Keys the workload uses, 1..=10.
+    pub keys: u8,
+    /// The network's random loss, 0..=50 percent.
+    pub loss_percent: u8,
+    /// Message latency, in ticks: `latency_min..=latency_max`, 1..=20. The timers scale with
+    /// the slowest (`cluster`).
+    pub latency_min: u8,
+    pub latency_max: u8,
+}
+
+impl Default for MultiPageConfig {
+    fn default() -> MultiPageConfig {
+        MultiPageConfig {
+            replicas: 5,
+            clients: 3,
+            window: 4,
+            lease: false,
+            compaction: None,
+            variant: MultiVariantChoice::Correct,
+            keys: 3,
+            loss_percent: 0,
+            latency_min: 2,
+            latency_max: 4,
+        }
+    }
+}
+
+impl MultiPageConfig {
+    /// Why this configuration cannot run, in words a person reads; `Ok` when it can.
+    pub fn validate(&self) -> Result<(), String> {
+        let range = |what: &str, v: u32, lo: u32, hi: u32| {
+            if (lo..=hi).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{what} must be between {lo} and {hi}, not {v}."))
+            }
+        };
+        range("The number of replicas", self.replicas.into(), 3, 9)?;
+        range("The number of clients", self.clients.into(), 1, 9)?;
+        range("The pipeline window", self.window.into(), 1, 16)?;
+        range("The number of keys", self.keys.into(), 1, 10)?;
+        range("The network's loss", self.loss_percent.into(), 0, 50)?;
+        range("The shortest latency", self.latency_min.into(), 1, 20)?;
+        range("The longest latency", self.latency_max.into(), 1, 20)?;
+        if self.latency_min > self.latency_max {
+            return Err(format!(
+                "The shortest latency ({}) must not exceed the longest ({}).",
+                self.latency_min, self.latency_max
+            ));
+        }
+        if let Some(every) = self.compaction {
+            range("The compaction threshold", every, 2, 10_000)?;
+        }
+        if self.variant == MultiVariantChoice::LeaseWithoutWait && !self.lease {
+            return Err("The broken lease variant needs leases on.".into());
+        }
+        Ok(())
+    }
+
+    /// The cluster: a majority quorum, and timers scaled to the slowest message (a heartbeat
+    /// every latency, an election after 3 to 6 quiet ones, a client retry after 10), so that a
+    /// leader is elected within the first seconds of animation.
+    pub fn cluster(&self) -> MultiCluster {
+        let mut c = MultiCluster::new(self.replicas, self.clients);
+        let slow = u32::from(self.latency_max.max(1));
+        c.window = self.window.into();
+        c.heartbeat_ticks = slow;
+        c.election_ticks_min = 3 * slow;
+        c.election_ticks_max = 6 * slow;
+        c.client_timeout_ticks = 10 * slow;
+        c.lease = self.lease.then(|| Lease { ticks: 3 * slow, drift: slow.div_ceil(3) });
+        c.compaction = self.compaction;
+        c.broken = self.variant.broken();
+        c
+    }
+
+    pub fn network(&self) -> NetParams {
+        NetParams {
+            latency_ticks_min: self.latency_min.into(),
+            latency_ticks_max: self.latency_max.into(),
+            loss: f64::from(self.loss_percent) / 100.0,
+            duplicate: 0.0,
+        }
+    }
+
+    /// The workload's mix: 40% reads, 40% writes, 20% compare-and-sets over `keys` keys.
+    pub fn workload(&self) -> Workload {
+        Workload { ops_per_client: u32::MAX, keys: self.keys, read_percent: 40, write_percent: 40 }
+    }
+}
+
+/// A Multi-Paxos run a person can share: everything that makes it replay exactly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MultiScenario {
+    pub title: String,
+    pub config: MultiPageConfig,
+    pub seed: u64,
+    /// The person's actions, by step.
+    pub schedule: Vec<MultiScheduled>,
+    /// Whether the automatic workload starts on.
+    pub workload: bool,
+}
+
+impl Default for MultiScenario {
+    fn default() -> MultiScenario {
+        default_scenario()
+    }
+}
+
+/// The run the mode opens with: 5 replicas, 3 clients, the workload on over 3 keys.
+pub fn default_scenario() -> MultiScenario {
+    MultiScenario {
+        title: "Five replicas, three clients".into(),
+        config: MultiPageConfig::default(),
+        seed: 1,
+        schedule: Vec::new(),
+        workload: true,
+    }
+}
+
+impl MultiScenario {
+    /// Why this scenario cannot run, in words a person reads.
+    pub fn validate(&self) -> Result<(), String> {
+        self.config.validate()?;
+        if self.title.chars().count() > MAX_TITLE {
+            return Err(format!("The title is longer than {MAX_TITLE} characters."));
+        }
+        if self.schedule.len() > MAX_SCHEDULE {
+            return Err(format!("The run has more than {MAX_SCHEDULE} actions."));
+        }
+        let cluster = self.config.cluster();
+        let nodes = cluster.node_count();
+        for (i, s) in self.schedule.iter().enumerate() {
+            if i > 0 && s.step < self.schedule[i - 1].step {
+                return Err("The actions are not in step order.".into());
+            }
+            let named = match &s.action {
+                PersonAction::Act(a) => a.nodes(),
+                PersonAction::Client { client, op } => {
+                    if !cluster.is_client(*client) {
+                        return Err(format!(
+                            "Action {} names {}, which is not a client.",
+                            i + 1,
+                            name(&cluster, *client)
+                        ));
+                    }
+                    if op.key().0 >= self.config.keys {
+                        return Err(format!(
+                            "Action {} uses key {}, beyond the {} keys.",
+                            i + 1,
+                            op.key(),
+                            self.config.keys
+                        ));
+                    }
+                    vec![*client]
+                }
+                PersonAction::Workload(_) => Vec::new(),
+            };
+            if let Some(n) = named.iter().find(|n| n.index() >= nodes) {
+                return Err(format!("Action {} names node {}, and there are only {nodes} nodes.", i + 1, n.0));
+            }
+            if let PersonAction::Act(Action::Propose { .. } | Action::SetNetwork { .. }) = &s.action {
+                return Err(format!("Action {} is not one this mode takes.", i + 1));
+            }
+        }
+        Ok(())
+    }
+
+    /// The recorded run at step 0.
+    pub fn history(&self) -> MultiHistory {
+        let c = &self.config;
+        let start = PageRun::new(c.cluster(), c.network(), c.workload(), self.workload, self.seed);
+        MultiHistory::new(start, self.schedule.clone())
+    }
+}
+
+/// A replica's or client's name on the page: `r0`..`r8` for replicas, `c0`..`c8` for clients.
+pub fn name(cluster: &MultiCluster, id: NodeId) -> String {
+    if cluster.is_replica(id) {
+        format!("r{}", id.0)
+    } else {
+        format!("c{}", id.index().saturating_sub(cluster.replicas.len()))
+    }
+}
+
+/// What the inspector shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MultiSelection {
+    #[default]
+    None,
+    Node(NodeId),
+    Message(MsgId),
+    Slot(u64),
+    /// An operation of the clients' history, by index.
+    Op(usize),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum MultiAction {
+    Play,
+    Pause,
+    TogglePlay,
+    /// Wall-clock milliseconds since the previous frame.
+    Frame(f64),
+    StepForward,
+    StepBack,
+    Seek(u64),
+    SetSpeed(f64),
+    /// Crash a replica that is up, recover one that is down.
+    ToggleCrash(NodeId),
+    Drop(MsgId),
+    Partition(Vec<Vec<NodeId>>),
+    Heal,
+    /// A client is handed an operation by hand; refused if that client is busy.
+    Client {
+        client: NodeId,
+        op: KvOp,
+    },
+    SetWorkload(bool),
+    Select(MultiSelection),
+    Load(Box<MultiScenario>),
+    DismissError,
+    DismissNotice,
+}
+
+/// The whole state behind the Multi-Paxos page.
+#[derive(Clone, Debug)]
+pub struct MultiPlayground {
+    pub scenario: MultiScenario,
+    pub history: MultiHistory,
+    pub playing: bool,
+    pub speed: f64,
+    /// The animation clock in ticks.
+    pub clock: f64,
+    pub selection: MultiSelection,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    /// Bumped when the recorded run changes other than by growing (a load or a fork).
+    pub epoch: u64,
+    /// Violations (and a red history) already seen: the run pauses on each new one.
+    problems_seen: usize,
+}
+
+impl MultiPlayground {
+    /// The playground for a scenario (one that passed `validate`; `Load` checks it).
+    pub fn new(scenario: MultiScenario) -> MultiPlayground {
+        let history = scenario.history();
+        MultiPlayground {
+            scenario,
+            history,
+            playing: false,
+            speed: 1.0,
+            clock: 0.0,
+            selection: MultiSelection::None,
+            notice: None,
+            error: None,
+            epoch: 0,
+            problems_seen: 0,
+        }
+    }
+
+    pub fn reduce(&mut self, action: MultiAction) {
+        match action {
+            MultiAction::Play => self.playing = true,
+            MultiAction::Pause => self.playing = false,
+            MultiAction::TogglePlay => self.playing = !self.playing,
+            MultiAction::Frame(ms) => self.frame_time(ms),
+            MultiAction::StepForward => {
+                self.playing = false;
+                self.step_forward();
+            }
+            MultiAction::StepBack => {
+                self.playing = false;
+                self.seek(self.history.cursor().saturating_sub(1));
+            }
+            MultiAction::Seek(step) => {
+                let step = step.min(MAX_STEPS);
+                self.history.extend(step.saturating_sub(self.history.frontier()));
+                self.seek(step);
+            }
+            MultiAction::SetSpeed(s) => {
+                self.speed = if s.is_finite() { s.clamp(SPEED_MIN, SPEED_MAX) } else { 1.0 };
+            }
+            MultiAction::ToggleCrash(node) => self.toggle_crash(node),
+            MultiAction::Drop(msg) => {
+                if self.history.world().in_flight().iter().any(|m| m.id == msg) {
+                    self.act(PersonAction::Act(Action::Drop { msg }));
+                } else {
+                    self.error = Some(format!("Message #{} is not in flight now.", msg.0));
+                }
+            }
+            MultiAction::Partition(groups) => self.partition(groups),
+            MultiAction::Heal => self.act(PersonAction::Act(Action::Heal)),
+            MultiAction::Client { client, op } => self.client_op(client, op),
+            MultiAction::SetWorkload(on) => {
+                if self.history.workload_on() != on {
+                    self.act(PersonAction::Workload(on));
+                }
+            }
+            MultiAction::Select(s) => self.selection = s,
+            MultiAction::Load(scenario) => self.load(*scenario),
+            MultiAction::DismissError => self.error = None,
+            MultiAction::DismissNotice => self.notice = None,
+        }
+    }
+
+    fn load(&mut self, scenario: MultiScenario) {
+        if let Err(e) = scenario.validate() {
+            self.error = Some(format!("Cannot start this run: {e}"));
+            return;
+        }
+        let epoch = self.epoch + 1;
+        *self = MultiPlayground::new(scenario);
+        self.epoch = epoch;
+    }
+
+    fn cluster(&self) -> &MultiCluster {
+        &self.history.world().system.cluster
+    }
+
+    fn toggle_crash(&mut self, node: NodeId) {
+        if self.cluster().is_client(node) {
+            self.error = Some(format!(
+                "Clients do not crash here ({} is a client); crash a replica instead.",
+                name(self.cluster(), node)
+            ));
+            return;
+        }
+        let Some(slot) = self.history.world().system.nodes.get(node.index()) else {
+            self.error = Some(format!("There is no replica {}.", node.0));
+            return;
+        };
+        let action = if slot.up { Action::Crash { node } } else { Action::Recover { node } };
+        self.act(PersonAction::Act(action));
+    }
+
+    fn partition(&mut self, groups: Vec<Vec<NodeId>>) {
+        let nodes = self.cluster().node_count();
+        if let Some(n) = groups.iter().flatten().find(|n| n.index() >= nodes) {
+            self.error = Some(format!("There is no node {} to put in a group.", n.0));
+            return;
+        }
+        if groups.iter().all(|g| g.is_empty()) {
+            self.error = Some("A partition needs at least one group with a node in it.".into());
+            return;
+        }
+        self.act(PersonAction::Act(Action::Partition { groups }));
+    }
+
+    fn client_op(&mut self, client: NodeId, op: KvOp) {
+        let cluster = self.cluster();
+        if !cluster.is_client(client) {
+            self.error = Some(format!("There is no client {}.", client.0));
+            return;
+        }
+        let who = name(cluster, client);
+        if op.key().0 >= self.scenario.config.keys {
+            self.error = Some(format!("Key {} is not one of the {} keys.", op.key(), self.scenario.config.keys));
+            return;
+        }
+        if !self.history.run().is_idle(client) {
+            self.error = Some(format!("Client {who} is busy: it is waiting for the answer to its last operation."));
+            return;
+        }
+        self.act(PersonAction::Client { client, op });
+    }
+
+    fn act(&mut self, action: PersonAction) {
+        if self.history.frontier() >= MAX_STEPS && !matches!(action, PersonAction::Workload(_)) {
+            self.error = Some(format!("The run is at its limit of {MAX_STEPS} steps."));
+            return;
+        }
+        let at = self.history.cursor();
+        self.error = None;
+        self.epoch += 1;
+        if self.history.act(action) {
+            self.notice = Some(format!(
+                "You acted in the past: the recorded future after step {at} was discarded and a new one begins here."
+            ));
+        }
+        self.clock = self.clock.max(self.history.time() as f64);
+        self.check_new_problems();
+    }
+
+    fn seek(&mut self, step: u64) {
+        self.history.seek(step);
+        self.clock = self.history.time() as f64;
+        self.problems_seen = self.problems();
+    }
+
+    fn step_forward(&mut self) -> bool {
+        if self.history.cursor() >= MAX_STEPS {
+            return false;
+        }
+        let moved = self.history.forward();
+        if moved {
+            self.clock = self.clock.max(self.history.time() as f64);
+            self.check_new_problems();
+        }
+        moved
+    }
+
+    fn frame_time(&mut self, wall_ms: f64) {
+        if !self.playing {
+            return;
+        }
+        let dt = if wall_ms.is_finite() { wall_ms.clamp(0.0, FRAME_GAP_MAX_MS) / 1000.0 } else { 0.0 };
+        let target = self.clock + dt * TICKS_PER_SECOND * self.speed;
+        loop {
+            match self.history.next_time() {
+                Some(t) if (t as f64) <= target => {
+                    if !self.step_forward() {
+                        self.playing = false;
+                        self.notice = Some(format!("The run stopped at its limit of {MAX_STEPS} steps."));
+                        return;
+                    }
+                    if !self.playing {
+                        return; // paused on a new violation
+                    }
+                }
+                Some(_) => break,
+                None => {
+                    self.playing = false;
+                    return;
+                }
+            }
+        }
+        self.clock = target;
+    }
+
+    /// Invariant violations up to the cursor, plus one if the history is not linearizable.
+    fn problems(&self) -> usize {
+        let at = self.history.cursor();
+        let broken = self.history.violations.partition_point(|(step, _)| *step < at);
+        broken + usize::from(self.history.failure_at_cursor().is_some())
+    }
+
+    /// Pauses on the first step that shows a problem not seen before, and says which.
+    fn check_new_problems(&mut self) {
+        let count = self.problems();
+        if count > self.problems_seen {
+            if self.playing {
+                self.notice = Some(format!("Paused at step {}: a safety property broke.", self.history.cursor()));
+            }
+            self.playing = false;
+        }
+        self.problems_seen = count;
+    }
+}
+
+#[cfg(test)]
+mod tests;
