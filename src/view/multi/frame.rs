@@ -367,6 +367,24 @@ pub fn message_label(cluster: &MultiCluster, msg: &Msg) -> String {
         Msg::Redirect { seq, leader: Some(l) } => format!("Redirect #{seq} to {}", name(cluster, *l)),
         Msg::Heartbeat { ballot, commit, .. } => format!("Heartbeat {ballot}, chosen below #{}", commit.0),
         Msg::CatchUpRequest { from } => format!("Catch-up request from #{}", from.0),
+        Msg::Promise { ballot, accepted, snapshot_point } if snapshot_point.0 > 0 => {
+            format!("Promise {ballot}, {} accepted, snapshot below #{}", accepted.len(), snapshot_point.0)
+        }
+        Msg::CatchUp { entries, snapshot } => {
+            let mut label = "Catch-up".to_string();
+            if let Some(s) = snapshot {
+                label += &format!(" snapshot below #{}", s.upto.0);
+                if !entries.is_empty() {
+                    label += " +";
+                }
+            }
+            match (entries.first(), entries.last()) {
+                (Some((a, _)), Some((b, _))) if a == b => label += &format!(" #{}", a.0),
+                (Some((a, _)), Some((b, _))) => label += &format!(" #{} to #{}", a.0, b.0),
+                _ => {}
+            }
+            label
+        }
         other => other.to_string(),
     }
 }

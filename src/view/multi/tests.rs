@@ -248,6 +248,9 @@ fn tokens_sit_between_their_ends_at_the_clock_with_slot_labels() {
         "Accept 2.1 #7 write x=3"
     );
     assert_eq!(message_label(cluster, &Msg::Redirect { seq: 2, leader: Some(NodeId(3)) }), "Redirect #2 to r3");
+    let snapshot = Some(Box::new(crate::protocol::multi::Snapshot { upto: Slot(4), ..Default::default() }));
+    let catch_up = Msg::CatchUp { entries: vec![(Slot(4), w), (Slot(5), Command::Noop)], snapshot };
+    assert_eq!(message_label(cluster, &catch_up), "Catch-up snapshot below #4 + #4 to #5");
     // Later on the clock, the same message is further along.
     let before = accept.progress;
     p.reduce(MultiAction::Frame(FRAME_MS));
