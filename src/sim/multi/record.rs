@@ -158,6 +158,12 @@ impl PageRun {
     }
 }
 
+/// Most snapshots a recorded run keeps. A Multi-Paxos world grows with its log (every replica
+/// holds its entries until it compacts, the monitor every slot's votes and the clients'
+/// history), so past this many the snapshots are thinned out to every other one and the
+/// spacing doubles: memory stays bounded while a seek replays at most `spacing` steps.
+pub const MAX_SNAPSHOTS: usize = 128;
+
 /// How the clients' history stands at a step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerdictAt {
@@ -171,8 +177,10 @@ pub struct VerdictAt {
 pub struct MultiHistory {
     /// The person's actions, by step.
     pub person: Vec<MultiScheduled>,
-    /// `snapshots[i]` is the run after `i * SNAPSHOT_EVERY` steps.
+    /// `snapshots[i]` is the run after `i * spacing` steps.
     snapshots: Vec<PageRun>,
+    /// Steps between snapshots: `SNAPSHOT_EVERY`, doubled each time the snapshots are thinned.
+    spacing: u64,
     /// Every event of the recorded run, in order.
     pub trace: Vec<Event<MultiEvent>>,
     head: PageRun,
@@ -199,6 +207,7 @@ impl MultiHistory {
         MultiHistory {
             person,
             snapshots: vec![start.clone()],
+            spacing: SNAPSHOT_EVERY,
             trace: Vec::new(),
             head: start,
             view: None,
@@ -252,10 +261,23 @@ impl MultiHistory {
         if new.iter().any(|e| matches!(e.kind, MultiEvent::Invoke { .. } | MultiEvent::Complete { .. })) {
             self.check_history();
         }
-        if self.head.world.steps.is_multiple_of(SNAPSHOT_EVERY) {
+        if self.head.world.steps.is_multiple_of(self.spacing) {
             self.snapshots.push(self.head.clone());
+            if self.snapshots.len() > MAX_SNAPSHOTS {
+                let mut i = 0;
+                self.snapshots.retain(|_| {
+                    i += 1;
+                    i % 2 == 1
+                });
+                self.spacing *= 2;
+            }
         }
         true
+    }
+
+    /// Steps between the snapshots kept (at most what a seek replays).
+    pub fn spacing(&self) -> u64 {
+        self.spacing
     }
 
     /// Brings the live check up to the frontier's history, noting a change of verdict.
@@ -294,7 +316,7 @@ impl MultiHistory {
             return;
         }
         if let Some(view) = &mut self.view {
-            if view.world.steps <= step && step - view.world.steps < SNAPSHOT_EVERY {
+            if view.world.steps <= step && step - view.world.steps < self.spacing {
                 while view.world.steps < step && replay_step(view, &self.person) {}
                 return;
             }
@@ -305,7 +327,7 @@ impl MultiHistory {
     /// The run after `step` steps, rebuilt from the snapshot before it.
     pub fn run_at(&self, step: u64) -> PageRun {
         let step = step.min(self.frontier());
-        let index = ((step / SNAPSHOT_EVERY) as usize).min(self.snapshots.len() - 1);
+        let index = ((step / self.spacing) as usize).min(self.snapshots.len() - 1);
         let mut run = self.snapshots[index].clone();
         while run.world.steps < step && replay_step(&mut run, &self.person) {}
         run
@@ -320,7 +342,7 @@ impl MultiHistory {
         if let Some(view) = self.view.take() {
             self.head = view;
             self.trace.truncate(self.trace.partition_point(|e| e.step < at));
-            self.snapshots.truncate((at / SNAPSHOT_EVERY) as usize + 1);
+            self.snapshots.truncate((at / self.spacing) as usize + 1);
             self.person.retain(|p| p.step < at);
             self.verdicts.retain(|v| v.step <= at);
             self.violations.retain(|(step, _)| *step < at);
@@ -473,6 +495,35 @@ mod tests {
         assert_eq!(h.world().system.nodes, run.world.system.nodes);
         let ops = &run.world.system.monitor.history;
         assert!(ops.iter().any(|o| o.client == client && o.op == KvOp::Read { key: Key(1) }));
+    }
+
+    #[test]
+    fn long_runs_thin_their_snapshots_and_still_seek_exactly() {
+        let mut h = MultiHistory::new(start(11), Vec::new());
+        let steps = (MAX_SNAPSHOTS as u64 + 8) * SNAPSHOT_EVERY;
+        h.extend(steps);
+        assert_eq!(h.spacing(), 2 * SNAPSHOT_EVERY);
+        assert!(h.snapshots.len() <= MAX_SNAPSHOTS);
+        for (i, s) in h.snapshots.iter().enumerate() {
+            assert_eq!(s.world.steps, i as u64 * h.spacing());
+        }
+        let mut fresh_run = start(11);
+        for k in [steps - 1, 5000, 129, 128, 127] {
+            h.seek(k);
+            let mut run = fresh_run.clone();
+            while run.world.steps < k && run.step(&[], &mut ()) {}
+            assert_eq!(h.world().system.nodes, run.world.system.nodes, "step {k}");
+            assert_eq!(h.world().in_flight(), run.world.in_flight());
+            fresh_run = start(11);
+        }
+        // A fork after thinning keeps the snapshots before it.
+        h.seek(3000);
+        h.act(PersonAction::Act(Action::Crash { node: NodeId(1) }));
+        assert_eq!(h.frontier(), 3001);
+        h.seek(2000);
+        let mut run = start(11);
+        while run.world.steps < 2000 && run.step(&[], &mut ()) {}
+        assert_eq!(h.world().system.nodes, run.world.system.nodes);
     }
 
     #[test]
