@@ -207,6 +207,13 @@ pub struct ClientView {
     pub sends_to: String,
 }
 
+/// What the inspector shows for the selection.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectorView {
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct MultiFrame {
     pub step: u64,
@@ -223,6 +230,7 @@ pub struct MultiFrame {
     pub safety: Vec<SafetyRow>,
     pub clients: Vec<ClientView>,
     pub selection: MultiSelection,
+    pub inspector: Option<InspectorView>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -252,6 +260,7 @@ impl MultiPlayground {
             history: history_view(self),
             safety: safety_rows(self),
             clients: cluster.clients.iter().map(|c| client_view(self, *c)).collect(),
+            inspector: inspector(self, &nodes),
             nodes,
             tokens,
             selection: self.selection,
@@ -404,6 +413,24 @@ pub fn kind_class(kind: MsgKind) -> &'static str {
         MsgKind::HeartbeatAck => "heartbeat-ack",
         MsgKind::CatchUpRequest => "catch-up-request",
         MsgKind::CatchUp => "catch-up",
+    }
+}
+
+/// What a kind of message says, in a line (a legend's or the inspector's).
+pub fn kind_meaning(kind: MsgKind) -> &'static str {
+    match kind {
+        MsgKind::Request => "A client's operation, to the replica it believes leads.",
+        MsgKind::Reply => "The leader's answer to a client, once the operation's slot was applied.",
+        MsgKind::Redirect => "Not the leader: try the one named (or another replica).",
+        MsgKind::Prepare => "Phase 1a, once for the whole log: promise me this ballot from this slot on.",
+        MsgKind::Promise => "Phase 1b: promised, with every entry accepted from that slot on.",
+        MsgKind::Nack => "Refused: a higher ballot was promised.",
+        MsgKind::Accept => "Phase 2a for one slot: accept this command; also says which slots are chosen.",
+        MsgKind::Accepted => "Phase 2b, to the leader: accepted; a majority of these chooses the slot.",
+        MsgKind::Heartbeat => "The leader is alive, and every slot below this one is chosen.",
+        MsgKind::HeartbeatAck => "A follower acknowledges a heartbeat (with leases: grants the lease).",
+        MsgKind::CatchUpRequest => "A replica that lags asks for the chosen entries it misses.",
+        MsgKind::CatchUp => "Chosen entries, after a snapshot when they were compacted.",
     }
 }
 
@@ -720,5 +747,76 @@ fn client_view(p: &MultiPlayground, id: NodeId) -> ClientView {
         redirects,
         busy: pending.is_some(),
         sends_to: client.map(|c| name(cluster, c.leader)).unwrap_or_default(),
+    }
+}
+
+/// The inspector's title and lines for the selection, built only for it.
+fn inspector(p: &MultiPlayground, nodes: &[NodeView]) -> Option<InspectorView> {
+    let world = p.history.world();
+    let cluster = &world.system.cluster;
+    match p.selection {
+        MultiSelection::None => None,
+        MultiSelection::Node(id) => {
+            let n = nodes.get(id.index())?;
+            let mut lines = vec![if n.up { n.role.clone() } else { "Crashed: only what is on disk is left.".into() }];
+            lines.extend(n.durable.iter().map(|l| format!("On disk: {l}")));
+            lines.extend(n.volatile.iter().map(|l| format!("In memory: {l}")));
+            if n.partitioned {
+                lines.push("Cut off from some nodes by a partition.".into());
+            }
+            let kind = if n.kind == NodeKind::Replica { "replica" } else { "client" };
+            Some(InspectorView { title: format!("{} ({kind})", n.label), lines })
+        }
+        MultiSelection::Message(id) => {
+            let flights = world.in_flight();
+            let Some(m) = flights.iter().find(|m| m.id == id) else {
+                return Some(InspectorView {
+                    title: format!("Message #{}", id.0),
+                    lines: vec!["No longer in flight at this step.".into()],
+                });
+            };
+            Some(InspectorView {
+                title: message_label(cluster, &m.msg),
+                lines: vec![
+                    format!("From {} to {}.", name(cluster, m.from), name(cluster, m.to)),
+                    format!("Sent at t={}, arrives at t={}.", m.sent_at, m.arrive),
+                    kind_meaning(m.msg.kind()).to_string(),
+                ],
+            })
+        }
+        MultiSelection::Slot(slot) => {
+            let slot = Slot(u32::try_from(slot).ok()?);
+            let mut lines = vec![match world.system.monitor.chosen(slot) {
+                Some(cmd) => format!("Chosen: {cmd}."),
+                None => "Not chosen yet.".into(),
+            }];
+            for (i, s) in world.system.nodes.iter().enumerate() {
+                let Some(r) = s.node.replica() else { continue };
+                let c = cell(r, slot);
+                let what = match &c.state {
+                    CellState::Empty => "nothing".to_string(),
+                    CellState::Accepted(b) => format!("accepted at ballot {b}: {}", c.text),
+                    CellState::Chosen => format!("knows chosen, not applied yet: {}", c.text),
+                    CellState::Applied => format!("applied: {}", c.text),
+                    CellState::NoOp => "a no-op, chosen".into(),
+                    CellState::Compacted => "compacted into its snapshot".into(),
+                };
+                lines.push(format!("{}: {what}", name(cluster, NodeId(i as u8))));
+            }
+            Some(InspectorView { title: format!("Slot #{}", slot.0), lines })
+        }
+        MultiSelection::Op(i) => {
+            let op = world.system.monitor.history.get(i)?;
+            let mut lines = vec![format!("Called at step {} (t={}).", op.invoke.0, op.invoke.1)];
+            lines.push(match &op.complete {
+                Some((step, t, reply)) => format!("Answered {} at step {step} (t={t}).", reply_text(reply)),
+                None => "No answer yet.".into(),
+            });
+            let failure = p.history.failure_at_cursor().and_then(|part| part.failure.as_ref());
+            if let Some(u) = failure.and_then(|f| f.unplaced.iter().find(|u| u.op == i)) {
+                lines.push(format!("Involved in the violation: {}.", u.why));
+            }
+            Some(InspectorView { title: format!("{}: {}", name(cluster, op.client), op.op), lines })
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! Every step is bounded (the text's length, the unpacked size, `MultiScenario::validate`), and
 //! nothing here panics on any input: a bad link is an error a person reads.
 
+use super::scenarios::{multi_scenario, MultiLesson};
 use super::{default_scenario, MultiScenario};
 use crate::scenario::link::{base64url, from_base64url, MAX_LINK_BYTES, MAX_UNPACKED_BYTES};
 use crate::scenario::{zlib, LoadError, Problem};
@@ -16,6 +17,8 @@ pub const MULTI_LINK_VERSION: u8 = 1;
 pub const MODE_KEY: &str = "mode";
 pub const MODE_MULTI: &str = "multi";
 pub const PAYLOAD_KEY: &str = "m";
+/// A lesson of this mode by name: `#mode=multi&lesson=multi-leader-crash`.
+pub const LESSON_KEY: &str = "lesson";
 
 /// The payload of a link to `scenario` (without the `m=` key).
 pub fn encode_multi(scenario: &MultiScenario) -> String {
@@ -63,25 +66,49 @@ pub fn multi_fragment(scenario: &MultiScenario) -> String {
     format!("{MODE_KEY}={MODE_MULTI}&{PAYLOAD_KEY}={}", encode_multi(scenario))
 }
 
-/// What a URL fragment (with or without `#`) asks of this mode: `None` when it is not a
-/// Multi-Paxos fragment; the default run for `mode=multi` alone; else the decoded payload.
-pub fn from_fragment(fragment: &str) -> Option<Result<MultiScenario, String>> {
+/// The fragment's `mode`, `m` and `lesson` values.
+fn fields(fragment: &str) -> (bool, Option<&str>, Option<&str>) {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-    let mut multi = false;
-    let mut payload = None;
+    let (mut multi, mut payload, mut lesson) = (false, None, None);
     for pair in fragment.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
             MODE_KEY => multi = value == MODE_MULTI,
             PAYLOAD_KEY => payload = Some(value),
+            LESSON_KEY => lesson = Some(value),
             _ => {}
         }
     }
+    (multi, payload, lesson)
+}
+
+/// What a URL fragment (with or without `#`) asks of this mode: `None` when it is not a
+/// Multi-Paxos fragment; the default run for `mode=multi` alone; a lesson's run for
+/// `mode=multi&lesson=SLUG`; else the decoded payload.
+pub fn from_fragment(fragment: &str) -> Option<Result<MultiScenario, String>> {
+    let (multi, payload, lesson) = fields(fragment);
     if !multi {
         return None;
     }
-    Some(match payload {
-        None => Ok(default_scenario()),
-        Some(p) => decode_multi(p),
+    Some(match (payload, lesson) {
+        (Some(p), _) => decode_multi(p),
+        (None, Some(slug)) => lesson_of(fragment).map(|l| l.scenario).ok_or_else(|| unknown_lesson(slug)),
+        (None, None) => Ok(default_scenario()),
     })
+}
+
+/// The lesson a Multi-Paxos fragment names, if it names one that exists.
+pub fn lesson_of(fragment: &str) -> Option<MultiLesson> {
+    let (multi, _, lesson) = fields(fragment);
+    multi_scenario(lesson.filter(|_| multi)?)
+}
+
+fn unknown_lesson(slug: &str) -> String {
+    let shown: String = slug.chars().take(60).collect();
+    format!("There is no Multi-Paxos lesson named \"{shown}\".")
+}
+
+/// The fragment (without `#`) that opens a lesson.
+pub fn lesson_fragment(lesson: &MultiLesson) -> String {
+    format!("{MODE_KEY}={MODE_MULTI}&{LESSON_KEY}={}", lesson.slug)
 }

@@ -11,11 +11,11 @@ pub mod link;
 pub mod scenarios;
 
 pub use frame::{
-    CellState, ClientView, HistoryOpView, HistoryView, KvRow, KvTable, LogCell, LogRow, LogView, MultiFrame, NodeKind,
-    NodeView, SafetyRow, TokenView, Verdict,
+    CellState, ClientView, HistoryOpView, HistoryView, InspectorView, KvRow, KvTable, LogCell, LogRow, LogView,
+    MultiFrame, NodeKind, NodeView, SafetyRow, TokenView, Verdict,
 };
 pub use link::{decode_multi, encode_multi};
-pub use scenarios::{multi_scenarios, MultiLesson};
+pub use scenarios::{multi_scenario, multi_scenarios, MultiLesson};
 
 pub use crate::sim::multi::{MultiScheduled, PersonAction};
 

@@ -388,6 +388,13 @@ fn links_round_trip_and_replay_the_same_run() {
     assert_eq!(from_fragment(&multi_fragment(&s)), Some(Ok(s.clone())));
     assert_eq!(from_fragment("#s=AQxyz"), None);
     assert_eq!(from_fragment("lesson=happy-path"), None);
+    for lesson in multi_scenarios() {
+        let fragment = super::link::lesson_fragment(&lesson);
+        assert_eq!(from_fragment(&fragment), Some(Ok(lesson.scenario.clone())));
+        assert_eq!(super::link::lesson_of(&format!("#{fragment}")).map(|l| l.slug), Some(lesson.slug));
+    }
+    let unknown = from_fragment("mode=multi&lesson=<b>nope</b>").expect("multi").unwrap_err();
+    assert_eq!(unknown, "There is no Multi-Paxos lesson named \"<b>nope</b>\".");
     // A playground's own actions, in a link, replay its run.
     let mut p = MultiPlayground::new(default_scenario());
     seek(&mut p, 100);
@@ -497,4 +504,32 @@ fn each_lesson_reaches_its_moment_by_its_step() {
             other => panic!("a lesson without a test: {other}"),
         }
     }
+}
+
+#[test]
+fn the_inspector_describes_the_selection() {
+    let mut p = MultiPlayground::new(multi_scenario("multi-leader-crash").expect("lesson").scenario);
+    assert_eq!(p.frame().inspector, None);
+    seek(&mut p, 189);
+    p.reduce(MultiAction::Select(MultiSelection::Slot(2)));
+    let i = p.frame().inspector.expect("slot");
+    assert_eq!(i.title, "Slot #2");
+    assert!(i.lines[0].starts_with("Chosen: "), "{i:?}");
+    assert!(i.lines[1..].iter().all(|l| l.contains("applied")), "{i:?}");
+    p.reduce(MultiAction::Select(MultiSelection::Node(NodeId(4))));
+    let i = p.frame().inspector.expect("node");
+    assert_eq!((i.title.as_str(), i.lines[0].as_str()), ("r4 (replica)", "leader 1.4"));
+    assert!(i.lines.iter().any(|l| l.starts_with("On disk: promised 1.4")));
+    let token = p.frame().tokens[0].clone();
+    p.reduce(MultiAction::Select(MultiSelection::Message(token.id)));
+    let i = p.frame().inspector.expect("message");
+    assert_eq!(i.title, token.label);
+    assert!(i.lines[0].starts_with("From "));
+    p.reduce(MultiAction::Select(MultiSelection::Op(0)));
+    let i = p.frame().inspector.expect("op");
+    assert!(i.title.starts_with('c') && i.lines[0].starts_with("Called at step"), "{i:?}");
+    p.reduce(MultiAction::StepForward);
+    assert_eq!(p.frame().selection, MultiSelection::Op(0), "the selection stays");
+    p.reduce(MultiAction::Select(MultiSelection::Op(99_999)));
+    assert_eq!(p.frame().inspector, None);
 }
