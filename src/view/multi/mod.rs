@@ -251,6 +251,15 @@ impl MultiScenario {
             if let PersonAction::Act(Action::Propose { .. } | Action::SetNetwork { .. }) = &s.action {
                 return Err(format!("Action {} is not one this mode takes.", i + 1));
             }
+            if let PersonAction::Act(Action::Crash { node } | Action::Recover { node }) = &s.action {
+                if cluster.is_client(*node) {
+                    return Err(format!(
+                        "Action {} crashes or recovers {}: only replicas crash here.",
+                        i + 1,
+                        name(&cluster, *node)
+                    ));
+                }
+            }
         }
         Ok(())
     }

@@ -168,6 +168,8 @@ fn configurations_out_of_bounds_are_refused_with_clear_messages() {
     assert!(s.validate().unwrap_err().contains("r1, which is not a client"));
     s.schedule = vec![MultiScheduled { step: 0, action: PersonAction::Act(Action::Crash { node: NodeId(30) }) }];
     assert!(s.validate().unwrap_err().contains("only 8 nodes"));
+    s.schedule = vec![MultiScheduled { step: 0, action: PersonAction::Act(Action::Crash { node: NodeId(7) }) }];
+    assert!(s.validate().unwrap_err().contains("c2: only replicas crash"));
     let mut p = MultiPlayground::new(default_scenario());
     p.reduce(MultiAction::ToggleCrash(NodeId(6)));
     assert!(p.error.as_deref().unwrap_or("").contains("c1 is a client"));
