@@ -286,30 +286,33 @@ pub fn history(ops: &[HistoryOp]) -> lincheck::History {
 #[derive(Clone, Debug, Default)]
 pub struct LiveCheck {
     pub check: lincheck::Incremental,
-    /// Operations of the monitor's history seen so far, and which of them were seen complete.
+    /// Operations of the monitor's history seen so far, and those of them not yet seen
+    /// complete (in index order): a call looks at these, not at the whole history.
     seen: usize,
-    completed: Vec<bool>,
+    open: Vec<usize>,
 }
 
 impl LiveCheck {
     /// Takes in what the monitor's history gained since the last call and checks the keys that
     /// changed.
     pub fn update(&mut self, ops: &[HistoryOp]) -> lincheck::Report {
-        for h in &ops[self.seen.min(ops.len())..] {
+        for (i, h) in ops.iter().enumerate().skip(self.seen) {
             let mut op = history_op(h);
             op.outcome = lincheck::Outcome::Info;
             op.complete = None;
             self.check.invoke(op);
-            self.completed.push(false);
+            self.open.push(i);
         }
-        self.seen = ops.len();
-        for (i, h) in ops.iter().enumerate() {
-            if !self.completed[i] && h.complete.is_some() {
+        self.seen = self.seen.max(ops.len());
+        let check = &mut self.check;
+        self.open.retain(|&i| match ops.get(i) {
+            Some(h) if h.complete.is_some() => {
                 let op = history_op(h);
-                self.check.complete(i, op.outcome, op.complete.unwrap_or(0));
-                self.completed[i] = true;
+                check.complete(i, op.outcome, op.complete.unwrap_or(0));
+                false
             }
-        }
+            _ => true,
+        });
         self.check.check()
     }
 }
