@@ -46,6 +46,12 @@ pub trait Simulated: Protocol {
     fn after_input(_system: &mut System<Self>) {}
     /// A client request is about to reach `node` (up or not), at `at` (step, tick).
     fn on_request(_monitor: &mut Self::Monitor, _node: NodeId, _request: &Self::Request, _at: (u64, Tick)) {}
+    /// Moves a message out of the simulator's store of messages in flight; what it leaves
+    /// behind is never read. A clone is free for a `Copy` message (single-decree's).
+    #[inline(always)]
+    fn take_msg(msg: &mut Self::Msg) -> Self::Msg {
+        msg.clone()
+    }
     /// `node` just recovered from its disk.
     fn on_recover(_system: &mut System<Self>, _node: NodeId) {}
     /// The request a scheduled `Action::Propose` of `value` stands for, if the protocol has one

@@ -166,7 +166,7 @@ impl<P: Simulated> World<P> {
             self.now = time;
             match item {
                 Item::Deliver(slot) => {
-                    let m = self.flights.take(slot);
+                    let m = self.flights.take(slot, P::take_msg);
                     self.arrive(m, sink)
                 }
                 Item::Timer { node, .. } => self.fire_timer(node, sink),

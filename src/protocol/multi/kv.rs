@@ -1,9 +1,9 @@
 //! The replicated state machine: a key-value store whose keys carry versions (the semantics
 //! of Maelstrom's lin-kv workload), the log's slots and commands, and the at-most-once table.
 
+use super::maps::IdMap;
 use crate::protocol::types::NodeId;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A position in the replicated log. Slot 0 is the first.
@@ -126,15 +126,15 @@ impl fmt::Display for KvReply {
 }
 
 /// The key-value state: per key, its value and version (0 never appears: the first write
-/// gives version 1).
+/// gives version 1). By key, in a vector (`maps`: keys are small numbers).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Store {
-    pub keys: BTreeMap<Key, (Val, u64)>,
+    pub keys: IdMap<Key, (Val, u64)>,
 }
 
 impl Store {
     pub fn get(&self, key: Key) -> Option<(Val, u64)> {
-        self.keys.get(&key).copied()
+        self.keys.get(key).copied()
     }
 
     /// What a read returns now, without changing anything.
@@ -151,11 +151,11 @@ impl Store {
         match *op {
             KvOp::Read { key } => self.read(key),
             KvOp::Write { key, value } => {
-                let entry = self.keys.entry(key).or_insert((value, 0));
-                *entry = (value, entry.1 + 1);
-                KvReply::Written { version: entry.1 }
+                let version = self.keys.get(key).map_or(0, |&(_, v)| v) + 1;
+                self.keys.insert(key, (value, version));
+                KvReply::Written { version }
             }
-            KvOp::Cas { key, from, to } => match self.keys.get_mut(&key) {
+            KvOp::Cas { key, from, to } => match self.keys.get_mut(key) {
                 None => KvReply::KeyDoesNotExist,
                 Some(entry) if entry.0 != from => KvReply::PreconditionFailed,
                 Some(entry) => {
@@ -169,16 +169,16 @@ impl Store {
 
 /// The at-most-once table: per client, the last sequence number applied and its reply. Part
 /// of the replicated state (every replica applies the same log, so every table agrees) and
-/// of a snapshot.
+/// of a snapshot. By client id, in a vector (`maps`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Sessions {
-    pub last: BTreeMap<NodeId, (u32, KvReply)>,
+    pub last: IdMap<NodeId, (u32, KvReply)>,
 }
 
 impl Sessions {
     /// The recorded reply if `seq` is the client's last applied request.
     pub fn answer(&self, client: NodeId, seq: u32) -> Option<KvReply> {
-        match self.last.get(&client) {
+        match self.last.get(client) {
             Some(&(last, reply)) if last == seq => Some(reply),
             _ => None,
         }
@@ -186,11 +186,11 @@ impl Sessions {
 
     /// Whether `seq` (or a later request of the client) was already applied.
     pub fn is_done(&self, client: NodeId, seq: u32) -> bool {
-        self.last.get(&client).is_some_and(|&(last, _)| seq <= last)
+        self.last.get(client).is_some_and(|&(last, _)| seq <= last)
     }
 
     pub fn record(&mut self, client: NodeId, seq: u32, reply: KvReply) {
-        if self.last.get(&client).is_none_or(|&(last, _)| seq >= last) {
+        if self.last.get(client).is_none_or(|&(last, _)| seq >= last) {
             self.last.insert(client, (seq, reply));
         }
     }

@@ -3,6 +3,7 @@
 
 use super::config::MultiCluster;
 use super::kv::{Command, KvOp, Slot};
+use super::maps::SlotMap;
 use super::msg::{Msg, Note, Output, Outputs};
 use super::replica::{Campaign, InFlight, Leadership, Replica, Role};
 use crate::protocol::types::{AcceptorSet, Ballot, NodeId};
@@ -51,7 +52,7 @@ impl Replica {
             out.push(Output::Send { to, msg: Msg::Prepare { ballot, from_slot } });
         }
         self.set_election_timer(cluster, out);
-        let own: Vec<_> = self.durable.accepted.range(from_slot..).map(|(&s, &(b, c))| (s, b, c)).collect();
+        let own: Vec<_> = self.durable.accepted.range(from_slot..).map(|(s, &(b, c))| (s, b, c)).collect();
         let point = self.durable.snapshot_point();
         self.on_promise(self.id, ballot, &own, point, now, cluster, out);
     }
@@ -116,19 +117,19 @@ impl Replica {
         } else {
             c.entries.split_off(&self.commit)
         };
-        let after_log = self.log.keys().next_back().map_or(self.commit, |s| s.next()).max(self.commit);
+        let after_log = self.log.last_key().map_or(self.commit, |s| s.next()).max(self.commit);
         let end = entries.keys().next_back().map_or(after_log, |s| s.next()).max(after_log);
         self.role = Role::Leader(Leadership {
             ballot,
             next: end,
             start: end,
-            proposals: BTreeMap::new(),
+            proposals: SlotMap::new(),
             queue: VecDeque::new(),
             lease_acks: vec![None; cluster.replicas.len()],
         });
         let mut slot = self.commit;
         while slot < end {
-            if !self.log.contains_key(&slot) {
+            if !self.log.contains_key(slot) {
                 let cmd = match entries.get(&slot) {
                     Some(&(_, cmd)) => {
                         out.push(Output::Note(Note::Adopted { slot, cmd }));
@@ -177,16 +178,16 @@ impl Replica {
         if l.ballot != ballot {
             return;
         }
-        let Some(p) = l.proposals.get_mut(&slot) else { return };
+        let Some(p) = l.proposals.get_mut(slot) else { return };
         p.accepts.insert(from.0);
         if p.accepts.len() < cluster.quorum as u32 {
             return;
         }
         let cmd = p.cmd;
-        l.proposals.remove(&slot);
+        l.proposals.remove(slot);
         out.push(Output::Note(Note::Chosen { slot }));
         if slot >= self.applied {
-            self.log.entry(slot).or_insert(cmd);
+            self.log.get_or_insert(slot, cmd);
         }
         self.apply_chosen(cluster, out);
         self.fill_window(cluster, out);
@@ -276,11 +277,10 @@ impl Replica {
             l.lease_acks[id.index()] = Some(now);
         }
         let ballot = l.ballot;
-        let msg = Msg::Heartbeat { ballot, commit, lease_from };
         for &to in cluster.replicas.iter().filter(|&&r| r != id) {
-            out.push(Output::Send { to, msg: msg.clone() });
+            out.push(Output::Send { to, msg: Msg::Heartbeat { ballot, commit, lease_from } });
         }
-        for (&slot, p) in l.proposals.iter_mut() {
+        for (slot, p) in l.proposals.iter_mut() {
             if !std::mem::replace(&mut p.aged, true) {
                 continue;
             }

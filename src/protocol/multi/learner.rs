@@ -23,8 +23,8 @@ impl Replica {
             return false; // no news (W2: 3% fewer instructions with this early return)
         }
         while self.commit < commit {
-            if !self.log.contains_key(&self.commit) {
-                match self.durable.accepted.get(&self.commit) {
+            if !self.log.contains_key(self.commit) {
+                match self.durable.accepted.get(self.commit) {
                     Some(&(b, cmd)) if b == ballot => {
                         self.log.insert(self.commit, cmd);
                     }
@@ -42,12 +42,12 @@ impl Replica {
     /// it, so that every replica runs the same commands in the same order. The leader answers
     /// each client whose request it applies.
     pub(super) fn apply_chosen(&mut self, cluster: &MultiCluster, out: &mut impl Outputs) {
-        while self.log.contains_key(&self.commit) {
+        while self.log.contains_key(self.commit) {
             self.commit = self.commit.next();
         }
         while self.applied < self.commit {
             let slot = self.applied;
-            let Some(&cmd) = self.log.get(&slot) else { break };
+            let Some(&cmd) = self.log.get(slot) else { break };
             let reply = kv::execute(&mut self.store, &mut self.sessions, &cmd, !cluster.broken.no_at_most_once);
             self.applied = slot.next();
             out.push(Output::Applied { slot, cmd, reply });
@@ -68,7 +68,7 @@ impl Replica {
         }
         let snapshot =
             Box::new(Snapshot { upto: self.applied, store: self.store.clone(), sessions: self.sessions.clone() });
-        self.log = self.log.split_off(&self.applied);
+        self.log.keep_from(self.applied);
         self.persist(Output::PersistSnapshot(snapshot), out);
     }
 
@@ -77,11 +77,12 @@ impl Replica {
     pub fn on_catch_up_request(&mut self, from: NodeId, slot: Slot, out: &mut impl Outputs) {
         let snapshot = self.durable.snapshot.as_ref().filter(|s| slot < s.upto).cloned();
         let start = snapshot.as_ref().map_or(slot, |s| s.upto);
-        let entries: Vec<(Slot, Command)> = if start < self.commit {
-            self.log.range(start..self.commit).map(|(&s, &c)| (s, c)).collect()
-        } else {
-            Vec::new()
-        };
+        let mut entries: Vec<(Slot, Command)> = Vec::new();
+        if start < self.commit {
+            // Every slot below the commit point is in the log (or the snapshot): exactly this many.
+            entries.reserve_exact((self.commit.0 - start.0) as usize);
+            entries.extend(self.log.range(start..self.commit).map(|(s, &c)| (s, c)));
+        }
         if snapshot.is_some() || !entries.is_empty() {
             out.push(Output::Send { to: from, msg: Msg::CatchUp { entries, snapshot } });
         }
@@ -101,13 +102,13 @@ impl Replica {
             self.sessions = snapshot.sessions.clone();
             self.applied = snapshot.upto;
             self.commit = self.commit.max(snapshot.upto);
-            self.log = self.log.split_off(&snapshot.upto);
+            self.log.keep_from(snapshot.upto);
             out.push(Output::Note(Note::Installed { upto: snapshot.upto }));
             self.persist(Output::PersistSnapshot(snapshot), out);
         }
         for (slot, cmd) in entries {
             if slot >= self.applied {
-                self.log.entry(slot).or_insert(cmd);
+                self.log.get_or_insert(slot, cmd);
             }
         }
         self.apply_chosen(cluster, out);

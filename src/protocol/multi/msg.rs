@@ -1,10 +1,10 @@
 //! Multi-Paxos messages, and the inputs, outputs and durable state of a node's state machine.
 
 use super::kv::{Command, Key, KvOp, KvReply, Sessions, Slot, Store};
+use super::maps::SlotMap;
 use crate::protocol::interface::Emit;
 use crate::protocol::types::{Ballot, NodeId};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// The key-value state as of a slot: what replaces the log below `upto` once compacted.
@@ -257,8 +257,8 @@ pub enum Output {
 pub struct MultiDurable {
     pub promised: Option<Ballot>,
     /// Per slot, the entry accepted last (the highest ballot: an acceptor never accepts below
-    /// its promise). Only slots from the snapshot point on.
-    pub accepted: BTreeMap<Slot, (Ballot, Command)>,
+    /// its promise). Only slots from the snapshot point on. (A vector by slot: `maps`.)
+    pub accepted: SlotMap<(Ballot, Command)>,
     pub snapshot: Option<Box<Snapshot>>,
 }
 
@@ -272,7 +272,7 @@ impl MultiDurable {
                 self.accepted.insert(*slot, (*ballot, *cmd));
             }
             Output::PersistSnapshot(s) => {
-                self.accepted = self.accepted.split_off(&s.upto);
+                self.accepted.keep_from(s.upto);
                 self.snapshot = Some(s.clone());
             }
             _ => {}
@@ -322,7 +322,7 @@ mod tests {
         d.apply(&Output::PersistAccept { slot: Slot(1), ballot: b(2, 1), cmd: Command::Noop });
         assert_eq!(d.promised, Some(b(2, 1)), "accepting raises the promise");
         d.apply(&Output::PersistSnapshot(Box::new(Snapshot { upto: Slot(1), ..Snapshot::default() })));
-        assert_eq!(d.accepted.keys().copied().collect::<Vec<_>>(), vec![Slot(1)], "entries below the snapshot go");
+        assert_eq!(d.accepted.keys().collect::<Vec<_>>(), vec![Slot(1)], "entries below the snapshot go");
         assert_eq!(d.snapshot_point(), Slot(1));
         d.apply(&Output::CancelTimer);
         assert_eq!(d.promised, Some(b(2, 1)));

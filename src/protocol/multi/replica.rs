@@ -5,6 +5,7 @@
 
 use super::config::MultiCluster;
 use super::kv::{Command, KvOp, Sessions, Slot, Store};
+use super::maps::SlotMap;
 use super::msg::{Input, Msg, MultiDurable, Note, Output, Outputs};
 use crate::protocol::types::{AcceptorSet, Ballot, NodeId};
 use serde::{Deserialize, Serialize};
@@ -51,8 +52,9 @@ pub struct Leadership {
     /// The first slot after the entries re-proposed at election: lease reads wait until the
     /// leader applied up to here, so that they see every write an earlier leader acknowledged.
     pub start: Slot,
-    /// The pipeline: slots proposed and not yet chosen, at most `window` of them.
-    pub proposals: BTreeMap<Slot, InFlight>,
+    /// The pipeline: slots proposed and not yet chosen, at most `window` of them. (A vector
+    /// by slot, `maps`: a tree allocated a node each time the pipeline filled from empty.)
+    pub proposals: SlotMap<InFlight>,
     /// Requests waiting for room in the pipeline: (client, seq, op).
     pub queue: VecDeque<(NodeId, u32, KvOp)>,
     /// With leases: per replica, the send tick of the latest heartbeat it acked (the leader's
@@ -73,8 +75,9 @@ pub struct Replica {
     pub commit: Slot,
     /// The first slot not yet applied to `store`; never above `commit`.
     pub applied: Slot,
-    /// The chosen entries this replica knows, from its snapshot point on.
-    pub log: BTreeMap<Slot, Command>,
+    /// The chosen entries this replica knows, from its snapshot point on. (A vector by slot,
+    /// `maps`: a recovered replica replays the whole log, entry by entry.)
+    pub log: SlotMap<Command>,
     pub store: Store,
     pub sessions: Sessions,
     /// The highest round seen in a Nack: the next campaign's ballot goes above it.
@@ -101,7 +104,7 @@ impl Replica {
             leader_ballot: Ballot::ZERO,
             commit: snapshot.upto,
             applied: snapshot.upto,
-            log: BTreeMap::new(),
+            log: SlotMap::new(),
             store: snapshot.store,
             sessions: snapshot.sessions,
             round_seen: 0,
@@ -209,7 +212,7 @@ impl Replica {
         if self.durable.promised != Some(ballot) {
             self.persist(Output::PersistPromise(ballot), out);
         }
-        let accepted = self.durable.accepted.range(from_slot..).map(|(&s, &(b, c))| (s, b, c)).collect();
+        let accepted = self.durable.accepted.range(from_slot..).map(|(s, &(b, c))| (s, b, c)).collect();
         let snapshot_point = self.durable.snapshot_point();
         out.push(Output::Send { to: from, msg: Msg::Promise { ballot, accepted, snapshot_point } });
         // Give the candidate a full timeout before campaigning against it.
@@ -235,7 +238,7 @@ impl Replica {
             return;
         }
         let stepped_down = self.follow(ballot, out);
-        if self.durable.accepted.get(&slot) != Some(&(ballot, cmd)) {
+        if self.durable.accepted.get(slot) != Some(&(ballot, cmd)) {
             self.persist(Output::PersistAccept { slot, ballot, cmd }, out);
         }
         out.push(Output::Send { to: from, msg: Msg::Accepted { ballot, slot } });

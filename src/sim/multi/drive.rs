@@ -198,7 +198,7 @@ impl MultiRun {
     /// Whether every client ran every operation.
     pub fn finished(&self) -> bool {
         let n = self.config.workload.ops_per_client;
-        self.issued.iter().all(|i| *i >= n) && self.world.system.monitor.history.iter().all(|h| h.complete.is_some())
+        self.issued.iter().all(|i| *i >= n) && self.world.system.monitor.all_complete()
     }
 
     /// One step: the next scheduled fault, delivery or timer; then the next operation of every

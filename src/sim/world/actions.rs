@@ -90,7 +90,7 @@ impl<P: Simulated> World<P> {
     fn take_in_flight(&mut self, id: MsgId) -> Option<InFlight<P::Msg>> {
         let flights = &self.flights;
         match self.queue.remove(|item| matches!(*item, Item::Deliver(slot) if flights.get(slot).id == id))?.1 {
-            Item::Deliver(slot) => Some(self.flights.take(slot)),
+            Item::Deliver(slot) => Some(self.flights.take(slot, P::take_msg)),
             Item::Timer { .. } => None,
         }
     }

@@ -45,11 +45,22 @@ impl<M: Clone> Flights<M> {
         &self.slots[slot as usize]
     }
 
-    /// Frees `slot` and returns its message.
+    /// Frees `slot` and returns its message, moved out by `take` (`Simulated::take_msg`:
+    /// a copy for single-decree's `Copy` messages, a move for Multi-Paxos's, which may carry
+    /// log entries). What `take` leaves behind is never read: the slot is free.
     #[inline(always)]
-    pub(super) fn take(&mut self, slot: u32) -> InFlight<M> {
+    pub(super) fn take(&mut self, slot: u32, take: impl FnOnce(&mut M) -> M) -> InFlight<M> {
         self.free.push(slot);
-        self.slots[slot as usize].clone()
+        let m = &mut self.slots[slot as usize];
+        InFlight {
+            id: m.id,
+            from: m.from,
+            to: m.to,
+            msg: take(&mut m.msg),
+            sent_at: m.sent_at,
+            arrive: m.arrive,
+            lost: m.lost,
+        }
     }
 
     /// Frees every slot, keeping the memory.

@@ -485,14 +485,14 @@ fn newest_slot(p: &MultiPlayground) -> Option<u64> {
 fn cell(r: &Replica, slot: Slot) -> LogCell {
     let (state, text) = if slot < r.durable.snapshot_point() {
         (CellState::Compacted, String::new())
-    } else if let Some(cmd) = r.log.get(&slot) {
+    } else if let Some(cmd) = r.log.get(slot) {
         let state = match cmd {
             Command::Noop => CellState::NoOp,
             _ if slot < r.applied => CellState::Applied,
             _ => CellState::Chosen,
         };
         (state, cmd.to_string())
-    } else if let Some((b, cmd)) = r.durable.accepted.get(&slot) {
+    } else if let Some((b, cmd)) = r.durable.accepted.get(slot) {
         (CellState::Accepted(b.to_string()), cmd.to_string())
     } else if slot < r.applied {
         // Applied from a snapshot's store, its entry since dropped.

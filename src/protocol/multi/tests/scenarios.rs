@@ -94,7 +94,7 @@ fn crash_mid_pipeline(cluster: MultiCluster) -> Net {
         net.completions(C3),
         vec![Output::Complete { seq: 1, op: write(X, 1), reply: KvReply::Written { version: 1 } }]
     );
-    assert_eq!(net.replica(R1).durable.accepted.keys().copied().collect::<Vec<_>>(), vec![Slot(0), Slot(2)]);
+    assert_eq!(net.replica(R1).durable.accepted.keys().collect::<Vec<_>>(), vec![Slot(0), Slot(2)]);
     assert_eq!(net.replica(R1).commit, Slot(0), "the commit point never reached replica 1");
     net.crash(R0);
     net.drop = Box::new(|_, _, _| false);
@@ -218,7 +218,7 @@ fn a_replica_behind_the_compaction_point_installs_a_snapshot() {
         ]
     );
     assert_eq!(net.replica(R2).store, net.replica(R0).store);
-    assert_eq!(net.replica(R0).log.keys().copied().collect::<Vec<_>>(), vec![Slot(2)], "the log below s2 is gone");
+    assert_eq!(net.replica(R0).log.keys().collect::<Vec<_>>(), vec![Slot(2)], "the log below s2 is gone");
     // A replica restarting from its disk starts from its snapshot.
     net.crash(R2);
     net.recover(R2);
