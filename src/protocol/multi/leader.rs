@@ -152,7 +152,7 @@ impl Replica {
     /// one acceptance never chooses.
     fn propose(&mut self, slot: Slot, cmd: Command, cluster: &MultiCluster, out: &mut impl Outputs) {
         let Some(ballot) = self.ballot() else { return };
-        self.persist(Output::PersistAccept { slot, ballot, cmd }, out);
+        self.persist_accept(slot, ballot, cmd, out);
         let commit = self.commit;
         for to in self.others(cluster) {
             out.push(Output::Send { to, msg: Msg::Accept { ballot, slot, cmd, commit } });

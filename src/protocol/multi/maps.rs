@@ -75,7 +75,7 @@ impl<V> SlotMap<V> {
     }
 
     /// The place of `slot`, made (empty) if it is outside the vector.
-    #[inline]
+    #[inline(always)]
     fn cell(&mut self, slot: Slot) -> &mut Option<V> {
         if self.entries.is_empty() {
             self.first = slot.0;
@@ -117,6 +117,7 @@ impl<V> SlotMap<V> {
         self.entries[i].as_mut().unwrap_or_else(|| unreachable!())
     }
 
+    #[inline]
     pub fn remove(&mut self, slot: Slot) -> Option<V> {
         let i = self.index(slot)?;
         let old = self.entries[i].take()?;

@@ -267,16 +267,22 @@ impl MultiDurable {
     pub fn apply(&mut self, output: &Output) {
         match output {
             Output::PersistPromise(b) => self.promised = Some(*b),
-            Output::PersistAccept { slot, ballot, cmd } => {
-                self.promised = self.promised.max(Some(*ballot));
-                self.accepted.insert(*slot, (*ballot, *cmd));
-            }
+            Output::PersistAccept { slot, ballot, cmd } => self.accept(*slot, *ballot, *cmd),
             Output::PersistSnapshot(s) => {
                 self.accepted.keep_from(s.upto);
                 self.snapshot = Some(s.clone());
             }
             _ => {}
         }
+    }
+
+    /// `apply(&Output::PersistAccept { .. })`, for the callers that know the output's kind:
+    /// without building an output to take apart again (one per acceptance, twice: the
+    /// replica's copy and the disk).
+    #[inline]
+    pub fn accept(&mut self, slot: Slot, ballot: Ballot, cmd: Command) {
+        self.promised = self.promised.max(Some(ballot));
+        self.accepted.insert(slot, (ballot, cmd));
     }
 
     /// The first slot not covered by the snapshot (0 without one).

@@ -175,6 +175,13 @@ impl Replica {
         out.push(output);
     }
 
+    /// `persist(Output::PersistAccept { .. })`, the one persist of the steady state.
+    #[inline]
+    pub(super) fn persist_accept(&mut self, slot: Slot, ballot: Ballot, cmd: Command, out: &mut impl Outputs) {
+        self.durable.accept(slot, ballot, cmd);
+        out.push(Output::PersistAccept { slot, ballot, cmd });
+    }
+
     pub(super) fn others<'a>(&self, cluster: &'a MultiCluster) -> impl Iterator<Item = NodeId> + 'a {
         let me = self.id;
         cluster.replicas.iter().copied().filter(move |&r| r != me)
@@ -239,7 +246,7 @@ impl Replica {
         }
         let stepped_down = self.follow(ballot, out);
         if self.durable.accepted.get(slot) != Some(&(ballot, cmd)) {
-            self.persist(Output::PersistAccept { slot, ballot, cmd }, out);
+            self.persist_accept(slot, ballot, cmd, out);
         }
         out.push(Output::Send { to: from, msg: Msg::Accepted { ballot, slot } });
         if stepped_down {

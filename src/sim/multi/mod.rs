@@ -202,7 +202,7 @@ impl Simulated for Multi {
                 if let Some(cmd) = c.monitor.on_accept(node, slot, ballot, &cmd, c.found) {
                     c.sink.record(step, time, || MultiEvent::Chosen { slot, ballot, cmd });
                 }
-                c.storage.apply(&Output::PersistAccept { slot, ballot, cmd });
+                c.storage.accept(slot, ballot, cmd);
             }
             Output::PersistSnapshot(snapshot) => {
                 let upto = snapshot.upto;
