@@ -149,7 +149,7 @@ impl Store {
 
     /// Carries out one operation (lin-kv semantics); every successful write or cas bumps the
     /// key's version by one.
-    #[inline]
+    #[inline(always)]
     pub fn apply(&mut self, op: &KvOp) -> KvReply {
         match *op {
             KvOp::Read { key } => self.read(key),
@@ -194,7 +194,7 @@ impl Sessions {
         self.last.get(client).is_some_and(|&(last, _)| seq <= last)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, client: NodeId, seq: u32, reply: KvReply) {
         match self.last.get_mut(client) {
             Some(entry) if entry.0 <= seq => *entry = (seq, reply),
@@ -213,7 +213,7 @@ impl Sessions {
 /// is the table's (`Sessions::answer`). (Inlined, as the store's and the table's methods: a
 /// reply handed through memory between them was reloaded before its parts were stored, a
 /// stall on every command a replica applied, 7% of W2.)
-#[inline]
+#[inline(always)]
 pub fn execute(store: &mut Store, sessions: &mut Sessions, cmd: &Command, at_most_once: bool) -> Option<KvReply> {
     let Command::Op { client, seq, op } = *cmd else { return None };
     if at_most_once && sessions.is_done(client, seq) {

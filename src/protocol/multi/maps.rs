@@ -86,7 +86,9 @@ impl<V> SlotMap<V> {
             self.first = slot.0;
         } else {
             let i = (slot.0 - self.first) as usize;
-            if i >= self.entries.len() {
+            if i == self.entries.len() {
+                self.entries.push(None); // the usual case: the next slot
+            } else if i > self.entries.len() {
                 self.entries.resize_with(i + 1, || None);
             }
         }
@@ -95,7 +97,7 @@ impl<V> SlotMap<V> {
     }
 
     /// Sets `slot` to `value`; returns what it held.
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, slot: Slot, value: V) -> Option<V> {
         let old = self.cell(slot).replace(value);
         if old.is_none() {
@@ -105,7 +107,7 @@ impl<V> SlotMap<V> {
     }
 
     /// `BTreeMap::entry(slot).or_insert(value)`: the entry of `slot`, set to `value` if empty.
-    #[inline]
+    #[inline(always)]
     pub fn get_or_insert(&mut self, slot: Slot, value: V) -> &mut V {
         let cell = self.cell(slot);
         if cell.is_none() {
