@@ -15,7 +15,7 @@ pub use frame::{
     MultiFrame, NodeKind, NodeView, SafetyRow, TokenView, Verdict,
 };
 pub use link::{decode_multi, encode_multi};
-pub use scenarios::{multi_scenario, multi_scenarios, MultiLesson};
+pub use scenarios::{multi_scenario, multi_scenarios, MultiLesson, MultiLessonEntry, MULTI_LESSONS};
 
 pub use crate::sim::multi::{MultiScheduled, PersonAction};
 

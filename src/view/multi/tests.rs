@@ -1,8 +1,8 @@
 use super::frame::{message_label, position, LOG_WINDOW, OPS_PER_LANE, STAGE_H, STAGE_W};
 use super::link::{from_fragment, multi_fragment, MULTI_LINK_VERSION};
-use super::scenarios::multi_scenario;
+use super::scenarios::{multi_scenario, MULTI_LESSONS};
 use super::*;
-use crate::protocol::multi::{Command, Key, Msg, Note, Role, Slot, Val};
+use crate::protocol::multi::{Command, Key, KvReply, Msg, Note, Role, Slot, Val};
 use crate::protocol::Ballot;
 use crate::sim::multi::MultiEvent;
 
@@ -449,13 +449,23 @@ fn malformed_links_give_clear_errors_and_never_panic() {
 #[test]
 fn each_lesson_reaches_its_moment_by_its_step() {
     let lessons = multi_scenarios();
-    assert_eq!(lessons.len(), 3);
+    assert_eq!(lessons.len(), MULTI_LESSONS.len());
+    let numbers: Vec<u8> = MULTI_LESSONS.iter().map(|e| e.number).collect();
+    assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6, 7, 9], "in the issue's order");
+    for (entry, lesson) in MULTI_LESSONS.iter().zip(&lessons) {
+        assert_eq!((entry.slug, entry.title), (lesson.slug, lesson.scenario.title.trim_end_matches(" (broken)")));
+        assert!(!entry.summary.is_empty() && entry.summary.ends_with('.'));
+    }
     for lesson in &lessons {
         assert_eq!(lesson.scenario.validate(), Ok(()), "{}", lesson.slug);
         assert!(lesson.caption_at(0).is_some());
+        assert!(lesson.captions.windows(2).all(|w| w[0].0 < w[1].0), "{}: captions in order", lesson.slug);
+        assert!(lesson.captions.last().is_some_and(|c| c.0 <= lesson.moment_by));
         let mut h = lesson.scenario.history();
         h.extend(lesson.moment_by);
-        assert!(h.violations.is_empty() && h.failure.is_none(), "{}: safe", lesson.slug);
+        let broken = lesson.scenario.config.variant != MultiVariantChoice::Correct;
+        assert!(h.violations.is_empty(), "{}: no invariant broken", lesson.slug);
+        assert_eq!(h.failure.is_some(), broken, "{}: red only in a broken variant", lesson.slug);
         let trace = h.trace.clone();
         let before = |step: u64| trace.iter().take_while(move |e| e.step < step);
         match lesson.slug {
@@ -503,9 +513,177 @@ fn each_lesson_reaches_its_moment_by_its_step() {
                 let r1 = h.world().system.nodes[1].node.replica().expect("r1").applied;
                 assert!(r1 >= others, "r1 caught up: {r1}");
             }
+            "multi-steady-state" => steady_state(&lesson, &mut h),
+            "multi-log-to-store" => log_to_store(&lesson, &mut h),
+            "multi-partitioned-leader" => partitioned_leader(&mut h),
+            "multi-retries-at-most-once" => retries(&lesson, &mut h),
+            "multi-dueling-leaders" => dueling(&lesson, &mut h),
             other => panic!("a lesson without a test: {other}"),
         }
     }
+}
+
+fn leader_role(h: &crate::sim::multi::MultiHistory, node: u8) -> Option<&crate::protocol::multi::Leadership> {
+    match &h.world().system.nodes[node as usize].node.replica()?.role {
+        Role::Leader(l) => Some(l),
+        _ => None,
+    }
+}
+
+fn steady_state(lesson: &MultiLesson, h: &mut crate::sim::multi::MultiHistory) {
+    // The moment: three slots in flight at once at r4, within a window above one.
+    h.seek(lesson.moment_by);
+    let l = leader_role(h, 4).expect("r4 leads");
+    assert!(l.proposals.len() >= 3, "{} slots in flight", l.proposals.len());
+    assert!(h.world().system.cluster.window > 1);
+    // One round trip per command: every slot r4 chooses in its first 400 steps is chosen
+    // before r4 sent a second Accept for it, and each follower got exactly one Accept before.
+    h.extend(400);
+    let mut accepts: std::collections::BTreeMap<(Slot, NodeId), u64> = Default::default();
+    let mut chosen = 0;
+    for e in &h.trace {
+        match &e.kind {
+            MultiEvent::Send { from: NodeId(4), to, msg: Msg::Accept { slot, .. }, .. } => {
+                *accepts.entry((*slot, *to)).or_default() += 1;
+            }
+            MultiEvent::Chosen { slot, .. } => {
+                chosen += 1;
+                for f in 0..4 {
+                    assert_eq!(accepts.get(&(*slot, NodeId(f))), Some(&1), "slot {slot} to r{f} when chosen");
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(chosen >= 15, "{chosen} slots chosen");
+}
+
+fn log_to_store(lesson: &MultiLesson, h: &mut crate::sim::multi::MultiHistory) {
+    let x = Key(0);
+    h.seek(lesson.moment_by);
+    let done: Vec<(u64, KvOp, KvReply)> = h
+        .past()
+        .iter()
+        .filter_map(|e| match e.kind {
+            MultiEvent::Complete { op, reply, .. } => Some((e.step, op, reply)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        done,
+        vec![
+            (75, KvOp::Write { key: x, value: Val(1) }, KvReply::Written { version: 1 }),
+            (133, KvOp::Cas { key: x, from: Val(1), to: Val(2) }, KvReply::Written { version: 2 }),
+            (196, KvOp::Cas { key: x, from: Val(1), to: Val(3) }, KvReply::PreconditionFailed),
+            (251, KvOp::Read { key: x }, KvReply::Value { value: Val(2), version: 2 }),
+        ]
+    );
+    assert!(lesson.moment_by > 251);
+    // Each replica applies slots in order, from slot 0, with no gap.
+    for r in 0..5u8 {
+        let slots: Vec<u64> = h
+            .past()
+            .iter()
+            .filter_map(|e| match e.kind {
+                MultiEvent::Applied { node, slot, .. } if node == NodeId(r) => Some(slot.0 as u64),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(slots, (0..slots.len() as u64).collect::<Vec<_>>(), "r{r}");
+    }
+    let f = MultiPlayground { history: h.clone(), ..MultiPlayground::new(lesson.scenario.clone()) }.frame();
+    let leader = f.kv.iter().find(|t| t.replica == NodeId(4)).expect("r4's store");
+    assert_eq!(leader.rows[0].value, "2");
+    assert!(f.history.verdict == Verdict::Green);
+}
+
+fn partitioned_leader(h: &mut crate::sim::multi::MultiHistory) {
+    let old = Ballot::new(1, NodeId(4));
+    let cut_off = |step: u64| (101..400).contains(&step);
+    let tried = h.trace.iter().any(|e| {
+        cut_off(e.step) && matches!(&e.kind, MultiEvent::Send { from: NodeId(4), msg: Msg::Accept { ballot, .. }, .. } if *ballot == old)
+    });
+    assert!(tried, "r4 goes on sending Accepts while cut off");
+    let chosen_at_old =
+        h.trace.iter().any(|e| e.step > 100 && matches!(&e.kind, MultiEvent::Chosen { ballot, .. } if *ballot == old));
+    assert!(!chosen_at_old, "nothing is chosen at 1.4 once r4 is cut off");
+    let new_leader = h.trace.iter().find_map(|e| match e.kind {
+        MultiEvent::Leader { node, ballot } if e.step > 100 => Some((e.step, node, ballot)),
+        _ => None,
+    });
+    assert_eq!(new_leader, Some((168, NodeId(3), Ballot::new(2, NodeId(3)))));
+    let chosen_new = h.trace.iter().filter(|e| cut_off(e.step) && matches!(e.kind, MultiEvent::Chosen { .. })).count();
+    assert!(chosen_new >= 5, "the majority goes on: {chosen_new} slots");
+    let step_down = h.trace.iter().find_map(|e| match e.kind {
+        MultiEvent::Note { node: NodeId(4), note: Note::StepDown { ballot } } => Some((e.step, ballot)),
+        _ => None,
+    });
+    assert_eq!(step_down, Some((407, old)), "r4 steps down after the heal");
+    h.seek(400);
+    assert!(leader_role(h, 4).is_some(), "r4 still believes it leads just before the heal");
+}
+
+fn retries(lesson: &MultiLesson, h: &mut crate::sim::multi::MultiHistory) {
+    assert_eq!(h.failure.as_ref().map(|f| f.0), Some(314), "the history turns red at step 314");
+    h.seek(313);
+    assert_eq!(h.verdict(), crate::lincheck::Verdict::Linearizable);
+    h.seek(314);
+    assert_eq!(h.verdict(), crate::lincheck::Verdict::NotLinearizable);
+    // c0's write y=1 (seq 1) is applied at r0, the leader, in two slots; the second at step 308.
+    let c0 = NodeId(5);
+    let applied: Vec<(u64, Slot)> = h
+        .trace
+        .iter()
+        .filter_map(|e| match e.kind {
+            MultiEvent::Applied { node: NodeId(0), slot, cmd: Command::Op { client, seq: 1, op }, .. }
+                if client == c0 && op == (KvOp::Write { key: Key(1), value: Val(1) }) =>
+            {
+                Some((e.step, slot))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(applied.len(), 2, "{applied:?}");
+    assert!(applied[0].0 < 121 && applied[1] == (308, Slot(8)), "{applied:?}");
+    assert!(h.trace.iter().any(|e| e.step == 169 && e.kind == MultiEvent::Timeout { node: c0 }), "c0 retries");
+    // The correct variant on the same run stays green.
+    let mut correct = lesson.scenario.clone();
+    correct.config.variant = MultiVariantChoice::Correct;
+    let mut c = correct.history();
+    c.extend(1500);
+    assert!(c.failure.is_none() && c.violations.is_empty());
+    assert!(
+        c.trace.iter().any(|e| matches!(e.kind, MultiEvent::Note { note: Note::Duplicate { .. }, .. })),
+        "the table answered a retry"
+    );
+}
+
+fn dueling(lesson: &MultiLesson, h: &mut crate::sim::multi::MultiHistory) {
+    let campaigns: Vec<(u64, NodeId)> = h
+        .trace
+        .iter()
+        .filter_map(|e| match e.kind {
+            MultiEvent::Note { node, note: Note::Campaign { .. } } => Some((e.time, node)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(campaigns, vec![(16, NodeId(2)), (17, NodeId(0)), (17, NodeId(1)), (17, NodeId(4))]);
+    let leaders: Vec<(u64, NodeId)> = h
+        .trace
+        .iter()
+        .filter_map(|e| match e.kind {
+            MultiEvent::Leader { node, .. } => Some((e.step, node)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(leaders, vec![(38, NodeId(4))]);
+    // One leader in the end: no campaign and no other leader for long after.
+    h.extend(1000);
+    let later =
+        h.trace.iter().filter(|e| e.step >= lesson.moment_by).any(|e| {
+            matches!(e.kind, MultiEvent::Leader { .. } | MultiEvent::Note { note: Note::Campaign { .. }, .. })
+        });
+    assert!(!later, "r4 stays the only leader");
 }
 
 #[test]
