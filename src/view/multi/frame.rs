@@ -601,7 +601,7 @@ fn kv_tables(p: &MultiPlayground) -> Vec<KvTable> {
         .collect()
 }
 
-fn reply_text(reply: &KvReply) -> String {
+pub(super) fn reply_text(reply: &KvReply) -> String {
     match reply {
         KvReply::Value { value, version } => format!("{value} (v{version})"),
         KvReply::Written { version } => format!("ok (v{version})"),
@@ -625,15 +625,19 @@ fn op_view(index: usize, h: &HistoryOp, involved: &BTreeSet<usize>) -> HistoryOp
     }
 }
 
+/// The operations (by index into the history) a violation involves: those the checker could
+/// not place, and the one that blocked it.
+pub(super) fn involved(failure: Option<&crate::lincheck::Failure>, ops: usize) -> BTreeSet<usize> {
+    failure.map(|f| f.unplaced.iter().map(|u| u.op).chain(f.blocked).filter(|i| *i < ops).collect()).unwrap_or_default()
+}
+
 fn history_view(p: &MultiPlayground) -> HistoryView {
     let h = &p.history;
     let world = h.world();
     let cluster = &world.system.cluster;
     let ops = &world.system.monitor.history;
     let failure = h.failure_at_cursor().and_then(|part| part.failure.as_ref());
-    let involved: BTreeSet<usize> = failure
-        .map(|f| f.unplaced.iter().map(|u| u.op).chain(f.blocked).filter(|i| *i < ops.len()).collect())
-        .unwrap_or_default();
+    let involved = involved(failure, ops.len());
     let mut lanes: Vec<HistoryLane> =
         cluster.clients.iter().map(|c| HistoryLane { client: *c, label: name(cluster, *c), ops: Vec::new() }).collect();
     let lane_of = |c: NodeId| c.index().saturating_sub(cluster.replicas.len());
@@ -677,7 +681,7 @@ fn history_view(p: &MultiPlayground) -> HistoryView {
 
 /// One sentence on why the history is not linearizable: the operation that cannot be placed,
 /// what it returned and when, and the checker's reason.
-fn explain(cluster: &MultiCluster, ops: &[HistoryOp], f: &crate::lincheck::Failure) -> String {
+pub(super) fn explain(cluster: &MultiCluster, ops: &[HistoryOp], f: &crate::lincheck::Failure) -> String {
     let Some(u) = f.unplaced.first() else {
         return "The history is not linearizable: no order of the operations fits their answers.".into();
     };

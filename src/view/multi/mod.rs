@@ -6,6 +6,7 @@
 //! milliseconds advance it by the speed factor, and the cursor is the last recorded step at or
 //! before it; acting in the past forks a new future (`sim::multi::record`).
 
+pub mod export;
 pub mod frame;
 pub mod link;
 pub mod scenarios;

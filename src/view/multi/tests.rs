@@ -713,3 +713,117 @@ fn the_inspector_describes_the_selection() {
     p.reduce(MultiAction::Select(MultiSelection::Op(99_999)));
     assert_eq!(p.frame().inspector, None);
 }
+
+fn run_to(scenario: MultiScenario, step: u64) -> MultiPlayground {
+    let mut p = MultiPlayground::new(scenario);
+    seek(&mut p, step);
+    p
+}
+
+#[test]
+fn the_history_exports_as_json_and_edn_that_read_back_with_the_same_verdict() {
+    use crate::lincheck::{check, parse, Options, Verdict as V};
+    let red = run_to(multi_scenario("multi-retries-at-most-once").expect("lesson").scenario, 400);
+    let green = run_to(default_scenario(), 400);
+    for (p, expected) in [(&red, V::NotLinearizable), (&green, V::Linearizable)] {
+        assert_eq!(p.history.verdict(), expected);
+        let original = export::client_history(p);
+        assert_eq!(original.ops.len(), p.history.world().system.monitor.history.len());
+        assert!(original.ops.len() >= 10, "{}", original.ops.len());
+        // JSON Lines carries everything, versions included: the same verdict.
+        let (back, detected) = parse::parse(&export::history_json(p), None).expect("JSON reads back");
+        assert_eq!((detected, back.ops.len()), (parse::Format::Json, original.ops.len()));
+        assert_eq!(check(&back, &Options::default()).verdict, expected);
+        // Jepsen's EDN has no versions: it reads back as the history without them, with that
+        // history's verdict.
+        let text = export::history_edn(p);
+        let (back, detected) = parse::parse(&text, None).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        assert_eq!((detected, back.ops.len()), (parse::Format::Edn, original.ops.len()));
+        let mut unversioned = original.clone();
+        for op in &mut unversioned.ops {
+            if let crate::lincheck::Outcome::Ok { version, .. } = &mut op.outcome {
+                *version = None;
+            }
+        }
+        let verdict = check(&unversioned, &Options::default()).verdict;
+        assert_eq!(check(&back, &Options::default()).verdict, verdict);
+    }
+    // A run whose violation shows in the values (a read of a value overwritten long before)
+    // reads back red from EDN too.
+    let p = run_to(multi_scenario("multi-retries-at-most-once").expect("lesson").scenario, 3000);
+    let (back, _) = parse::parse(&export::history_edn(&p), Some(parse::Format::Edn)).expect("EDN");
+    assert_eq!(check(&back, &Options::default()).verdict, V::NotLinearizable);
+    assert_eq!(p.history.verdict(), V::NotLinearizable);
+    // An operation still open at the cursor is an invocation without a completion.
+    let ops = &green.history.world().system.monitor.history;
+    let open = ops.iter().filter(|o| o.complete.is_none()).count();
+    assert!(open > 0);
+    let edn = export::history_edn(&green);
+    assert!(edn.lines().all(|l| l.starts_with("{:process ") && l.ends_with('}')), "{edn}");
+    assert_eq!(edn.matches(":type :invoke").count(), ops.len());
+    assert_eq!(edn.lines().count(), 2 * ops.len() - open);
+}
+
+/// Checks `svg` is well formed enough for any XML reader: every `<` opens a tag (or a closing
+/// one), tags nest and close, no text or attribute holds a raw `<` or `>`. Returns the tags.
+fn svg_tags(svg: &str) -> Vec<String> {
+    let mut stack: Vec<String> = Vec::new();
+    let mut all = Vec::new();
+    let mut rest = svg;
+    while let Some(open) = rest.find('<') {
+        assert!(!rest[..open].contains('>'), "a raw > in text: {}", &rest[..open]);
+        let close = rest[open..].find('>').expect("a tag closes") + open;
+        let tag = &rest[open + 1..close];
+        assert!(!tag.contains('<'), "a raw < inside a tag: {tag}");
+        assert_eq!(tag.matches('"').count() % 2, 0, "quotes pair up: {tag}");
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name), "closes what it opened");
+        } else {
+            let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            assert!(!name.is_empty(), "a tag name: {tag}");
+            all.push(name.clone());
+            if !tag.ends_with('/') {
+                stack.push(name);
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    assert!(!rest.contains('>'));
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    all
+}
+
+#[test]
+fn the_history_diagram_exports_as_svg_with_lanes_bars_and_the_violation_in_red() {
+    use crate::view::spacetime::export::Colours;
+    let colours = Colours { background: "#fff", text: "#111" };
+    let mut s = multi_scenario("multi-retries-at-most-once").expect("lesson").scenario;
+    s.title = "<script>alert('x')</script> & \"co\"".into();
+    let p = run_to(s, 400);
+    let svg = export::history_svg(&p, &colours);
+    let tags = svg_tags(&svg);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(!tags.iter().any(|t| t == "script"), "the title is text");
+    assert!(svg.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;"));
+    let ops = &p.history.world().system.monitor.history;
+    assert_eq!(svg.matches("<rect x=").count(), ops.len(), "a bar per operation");
+    assert!(svg.contains(">Verdict: not linearizable.</text>"));
+    assert!(svg.contains("Not linearizable: c"), "the explanation");
+    for c in ["c0", "c1", "c2"] {
+        assert!(svg.contains(&format!(">{c}</text>")), "lane {c}");
+    }
+    let involved = p.frame().history.lanes.iter().flat_map(|l| &l.ops).filter(|o| o.in_violation).count();
+    assert!(involved > 0);
+    assert_eq!(svg.matches(", in the violation</title>").count(), involved);
+    assert_eq!(svg.matches("stroke=\"#c62828\" stroke-width=\"2.5\"").count(), involved);
+    // Open-ended bars for the operations still unanswered at the cursor, drawn to the right edge.
+    let open = ops.iter().filter(|o| o.complete.is_none()).count();
+    assert!(open > 0);
+    assert_eq!(svg.matches("stroke-dasharray=\"4 3\"").count(), open);
+    assert_eq!(svg.matches("to now</title>").count(), open);
+    // A green run: the verdict says so and nothing is red.
+    let green = export::history_svg(&run_to(default_scenario(), 300), &colours);
+    svg_tags(&green);
+    assert!(green.contains(">Verdict: linearizable (every operation fits one order).</text>"));
+    assert!(!green.contains("in the violation</title>") && !green.contains("stroke-width=\"2.5\""));
+}
