@@ -513,11 +513,11 @@ fn each_lesson_reaches_its_moment_by_its_step() {
                 let r1 = h.world().system.nodes[1].node.replica().expect("r1").applied;
                 assert!(r1 >= others, "r1 caught up: {r1}");
             }
-            "multi-steady-state" => steady_state(&lesson, &mut h),
-            "multi-log-to-store" => log_to_store(&lesson, &mut h),
+            "multi-steady-state" => steady_state(lesson, &mut h),
+            "multi-log-to-store" => log_to_store(lesson, &mut h),
             "multi-partitioned-leader" => partitioned_leader(&mut h),
-            "multi-retries-at-most-once" => retries(&lesson, &mut h),
-            "multi-dueling-leaders" => dueling(&lesson, &mut h),
+            "multi-retries-at-most-once" => retries(lesson, &mut h),
+            "multi-dueling-leaders" => dueling(lesson, &mut h),
             other => panic!("a lesson without a test: {other}"),
         }
     }
