@@ -438,6 +438,47 @@ mod tests {
         (super::super::trace_hash(&trace), run)
     }
 
+    /// The live check's verdict after every step equals the batch check's of the whole history
+    /// so far, in broken runs that turn red and in correct ones; and it searches only when an
+    /// operation completed and the history was not red yet.
+    #[test]
+    fn the_live_verdict_equals_the_batch_verdict_at_every_step() {
+        use crate::lincheck::{check, Options, Verdict as V};
+        let mut reds = 0;
+        for (seed, broken) in [(1, true), (2, true), (3, true), (4, true), (5, false)] {
+            let mut cluster = MultiCluster::new(5, 3);
+            cluster.broken.no_at_most_once = broken;
+            let workload = Workload { ops_per_client: u32::MAX, keys: 2, read_percent: 40, write_percent: 40 };
+            let net = NetParams { latency_ticks_min: 2, latency_ticks_max: 8, loss: 0.2, duplicate: 0.0 };
+            let mut run = PageRun::new(cluster, net, workload, true, seed);
+            let mut live = LiveCheck::default();
+            let (mut completions, mut updates, mut red_at) = (0, 0, None);
+            for step in 0..3000u64 {
+                let mut events = Vec::new();
+                assert!(run.step(&[], &mut events));
+                if !events.iter().any(|e| matches!(e.kind, MultiEvent::Invoke { .. } | MultiEvent::Complete { .. })) {
+                    continue;
+                }
+                completions += events.iter().filter(|e| matches!(e.kind, MultiEvent::Complete { .. })).count();
+                updates += 1;
+                let ops = &run.world.system.monitor.history;
+                let verdict = live.update(ops).verdict;
+                let batch = check(&super::super::drive::history(ops), &Options::default()).verdict;
+                assert_eq!(verdict, batch, "seed {seed}, step {step}");
+                if verdict == V::NotLinearizable && red_at.is_none() {
+                    red_at = Some(live.searches);
+                }
+            }
+            assert!(broken || red_at.is_none(), "the correct protocol stays green");
+            reds += usize::from(red_at.is_some());
+            assert!(live.searches as usize <= completions + 1 && live.searches < updates, "seed {seed}");
+            if let Some(searches) = red_at {
+                assert_eq!(live.searches, searches, "seed {seed}: no search once red");
+            }
+        }
+        assert!(reds >= 2, "{reds} broken runs turned red");
+    }
+
     #[test]
     fn every_call_is_one_step_and_the_workload_completes_operations() {
         let mut run = start(3);
