@@ -328,6 +328,7 @@ impl LiveCheck {
         });
         if let Some(last) = &self.last {
             if !completed || last.verdict == lincheck::Verdict::NotLinearizable {
+                self.check.rechecked = 0;
                 return last.clone();
             }
         }
