@@ -42,7 +42,8 @@ impl MultiLessonEntry {
     }
 }
 
-/// The Multi-Paxos lessons, in the order of issue 10's list (lesson 8, leases, is not here yet).
+/// The Multi-Paxos lessons, in the order of issue 10's list (8, leases, and 10, the model
+/// checker's counterexample, are not here yet).
 pub const MULTI_LESSONS: [MultiLessonEntry; 8] = [
     MultiLessonEntry {
         number: 1,
