@@ -128,19 +128,118 @@ fn each_broken_variant_has_a_pinned_shortest_counterexample_that_replays_in_the_
             assert_eq!(trail.steps.len(), length, "{name} symmetry={symmetry}: shortest counterexample");
             assert_eq!(trail.violations[0].invariant, invariant, "{name}");
             assert!(r.invariants.contains(&(invariant, Verdict::Violated)));
-            // Concrete even under symmetry: the simulator replays it step for step.
-            let model = Model::new(config.clone(), bounds).unwrap();
-            let replay = replay::to_scenario(&model, trail, name).expect("replays");
-            let last = *replay.ends.last().unwrap();
-            let first_violation = replay.trace.iter().find_map(|e| match &e.kind {
-                EventKind::Violation { invariant, .. } => Some((e.step, *invariant)),
-                _ => None,
-            });
-            assert_eq!(first_violation, Some((last - 1, invariant)), "{name}: red at the same step");
-            // And the scenario round-trips through a share link.
-            let link = paxos_playground::scenario::link::encode(&replay.scenario);
-            let back = paxos_playground::scenario::link::decode(&link).expect("decodes");
-            assert_eq!(back.schedule, replay.scenario.schedule);
+            assert_replays(&config, bounds, trail, invariant, name);
+        }
+    }
+}
+
+/// The counterexample replays through the simulator, which turns red at its last step with the
+/// same invariant (concrete even under symmetry), and round-trips through a share link.
+fn assert_replays(
+    config: &Config,
+    bounds: Bounds,
+    trail: &paxos_playground::check::Trail,
+    invariant: Invariant,
+    name: &str,
+) {
+    let model = Model::new(config.clone(), bounds).unwrap();
+    let replay = replay::to_scenario(&model, trail, name).expect("replays");
+    let last = *replay.ends.last().unwrap();
+    let first_violation = replay.trace.iter().find_map(|e| match &e.kind {
+        EventKind::Violation { invariant, .. } => Some((e.step, *invariant)),
+        _ => None,
+    });
+    assert_eq!(first_violation, Some((last - 1, invariant)), "{name}: red at the same step");
+    let link = paxos_playground::scenario::link::encode(&replay.scenario);
+    let back = paxos_playground::scenario::link::decode(&link).expect("decodes");
+    assert_eq!(back.schedule, replay.scenario.schedule);
+}
+
+/// A complete search finds the same states, transitions, stuck states and verdicts whichever
+/// thread reaches a state first (not the same deepest path or witnesses: those follow the order).
+fn same_states_and_verdicts(one: &Report, two: &Report, name: &str) {
+    assert_eq!(two.ending, one.ending, "{name}");
+    let counts = |r: &Report| (r.counts.unique, r.counts.generated, r.counts.stuck, r.counts.queue);
+    assert_eq!(counts(two), counts(one), "{name}: unique, generated, stuck, waiting");
+    assert_eq!(two.invariants, one.invariants, "{name}");
+    assert_eq!((two.chosen, two.goal), (one.chosen, one.goal), "{name}");
+    assert_eq!(two.stuck_example.is_some(), one.stuck_example.is_some(), "{name}");
+}
+
+#[test]
+fn depth_first_with_two_jobs_finds_exactly_the_states_one_job_finds() {
+    for (name, config, bounds, plain, reduced) in pinned() {
+        for (symmetry, want) in [(false, plain), (true, reduced)] {
+            let one = run(config.clone(), bounds, opts(Strategy::Dfs, symmetry, 1));
+            // Repeated, and with three threads on two cores: a race would show as a count off.
+            for jobs in [2, 2, 2, 3] {
+                let two = run(config.clone(), bounds, opts(Strategy::Dfs, symmetry, jobs));
+                same_states_and_verdicts(&one, &two, &format!("{name} symmetry={symmetry} jobs={jobs}"));
+                assert_eq!(two.counts.unique, want, "{name} symmetry={symmetry} jobs={jobs}");
+                let witness = two.chosen_witness.as_ref().expect("a run that chooses a value");
+                assert!(!witness.steps.is_empty() && witness.violations.is_empty(), "{name}");
+            }
+        }
+    }
+    for (q1, q2, want) in [(3, 2, 8_085), (2, 3, 15_849)] {
+        let mut c = config(1, 4);
+        c.quorums = Some(Quorums { phase1: q1, phase2: q2 });
+        let r = run(c, rounds(1), opts(Strategy::Dfs, true, 2));
+        assert!(r.safe(), "q1={q1} q2={q2}");
+        assert_eq!(r.counts.unique, want, "q1={q1} q2={q2}");
+    }
+}
+
+#[test]
+fn depth_first_with_two_jobs_shares_the_work_between_the_threads() {
+    // 1 proposer, 3 acceptors, 1 round, a drop and a duplicate: 629,365 states.
+    let bounds = Bounds { drops: 1, duplicates: 1, ..rounds(1) };
+    let mut search = Search::new(Model::new(config(1, 3), bounds).unwrap(), opts(Strategy::Dfs, false, 2));
+    assert_eq!(search.run(|_| true), Ending::Complete);
+    assert_eq!(search.counts.unique, 629_365);
+    let per_thread = search.expanded_per_thread.clone();
+    assert_eq!(per_thread.len(), 2);
+    // Every state found is expanded once, by one thread or the other, and both took part.
+    assert_eq!(per_thread.iter().sum::<u64>(), search.counts.unique, "{per_thread:?}");
+    assert!(per_thread.iter().all(|&n| n > 0), "{per_thread:?}");
+    assert_eq!(search.counts.queue, 0);
+}
+
+/// Broken configurations where a depth-first search meets a violation within 100,000 states
+/// (with 3 acceptors, the first two go millions of states deep before they do).
+fn broken_small() -> Vec<(&'static str, Config, Bounds)> {
+    let mut ignore = config(2, 2);
+    ignore.nack = false;
+    ignore.broken.ignore_accepted_values = true;
+    let mut small = config(2, 2);
+    small.quorums = Some(Quorums { phase1: 1, phase2: 1 });
+    let (name, forgetful, bounds, _, _) = broken().remove(2);
+    vec![
+        ("ignore accepted values, 2 acceptors", ignore, rounds(1)),
+        ("unsafe quorums 1/1 of 2", small, rounds(1)),
+        (name, forgetful, bounds),
+    ]
+}
+
+#[test]
+fn depth_first_with_two_jobs_finds_each_broken_variant_with_a_counterexample_that_replays() {
+    for (name, config, bounds) in broken_small() {
+        for symmetry in [false, true] {
+            for jobs in [1, 2] {
+                let r = run(config.clone(), bounds, opts(Strategy::Dfs, symmetry, jobs));
+                let name = format!("{name} symmetry={symmetry} jobs={jobs}");
+                assert_eq!(r.ending, Ending::Violation, "{name}");
+                // Not a shortest one (depth-first), but a concrete run from the initial state.
+                let trail = r.violation.as_ref().expect("a counterexample");
+                let invariant = trail.violations.first().expect("broken at its last step").invariant;
+                assert!(r.invariants.contains(&(invariant, Verdict::Violated)), "{name}");
+                assert!(r
+                    .invariants
+                    .iter()
+                    .filter(|(_, v)| *v != Verdict::Violated)
+                    .all(|(_, v)| *v == Verdict::Unknown));
+                assert_replays(&config, bounds, trail, invariant, &name);
+            }
         }
     }
 }
@@ -156,6 +255,21 @@ fn goals_give_shortest_witnesses() {
         let w = r.goal_witness.expect("a witness");
         assert_eq!(w.steps.len(), length, "{goal:?}");
     }
+    // Depth-first with two jobs: the verdicts of one job (a witness, though not a shortest one).
+    // With 2 acceptors, two values are never accepted at once, and what is accepted is chosen.
+    for (goal, want) in [
+        (Goal::TwoValuesAccepted, Verdict::Unreachable),
+        (Goal::Adopted, Verdict::Reached),
+        (Goal::AcceptedNotChosen, Verdict::Unreachable),
+    ] {
+        let one = run(config(2, 2), rounds(1), Options { goal: Some(goal), ..opts(Strategy::Dfs, false, 1) });
+        let two = run(config(2, 2), rounds(1), Options { goal: Some(goal), ..opts(Strategy::Dfs, false, 2) });
+        for r in [&one, &two] {
+            assert_eq!(r.goal, Some(want), "{goal:?}");
+            assert_eq!(r.goal_witness.is_some(), want == Verdict::Reached, "{goal:?}");
+        }
+        assert_eq!(two.ending, one.ending, "{goal:?}");
+    }
 }
 
 #[test]
@@ -166,6 +280,14 @@ fn limits_end_the_search_incomplete_with_what_was_explored() {
     assert!(r.invariants.iter().all(|(_, v)| *v == Verdict::Unknown));
     let r = run(config(2, 3), rounds(2), Options { max_bytes: 1 << 20, ..Options::default() });
     assert_eq!(r.ending, Ending::MemoryLimit);
+    // The parallel depth-first search stops as close to the state limit, and at the memory limit.
+    let r = run(config(2, 3), rounds(2), Options { max_states: 1_000, ..opts(Strategy::Dfs, false, 2) });
+    assert_eq!(r.ending, Ending::StateLimit);
+    assert!(r.counts.unique >= 1_000 && r.counts.unique < 1_000 + 1_000, "{}", r.counts.unique);
+    assert!(r.invariants.iter().all(|(_, v)| *v == Verdict::Unknown));
+    let r = run(config(2, 3), rounds(2), Options { max_bytes: 4 << 20, ..opts(Strategy::Dfs, false, 2) });
+    assert_eq!(r.ending, Ending::MemoryLimit);
+    assert!(r.counts.bytes >= 4 << 20);
 }
 
 #[test]

@@ -15,13 +15,29 @@
 //! shards of the visited set, in frontier order. So the result, down to which concrete state
 //! stands for a fingerprint and which counterexample is reported, is the same for any number
 //! of jobs.
+//!
+//! Parallel depth-first search (`jobs > 1`, native only; see `advance_dfs_parallel`): each
+//! thread runs its own stack against one shared visited set (a compare-and-swap claims a
+//! fingerprint, so each state is admitted by exactly one thread and the unique count is one
+//! job's), and a thread that runs dry asks for work: a busy thread hands it the bottom half of
+//! its stack (the states nearest the root, the largest subtrees). The search ends when every
+//! thread is dry at once. Which thread reaches a state first varies from run to run, so the
+//! parent links, the deepest path and the counterexample found may differ between runs; the
+//! counts of a complete search, the verdicts, and the replay of any counterexample do not.
+//! (With a depth bound, a depth-first search of any kind may miss states that a shorter path
+//! would have kept within the bound: its count then depends on the order, as with one job.)
 
 use super::goal::Goal;
 use super::model::Model;
 use super::state::State;
+#[cfg(not(target_arch = "wasm32"))]
+use super::visited::Recent;
 use super::visited::Visited;
 use super::Fingerprinter;
 use crate::sim::Step;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel_dfs;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -158,6 +174,15 @@ pub struct Search {
     /// The worker threads, for `jobs > 1` (they live as long as the search).
     #[cfg(not(target_arch = "wasm32"))]
     pool: Option<rayon::ThreadPool>,
+    /// Parallel DFS: one stack per thread (the first takes `frontier` over), and each thread's
+    /// fingerprints inserted lately.
+    #[cfg(not(target_arch = "wasm32"))]
+    stacks: Vec<Vec<Entry>>,
+    #[cfg(not(target_arch = "wasm32"))]
+    recents: Vec<Recent>,
+    /// Parallel DFS: how many states each thread expanded (the work shared out).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub expanded_per_thread: Vec<u64>,
     state_bytes: u64,
 }
 
@@ -177,6 +202,11 @@ struct Scratch {
     pool: Vec<Box<State>>,
     /// Most states `pool` keeps.
     cap: usize,
+    /// Parallel DFS: one state's successors not yet visited, and those admitted.
+    #[cfg(not(target_arch = "wasm32"))]
+    candidates: Vec<Candidate>,
+    #[cfg(not(target_arch = "wasm32"))]
+    admitted: Vec<Entry>,
 }
 
 /// States one thread keeps for reuse. With several threads there is no cap: a state freed by
@@ -201,7 +231,8 @@ impl Search {
         let cap = if jobs > 1 { usize::MAX } else { POOL_ONE_THREAD };
         let mut scratch: Vec<Scratch> = (0..jobs).map(|_| Scratch { cap, ..Scratch::default() }).collect();
         let fp = scratch[0].fingerprinter.fingerprint(&init, &model, options.symmetry);
-        let mut visited = Visited::new(jobs);
+        // Breadth-first: a shard per thread; depth-first: one table the threads share.
+        let mut visited = Visited::new(if options.strategy == Strategy::Bfs { jobs } else { 1 });
         visited.insert(fp, fp);
         let state_bytes = estimate_state_bytes(&init);
         let mut s = Search {
@@ -221,6 +252,12 @@ impl Search {
             candidates: Vec::new(),
             #[cfg(not(target_arch = "wasm32"))]
             pool: (jobs > 1).then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build().ok()).flatten(),
+            #[cfg(not(target_arch = "wasm32"))]
+            stacks: Vec::new(),
+            #[cfg(not(target_arch = "wasm32"))]
+            recents: Vec::new(),
+            #[cfg(not(target_arch = "wasm32"))]
+            expanded_per_thread: Vec::new(),
             state_bytes,
         };
         s.update_counts();
@@ -299,6 +336,10 @@ impl Search {
     }
 
     fn advance_dfs(&mut self, budget: usize) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.pool.is_some() {
+            return self.advance_dfs_parallel(budget);
+        }
         for _ in 0..budget {
             let Some(entry) = self.frontier.pop() else {
                 self.ending = Some(Ending::Complete);
@@ -460,15 +501,21 @@ impl Search {
     }
 
     fn update_counts(&mut self) {
+        // Parallel DFS: the threads' stacks, and their caches of recent insertions.
+        #[cfg(not(target_arch = "wasm32"))]
+        let (stacked, recents): (usize, u64) =
+            (self.stacks.iter().map(Vec::len).sum(), self.recents.iter().map(Recent::bytes).sum());
+        #[cfg(target_arch = "wasm32")]
+        let (stacked, recents) = (0, 0);
         let waiting = match self.options.strategy {
             Strategy::Bfs => (self.frontier.len() - self.cursor.min(self.frontier.len())) + self.next.len(),
-            Strategy::Dfs => self.frontier.len(),
+            Strategy::Dfs => self.frontier.len() + stacked,
         } as u64;
         self.counts.queue = waiting;
         self.counts.visited_bytes = self.visited.bytes();
         // The states kept for reuse hold memory too (after a BFS level, the level before it).
         let pooled: u64 = self.scratch.iter().map(|s| (s.pool.len() + s.successors.len()) as u64).sum();
-        self.counts.bytes = self.counts.visited_bytes + (waiting + pooled) * self.state_bytes;
+        self.counts.bytes = self.counts.visited_bytes + recents + (waiting + pooled) * self.state_bytes;
     }
 
     /// The steps from the initial state to the state with fingerprint `fp`, concrete: replayed
@@ -509,7 +556,7 @@ fn expand(
     entry: &Entry,
     model: &Model,
     options: &Options,
-    visited: &Visited,
+    visited: &impl Lookup,
     scratch: &mut Scratch,
     candidates: &mut Vec<Candidate>,
 ) -> (u64, bool) {
@@ -553,6 +600,53 @@ fn expand(
         });
     }
     (generated, generated == 0 && !parent_chosen)
+}
+
+/// What `expand` asks of the visited set.
+trait Lookup {
+    /// True only if `fp` is in the set; false says nothing.
+    fn seen_lately(&self, fp: u64) -> bool;
+    fn prefetch(&self, fp: u64);
+    fn contains(&self, fp: u64) -> bool;
+}
+
+impl Lookup for Visited {
+    #[inline(always)]
+    fn seen_lately(&self, fp: u64) -> bool {
+        Visited::seen_lately(self, fp)
+    }
+    #[inline(always)]
+    fn prefetch(&self, fp: u64) {
+        Visited::prefetch(self, fp)
+    }
+    #[inline(always)]
+    fn contains(&self, fp: u64) -> bool {
+        Visited::contains(self, fp)
+    }
+}
+
+/// The shared visited set as one thread of the parallel DFS sees it: with its own recent
+/// insertions.
+#[cfg(not(target_arch = "wasm32"))]
+struct Shared<'a> {
+    visited: &'a Visited,
+    recent: &'a Recent,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Lookup for Shared<'_> {
+    #[inline(always)]
+    fn seen_lately(&self, fp: u64) -> bool {
+        self.recent.has(fp)
+    }
+    #[inline(always)]
+    fn prefetch(&self, fp: u64) {
+        self.visited.prefetch(fp)
+    }
+    #[inline(always)]
+    fn contains(&self, fp: u64) -> bool {
+        self.visited.contains(fp)
+    }
 }
 
 fn estimate_state_bytes(s: &State) -> u64 {
