@@ -14,6 +14,7 @@ mod lessons;
 pub mod log;
 mod model;
 pub mod mount;
+pub mod multi;
 mod panic;
 pub mod safety;
 mod share;
@@ -32,13 +33,38 @@ pub(crate) fn js_text(e: wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "unknown browser error".into())
 }
 
+thread_local! {
+    /// The single-decree app in `#app`, taken down when the page switches to the Multi-Paxos mode.
+    static APP: std::cell::RefCell<Option<yew::AppHandle<App>>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Mounts the playground into the page's `#app` element (if it has one) after installing the
-/// panic hook, so a panic shows an error panel instead of a blank page.
+/// panic hook, so a panic shows an error panel instead of a blank page; or, when the address asks
+/// for the Multi-Paxos mode (`#mode=multi`), loads that.
 pub fn start() {
     panic::install();
     let document = gloo::utils::document();
     // A page without `#app` mounts playgrounds itself, where it wants, with `mount()`.
     if let Some(root) = document.get_element_by_id("app") {
-        yew::Renderer::<App>::with_root(root).render();
+        if url::is_multi(&url::fragment()) {
+            return open_multi();
+        }
+        let app = yew::Renderer::<App>::with_root(root).render();
+        APP.with(|a| *a.borrow_mut() = Some(app));
+    }
+}
+
+/// Opens the Multi-Paxos mode in place of the single-decree app (which is taken down): its own
+/// wasm (the `multi` binary, `ui::multi`), fetched now by www/multi-boot.js, which shows
+/// index.html's load-error panel if it cannot.
+pub(crate) fn open_multi() {
+    if let Some(app) = APP.with(|a| a.borrow_mut().take()) {
+        app.destroy();
+    }
+    let document = gloo::utils::document();
+    if let (Ok(script), Some(body)) = (document.create_element("script"), document.body()) {
+        script.set_attribute("src", &tools::beside_wasm("multi-boot.js")).ok();
+        script.set_attribute("onerror", "paxosFail('Could not load '+this.src)").ok();
+        body.append_child(&script).ok();
     }
 }
