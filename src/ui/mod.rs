@@ -33,11 +33,6 @@ pub(crate) fn js_text(e: wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "unknown browser error".into())
 }
 
-thread_local! {
-    /// The single-decree app in `#app`, taken down when the page switches to the Multi-Paxos mode.
-    static APP: std::cell::RefCell<Option<yew::AppHandle<App>>> = const { std::cell::RefCell::new(None) };
-}
-
 /// Mounts the playground into the page's `#app` element (if it has one) after installing the
 /// panic hook, so a panic shows an error panel instead of a blank page; or, when the address asks
 /// for the Multi-Paxos mode (`#mode=multi`), loads that.
@@ -49,18 +44,14 @@ pub fn start() {
         if url::is_multi(&url::fragment()) {
             return open_multi();
         }
-        let app = yew::Renderer::<App>::with_root(root).render();
-        APP.with(|a| *a.borrow_mut() = Some(app));
+        yew::Renderer::<App>::with_root(root).render();
     }
 }
 
-/// Opens the Multi-Paxos mode in place of the single-decree app (which is taken down): its own
-/// wasm (the `multi` binary, `ui::multi`), fetched now by www/multi-boot.js, which shows
-/// index.html's load-error panel if it cannot.
-pub(crate) fn open_multi() {
-    if let Some(app) = APP.with(|a| a.borrow_mut().take()) {
-        app.destroy();
-    }
+/// Opens the Multi-Paxos mode instead of the single-decree app: its own wasm (the `multi`
+/// binary, `ui::multi`), fetched now by www/multi-boot.js, which shows index.html's load-error
+/// panel if it cannot.
+fn open_multi() {
     let document = gloo::utils::document();
     if let (Ok(script), Some(body)) = (document.create_element("script"), document.body()) {
         script.set_attribute("src", &tools::beside_wasm("multi-boot.js")).ok();

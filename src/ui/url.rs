@@ -131,8 +131,11 @@ pub fn use_fragment_loading(dispatch: Callback<UiAction>, enabled: bool) {
         let listener = enabled.then(|| {
             EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
                 let fragment = fragment();
+                // The Multi-Paxos mode (the header's switch): the page starts afresh in it
+                // (`ui::start`), with nothing of the single-decree app left running.
                 if is_multi(&fragment) {
-                    return super::open_multi();
+                    gloo::utils::window().location().reload().ok();
+                    return;
                 }
                 let opened = link::open(&fragment, &default_scenario());
                 let error = error_message(&opened);

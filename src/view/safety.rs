@@ -128,9 +128,10 @@ pub fn chosen_status(world: &World) -> ChosenStatus {
     // Another property broken (one value chosen, but an acceptor later accepted another at a
     // higher ballot, say): the status is not green while the safety panel is red.
     match world.system.violations.first() {
-        Some(v) => {
-            ChosenStatus { text: format!("{} · {} violated", status.text, v.invariant.single_decree_name().unwrap_or_default()), state: "violated" }
-        }
+        Some(v) => ChosenStatus {
+            text: format!("{} · {} violated", status.text, v.invariant.single_decree_name().unwrap_or_default()),
+            state: "violated",
+        },
         None => status,
     }
 }
