@@ -247,3 +247,20 @@ for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }], ['pho
     });
   }
 }
+
+test('a lesson link opens paused with its caption; a slot or a client fills the inspector', async (t) => {
+  const { page, finish } = await openMulti(t, { urlPath: '#mode=multi&lesson=multi-electing-a-leader' });
+  assert.equal(await page.locator('#mplay').getAttribute('aria-pressed'), 'false', 'a lesson opens paused');
+  assert.match(await page.locator('#mcaption').innerText(), /\w+/);
+  assert.equal(await page.locator('#minspector h2').innerText(), 'Inspector');
+  await playUntil(page, async () => (await page.locator('#mlog .m-cell.applied').count()) >= 5, 'applied slots');
+  await page.locator('#mlog .m-slot').first().click();
+  const title = await page.locator('#minspector h2').innerText();
+  assert.notEqual(title, 'Inspector', 'a click on a slot selected nothing');
+  assert.ok((await page.locator('#minspector li').count()) >= 1, 'the slot has no story');
+  await page.locator('#mstage .m-node.client').first().click();
+  assert.notEqual(await page.locator('#minspector h2').innerText(), title, 'a click on a client selected nothing');
+  await page.locator('#minspector button', { hasText: 'Clear' }).click();
+  assert.equal(await page.locator('#minspector h2').innerText(), 'Inspector');
+  await finish();
+});

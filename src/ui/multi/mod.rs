@@ -7,9 +7,8 @@ mod panels;
 mod stage;
 
 use super::model::{initial_theme, reduced_motion, store_theme, Theme};
-use crate::view::multi::{
-    decode_multi, default_scenario, link::multi_fragment, MultiAction, MultiFrame, MultiPlayground, MultiScenario,
-};
+use crate::view::multi::link::{from_fragment, lesson_of, multi_fragment};
+use crate::view::multi::{default_scenario, MultiAction, MultiFrame, MultiPlayground, MultiScenario};
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -54,34 +53,26 @@ pub struct Part {
     pub dispatch: Callback<MultiAction>,
 }
 
-/// The run this address opens: its `m=` payload, else the default run, with `at=STEP` seeked
-/// to; a bad payload opens the default run and says why.
-fn initial_playground() -> MultiPlayground {
-    let fragment = super::url::fragment();
-    let mut at = None;
-    let mut scenario = default_scenario();
-    let mut error = None;
-    for pair in fragment.split('&') {
-        match pair.split_once('=') {
-            Some(("m", payload)) => match decode_multi(payload) {
-                Ok(s) => scenario = s,
-                Err(e) => {
-                    error = Some(format!("This link could not be opened ({e}). The default run is open instead."))
-                }
-            },
-            Some(("at", step)) => at = step.parse::<u64>().ok(),
-            _ => {}
+/// The run this address opens (`view::multi::link::from_fragment`: a link's run, a lesson, or
+/// the default run), at its `at=STEP` if it has one; a bad link opens the default run and says
+/// why.
+fn initial_playground(fragment: &str) -> MultiPlayground {
+    let (scenario, error) = match from_fragment(fragment) {
+        Some(Ok(s)) => (s, None),
+        Some(Err(e)) => {
+            (default_scenario(), Some(format!("This link could not be opened: {e} The default run is open instead.")))
         }
-    }
-    let shared = at.is_some();
+        None => (default_scenario(), None),
+    };
+    let at = fragment.split('&').find_map(|pair| pair.strip_prefix("at=")?.parse::<u64>().ok());
     let mut p = MultiPlayground::new(scenario);
     if let Some(step) = at {
         p.reduce(MultiAction::Seek(step));
     }
     p.error = error;
-    // A shared moment opens paused, as in single-decree; otherwise it plays, unless the visitor
-    // prefers reduced motion.
-    if !shared && !reduced_motion() {
+    // A shared moment or a lesson opens paused, as in single-decree; otherwise the run plays,
+    // unless the visitor prefers reduced motion.
+    if at.is_none() && lesson_of(fragment).is_none() && !reduced_motion() {
         p.reduce(MultiAction::Play);
     }
     p
@@ -182,7 +173,12 @@ fn use_keys(dispatch: Callback<MultiAction>, toggle_theme: Callback<()>) {
 
 #[function_component(MultiApp)]
 fn multi_app() -> Html {
-    let model = use_reducer(|| Model { playground: Rc::new(RefCell::new(initial_playground())), version: 0 });
+    let model = use_reducer(|| Model {
+        playground: Rc::new(RefCell::new(initial_playground(&super::url::fragment()))),
+        version: 0,
+    });
+    // The lesson the address names (its captions), until another run is loaded.
+    let lesson = use_memo(model.playground.borrow().epoch == 0, |_| lesson_of(&super::url::fragment()));
     let theme = use_state(initial_theme);
     use_effect_with(*theme, |theme| {
         if let Some(root) = gloo::utils::document().document_element() {
@@ -228,13 +224,17 @@ fn multi_app() -> Html {
                 </nav>
             </header>
             { panels::banners(&part) }
+            if let Some(text) = lesson.as_ref().as_ref().and_then(|l| l.caption_at(frame.step)) {
+                <p id="mcaption" class="m-caption" role="status">{ text }</p>
+            }
             { panels::time_controls(&part) }
             <div class="m-workspace">
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">
                     <stage::Stage ..part.clone() />
                 </section>
-                <section class="m-side" aria-label="Clients">
+                <section class="m-side" aria-label="Clients and the selection">
                     <panels::ClientPanel ..part.clone() />
+                    { panels::inspector(&part) }
                 </section>
             </div>
             <panels::LogStrips part={part.clone()} from={*log_from} on_from={let l = log_from.clone(); Callback::from(move |f| l.set(f))} />

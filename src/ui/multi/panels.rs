@@ -200,6 +200,25 @@ pub fn client_panel(p: &Part) -> Html {
     }
 }
 
+/// What the selection (a slot, an operation, a client) is, line by line.
+pub fn inspector(p: &Part) -> Html {
+    let Some(i) = &p.frame.inspector else {
+        return html! {
+            <div id="minspector" class="panel m-inspector">
+                <h2>{ "Inspector" }</h2>
+                <p class="hint">{ "Select a slot's number in the logs, an operation in the history or a client on the stage to see its story here." }</p>
+            </div>
+        };
+    };
+    html! {
+        <div id="minspector" class="panel m-inspector" aria-live="polite">
+            <h2>{ &i.title }</h2>
+            <ul>{ for i.lines.iter().map(|l| html! { <li>{ l }</li> }) }</ul>
+            <button class="btn" onclick={send(&p.dispatch, MultiAction::Select(MultiSelection::None))}>{ "Clear" }</button>
+        </div>
+    }
+}
+
 /// Slots the log strips show at once.
 pub const LOG_WINDOW: u64 = crate::view::multi::frame::LOG_WINDOW;
 

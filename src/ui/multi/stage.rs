@@ -6,7 +6,7 @@ use super::Part;
 use crate::protocol::NodeId;
 use crate::sim::MsgId;
 use crate::view::multi::frame::{RING_R, RING_X, RING_Y, STAGE_H, STAGE_W};
-use crate::view::multi::{MultiAction, NodeKind, NodeView, TokenView};
+use crate::view::multi::{MultiAction, MultiSelection, NodeKind, NodeView, TokenView};
 use yew::prelude::*;
 
 /// Enter or Space on a focused stage item does what a click does.
@@ -46,8 +46,15 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
         }
     });
     if !replica {
+        let select = MultiAction::Select(MultiSelection::Node(n.id));
+        let click = {
+            let select = select.clone();
+            dispatch.reform(move |_: MouseEvent| select.clone())
+        };
         return html! {
-            <g class={class} data-client={n.id.0.to_string()}>
+            <g class={class} data-client={n.id.0.to_string()} role="button" tabindex="0"
+                aria-label={format!("Client {}, {}: press to inspect it", n.label, n.role)}
+                onclick={click} onkeydown={on_key(dispatch, select)}>
                 <title>{ format!("Client {}: {}", n.label, n.role) }</title>
                 { shape }
                 <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ &n.label }</text>
