@@ -225,7 +225,6 @@ fn header(panel: &PanelProps, chrome: Chrome, chrome_dispatch: &Callback<ChromeA
                     title="Put this run, at this moment, in a link">{ "Copy link" }</button>
                 { export_menu(panel) }
                 <button id="open-lessons" class="btn" onclick={open(Dialog::Lessons)}>{ "Lessons" }</button>
-                <a id="open-multi" class="btn" href={super::url::here("mode=multi")}>{ "Multi-Paxos · key-value store" }</a>
                 <button id="open-embed" class="btn" onclick={open(Dialog::Embed)}>{ "Embed…" }</button>
                 <button id="open-config" class="btn" onclick={open(Dialog::Config)}>{ "Configure…" }</button>
                 <button id="open-check" class="btn" onclick={open(Dialog::Check)}

@@ -1,6 +1,6 @@
 // The Multi-Paxos mode (#mode=multi, issue 10): its own wasm (multi.js, multi_bg.wasm) and
 // stylesheet, fetched when the mode opens and never with the page. Opened by its address, and
-// by the switch in the single-decree page's header (the time from the click to the mode's first
+// by the switch in the single-decree page's Configure dialog (the time from the click to the mode's first
 // frame is printed: the target is at most 1 s on localhost); back to single-decree by its switch.
 // Then the page itself (src/ui/multi): election, slots, stores, history, crash, links, keys, themes, phones.
 import { test, after } from 'node:test';
@@ -37,9 +37,10 @@ test('#mode=multi opens the Multi-Paxos mode, not the single-decree app', async 
   await finish();
 });
 
-test('the header switch opens the mode quickly, and its own switch goes back', async (t) => {
+test('the switch in Configure opens the mode quickly, and its own switch goes back', async (t) => {
   const { page, finish } = await openPage(t);
   await waitForApp(page);
+  await page.locator('#open-config').click();
   const link = page.locator('a#open-multi');
   assert.match(await link.innerText(), /Multi-Paxos · key-value store/);
   // From the click to the mode's first frame (the page reloads with the new address and loads
@@ -63,6 +64,7 @@ test('the header switch opens the mode quickly, and its own switch goes back', a
 test('Back from the mode reopens the single-decree page', async (t) => {
   const { page, finish } = await openPage(t);
   await waitForApp(page);
+  await page.locator('#open-config').click();
   await page.locator('a#open-multi').click();
   await page.locator(FIRST_FRAME).first().waitFor({ state: 'visible' });
   await page.goBack();
