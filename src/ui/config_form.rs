@@ -69,8 +69,7 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
         <Modal id="config" title="Configure a new world" close={props.close.clone()} opener="open-config">
             <form id="config-form" class="dialog-form" onsubmit={reset}>
                 // The other mode (`ui::start` loads it): a link, so it also opens in a new tab.
-                <p class="hint">{ "This is single-decree Paxos: one value, chosen once. Or switch to " }
-                    <a id="open-multi" href={super::url::here("mode=multi")}>{ "Multi-Paxos · key-value store" }</a></p>
+                <a id="open-multi" class="hint" href={super::url::here("mode=multi")}>{ "Or switch to Multi-Paxos · key-value store" }</a>
                 <fieldset>
                     <legend>{ "Nodes" }</legend>
                     <label class="check"><input id="cfg-servers" type="checkbox" checked={dr.servers}
