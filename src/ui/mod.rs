@@ -55,7 +55,6 @@ fn open_multi() {
     let document = gloo::utils::document();
     if let (Ok(script), Some(body)) = (document.create_element("script"), document.body()) {
         script.set_attribute("src", &tools::beside_wasm("multi-boot.js")).ok();
-        script.set_attribute("onerror", "paxosFail('Could not load '+this.src)").ok();
         body.append_child(&script).ok();
     }
 }
