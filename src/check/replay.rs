@@ -141,7 +141,11 @@ fn captions(trail: &Trail, ends: &[u64]) -> Vec<Caption> {
         .collect();
     if let (Some(last), false) = (out.last_mut(), trail.violations.is_empty()) {
         let v = &trail.violations[0];
-        last.text.push_str(&format!(" {} is violated: {}.", v.invariant.name(), v.detail));
+        last.text.push_str(&format!(
+            " {} is violated: {}.",
+            v.invariant.single_decree_name().unwrap_or_default(),
+            v.detail
+        ));
     }
     out
 }

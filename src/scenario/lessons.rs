@@ -80,7 +80,9 @@ impl Expect {
             Expect::Chosen { value, step } => format!("\"{value}\" is chosen at step {step}"),
             Expect::AllLearned { value } => format!("every learner learns \"{value}\""),
             Expect::NoneChosenBefore { tick } => format!("no value is chosen before t={tick}"),
-            Expect::Violation { invariant, step } => format!("{} is violated at step {step}", invariant.name()),
+            Expect::Violation { invariant, step } => {
+                format!("{} is violated at step {step}", invariant.single_decree_name().unwrap_or_default())
+            }
             Expect::Safe => "every safety check holds throughout".to_string(),
         }
     }

@@ -63,34 +63,63 @@ impl Invariant {
         Invariant::Linearizable,
     ];
 
+    /// The property's name, as the pages and the command line show it.
     pub fn name(self) -> &'static str {
+        self.single_decree_name().or_else(|| self.multi_name()).unwrap_or_default()
+    }
+
+    /// `name` for single-decree's properties (`ALL`), `None` for the others (the single-decree
+    /// page's wasm holds only these: see `single_decree_meaning`).
+    pub fn single_decree_name(self) -> Option<&'static str> {
         match self {
-            Invariant::Agreement => "agreement",
-            Invariant::Validity => "validity",
-            Invariant::PromiseMonotonic => "promise monotonicity",
-            Invariant::ChosenStable => "chosen value stable",
-            Invariant::SlotAgreement => "one command per slot",
-            Invariant::SlotStable => "chosen entry stable",
-            Invariant::StateMachineSafety => "state machine safety",
-            Invariant::VersionMonotonic => "versions only grow",
-            Invariant::OneLeaderPerBallot => "one leader per ballot",
-            Invariant::Linearizable => "linearizability",
+            Invariant::Agreement => Some("agreement"),
+            Invariant::Validity => Some("validity"),
+            Invariant::PromiseMonotonic => Some("promise monotonicity"),
+            Invariant::ChosenStable => Some("chosen value stable"),
+            _ => None,
+        }
+    }
+
+    /// `name` for Multi-Paxos's properties (`MULTI`), `None` for the others.
+    pub fn multi_name(self) -> Option<&'static str> {
+        match self {
+            Invariant::SlotAgreement => Some("one command per slot"),
+            Invariant::SlotStable => Some("chosen entry stable"),
+            Invariant::StateMachineSafety => Some("state machine safety"),
+            Invariant::VersionMonotonic => Some("versions only grow"),
+            Invariant::OneLeaderPerBallot => Some("one leader per ballot"),
+            Invariant::Linearizable => Some("linearizability"),
+            _ => None,
         }
     }
 
     /// What the property says, and where the paper states it.
     pub fn meaning(self) -> &'static str {
+        self.single_decree_meaning().or_else(|| self.multi_meaning()).unwrap_or_default()
+    }
+
+    /// `meaning` for single-decree's properties (`ALL`), `None` for the others: the single-decree
+    /// page reads only these, so Multi-Paxos's meanings stay out of its wasm (the first load).
+    pub fn single_decree_meaning(self) -> Option<&'static str> {
         match self {
-            Invariant::Agreement => "At most one value is chosen; every learner that learned a value learned that one (Paxos Made Simple, 2.1: safety).",
-            Invariant::Validity => "A chosen value was proposed by some client (Paxos Made Simple, 2.1: only a proposed value may be chosen).",
-            Invariant::PromiseMonotonic => "An acceptor never lowers its promise, across crashes too (its promise is what phase 1 relies on).",
-            Invariant::ChosenStable => "Once v is chosen at ballot b, every proposal accepted at a ballot >= b has value v (Paxos Made Simple, P2a).",
-            Invariant::SlotAgreement => "At most one command is chosen in each slot: each slot is an instance of single-decree Paxos (Paxos Made Simple, 3).",
-            Invariant::SlotStable => "Once a command is chosen in a slot at ballot b, every entry accepted in that slot at a ballot >= b carries it (P2a, per slot).",
-            Invariant::StateMachineSafety => "Replicas apply the same command at each slot, in slot order, so their stores pass through the same states (Paxos Made Moderately Complex, 2: replica invariant R2).",
-            Invariant::VersionMonotonic => "On each replica, every change to a key increments its version: a key's version never goes down or repeats.",
-            Invariant::OneLeaderPerBallot => "A ballot belongs to one replica (its round and node), so at most one replica leads with it (Paxos Made Moderately Complex, 3: ballots are unique).",
-            Invariant::Linearizable => "Every client operation appears to take effect at one instant between its call and its reply (Herlihy and Wing, 1990); a timed-out one may or may not have.",
+            Invariant::Agreement => Some("At most one value is chosen; every learner that learned a value learned that one (Paxos Made Simple, 2.1: safety)."),
+            Invariant::Validity => Some("A chosen value was proposed by some client (Paxos Made Simple, 2.1: only a proposed value may be chosen)."),
+            Invariant::PromiseMonotonic => Some("An acceptor never lowers its promise, across crashes too (its promise is what phase 1 relies on)."),
+            Invariant::ChosenStable => Some("Once v is chosen at ballot b, every proposal accepted at a ballot >= b has value v (Paxos Made Simple, P2a)."),
+            _ => None,
+        }
+    }
+
+    /// `meaning` for Multi-Paxos's properties (`MULTI`), `None` for the others.
+    pub fn multi_meaning(self) -> Option<&'static str> {
+        match self {
+            Invariant::SlotAgreement => Some("At most one command is chosen in each slot: each slot is an instance of single-decree Paxos (Paxos Made Simple, 3)."),
+            Invariant::SlotStable => Some("Once a command is chosen in a slot at ballot b, every entry accepted in that slot at a ballot >= b carries it (P2a, per slot)."),
+            Invariant::StateMachineSafety => Some("Replicas apply the same command at each slot, in slot order, so their stores pass through the same states (Paxos Made Moderately Complex, 2: replica invariant R2)."),
+            Invariant::VersionMonotonic => Some("On each replica, every change to a key increments its version: a key's version never goes down or repeats."),
+            Invariant::OneLeaderPerBallot => Some("A ballot belongs to one replica (its round and node), so at most one replica leads with it (Paxos Made Moderately Complex, 3: ballots are unique)."),
+            Invariant::Linearizable => Some("Every client operation appears to take effect at one instant between its call and its reply (Herlihy and Wing, 1990); a timed-out one may or may not have."),
+            _ => None,
         }
     }
 }
@@ -382,4 +411,27 @@ pub fn trace_hash(events: &[Event]) -> u64 {
         e.hash(&mut h);
     }
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Invariant;
+
+    /// Each property's name and meaning sit in exactly one of the two tables, the one of its
+    /// protocol (the single-decree page reads only the first).
+    #[test]
+    fn each_text_is_in_its_protocols_table() {
+        for i in Invariant::ALL {
+            assert!(i.single_decree_meaning().is_some() && i.multi_meaning().is_none(), "{i:?}");
+            assert!(i.single_decree_name().is_some() && i.multi_name().is_none(), "{i:?}");
+            assert_eq!(i.meaning(), i.single_decree_meaning().unwrap());
+            assert_eq!(i.name(), i.single_decree_name().unwrap());
+        }
+        for i in Invariant::MULTI {
+            assert!(i.multi_meaning().is_some() && i.single_decree_meaning().is_none(), "{i:?}");
+            assert!(i.multi_name().is_some() && i.single_decree_name().is_none(), "{i:?}");
+            assert_eq!(i.meaning(), i.multi_meaning().unwrap());
+            assert_eq!(i.name(), i.multi_name().unwrap());
+        }
+    }
 }

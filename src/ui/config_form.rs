@@ -68,6 +68,8 @@ pub fn config_dialog(props: &ConfigProps) -> Html {
     html! {
         <Modal id="config" title="Configure a new world" close={props.close.clone()} opener="open-config">
             <form id="config-form" class="dialog-form" onsubmit={reset}>
+                // The other mode (`ui::start` loads it): a link, so it also opens in a new tab.
+                <a id="open-multi" class="hint" href={super::url::here("mode=multi")}>{ "Multi-Paxos · key-value store" }</a>
                 <fieldset>
                     <legend>{ "Nodes" }</legend>
                     <label class="check"><input id="cfg-servers" type="checkbox" checked={dr.servers}

@@ -163,7 +163,7 @@ pub(super) fn reduced_motion() -> bool {
     query.ok().flatten().is_some_and(|m| m.matches())
 }
 
-fn store_theme(theme: Theme) {
+pub(super) fn store_theme(theme: Theme) {
     if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
         storage.set_item(THEME_KEY, theme.name()).ok();
     }

@@ -19,8 +19,9 @@ use yew::Callback;
 /// The loader of the worker (www/tools-worker.js, copied to dist/ by Trunk).
 const WORKER_FILE: &str = "tools-worker.js";
 
-/// The worker loader's address: next to the page's wasm (see the module's comment).
-fn worker_url() -> String {
+/// The address of `file`, a file Trunk put next to the page's wasm in dist/ (the tools worker's
+/// loader, the Multi-Paxos mode's files): see the module's comment.
+pub(crate) fn beside_wasm(file: &str) -> String {
     let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap_or(JsValue::UNDEFINED);
     let entries = js_sys::Reflect::get(&performance, &"getEntriesByType".into())
         .ok()
@@ -32,9 +33,9 @@ fn worker_url() -> String {
         let file = name.split(['?', '#']).next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
         file.starts_with("playground") && file.ends_with("_bg.wasm")
     });
-    match wasm.and_then(|w| web_sys::Url::new_with_base(WORKER_FILE, &w).ok()) {
+    match wasm.and_then(|w| web_sys::Url::new_with_base(file, &w).ok()) {
         Some(url) => url.href(),
-        None => format!("./{WORKER_FILE}"),
+        None => format!("./{file}"),
     }
 }
 
@@ -124,7 +125,7 @@ impl Client {
 }
 
 fn start() -> Result<Client, String> {
-    let worker = Worker::new(&worker_url()).map_err(super::js_text)?;
+    let worker = Worker::new(&beside_wasm(WORKER_FILE)).map_err(super::js_text)?;
     let on_message = EventListener::new(&worker, "message", |e| {
         let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
         on_message(e.data());

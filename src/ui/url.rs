@@ -44,6 +44,12 @@ pub fn fragment() -> String {
     hash.strip_prefix('#').unwrap_or(&hash).to_string()
 }
 
+/// Whether `fragment` (without `#`) opens the Multi-Paxos mode: `mode=multi`, alone or with
+/// more (`mode=multi&m=...`, read by `ui::multi`).
+pub fn is_multi(fragment: &str) -> bool {
+    fragment.strip_prefix("mode=multi").is_some_and(|rest| rest.is_empty() || rest.starts_with('&'))
+}
+
 /// What the address asks to open: the query's scenario or lesson, else the fragment's.
 pub fn opened(options: &Options) -> Opened {
     let own = || if options.mounted { String::new() } else { fragment() };
@@ -124,7 +130,14 @@ pub fn use_fragment_loading(dispatch: Callback<UiAction>, enabled: bool) {
     use_effect_with(enabled, move |&enabled| {
         let listener = enabled.then(|| {
             EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                let opened = link::open(&fragment(), &default_scenario());
+                let fragment = fragment();
+                // The Multi-Paxos mode (the header's switch): the page starts afresh in it
+                // (`ui::start`), with nothing of the single-decree app left running.
+                if is_multi(&fragment) {
+                    gloo::utils::window().location().reload().ok();
+                    return;
+                }
+                let opened = link::open(&fragment, &default_scenario());
                 let error = error_message(&opened);
                 dispatch.emit(UiAction::Load(Box::new(opened.scenario)));
                 if let Some(e) = error {

@@ -197,7 +197,9 @@ pub fn describe(kind: &EventKind) -> String {
         EventKind::Learned { node, value } => format!("{node} learns \"{value}\""),
         EventKind::Chosen { ballot, value } => format!("\"{value}\" is chosen: a quorum accepted it at {ballot}"),
         EventKind::Action { action } => capitalize(&action.describe()),
-        EventKind::Violation { invariant, detail, .. } => format!("VIOLATION of {}: {detail}", invariant.name()),
+        EventKind::Violation { invariant, detail, .. } => {
+            format!("VIOLATION of {}: {detail}", invariant.single_decree_name().unwrap_or_default())
+        }
     }
 }
 

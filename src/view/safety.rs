@@ -65,8 +65,8 @@ pub fn build(p: &Playground) -> Safety {
         .map(|&i| InvariantRow {
             invariant: i,
             slug: slug(i),
-            name: i.name(),
-            meaning: i.meaning(),
+            name: i.single_decree_name().unwrap_or_default(),
+            meaning: i.single_decree_meaning().unwrap_or_default(),
             ok: true,
             violations: Vec::new(),
             count: 0,
@@ -128,9 +128,10 @@ pub fn chosen_status(world: &World) -> ChosenStatus {
     // Another property broken (one value chosen, but an acceptor later accepted another at a
     // higher ballot, say): the status is not green while the safety panel is red.
     match world.system.violations.first() {
-        Some(v) => {
-            ChosenStatus { text: format!("{} · {} violated", status.text, v.invariant.name()), state: "violated" }
-        }
+        Some(v) => ChosenStatus {
+            text: format!("{} · {} violated", status.text, v.invariant.single_decree_name().unwrap_or_default()),
+            state: "violated",
+        },
         None => status,
     }
 }

@@ -30,7 +30,10 @@ pub fn status_line(p: &Playground) -> Option<String> {
     let line = match p.stopped? {
         Stopped::Violation { invariant, step } => {
             let go_on = if total > 0 { "Next or Play goes on" } else { "Play goes on" };
-            format!("Paused at step {step}: {} is violated. {go_on}.", invariant.name())
+            format!(
+                "Paused at step {step}: {} is violated. {go_on}.",
+                invariant.single_decree_name().unwrap_or_default()
+            )
         }
         Stopped::Caption(index) if index + 1 == total => {
             format!("Paused at the last caption ({total} of {total}): the story is told, the controls are yours.")

@@ -54,7 +54,9 @@ pub fn announcer(props: &PanelProps) -> Html {
     let p = props.model.playground.borrow();
     let world = p.history.world();
     let text = match (world.system.violations.last(), world.chosen()) {
-        (Some(v), _) => format!("Safety violation: {}. {}", v.invariant.name(), v.detail),
+        (Some(v), _) => {
+            format!("Safety violation: {}. {}", v.invariant.single_decree_name().unwrap_or_default(), v.detail)
+        }
         (None, Some(value)) => format!("Value \"{value}\" is chosen."),
         (None, None) => String::new(),
     };

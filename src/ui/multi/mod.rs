@@ -1,0 +1,248 @@
+//! The Multi-Paxos mode's page (`#mode=multi`): the `multi` binary's own wasm, which the page
+//! fetches when the address opens the mode (`ui::start`), so none of it is in the page's first load.
+//! Thin components over `view::multi`: each draws a part of the `MultiFrame` at the cursor and
+//! sends `MultiAction`s; every decision is the model's.
+
+mod panels;
+mod stage;
+
+use super::model::{initial_theme, reduced_motion, store_theme, Theme};
+use crate::view::multi::link::{from_fragment, lesson_of, multi_fragment};
+use crate::view::multi::{default_scenario, MultiAction, MultiFrame, MultiPlayground, MultiScenario};
+use gloo::events::EventListener;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Mounts the Multi-Paxos app into `#app` (`ui::start` mounted no single-decree app there).
+pub fn start() {
+    super::panic::install();
+    if let Some(root) = gloo::utils::document().get_element_by_id("app") {
+        yew::Renderer::<MultiApp>::with_root(root).render();
+    }
+}
+
+/// The model behind the page: the playground, shared, and a version that changes with every
+/// action (so Yew re-renders).
+#[derive(Clone)]
+pub struct Model {
+    pub playground: Rc<RefCell<MultiPlayground>>,
+    version: u64,
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Model) -> bool {
+        Rc::ptr_eq(&self.playground, &other.playground) && self.version == other.version
+    }
+}
+
+impl Reducible for Model {
+    type Action = MultiAction;
+    fn reduce(self: Rc<Self>, action: MultiAction) -> Rc<Self> {
+        self.playground.borrow_mut().reduce(action);
+        Rc::new(Model { playground: self.playground.clone(), version: self.version + 1 })
+    }
+}
+
+/// What every part gets: the frame at the cursor and where to send actions.
+#[derive(Properties, Clone, PartialEq)]
+pub struct Part {
+    pub frame: Rc<MultiFrame>,
+    pub dispatch: Callback<MultiAction>,
+}
+
+/// The run this address opens (`view::multi::link::from_fragment`: a link's run, a lesson, or
+/// the default run), at its `at=STEP` if it has one; a bad link opens the default run and says
+/// why.
+fn initial_playground(fragment: &str) -> MultiPlayground {
+    let (scenario, error) = match from_fragment(fragment) {
+        Some(Ok(s)) => (s, None),
+        Some(Err(e)) => {
+            (default_scenario(), Some(format!("This link could not be opened: {e} The default run is open instead.")))
+        }
+        None => (default_scenario(), None),
+    };
+    let at = fragment.split('&').find_map(|pair| pair.strip_prefix("at=")?.parse::<u64>().ok());
+    let mut p = MultiPlayground::new(scenario);
+    if let Some(step) = at {
+        p.reduce(MultiAction::Seek(step));
+    }
+    p.error = error;
+    // A shared moment or a lesson opens paused, as in single-decree; otherwise the run plays,
+    // unless the visitor prefers reduced motion.
+    if at.is_none() && lesson_of(fragment).is_none() && !reduced_motion() {
+        p.reduce(MultiAction::Play);
+    }
+    p
+}
+
+/// The link that reproduces the run on screen: the scenario with every action recorded so far
+/// (those done by hand included), opened at the cursor's step.
+pub fn link_now(p: &MultiPlayground) -> String {
+    let scenario = MultiScenario { schedule: p.history.person.clone(), ..p.scenario.clone() };
+    super::url::page_address(&format!("{}&at={}", multi_fragment(&scenario), p.history.cursor()))
+}
+
+/// The address of the single-decree page: this one without the fragment (a full load).
+fn single_decree_address() -> String {
+    let location = gloo::utils::window().location();
+    format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+}
+
+/// Leaving the mode by the address (Back, or a single-decree link pasted in) loads the page
+/// afresh, which opens what the address says; another Multi-Paxos link loads its run.
+#[hook]
+fn use_fragment(dispatch: Callback<MultiAction>) {
+    use_effect_with((), move |_| {
+        let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            let fragment = super::url::fragment();
+            if !super::url::is_multi(&fragment) {
+                gloo::utils::window().location().reload().ok();
+                return;
+            }
+            if let Some(Ok(s)) = crate::view::multi::link::from_fragment(&fragment) {
+                dispatch.emit(MultiAction::Load(Box::new(s)));
+            }
+        });
+        move || drop(listener)
+    });
+}
+
+/// Drives `MultiAction::Frame` from animation frames while playing.
+#[hook]
+fn use_animation(playing: bool, dispatch: Callback<MultiAction>) {
+    use_effect_with(playing, move |&playing| {
+        let slot: Rc<RefCell<Option<AnimationFrame>>> = Rc::default();
+        if playing {
+            next_frame(slot.clone(), dispatch, None);
+        }
+        move || drop(slot.borrow_mut().take())
+    });
+}
+
+fn next_frame(slot: Rc<RefCell<Option<AnimationFrame>>>, dispatch: Callback<MultiAction>, last_ms: Option<f64>) {
+    let inner = slot.clone();
+    let handle = request_animation_frame(move |now_ms| {
+        if let Some(last) = last_ms {
+            dispatch.emit(MultiAction::Frame(now_ms - last));
+        }
+        next_frame(inner, dispatch, Some(now_ms));
+    });
+    *slot.borrow_mut() = Some(handle);
+}
+
+/// The single-decree page's keys: Space plays or pauses, the arrows step, t switches the theme;
+/// not while typing in a field.
+#[hook]
+fn use_keys(dispatch: Callback<MultiAction>, toggle_theme: Callback<()>) {
+    use_effect_with((), move |_| {
+        let options = gloo::events::EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
+            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
+            let kind = target.as_ref().and_then(|t| t.get_attribute("type")).unwrap_or_default();
+            let typing = matches!(tag.as_str(), "textarea" | "select") || (tag == "input" && kind != "range");
+            let on_control = matches!(tag.as_str(), "button" | "a" | "summary") || kind == "range";
+            let stage_item =
+                target.as_ref().is_some_and(|t| t.has_attribute("data-node") || t.has_attribute("data-msg"));
+            if typing {
+                return;
+            }
+            let action = match e.key().as_str() {
+                " " if !on_control && !stage_item => MultiAction::TogglePlay,
+                "ArrowRight" if kind != "range" => MultiAction::StepForward,
+                "ArrowLeft" if kind != "range" => MultiAction::StepBack,
+                "t" => {
+                    toggle_theme.emit(());
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch.emit(action);
+        });
+        move || drop(listener)
+    });
+}
+
+#[function_component(MultiApp)]
+fn multi_app() -> Html {
+    let model = use_reducer(|| Model {
+        playground: Rc::new(RefCell::new(initial_playground(&super::url::fragment()))),
+        version: 0,
+    });
+    // The lesson the address names (its captions), until another run is loaded.
+    let lesson = use_memo(model.playground.borrow().epoch == 0, |_| lesson_of(&super::url::fragment()));
+    let theme = use_state(initial_theme);
+    use_effect_with(*theme, |theme| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            root.set_attribute("data-theme", theme.name()).ok();
+        }
+    });
+    use_effect_with((), |_| gloo::utils::document().set_title("Multi-Paxos · Paxos Playground"));
+    let dispatch = {
+        let model = model.clone();
+        Callback::from(move |a: MultiAction| model.dispatch(a))
+    };
+    let toggle_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_: ()| {
+            let next = if *theme == Theme::Dark { Theme::Light } else { Theme::Dark };
+            store_theme(next);
+            theme.set(next);
+        })
+    };
+    let log_from = use_state(|| None::<u64>);
+    let frame = Rc::new(model.playground.borrow().frame_with(log_from.map(|f| (f, panels::LOG_WINDOW))));
+    use_animation(frame.playing, dispatch.clone());
+    use_fragment(dispatch.clone());
+    use_keys(dispatch.clone(), toggle_theme.clone());
+    let part = Part { frame: frame.clone(), dispatch: dispatch.clone() };
+    let title = model.playground.borrow().scenario.title.clone();
+    let next = if *theme == Theme::Dark { "light" } else { "dark" };
+    html! {
+        <main id="multi" class="multi" data-step={frame.step.to_string()}>
+            <header class="topbar">
+                <div class="brand">
+                    <h1>{ "Paxos Playground" }</h1>
+                    <p class="scenario-title">{ "Multi-Paxos · key-value store" }<span class="sep">{ " · " }</span>{ title }</p>
+                </div>
+                <nav class="topbar-actions" aria-label="Page">
+                    <panels::CopyLink model={(*model).clone()} />
+                    <a id="open-single" class="btn" href={single_decree_address()}
+                        title="Back to single-decree Paxos: one value, chosen once">{ "Single-decree Paxos" }</a>
+                    <button id="mtheme" class="btn" onclick={toggle_theme.reform(|_: MouseEvent| ())}
+                        aria-label={format!("Switch to {next} theme")} title={format!("Switch to {next} theme (t)")}>
+                        { if *theme == Theme::Dark { "Light" } else { "Dark" } }
+                    </button>
+                </nav>
+            </header>
+            { panels::banners(&part) }
+            if let Some(text) = lesson.as_ref().as_ref().and_then(|l| l.caption_at(frame.step)) {
+                <p id="mcaption" class="m-caption" role="status">{ text }</p>
+            }
+            { panels::time_controls(&part) }
+            <div class="m-workspace">
+                <section class="m-stage-area" aria-label="Replicas, clients and messages">
+                    <stage::Stage ..part.clone() />
+                </section>
+                <section class="m-side" aria-label="Clients and the selection">
+                    <panels::ClientPanel ..part.clone() />
+                    { panels::inspector(&part) }
+                </section>
+            </div>
+            <panels::LogStrips part={part.clone()} from={*log_from} on_from={let l = log_from.clone(); Callback::from(move |f| l.set(f))} />
+            <div class="m-panels">
+                <panels::KvTables ..part.clone() />
+                <panels::History ..part.clone() />
+                <panels::Safety ..part.clone() />
+            </div>
+        </main>
+    }
+}
