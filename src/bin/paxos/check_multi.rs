@@ -54,7 +54,9 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
     };
     let limits = Limits { max_states: args.max_states, max_bytes: args.max_mib.saturating_mul(1 << 20), depth_first };
     let firings = match bounds.retries {
-        Some(r) => format!("replica timer firings (elections, heartbeats) <= {}, client retries <= {r}", bounds.timeouts),
+        Some(r) => {
+            format!("replica timer firings (elections, heartbeats) <= {}, client retries <= {r}", bounds.timeouts)
+        }
         None => format!("timer firings (elections, heartbeats, client retries) <= {}", bounds.timeouts),
     };
     let leases = if leases {

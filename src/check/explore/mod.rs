@@ -102,7 +102,7 @@ pub struct Space<P: Explorable> {
     /// Steps applied to the initial state before the search starts (Multi-Paxos's warm start:
     /// the first election, settled). The search explores from there; the bounds on faults
     /// count from there; every trail starts with these steps, so it replays from scratch.
-    pub prefix: Vec<StepOf<P>>,
+    pub prefix: Vec<MoveOf<P>>,
 }
 
 /// One move of the search: a step of the simulator, or a tick of the explorer's clock.
@@ -134,8 +134,10 @@ pub struct State<P: Explorable> {
     pub crashes: u8,
     pub timeouts: u8,
     pub retries: u8,
-    /// The clock (ticks passed).
+    /// The clock (ticks passed since the initial state).
     pub now: u32,
+    /// Ticks passed since the search started (the prefix's do not count).
+    pub ticks: u8,
     /// Steps from the initial state. Not part of the key: the monitor records each client
     /// event at this position, and only their order counts.
     pub depth: u32,
@@ -155,6 +157,7 @@ impl<P: Explorable> Clone for State<P> {
             timeouts: self.timeouts,
             retries: self.retries,
             now: self.now,
+            ticks: self.ticks,
             depth: self.depth,
         }
     }
@@ -169,6 +172,7 @@ impl<P: Explorable> Clone for State<P> {
         self.timeouts = source.timeouts;
         self.retries = source.retries;
         self.now = source.now;
+        self.ticks = source.ticks;
         self.depth = source.depth;
     }
 }
@@ -237,9 +241,9 @@ impl<P: Explorable> State<P> {
     pub fn start(space: &Space<P>) -> State<P> {
         let mut s = State::initial(space);
         for step in &space.prefix {
-            s.apply(space, Move::Step(step.clone()));
+            s.apply(space, step.clone());
         }
-        (s.drops, s.duplicates, s.crashes, s.timeouts, s.retries) = (0, 0, 0, 0, 0);
+        (s.drops, s.duplicates, s.crashes, s.timeouts, s.retries, s.ticks) = (0, 0, 0, 0, 0, 0);
         s
     }
 
@@ -256,6 +260,7 @@ impl<P: Explorable> State<P> {
             timeouts: 0,
             retries: 0,
             now: 0,
+            ticks: 0,
             depth: 0,
         };
         let mut net = Net { net: &mut s.net, timers: &mut s.timers };
@@ -303,7 +308,7 @@ impl<P: Explorable> State<P> {
                 out.push(Move::Step(Step::Recover { node }));
             }
         }
-        if self.now < b.ticks as u32 {
+        if self.ticks < b.ticks {
             out.push(Move::Tick);
         }
     }
@@ -324,6 +329,7 @@ impl<P: Explorable> State<P> {
             Move::Step(step) => step,
             Move::Tick => {
                 self.now += 1;
+                self.ticks += 1;
                 self.depth += 1;
                 return;
             }
@@ -392,7 +398,7 @@ impl<P: Explorable> State<P> {
             }
             self.net.hash(&mut h);
             (self.timers, &self.next_op, self.drops, self.duplicates, self.crashes, self.timeouts).hash(&mut h);
-            (self.retries, self.now).hash(&mut h);
+            (self.retries, self.now, self.ticks).hash(&mut h);
             P::hash_monitor(&self.system.monitor, &mut h);
             xxhash_rust::xxh3::xxh3_128(bytes)
         })
@@ -424,8 +430,7 @@ pub struct Replay {
 /// where it comes.
 pub fn replay<P: Explorable>(space: &Space<P>, steps: &[MoveOf<P>]) -> Replay {
     let mut r = Replay { applied: 0, violated_at: None, violations: Vec::new(), error: None };
-    let prefix = space.prefix.iter().map(|s| Move::Step(s.clone()));
-    if steps.len() < space.prefix.len() || !steps.iter().zip(prefix).all(|(a, b)| *a == b) {
+    if !steps.starts_with(&space.prefix) {
         r.error = Some("the steps do not start with the space's prefix".to_string());
         return r;
     }

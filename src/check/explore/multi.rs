@@ -23,10 +23,11 @@
 //! A lease is a duration, so the lease space has a clock (`Bounds::ticks`, the explorer's
 //! [`Move::Tick`]) and short durations in its ticks: a lease of [`LEASE`]`.ticks` = 2 with a
 //! drift bound of 1. The leader's lease then runs 1 tick past the heartbeat a quorum acked,
-//! each follower's guard 2 ticks past the heartbeat it received: with the clock starting at
-//! 0 and ticks of 1, a run can reach a moment where the leader's lease is over but the guards
-//! still hold (tick 1), and one where both are over (tick 2); election timers fire at any
-//! moment, before or after either, as every timer does here. All nodes read one clock: a real
+//! each follower's guard 2 ticks past the heartbeat it received: with ticks of 1 and
+//! `--ticks 2`, a run can reach a moment where the leader's lease is over but the guards
+//! still hold (one tick after the heartbeat), and one where both are over (two ticks after);
+//! election timers fire at any moment, before or after either, as every timer does here. (The
+//! warm start itself passes a lease's length first: [`first_election`].) All nodes read one clock: a real
 //! clock's drift (which the drift bound exists for) is not modelled, so this checks that the
 //! protocol is safe when clocks agree, and that a variant unsafe even then is caught. Client
 //! 0 writes `x = 1` then reads `x`; client 1 reads `x` (a stale read is a read that misses a
@@ -266,13 +267,26 @@ pub fn lease_space(
 /// heard its heartbeat. Exploring from there leaves out the runs in which a client's first
 /// request or a second campaign meets the first election half done, and keeps every run after
 /// it (a later election, a lost or repeated message, a crash).
-pub fn first_election(space: &Space<Multi>) -> Vec<StepOf<Multi>> {
+///
+/// With leases, a replica that starts cannot know whether it granted a lease before, so it
+/// promises nobody for a lease's length from its first input (`MultiNode::recover`): first
+/// every replica's timer fires once (each starts its guard and waits), then the clock passes
+/// a lease's length, and only then replica 0 campaigns. (lease-without-wait keeps no guard:
+/// replica 0 campaigns at once.)
+pub fn first_election(space: &Space<Multi>) -> Vec<MoveOf<Multi>> {
     let mut state = State::initial(space);
-    let mut steps = vec![Step::Timer { node: NodeId(0) }];
-    state.apply(space, Move::Step(steps[0].clone()));
+    let mut steps = Vec::new();
+    if let Some(lease) = space.cluster.lease.filter(|_| !space.cluster.broken.lease_without_wait) {
+        steps.extend(space.cluster.replicas.iter().map(|&node| Move::Step(Step::Timer { node })));
+        steps.extend((0..lease.ticks).map(|_| Move::Tick));
+    }
+    steps.push(Move::Step(Step::Timer { node: NodeId(0) }));
+    for step in &steps {
+        state.apply(space, step.clone());
+    }
     while let Some((from, to, msg)) = state.net.first().cloned() {
-        let step = Step::Deliver { from, to, msg };
-        state.apply(space, Move::Step(step.clone()));
+        let step = Move::Step(Step::Deliver { from, to, msg });
+        state.apply(space, step.clone());
         steps.push(step);
     }
     steps

@@ -10,7 +10,7 @@
 //! violation found is on some run to it, not a shortest one. A depth bound would cut off
 //! states first found on a long run, so it is refused with depth-first.
 
-use super::{Explorable, Move, MoveOf, Space, State};
+use super::{Explorable, MoveOf, Space, State};
 use crate::sim::Violation;
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -232,7 +232,7 @@ impl<P: Explorable> Explorer<P> {
         }
         let mut state = State::start(&self.space);
         let mut enabled = Vec::new();
-        let mut steps: Vec<MoveOf<P>> = self.space.prefix.iter().map(|s| Move::Step(s.clone())).collect();
+        let mut steps = self.space.prefix.clone();
         for &k in indices.iter().rev() {
             state.steps(&self.space, &mut enabled);
             let step = enabled[k as usize].clone();
