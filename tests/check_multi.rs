@@ -199,22 +199,22 @@ fn the_command_line_prints_counts_verdicts_and_the_counterexample() {
     assert_eq!(code, Some(3), "{text}");
     assert!(text.contains("limit reached (states), incomplete: 500 states explored"), "{text}");
 
+    // Leases: the clock and the lease are printed (the counterexample itself is pinned in
+    // lease_without_wait_reads_stale_..., too slow for a debug binary here).
     let args =
         ["check", "--protocol", "multi", "--variant", "lease-without-wait", "--clients", "2", "--max-round", "2"];
-    let (code, text) = paxos(&[&args[..], &["--retries", "0", "--forget-dead", "--quiet"]].concat());
-    assert_eq!(code, Some(1), "{text}");
+    let (code, text) = paxos(&[&args[..], &["--retries", "0", "--max-states", "500", "--quiet"]].concat());
+    assert_eq!(code, Some(3), "{text}");
     assert!(text.contains("leases of 2 ticks, drift bound 1, clock ticks <= 0"), "{text}");
     assert!(text.contains("client retries <= 0"), "{text}");
-    assert!(text.contains("20. n0 -> n4: Reply #1 no such key delivered"), "{text}");
-    assert!(text.contains("replayed from scratch: the same property breaks at step 20"), "{text}");
     let (code, text) = paxos(&["check", "--protocol", "multi", "--ticks", "1"]);
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("a clock (ticks) is for leases only"), "{text}");
-    let args = ["check", "--protocol", "multi", "--leases", "--ops", "2", "--max-round", "2", "--ticks", "2"];
-    let (code, text) =
-        paxos(&[&args[..], &["--retries", "0", "--forget-dead", "--strategy", "dfs", "--quiet"]].concat());
+    let args = ["check", "--protocol", "multi", "--leases", "--ops", "2", "--ticks", "1", "--timeouts", "0"];
+    let (code, text) = paxos(&[&args[..], &["--retries", "0", "--forget-dead", "--quiet"]].concat());
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("complete: no violation"), "{text}");
+    assert!(text.contains("84 unique states"), "{text}");
+    assert!(text.contains("dead messages forgotten"), "{text}");
     let (code, _) = paxos(&["check", "--protocol", "multi", "--clients", "3"]);
     assert_eq!(code, Some(2));
 
