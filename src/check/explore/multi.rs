@@ -95,7 +95,7 @@ impl Explorable for Multi {
                 _ => gone(r, *ballot),
             },
             Msg::Accepted { ballot, slot } => match &r.role {
-                Role::Leader(l) if l.ballot == *ballot => *slot < l.next && !l.proposals.contains_key(slot),
+                Role::Leader(l) if l.ballot == *ballot => *slot < l.next && !l.proposals.contains_key(*slot),
                 _ => gone(r, *ballot),
             },
             Msg::Prepare { ballot, .. } | Msg::Accept { ballot, .. } | Msg::Heartbeat { ballot, .. } => {
