@@ -5,15 +5,26 @@
 //! Reference: Lamport, "Paxos Made Simple", section 3 (one instance of Paxos per slot; a new
 //! leader must re-propose what its promises report), and Herlihy and Wing (linearizability).
 
-use paxos_playground::check::explore::{multi, replay, Bounds, Ending, Explorer, Limits, State};
-use paxos_playground::protocol::multi::MultiBroken;
+use paxos_playground::check::explore::{multi, replay, Bounds, Ending, Explorer, Limits, Move, Space, State};
+use paxos_playground::protocol::multi::{Multi, MultiBroken};
 use paxos_playground::protocol::NodeId;
 use paxos_playground::sim::{Invariant, Step};
 
 /// Rounds, timer firings, drops, duplicates, crashes.
 fn bounds(max_round: u32, timeouts: u8, drops: u8, duplicates: u8, crashes: u8) -> Bounds {
-    Bounds { max_round, drops, duplicates, crashes, timeouts, depth: None }
+    Bounds { max_round, drops, duplicates, crashes, timeouts, retries: None, ticks: 0, forget_dead: false, depth: None }
 }
+
+/// The same, dead messages forgotten.
+fn reduced(b: Bounds) -> Bounds {
+    Bounds { forget_dead: true, ..b }
+}
+
+fn step(s: Step<paxos_playground::protocol::multi::Msg, paxos_playground::protocol::multi::KvOp>) -> Move<StepOf> {
+    Move::Step(s)
+}
+
+type StepOf = paxos_playground::sim::StepOf<Multi>;
 
 fn explore(
     broken: MultiBroken,
@@ -91,8 +102,9 @@ fn keep_only_chosen_loses_a_chosen_write_in_16_steps() {
     // The story: replica 1 accepted client 3's write, which (with the leader's own vote) was
     // chosen in slot 0; replica 1 campaigns, ignores what its promises report, and puts
     // client 4's write in slot 0.
-    assert!(trail.steps.contains(&Step::Timer { node: NodeId(1) }), "a second election");
-    let last = multi::describe(trail.steps.last().unwrap());
+    assert!(trail.steps.contains(&step(Step::Timer { node: NodeId(1) })), "a second election");
+    let Some(Move::Step(last)) = trail.steps.last() else { panic!("the last move is a step") };
+    let last = multi::describe(last);
     assert_eq!(last, "n4 -> n1: Request #1 write x=2 delivered");
     assert!(trail.violations[0].detail.contains("although write x=1 was chosen there at 1.0"));
     // The correct protocol under the same bounds: the same first steps break nothing.
@@ -107,7 +119,7 @@ fn no_at_most_once_applies_a_duplicated_write_twice_in_16_steps() {
     counterexample(&e, 16, Invariant::Linearizable);
     assert_eq!(e.counts.unique, 358);
     let trail = e.violation.as_ref().unwrap();
-    assert!(trail.steps.iter().any(|s| matches!(s, Step::Duplicate { .. })), "the request was duplicated");
+    assert!(trail.steps.iter().any(|s| matches!(s, Move::Step(Step::Duplicate { .. }))), "the request was duplicated");
     assert!(trail.violations[0].detail.contains("reported version 2 but the version would be 1"));
 }
 
@@ -120,8 +132,8 @@ fn no_at_most_once_applies_a_retried_write_twice_in_18_steps() {
     counterexample(&e, 18, Invariant::Linearizable);
     assert_eq!(e.counts.unique, 875);
     let trail = e.violation.as_ref().unwrap();
-    assert!(trail.steps.contains(&Step::Timer { node: NodeId(3) }), "the client retries");
-    assert!(!trail.steps.iter().any(|s| matches!(s, Step::Drop { .. } | Step::Duplicate { .. })));
+    assert!(trail.steps.contains(&step(Step::Timer { node: NodeId(3) })), "the client retries");
+    assert!(!trail.steps.iter().any(|s| matches!(s, Move::Step(Step::Drop { .. } | Step::Duplicate { .. }))));
 }
 
 #[test]
@@ -132,11 +144,13 @@ fn equal_states_have_equal_keys_whatever_the_order_of_independent_steps() {
     s.steps(&space, &mut steps);
     s.apply(&space, steps[0].clone()); // the client is handed its write
     s.steps(&space, &mut steps);
-    let request = steps.iter().find(|st| matches!(st, Step::Deliver { to: NodeId(0), .. })).unwrap().clone();
+    let request =
+        steps.iter().find(|st| matches!(st, Move::Step(Step::Deliver { to: NodeId(0), .. }))).unwrap().clone();
     s.apply(&space, request); // the leader sends Accept to n1 and n2
     s.steps(&space, &mut steps);
-    let to =
-        |n: u8| steps.iter().find(|st| matches!(st, Step::Deliver { to, .. } if *to == NodeId(n))).unwrap().clone();
+    let to = |n: u8| {
+        steps.iter().find(|st| matches!(st, Move::Step(Step::Deliver { to, .. }) if *to == NodeId(n))).unwrap().clone()
+    };
     let (a1, a2) = (to(1), to(2));
     let (mut x, mut y) = (s.clone(), s.clone());
     x.apply(&space, a1.clone());
@@ -185,9 +199,22 @@ fn the_command_line_prints_counts_verdicts_and_the_counterexample() {
     assert_eq!(code, Some(3), "{text}");
     assert!(text.contains("limit reached (states), incomplete: 500 states explored"), "{text}");
 
-    let (code, text) = paxos(&["check", "--protocol", "multi", "--variant", "lease-without-wait"]);
+    // Leases: the clock and the lease are printed (the counterexample itself is pinned in
+    // lease_without_wait_reads_stale_..., too slow for a debug binary here).
+    let args =
+        ["check", "--protocol", "multi", "--variant", "lease-without-wait", "--clients", "2", "--max-round", "2"];
+    let (code, text) = paxos(&[&args[..], &["--retries", "0", "--max-states", "500", "--quiet"]].concat());
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("leases of 2 ticks, drift bound 1, clock ticks <= 0"), "{text}");
+    assert!(text.contains("client retries <= 0"), "{text}");
+    let (code, text) = paxos(&["check", "--protocol", "multi", "--ticks", "1"]);
     assert_eq!(code, Some(2), "{text}");
-    assert!(text.contains("the checker's time is abstract"), "{text}");
+    assert!(text.contains("a clock (ticks) is for leases only"), "{text}");
+    let args = ["check", "--protocol", "multi", "--leases", "--ops", "2", "--ticks", "1", "--timeouts", "0"];
+    let (code, text) = paxos(&[&args[..], &["--retries", "0", "--forget-dead", "--quiet"]].concat());
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("84 unique states"), "{text}");
+    assert!(text.contains("dead messages forgotten"), "{text}");
     let (code, _) = paxos(&["check", "--protocol", "multi", "--clients", "3"]);
     assert_eq!(code, Some(2));
 
@@ -219,4 +246,149 @@ fn depth_first_visits_exactly_the_states_breadth_first_does() {
     let r = replay(&space, &trail.steps);
     assert_eq!(r.error, None);
     assert_eq!(r.violated_at, Some(trail.steps.len()), "{r:?}");
+}
+
+/// (name, clients, operations each, bounds, warm start, unique states with dead messages
+/// forgotten): the configurations of `pinned`, and round 2 (about 0.2 s in release).
+fn pinned_reduced() -> Vec<(&'static str, u8, u8, Bounds, bool, u64)> {
+    let mut v: Vec<_> = pinned()
+        .into_iter()
+        .map(|(n, c, o, b, w, _)| (n, c, o, reduced(b), w))
+        .zip([165, 669, 1_195, 1_929, 1_584])
+        .map(|((n, c, o, b, w), want)| (n, c, o, b, w, want))
+        .collect();
+    v.push(("1 client x 1 op, round 2 (a second leader)", 1, 1, reduced(bounds(2, 1, 0, 0, 0)), true, 6_103));
+    v
+}
+
+#[test]
+fn forgetting_dead_messages_keeps_every_verdict_with_fewer_states() {
+    for ((name, clients, ops, b, warm, want), full) in
+        pinned_reduced().into_iter().zip(pinned().iter().map(|p| p.5).chain([57_129]))
+    {
+        for depth_first in [false, true] {
+            let space = multi::space(CORRECT, clients, ops, b, warm).expect("a valid space");
+            let mut e = Explorer::new(space, Limits { depth_first, ..Limits::default() });
+            assert_eq!(e.run(|_| true), Ending::Complete, "{name}");
+            assert_eq!(e.counts.unique, want, "{name}, depth-first {depth_first}");
+            assert!(want < full, "{name}: {want} states, {full} without the reduction");
+        }
+    }
+    // Each broken variant: the same counterexample after the warm start (one step shorter in
+    // all: the warm start leaves out the second Promise, dead once n0 leads), with fewer
+    // states, and it replays (in the reduced space and in the full one: its runs are the
+    // protocol's).
+    let kept = MultiBroken { keep_only_chosen: true, ..CORRECT };
+    let twice = MultiBroken { no_at_most_once: true, ..CORRECT };
+    for (broken, clients, ops, b, steps, states, invariant) in [
+        (kept, 2, 2, bounds(2, 2, 0, 0, 0), 15, 27_530, Invariant::SlotStable),
+        (twice, 1, 2, bounds(1, 0, 0, 1, 0), 15, 244, Invariant::Linearizable),
+        (twice, 1, 2, bounds(1, 1, 0, 0, 0), 17, 615, Invariant::Linearizable),
+    ] {
+        let e = explore(broken, clients, ops, reduced(b), true);
+        counterexample(&e, steps, invariant);
+        assert_eq!(e.counts.unique, states);
+        let full = multi::space(broken, clients, ops, b, true).unwrap();
+        let mut moves = full.prefix.clone();
+        moves.extend(e.violation.as_ref().unwrap().steps[e.space.prefix.len()..].iter().cloned());
+        let r = replay(&full, &moves);
+        assert_eq!((r.error, r.violated_at), (None, Some(steps + 1)));
+    }
+}
+
+#[test]
+fn client_retries_are_bounded_apart_from_elections_and_heartbeats() {
+    // One timer firing shared by all (4,060 states, pinned above), one for the replicas and
+    // none for the clients, none for the replicas and one client retry.
+    let retries = |timeouts: u8, retries: u8| Bounds { retries: Some(retries), ..bounds(1, timeouts, 0, 0, 0) };
+    for (b, want) in [(retries(1, 0), 3_118), (retries(0, 1), 1_202)] {
+        let e = explore(CORRECT, 1, 2, b, true);
+        assert_eq!((e.ending, e.counts.unique), (Some(Ending::Complete), want));
+    }
+    // The retried write applied twice needs the client's timer: found with one retry and no
+    // replica firing, not with a replica firing and no retry.
+    let twice = MultiBroken { no_at_most_once: true, ..CORRECT };
+    let e = explore(twice, 1, 2, retries(0, 1), true);
+    counterexample(&e, 18, Invariant::Linearizable);
+    assert_eq!(e.counts.unique, 427);
+    let e = explore(twice, 1, 2, retries(1, 0), true);
+    assert_eq!((e.ending, e.counts.unique), (Some(Ending::Complete), 3_118));
+}
+
+fn lease_bounds(timeouts: u8, ticks: u8) -> Bounds {
+    Bounds { retries: Some(0), ticks, forget_dead: true, ..bounds(2, timeouts, 0, 0, 0) }
+}
+
+/// Applies `moves` from the search's start, each checked enabled where it comes.
+fn walk(space: &Space<Multi>, moves: &[Move<StepOf>]) -> State<Multi> {
+    let mut s = State::start(space);
+    let mut enabled = Vec::new();
+    for m in moves {
+        s.steps(space, &mut enabled);
+        assert!(enabled.contains(m), "{m:?} not enabled: {enabled:?}");
+        s.apply(space, m.clone());
+    }
+    s
+}
+
+#[test]
+fn with_leases_a_new_leader_waits_out_the_old_lease() {
+    let space = multi::lease_space(CORRECT, 1, 2, lease_bounds(2, 2), true).unwrap();
+    let start = State::start(&space);
+    assert_eq!(start.now, 2, "the warm start waits out a lease first");
+    let leader = |s: &State<Multi>, n: usize| s.system.nodes[n].node.replica().unwrap().is_leader();
+    assert!(leader(&start, 0));
+    // n1's timer fires at once: the guard it granted holds, so it only waits.
+    let s = walk(&space, &[step(Step::Timer { node: NodeId(1) })]);
+    assert!(s.net.is_empty() && !leader(&s, 1));
+    // Two ticks later the guards ran out: n1 campaigns, n2 promises, n1 leads at 2.1.
+    let prepare = |to: u8| Step::Deliver { from: NodeId(1), to: NodeId(to), msg: prepare_msg(&space, to) };
+    let s = walk(&space, &[Move::Tick, Move::Tick, step(Step::Timer { node: NodeId(1) }), step(prepare(2))]);
+    let promise = s.net.iter().find(|(f, t, _)| (*f, *t) == (NodeId(2), NodeId(1))).expect("n2 promised").clone();
+    let mut s2 = s.clone();
+    s2.apply(&space, step(Step::Deliver { from: promise.0, to: promise.1, msg: promise.2 }));
+    assert!(leader(&s2, 1), "one leader change");
+    // One tick is not enough: the guard n1 granted n0 still holds, so n1 only waits.
+    let s = walk(&space, &[Move::Tick, step(Step::Timer { node: NodeId(1) })]);
+    assert!(s.net.is_empty() && !leader(&s, 1) && leader(&s, 0));
+}
+
+fn prepare_msg(space: &Space<Multi>, _to: u8) -> paxos_playground::protocol::multi::Msg {
+    let s = walk(space, &[Move::Tick, Move::Tick, step(Step::Timer { node: NodeId(1) })]);
+    s.net.iter().find(|(f, _, _)| *f == NodeId(1)).expect("a Prepare").2.clone()
+}
+
+#[test]
+fn lease_without_wait_reads_stale_in_20_steps_and_the_correct_protocol_does_not() {
+    let broken = MultiBroken { lease_without_wait: true, ..CORRECT };
+    let space = multi::space(broken, 2, 1, lease_bounds(1, 0), true).expect("leases implied");
+    let mut e = Explorer::new(space, Limits::default());
+    e.run(|_| true);
+    counterexample(&e, 20, Invariant::Linearizable);
+    assert_eq!(e.counts.unique, 39_398);
+    let trail = e.violation.as_ref().unwrap();
+    // The story: n1 campaigns while n0's lease runs; n2 promises at once (no wait); n1
+    // commits client n3's write; n0, still leading in its own eyes, answers n4's read from its
+    // store under its lease: the key does not exist.
+    assert!(trail.steps.contains(&step(Step::Timer { node: NodeId(1) })));
+    let Some(Move::Step(last)) = trail.steps.last() else { panic!("the last move is a step") };
+    assert_eq!(multi::describe(last), "n0 -> n4: Reply #1 no such key delivered");
+    assert!(trail.violations[0].detail.contains("said the key does not exist but it held 1"));
+    // The same moves in the correct protocol: n2 does not promise, so the run stops short.
+    let correct = multi::lease_space(CORRECT, 2, 1, lease_bounds(1, 0), true).unwrap();
+    let r = replay(&correct, &trail.steps);
+    assert_eq!(r.violated_at, None);
+    assert!(r.error.is_some(), "the new leader cannot be elected while the lease holds");
+}
+
+/// The correct protocol with leases, a write then a read, one leader change (two ticks, one
+/// replica firing): complete, 426,093 states (dead messages forgotten), 8 s in release, too
+/// long for a debug build.
+#[test]
+#[ignore]
+fn with_leases_the_correct_protocol_reads_nothing_stale() {
+    let space = multi::lease_space(CORRECT, 1, 2, lease_bounds(1, 2), true).unwrap();
+    let mut e = Explorer::new(space, Limits { depth_first: true, ..Limits::default() });
+    assert_eq!(e.run(|_| true), Ending::Complete);
+    assert_eq!(e.counts.unique, 426_093);
 }

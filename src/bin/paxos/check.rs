@@ -95,9 +95,24 @@ pub struct CheckArgs {
     /// Multi-Paxos: highest ballot round a replica may promise or campaign at.
     #[arg(long, default_value_t = 1)]
     pub max_round: u32,
-    /// Multi-Paxos: timer firings in all (elections, heartbeats, client retries).
+    /// Multi-Paxos: timer firings in all (elections, heartbeats, and client retries unless
+    /// --retries bounds those apart).
     #[arg(long, default_value_t = 1)]
     pub timeouts: u8,
+    /// Multi-Paxos: client retries (timer firings of clients), counted apart from --timeouts.
+    #[arg(long)]
+    pub retries: Option<u8>,
+    /// Multi-Paxos: leader leases for reads, with a clock (client 0 writes x then reads it,
+    /// client 1 reads x); implied by --variant lease-without-wait.
+    #[arg(long)]
+    pub leases: bool,
+    /// Multi-Paxos: forget messages in flight that can never change anything (a reduction;
+    /// the verdict is the same, with fewer states).
+    #[arg(long)]
+    pub forget_dead: bool,
+    /// Multi-Paxos with leases: clock ticks a run may pass.
+    #[arg(long, default_value_t = 0)]
+    pub ticks: u8,
     /// Multi-Paxos: explore from cold instead of from once replica 0 leads.
     #[arg(long)]
     pub cold: bool,

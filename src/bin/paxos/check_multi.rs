@@ -15,7 +15,9 @@ fn broken(variant: &str) -> Result<MultiBroken, String> {
         "no-at-most-once" => b.no_at_most_once = true,
         "lease-without-wait" => b.lease_without_wait = true,
         other => {
-            return Err(format!("unknown Multi-Paxos variant {other:?}: correct, keep-only-chosen, no-at-most-once"))
+            return Err(format!(
+                "unknown Multi-Paxos variant {other:?}: correct, keep-only-chosen, no-at-most-once, lease-without-wait"
+            ))
         }
     }
     Ok(b)
@@ -28,9 +30,18 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         duplicates: args.duplicates,
         crashes: args.crashes,
         timeouts: args.timeouts,
+        retries: args.retries,
+        ticks: args.ticks,
+        forget_dead: args.forget_dead,
         depth: args.depth,
     };
-    let space = multi::space(broken(&args.variant)?, args.clients, args.ops, bounds, !args.cold)?;
+    let variant = broken(&args.variant)?;
+    let leases = args.leases || variant.lease_without_wait;
+    let space = if leases {
+        multi::lease_space(variant, args.clients, args.ops, bounds, !args.cold)?
+    } else {
+        multi::space(variant, args.clients, args.ops, bounds, !args.cold)?
+    };
     let depth_first = match args.strategy.as_str() {
         "bfs" => false,
         "dfs" if args.depth.is_some() => {
@@ -42,18 +53,34 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         other => return Err(format!("unknown strategy {other:?}: bfs or dfs")),
     };
     let limits = Limits { max_states: args.max_states, max_bytes: args.max_mib.saturating_mul(1 << 20), depth_first };
+    let firings = match bounds.retries {
+        Some(r) => {
+            format!("replica timer firings (elections, heartbeats) <= {}, client retries <= {r}", bounds.timeouts)
+        }
+        None => format!("timer firings (elections, heartbeats, client retries) <= {}", bounds.timeouts),
+    };
+    let leases = if leases {
+        format!(
+            "; leases of {} ticks, drift bound {}, clock ticks <= {}",
+            multi::LEASE.ticks,
+            multi::LEASE.drift,
+            bounds.ticks
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "check: Multi-Paxos, 3 replicas, {} client(s) x {} operation(s), {}; rounds <= {}, timer firings <= {}, drops <= {}, duplicates <= {}, crashes <= {}{}; {}",
+        "check: Multi-Paxos, 3 replicas, {} client(s) x {} operation(s), {}{leases}; rounds <= {}, {firings}, drops <= {}, duplicates <= {}, crashes <= {}{}; {}{}",
         args.clients,
         args.ops,
         args.variant,
         bounds.max_round,
-        bounds.timeouts,
         bounds.drops,
         bounds.duplicates,
         bounds.crashes,
         bounds.depth.map(|d| format!(", depth <= {d}")).unwrap_or_default(),
         if args.cold { "from cold" } else { "from once replica 0 leads at ballot 1.0" },
+        if bounds.forget_dead { "; dead messages forgotten" } else { "" },
     );
     let started = Instant::now();
     let mut explorer = Explorer::new(space, limits);
@@ -91,9 +118,10 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         ),
         _ => println!("Counterexample: a shortest run that breaks a property ({} steps):", trail.steps.len()),
     }
+    let mut now = 0;
     for (i, s) in trail.steps.iter().enumerate() {
         let mark = if i < prefix { " (warm start)" } else { "" };
-        println!("  {:>3}. {}{mark}", i + 1, multi::describe(s));
+        println!("  {:>3}. {}{mark}", i + 1, multi::describe_move(s, &mut now));
     }
     for v in &trail.violations {
         println!("  => {} violated: {}", v.invariant.name(), v.detail);

@@ -8,10 +8,18 @@
 //! operation. Every step goes through `System::apply`, as in the simulator and the page.
 //!
 //! Why abstract time: an armed timer may fire at any moment, so every timing is covered
-//! without a clock; the protocol's `now` is always 0 (Multi-Paxos reads it only for leases,
-//! which the explorer keeps off). Why a bound on timer firings: a leader's heartbeat timer
-//! is always armed and every firing sends messages, so without one the state space is
-//! infinite.
+//! without a clock. Why a bound on timer firings: a leader's heartbeat timer is always armed
+//! and every firing sends messages, so without one the state space is infinite. Client
+//! retries may have a bound of their own (`Bounds::retries`), apart from the replicas'
+//! elections and heartbeats.
+//!
+//! Time, for what reads it (Multi-Paxos's leases, which are durations): a bounded discrete
+//! clock in the state. The protocol's `now` is the clock; [`Move::Tick`] advances it by one
+//! tick, at most `Bounds::ticks` times in a run, interleaved with every other step in every
+//! order. Timers stay abstract (a timer may still fire at any moment, whatever the clock says),
+//! which covers every real timing of them. Every node reads the same clock: clock drift is
+//! not modelled (see `multi.rs` for what that leaves out). With `ticks` 0 the clock stays at 0,
+//! as before it existed.
 //!
 //! Each state is identified by a 128-bit xxh3 hash of its canonical form ([`State::key`]);
 //! with n states the odds that two distinct ones collide are about n^2 / 2^129, under 10^-26
@@ -41,6 +49,12 @@ pub trait Explorable: Simulated {
     fn idle(system: &System<Self>, node: NodeId) -> bool;
     /// Whether `node` may crash (Multi-Paxos: replicas; a client that crashed never returns).
     fn may_crash(cluster: &Self::Cluster, node: NodeId) -> bool;
+    /// Whether `node`'s timer is a client's retry (counted against `Bounds::retries` if set).
+    fn retries(cluster: &Self::Cluster, node: NodeId) -> bool;
+    /// Whether delivering `packet`, here or in any state reachable from here, can change
+    /// nothing but take it out of the network (and send only messages that are dead too).
+    /// Must be monotonic: once dead, dead in every later state.
+    fn dead(system: &System<Self>, packet: &Packet<Self>) -> bool;
     /// The highest ballot round any node has promised or campaigns or leads at.
     fn highest_round(system: &System<Self>) -> u32;
     /// Called after every step: properties of the whole client history (Multi-Paxos:
@@ -62,8 +76,17 @@ pub struct Bounds {
     pub duplicates: u8,
     /// Crashes, in all (a crashed node may always recover).
     pub crashes: u8,
-    /// Timer firings, in all: elections, heartbeats, client retries.
+    /// Timer firings, in all: elections, heartbeats, and client retries unless `retries` is set.
     pub timeouts: u8,
+    /// Client timer firings (retries), counted apart from `timeouts`; `None`: they share it.
+    pub retries: Option<u8>,
+    /// Clock ticks a run may pass ([`Move::Tick`]); 0: the clock stays at 0.
+    pub ticks: u8,
+    /// Not a bound but a reduction: after every step, forget the messages in flight that can
+    /// never change anything ([`Explorable::dead`]). States that differ only in such messages
+    /// are one; every run kept is a run of the protocol in which those messages stay in
+    /// flight forever, so counterexamples stay concrete.
+    pub forget_dead: bool,
     /// Deepest run explored, in steps.
     pub depth: Option<u32>,
 }
@@ -79,8 +102,19 @@ pub struct Space<P: Explorable> {
     /// Steps applied to the initial state before the search starts (Multi-Paxos's warm start:
     /// the first election, settled). The search explores from there; the bounds on faults
     /// count from there; every trail starts with these steps, so it replays from scratch.
-    pub prefix: Vec<StepOf<P>>,
+    pub prefix: Vec<MoveOf<P>>,
 }
+
+/// One move of the search: a step of the simulator, or a tick of the explorer's clock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Move<S> {
+    Step(S),
+    /// Time passes by one tick (only where the space has a clock: `Bounds::ticks`).
+    Tick,
+}
+
+/// A move of protocol `P`'s search.
+pub type MoveOf<P> = Move<StepOf<P>>;
 
 /// A message in flight: from, to, the message.
 pub type Packet<P> = (NodeId, NodeId, <P as crate::protocol::Protocol>::Msg);
@@ -99,6 +133,11 @@ pub struct State<P: Explorable> {
     pub duplicates: u8,
     pub crashes: u8,
     pub timeouts: u8,
+    pub retries: u8,
+    /// The clock (ticks passed since the initial state).
+    pub now: u32,
+    /// Ticks passed since the search started (the prefix's do not count).
+    pub ticks: u8,
     /// Steps from the initial state. Not part of the key: the monitor records each client
     /// event at this position, and only their order counts.
     pub depth: u32,
@@ -116,6 +155,9 @@ impl<P: Explorable> Clone for State<P> {
             duplicates: self.duplicates,
             crashes: self.crashes,
             timeouts: self.timeouts,
+            retries: self.retries,
+            now: self.now,
+            ticks: self.ticks,
             depth: self.depth,
         }
     }
@@ -128,6 +170,9 @@ impl<P: Explorable> Clone for State<P> {
         self.duplicates = source.duplicates;
         self.crashes = source.crashes;
         self.timeouts = source.timeouts;
+        self.retries = source.retries;
+        self.now = source.now;
+        self.ticks = source.ticks;
         self.depth = source.depth;
     }
 }
@@ -155,19 +200,39 @@ fn insert<M: Ord>(net: &mut Vec<(NodeId, NodeId, M)>, p: (NodeId, NodeId, M)) {
     net.insert(at, p);
 }
 
-/// xxh3-128 over the canonical form; `usize` as 64 bits so native and wasm agree.
-struct KeyHasher(xxhash_rust::xxh3::Xxh3);
+/// The canonical form's bytes, hashed at once with xxh3-128 (a `Hash` impl makes many small
+/// writes, which a streaming hasher takes one call each: this halves the key's cost); `usize`
+/// as 64 bits so native and wasm agree.
+struct KeyHasher<'b>(&'b mut Vec<u8>);
 
-impl Hasher for KeyHasher {
+impl Hasher for KeyHasher<'_> {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
+        self.0.extend_from_slice(bytes);
     }
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.0.push(n);
+    }
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.0.extend_from_slice(&n.to_le_bytes());
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0.extend_from_slice(&n.to_le_bytes());
+    }
+    #[inline]
     fn write_usize(&mut self, n: usize) {
-        self.0.update(&(n as u64).to_le_bytes());
+        self.0.extend_from_slice(&(n as u64).to_le_bytes());
     }
     fn finish(&self) -> u64 {
-        self.0.digest()
+        xxhash_rust::xxh3::xxh3_64(self.0)
     }
+}
+
+thread_local! {
+    static KEY_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl<P: Explorable> State<P> {
@@ -178,7 +243,7 @@ impl<P: Explorable> State<P> {
         for step in &space.prefix {
             s.apply(space, step.clone());
         }
-        (s.drops, s.duplicates, s.crashes, s.timeouts) = (0, 0, 0, 0);
+        (s.drops, s.duplicates, s.crashes, s.timeouts, s.retries, s.ticks) = (0, 0, 0, 0, 0, 0);
         s
     }
 
@@ -193,6 +258,9 @@ impl<P: Explorable> State<P> {
             duplicates: 0,
             crashes: 0,
             timeouts: 0,
+            retries: 0,
+            now: 0,
+            ticks: 0,
             depth: 0,
         };
         let mut net = Net { net: &mut s.net, timers: &mut s.timers };
@@ -200,15 +268,15 @@ impl<P: Explorable> State<P> {
         s
     }
 
-    /// Every step enabled here, in a fixed order (so the search and its counterexamples are
+    /// Every move enabled here, in a fixed order (so the search and its counterexamples are
     /// deterministic): client operations, then per distinct message deliver, drop, duplicate,
-    /// then per node its timer, a crash, a recovery.
-    pub fn steps(&self, space: &Space<P>, out: &mut Vec<StepOf<P>>) {
+    /// then per node its timer, a crash, a recovery, then a tick of the clock.
+    pub fn steps(&self, space: &Space<P>, out: &mut Vec<MoveOf<P>>) {
         out.clear();
         for (i, (client, ops)) in space.clients.iter().enumerate() {
             if let Some(op) = ops.get(self.next_op[i] as usize) {
                 if P::idle(&self.system, *client) {
-                    out.push(Step::Propose { node: *client, value: op.clone() });
+                    out.push(Move::Step(Step::Propose { node: *client, value: op.clone() }));
                 }
             }
         }
@@ -220,30 +288,52 @@ impl<P: Explorable> State<P> {
             }
             previous = Some(p);
             let (from, to, msg) = (p.0, p.1, &p.2);
-            out.push(Step::Deliver { from, to, msg: msg.clone() });
+            out.push(Move::Step(Step::Deliver { from, to, msg: msg.clone() }));
             if self.drops < b.drops {
-                out.push(Step::Drop { from, to, msg: msg.clone() });
+                out.push(Move::Step(Step::Drop { from, to, msg: msg.clone() }));
             }
             if self.duplicates < b.duplicates {
-                out.push(Step::Duplicate { from, to, msg: msg.clone() });
+                out.push(Move::Step(Step::Duplicate { from, to, msg: msg.clone() }));
             }
         }
         for (i, slot) in self.system.nodes.iter().enumerate() {
             let node = NodeId(i as u8);
-            if slot.up && self.timers & (1 << i) != 0 && self.timeouts < b.timeouts {
-                out.push(Step::Timer { node });
+            if slot.up && self.timers & (1 << i) != 0 && self.may_fire(space, node) {
+                out.push(Move::Step(Step::Timer { node }));
             }
             if slot.up && self.crashes < b.crashes && P::may_crash(&space.cluster, node) {
-                out.push(Step::Crash { node });
+                out.push(Move::Step(Step::Crash { node }));
             }
             if !slot.up {
-                out.push(Step::Recover { node });
+                out.push(Move::Step(Step::Recover { node }));
             }
+        }
+        if self.ticks < b.ticks {
+            out.push(Move::Tick);
+        }
+    }
+
+    /// Whether the firing bound leaves room for `node`'s timer: a client's retry counts
+    /// against `retries` when that is set, any other firing against `timeouts`.
+    fn may_fire(&self, space: &Space<P>, node: NodeId) -> bool {
+        let b = &space.bounds;
+        match b.retries {
+            Some(r) if P::retries(&space.cluster, node) => self.retries < r,
+            _ => self.timeouts < b.timeouts,
         }
     }
 
     /// Applies `step` (enabled here) in place, through `System::apply`, then the history check.
-    pub fn apply(&mut self, space: &Space<P>, step: StepOf<P>) {
+    pub fn apply(&mut self, space: &Space<P>, step: MoveOf<P>) {
+        let step = match step {
+            Move::Step(step) => step,
+            Move::Tick => {
+                self.now += 1;
+                self.ticks += 1;
+                self.depth += 1;
+                return;
+            }
+        };
         match &step {
             Step::Propose { node, .. } => {
                 if let Some(i) = space.clients.iter().position(|(c, _)| c == node) {
@@ -261,14 +351,21 @@ impl<P: Explorable> State<P> {
             }
             Step::Timer { node } => {
                 self.timers &= !(1 << node.index());
-                self.timeouts += 1;
+                match space.bounds.retries {
+                    Some(_) if P::retries(&space.cluster, *node) => self.retries += 1,
+                    _ => self.timeouts += 1,
+                }
             }
             Step::Crash { .. } => self.crashes += 1,
             Step::Recover { .. } => {}
         }
         self.depth += 1;
         let mut net = Net { net: &mut self.net, timers: &mut self.timers };
-        self.system.apply(step, &mut net, (self.depth as u64, 0), &mut ());
+        self.system.apply(step, &mut net, (self.depth as u64, self.now as u64), &mut ());
+        if space.bounds.forget_dead {
+            let system = &self.system;
+            self.net.retain(|p| !P::dead(system, p));
+        }
         if let Some(v) = P::history_violation(&mut self.system) {
             self.system.violations.push(v);
         }
@@ -291,16 +388,20 @@ impl<P: Explorable> State<P> {
 
     /// The canonical identity: equal for equal states whatever the path or the message ids.
     pub fn key(&self) -> u128 {
-        let mut h = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
-        for slot in &self.system.nodes {
-            slot.node.hash(&mut h);
-            slot.up.hash(&mut h);
-            slot.storage.hash(&mut h);
-        }
-        self.net.hash(&mut h);
-        (self.timers, &self.next_op, self.drops, self.duplicates, self.crashes, self.timeouts).hash(&mut h);
-        P::hash_monitor(&self.system.monitor, &mut h);
-        h.0.digest128()
+        KEY_BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            let mut h = KeyHasher(bytes);
+            for slot in &self.system.nodes {
+                slot.node.hash(&mut h);
+                slot.up.hash(&mut h);
+                slot.storage.hash(&mut h);
+            }
+            self.net.hash(&mut h);
+            (self.timers, &self.next_op, self.drops, self.duplicates, self.crashes, self.timeouts).hash(&mut h);
+            (self.retries, self.now, self.ticks).hash(&mut h);
+            P::hash_monitor(&self.system.monitor, &mut h);
+            xxhash_rust::xxh3::xxh3_128(bytes)
+        })
     }
 
     /// Roughly the bytes this state holds (for the memory limit).
@@ -324,10 +425,10 @@ pub struct Replay {
     pub error: Option<String>,
 }
 
-/// Applies `steps` (a trail: the space's prefix, then the search's steps) to a fresh initial
+/// Applies `steps` (a trail: the space's prefix, then the search's moves) to a fresh initial
 /// state, one by one through the same `apply`, each after the prefix checked to be enabled
 /// where it comes.
-pub fn replay<P: Explorable>(space: &Space<P>, steps: &[StepOf<P>]) -> Replay {
+pub fn replay<P: Explorable>(space: &Space<P>, steps: &[MoveOf<P>]) -> Replay {
     let mut r = Replay { applied: 0, violated_at: None, violations: Vec::new(), error: None };
     if !steps.starts_with(&space.prefix) {
         r.error = Some("the steps do not start with the space's prefix".to_string());

@@ -12,12 +12,31 @@
 //!   leader's heartbeat timer is always armed and every beat sends messages.
 //! * Drops, duplicates and crashes (of replicas; a recovered replica restarts from its disk)
 //!   up to their own bounds.
-//! * Leases and log compaction off: time is abstract (a lease is a duration), and compaction
-//!   needs more slots than these runs fill. The pipeline window is the default (4).
+//! * Client retries (`Bounds::retries`) may be bounded apart from the replicas' timers
+//!   (elections and heartbeats): a retry sends the request again to another replica, which
+//!   redirects it, and the messages of both copies multiply the interleavings.
+//! * Log compaction off: it needs more slots than these runs fill. The pipeline window is the
+//!   default (4).
+//!
+//! ## Leases ([`lease_space`])
+//!
+//! A lease is a duration, so the lease space has a clock (`Bounds::ticks`, the explorer's
+//! [`Move::Tick`]) and short durations in its ticks: a lease of [`LEASE`]`.ticks` = 2 with a
+//! drift bound of 1. The leader's lease then runs 1 tick past the heartbeat a quorum acked,
+//! each follower's guard 2 ticks past the heartbeat it received: with ticks of 1 and
+//! `--ticks 2`, a run can reach a moment where the leader's lease is over but the guards
+//! still hold (one tick after the heartbeat), and one where both are over (two ticks after);
+//! election timers fire at any moment, before or after either, as every timer does here. (The
+//! warm start itself passes a lease's length first: [`first_election`].) All nodes read one clock: a real
+//! clock's drift (which the drift bound exists for) is not modelled, so this checks that the
+//! protocol is safe when clocks agree, and that a variant unsafe even then is caught. Client
+//! 0 writes `x = 1` then reads `x`; client 1 reads `x` (a stale read is a read that misses a
+//! completed write).
 
-use super::{Bounds, Explorable, Space, State};
+use super::{Bounds, Explorable, Move, MoveOf, Space, State};
 use crate::lincheck;
-use crate::protocol::multi::{Key, KvOp, Multi, MultiBroken, MultiCluster, Role, Val};
+use crate::protocol::multi::{Key, KvOp, Lease, Msg, Multi, MultiBroken, MultiCluster, MultiNode, Replica, Role, Val};
+use crate::protocol::types::Ballot;
 use crate::protocol::NodeId;
 use crate::sim::multi::drive::history;
 use crate::sim::{Invariant, Step, StepOf, System, Violation};
@@ -36,6 +55,54 @@ impl Explorable for Multi {
 
     fn may_crash(cluster: &MultiCluster, node: NodeId) -> bool {
         cluster.is_replica(node)
+    }
+
+    fn retries(cluster: &MultiCluster, node: NodeId) -> bool {
+        cluster.is_client(node)
+    }
+
+    /// The messages whose delivery can never change anything again (each rule rests on
+    /// something that only grows: a replica's promise, a client's sequence number, a leader's
+    /// next slot), to an up node not waiting for its first input after a restart (which
+    /// starts a lease guard). A ballot `b` is *gone* at replica `r` when `r` neither campaigns
+    /// nor leads at `b` and promised `b` or higher: `r` campaigns only above its promise, so
+    /// it never holds `b` again.
+    /// * A Reply or Redirect for an older request, or for the current one once answered.
+    /// * A Nack, HeartbeatAck, Promise or Accepted at a gone ballot; a Promise at the ballot
+    ///   of a candidate that already counted its sender, or of a leader; an Accepted at a
+    ///   leader's ballot for a slot it proposed and no longer has in flight (chosen).
+    /// * A Prepare, Accept or Heartbeat below the receiver's promise whose Nack is dead: the
+    ///   ballot is gone at its sender too (all such a message can do is that Nack).
+    fn dead(system: &System<Multi>, (from, to, msg): &super::Packet<Multi>) -> bool {
+        let Some(slot) = system.nodes.get(to.index()).filter(|s| s.up) else { return false };
+        let r = match &slot.node {
+            MultiNode::Client(c) => {
+                return match msg {
+                    Msg::Reply { seq, .. } | Msg::Redirect { seq, .. } => {
+                        *seq < c.seq || (*seq == c.seq && c.pending.is_none())
+                    }
+                    _ => false,
+                }
+            }
+            MultiNode::Replica(r) if !r.guard_on_first_input => r,
+            MultiNode::Replica(_) => return false,
+        };
+        match msg {
+            Msg::Nack { ballot, .. } | Msg::HeartbeatAck { ballot, .. } => gone(r, *ballot),
+            Msg::Promise { ballot, .. } => match &r.role {
+                Role::Candidate(c) if c.ballot == *ballot => c.promises.contains(from.0),
+                Role::Leader(l) if l.ballot == *ballot => true,
+                _ => gone(r, *ballot),
+            },
+            Msg::Accepted { ballot, slot } => match &r.role {
+                Role::Leader(l) if l.ballot == *ballot => *slot < l.next && !l.proposals.contains_key(*slot),
+                _ => gone(r, *ballot),
+            },
+            Msg::Prepare { ballot, .. } | Msg::Accept { ballot, .. } | Msg::Heartbeat { ballot, .. } => {
+                *ballot < r.promised() && nack_dead(system, *from, *ballot)
+            }
+            _ => false,
+        }
     }
 
     fn highest_round(system: &System<Multi>) -> u32 {
@@ -84,6 +151,19 @@ impl Explorable for Multi {
     }
 }
 
+/// `b` is gone at `r`: `r` neither campaigns nor leads at `b`, and never will.
+fn gone(r: &Replica, b: Ballot) -> bool {
+    r.ballot() != Some(b) && b <= r.promised()
+}
+
+/// A Nack for ballot `b` sent to `to` now would be dead.
+fn nack_dead(system: &System<Multi>, to: NodeId, b: Ballot) -> bool {
+    match system.nodes.get(to.index()) {
+        Some(s) if s.up => s.node.replica().is_some_and(|r| !r.guard_on_first_input && gone(r, b)),
+        _ => false,
+    }
+}
+
 /// One line: where no order works, and why each operation cannot come next there.
 fn explain(report: &lincheck::Report, h: &lincheck::History) -> String {
     let Some(f) = report.parts.iter().find_map(|p| p.failure.as_ref()) else {
@@ -123,16 +203,63 @@ pub fn space(broken: MultiBroken, clients: u8, ops: u8, bounds: Bounds, warm: bo
         return Err(format!("the checker takes 1 to {MAX_OPS} operations per client (asked for {ops})"));
     }
     if broken.lease_without_wait {
-        return Err("lease-without-wait needs leases, which are durations: the checker's time is abstract".into());
+        return lease_space(broken, clients, ops.min(LEASE_OPS), bounds, warm);
+    }
+    if bounds.ticks > 0 {
+        return Err("a clock (ticks) is for leases only: without them nothing reads the time".into());
     }
     let mut cluster = MultiCluster::new(3, clients);
     cluster.broken = broken;
     let clients = cluster.clients.iter().enumerate().map(|(i, &c)| (c, operations(i as u8, ops))).collect();
+    Ok(build(cluster, clients, bounds, warm))
+}
+
+fn build(cluster: MultiCluster, clients: Vec<(NodeId, Vec<KvOp>)>, bounds: Bounds, warm: bool) -> Space<Multi> {
     let mut space = Space { cluster: Arc::new(cluster), clients, bounds, prefix: Vec::new() };
     if warm {
         space.prefix = first_election(&space);
     }
-    Ok(space)
+    space
+}
+
+/// The lease the lease space's replicas use, in the explorer's ticks (module doc, "Leases").
+pub const LEASE: Lease = Lease { ticks: 2, drift: 1 };
+
+/// Most operations per client in the lease space.
+pub const LEASE_OPS: u8 = 2;
+
+/// The operations of client `i` in the lease space: client 0 writes `x = 1` then reads `x`,
+/// client 1 reads `x`; the first `ops` of them.
+pub fn lease_operations(i: u8, ops: u8) -> Vec<KvOp> {
+    let key = Key(0);
+    let all: &[KvOp] = match i {
+        0 => &[KvOp::Write { key, value: Val(1) }, KvOp::Read { key }],
+        _ => &[KvOp::Read { key }],
+    };
+    all.iter().copied().take(ops as usize).collect()
+}
+
+/// Three replicas with leases ([`LEASE`]) and `clients` clients (1 or 2) with
+/// [`lease_operations`]: reads at the leader while its lease holds, and a clock of
+/// `bounds.ticks` ticks (module doc, "Leases").
+pub fn lease_space(
+    broken: MultiBroken,
+    clients: u8,
+    ops: u8,
+    bounds: Bounds,
+    warm: bool,
+) -> Result<Space<Multi>, String> {
+    if !(1..=MAX_CLIENTS).contains(&clients) {
+        return Err(format!("the checker takes 1 to {MAX_CLIENTS} Multi-Paxos clients (asked for {clients})"));
+    }
+    if !(1..=LEASE_OPS).contains(&ops) {
+        return Err(format!("with leases the checker takes 1 to {LEASE_OPS} operations per client (asked for {ops})"));
+    }
+    let mut cluster = MultiCluster::new(3, clients);
+    cluster.broken = broken;
+    cluster.lease = Some(LEASE);
+    let clients = cluster.clients.iter().enumerate().map(|(i, &c)| (c, lease_operations(i as u8, ops))).collect();
+    Ok(build(cluster, clients, bounds, warm))
 }
 
 /// The warm start: replica 0's election timer fires, and every message is delivered, in the
@@ -140,16 +267,40 @@ pub fn space(broken: MultiBroken, clients: u8, ops: u8, bounds: Bounds, warm: bo
 /// heard its heartbeat. Exploring from there leaves out the runs in which a client's first
 /// request or a second campaign meets the first election half done, and keeps every run after
 /// it (a later election, a lost or repeated message, a crash).
-pub fn first_election(space: &Space<Multi>) -> Vec<StepOf<Multi>> {
+///
+/// With leases, a replica that starts cannot know whether it granted a lease before, so it
+/// promises nobody for a lease's length from its first input (`MultiNode::recover`): first
+/// every replica's timer fires once (each starts its guard and waits), then the clock passes
+/// a lease's length, and only then replica 0 campaigns. (lease-without-wait keeps no guard:
+/// replica 0 campaigns at once.)
+pub fn first_election(space: &Space<Multi>) -> Vec<MoveOf<Multi>> {
     let mut state = State::initial(space);
-    let mut steps = vec![Step::Timer { node: NodeId(0) }];
-    state.apply(space, steps[0].clone());
+    let mut steps = Vec::new();
+    if let Some(lease) = space.cluster.lease.filter(|_| !space.cluster.broken.lease_without_wait) {
+        steps.extend(space.cluster.replicas.iter().map(|&node| Move::Step(Step::Timer { node })));
+        steps.extend((0..lease.ticks).map(|_| Move::Tick));
+    }
+    steps.push(Move::Step(Step::Timer { node: NodeId(0) }));
+    for step in &steps {
+        state.apply(space, step.clone());
+    }
     while let Some((from, to, msg)) = state.net.first().cloned() {
-        let step = Step::Deliver { from, to, msg };
+        let step = Move::Step(Step::Deliver { from, to, msg });
         state.apply(space, step.clone());
         steps.push(step);
     }
     steps
+}
+
+/// One move in plain words: a step as [`describe`] says it, or the clock's tick.
+pub fn describe_move(m: &MoveOf<Multi>, now: &mut u32) -> String {
+    match m {
+        Move::Step(step) => describe(step),
+        Move::Tick => {
+            *now += 1;
+            format!("time passes: the clock reads {now}")
+        }
+    }
 }
 
 /// One step in plain words, message labels as the page draws them.

@@ -10,8 +10,8 @@
 //! violation found is on some run to it, not a shortest one. A depth bound would cut off
 //! states first found on a long run, so it is refused with depth-first.
 
-use super::{Explorable, Space, State};
-use crate::sim::{StepOf, Violation};
+use super::{Explorable, MoveOf, Space, State};
+use crate::sim::Violation;
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -77,7 +77,7 @@ impl Ending {
 /// A run from the initial state: its steps, and what the last one broke.
 #[derive(Clone, Debug)]
 pub struct Trail<P: Explorable> {
-    pub steps: Vec<StepOf<P>>,
+    pub steps: Vec<MoveOf<P>>,
     pub violations: Vec<Violation>,
 }
 
