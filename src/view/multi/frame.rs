@@ -286,13 +286,15 @@ pub fn position(cluster: &MultiCluster, id: NodeId) -> (f64, f64) {
 }
 
 fn replica_lines(r: &Replica, cluster: &MultiCluster) -> (String, Vec<String>, Vec<String>) {
-    let leader_name = |l: Option<NodeId>| l.map_or("nobody known".to_string(), |l| name(cluster, l));
     let role = match &r.role {
         Role::Leader(l) => format!("leader {}", l.ballot),
         Role::Candidate(c) => {
             format!("candidate {} ({} of {} promises)", c.ballot, c.promises.len(), cluster.quorum)
         }
-        Role::Follower => format!("follower of {}", leader_name(r.leader)),
+        Role::Follower => match r.leader {
+            Some(l) => format!("follower of {}", name(cluster, l)),
+            None => "follower, no leader known".to_string(),
+        },
     };
     let d = &r.durable;
     let mut durable = vec![match d.promised {
