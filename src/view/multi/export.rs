@@ -4,7 +4,7 @@
 //! per operation from its call to its answer (open-ended while unanswered), the verdict, and
 //! the operations of a violation in red. Every text in the picture is escaped.
 
-use super::frame::{explain, involved, reply_text};
+use super::frame::{explain, reply_text, violation};
 use super::{name, MultiPlayground};
 use crate::decimal::fixed;
 use crate::lincheck::{generate, History, Verdict};
@@ -77,8 +77,7 @@ pub fn history_svg(p: &MultiPlayground, colours: &Colours) -> String {
     let world = h.world();
     let cluster = &world.system.cluster;
     let ops = &world.system.monitor.history;
-    let failure = h.failure_at_cursor().and_then(|part| part.failure.as_ref());
-    let involved = involved(failure, ops.len());
+    let (failure, involved) = violation(p);
     let (verdict, verdict_colour) = verdict_text(h.verdict());
     let explanation = failure.map(|f| wrap(&explain(cluster, ops, f))).unwrap_or_default();
     let fg = escape(colours.text);

@@ -627,10 +627,16 @@ fn op_view(index: usize, h: &HistoryOp, involved: &BTreeSet<usize>) -> HistoryOp
     }
 }
 
-/// The operations (by index into the history) a violation involves: those the checker could
-/// not place, and the one that blocked it.
-pub(super) fn involved(failure: Option<&crate::lincheck::Failure>, ops: usize) -> BTreeSet<usize> {
-    failure.map(|f| f.unplaced.iter().map(|u| u.op).chain(f.blocked).filter(|i| *i < ops).collect()).unwrap_or_default()
+/// The violation of the history at the cursor, if it is red, and the operations (by index
+/// into the history) it involves: those the checker could not place, and the one that
+/// blocked it. For the history lanes, the inspector and the exported diagram alike.
+pub(super) fn violation(p: &MultiPlayground) -> (Option<&crate::lincheck::Failure>, BTreeSet<usize>) {
+    let ops = p.history.world().system.monitor.history.len();
+    let failure = p.history.failure_at_cursor().and_then(|part| part.failure.as_ref());
+    let involved = failure
+        .map(|f| f.unplaced.iter().map(|u| u.op).chain(f.blocked).filter(|i| *i < ops).collect())
+        .unwrap_or_default();
+    (failure, involved)
 }
 
 fn history_view(p: &MultiPlayground) -> HistoryView {
@@ -638,8 +644,7 @@ fn history_view(p: &MultiPlayground) -> HistoryView {
     let world = h.world();
     let cluster = &world.system.cluster;
     let ops = &world.system.monitor.history;
-    let failure = h.failure_at_cursor().and_then(|part| part.failure.as_ref());
-    let involved = involved(failure, ops.len());
+    let (failure, involved) = violation(p);
     let mut lanes: Vec<HistoryLane> =
         cluster.clients.iter().map(|c| HistoryLane { client: *c, label: name(cluster, *c), ops: Vec::new() }).collect();
     let lane_of = |c: NodeId| c.index().saturating_sub(cluster.replicas.len());
@@ -818,8 +823,7 @@ fn inspector(p: &MultiPlayground, nodes: &[NodeView]) -> Option<InspectorView> {
                 Some((step, t, reply)) => format!("Answered {} at step {step} (t={t}).", reply_text(reply)),
                 None => "No answer yet.".into(),
             });
-            let failure = p.history.failure_at_cursor().and_then(|part| part.failure.as_ref());
-            if let Some(u) = failure.and_then(|f| f.unplaced.iter().find(|u| u.op == i)) {
+            if let Some(u) = violation(p).0.and_then(|f| f.unplaced.iter().find(|u| u.op == i)) {
                 lines.push(format!("Involved in the violation: {}.", u.why));
             }
             Some(InspectorView { title: format!("{}: {}", name(cluster, op.client), op.op), lines })
