@@ -61,7 +61,7 @@ pub struct CheckArgs {
     /// Treat interchangeable acceptors and learners as one (symmetry reduction).
     #[arg(long)]
     pub symmetry: bool,
-    /// Threads (breadth-first search only).
+    /// Threads (single-decree: breadth-first or depth-first; Multi-Paxos searches with one).
     #[arg(long, default_value_t = 1)]
     pub jobs: usize,
     /// Stop, incomplete, after this many states.

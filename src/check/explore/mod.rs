@@ -141,6 +141,10 @@ pub struct State<P: Explorable> {
     /// Steps from the initial state. Not part of the key: the monitor records each client
     /// event at this position, and only their order counts.
     pub depth: u32,
+    /// Per node, the xxh3-128 hash of its canonical form (node, up, durable storage), kept
+    /// up to date by `apply`, which recomputes only the node its step touched: a step changes
+    /// one node at most, and hashing every node for every successor was half the search's time.
+    node_keys: Vec<u128>,
 }
 
 /// By hand for `clone_from`: the search computes every successor in one scratch state.
@@ -159,6 +163,7 @@ impl<P: Explorable> Clone for State<P> {
             now: self.now,
             ticks: self.ticks,
             depth: self.depth,
+            node_keys: self.node_keys.clone(),
         }
     }
     fn clone_from(&mut self, source: &State<P>) {
@@ -174,6 +179,7 @@ impl<P: Explorable> Clone for State<P> {
         self.now = source.now;
         self.ticks = source.ticks;
         self.depth = source.depth;
+        self.node_keys.clone_from(&source.node_keys);
     }
 }
 
@@ -262,9 +268,11 @@ impl<P: Explorable> State<P> {
             now: 0,
             ticks: 0,
             depth: 0,
+            node_keys: Vec::new(),
         };
         let mut net = Net { net: &mut s.net, timers: &mut s.timers };
         s.system.start_nodes(&mut net, (0, 0), &mut ());
+        s.node_keys = (0..s.system.nodes.len()).map(|i| s.node_key(i)).collect();
         s
     }
 
@@ -334,6 +342,14 @@ impl<P: Explorable> State<P> {
                 return;
             }
         };
+        // The one node this step may change (`System::apply` touches no other).
+        let touched = match &step {
+            Step::Deliver { to, .. } => Some(*to),
+            Step::Timer { node } | Step::Crash { node } | Step::Recover { node } | Step::Propose { node, .. } => {
+                Some(*node)
+            }
+            Step::Drop { .. } | Step::Duplicate { .. } => None,
+        };
         match &step {
             Step::Propose { node, .. } => {
                 if let Some(i) = space.clients.iter().position(|(c, _)| c == node) {
@@ -362,6 +378,9 @@ impl<P: Explorable> State<P> {
         self.depth += 1;
         let mut net = Net { net: &mut self.net, timers: &mut self.timers };
         self.system.apply(step, &mut net, (self.depth as u64, self.now as u64), &mut ());
+        if let Some(node) = touched {
+            self.node_keys[node.index()] = self.node_key(node.index());
+        }
         if space.bounds.forget_dead {
             let system = &self.system;
             self.net.retain(|p| !P::dead(system, p));
@@ -386,15 +405,32 @@ impl<P: Explorable> State<P> {
         !self.system.violations.is_empty()
     }
 
-    /// The canonical identity: equal for equal states whatever the path or the message ids.
-    pub fn key(&self) -> u128 {
+    /// Node `i`'s canonical form hashed (its entry in `node_keys`).
+    fn node_key(&self, i: usize) -> u128 {
         KEY_BYTES.with_borrow_mut(|bytes| {
             bytes.clear();
             let mut h = KeyHasher(bytes);
-            for slot in &self.system.nodes {
-                slot.node.hash(&mut h);
-                slot.up.hash(&mut h);
-                slot.storage.hash(&mut h);
+            let slot = &self.system.nodes[i];
+            slot.node.hash(&mut h);
+            slot.up.hash(&mut h);
+            slot.storage.hash(&mut h);
+            xxhash_rust::xxh3::xxh3_128(bytes)
+        })
+    }
+
+    /// The canonical identity: equal for equal states whatever the path or the message ids.
+    /// The nodes enter through their cached hashes (`node_keys`): two states with equal
+    /// nodes have equal node hashes, and distinct nodes collide with odds about 2^-128.
+    pub fn key(&self) -> u128 {
+        debug_assert!(
+            (0..self.system.nodes.len()).all(|i| self.node_keys[i] == self.node_key(i)),
+            "a step changed a node other than the one it names"
+        );
+        KEY_BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            let mut h = KeyHasher(bytes);
+            for k in &self.node_keys {
+                h.write(&k.to_le_bytes());
             }
             self.net.hash(&mut h);
             (self.timers, &self.next_op, self.drops, self.duplicates, self.crashes, self.timeouts).hash(&mut h);
