@@ -8,7 +8,7 @@
 //! the link and copies it as it opens. The exports are also in the header's "Export…" menu
 //! (`ExportMenu`, a `<details>`: no dialog to open, and keyboard-ready as the browser makes it).
 
-mod files;
+pub(super) mod files;
 
 use super::clipboard::copy_text;
 use super::dialog::Modal;

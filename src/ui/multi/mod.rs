@@ -3,12 +3,15 @@
 //! Thin components over `view::multi`: each draws a part of the `MultiFrame` at the cursor and
 //! sends `MultiAction`s; every decision is the model's.
 
+mod exports;
 mod panels;
+mod slot;
+mod spacetime;
 mod stage;
 
 use super::model::{initial_theme, reduced_motion, store_theme, Theme};
 use crate::view::multi::link::{from_fragment, lesson_of, multi_fragment};
-use crate::view::multi::{default_scenario, MultiAction, MultiFrame, MultiPlayground, MultiScenario};
+use crate::view::multi::{default_scenario, MultiAction, MultiFrame, MultiPlayground, MultiScenario, MultiSelection};
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -215,6 +218,7 @@ fn multi_app() -> Html {
                 </div>
                 <nav class="topbar-actions" aria-label="Page">
                     <panels::CopyLink model={(*model).clone()} />
+                    <exports::Exports model={(*model).clone()} />
                     <a id="open-single" class="btn" href={single_decree_address()}
                         title="Back to single-decree Paxos: one value, chosen once">{ "Single-decree Paxos" }</a>
                     <button id="mtheme" class="btn" onclick={toggle_theme.reform(|_: MouseEvent| ())}
@@ -234,9 +238,14 @@ fn multi_app() -> Html {
                 </section>
                 <section class="m-side" aria-label="Clients and the selection">
                     <panels::ClientPanel ..part.clone() />
-                    { panels::inspector(&part) }
+                    if let MultiSelection::Slot(s) = frame.selection {
+                        <slot::SlotInspector part={part.clone()} model={(*model).clone()} slot={s} />
+                    } else {
+                        { panels::inspector(&part) }
+                    }
                 </section>
             </div>
+            <spacetime::SpaceTime model={(*model).clone()} dispatch={dispatch.clone()} />
             <panels::LogStrips part={part.clone()} from={*log_from} on_from={let l = log_from.clone(); Callback::from(move |f| l.set(f))} />
             <div class="m-panels">
                 <panels::KvTables ..part.clone() />

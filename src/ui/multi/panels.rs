@@ -285,7 +285,8 @@ pub fn log_strips(props: &LogProps) -> Html {
                             let (class, mark, what) = cell_class(&c.state);
                             let commit = (c.slot == r.commit).then_some("commit");
                             let title = if c.text.is_empty() { format!("slot {}: {what}", c.slot) } else { format!("slot {}: {}, {what}", c.slot, c.text) };
-                            html! { <span class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}>{ mark }</span> }
+                            html! { <span class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}
+                                data-slot={c.slot.to_string()} onclick={select(c.slot)}>{ mark }</span> }
                         }) }
                     </div>
                 }) }

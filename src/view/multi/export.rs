@@ -73,6 +73,11 @@ fn wrap(text: &str) -> Vec<String> {
 /// The history diagram up to the cursor as a standalone SVG document, framed with the run's
 /// title, seed, trace hash and step (`spacetime::export::frame`).
 pub fn history_svg(p: &MultiPlayground, colours: &Colours) -> String {
+    history_picture(p, colours).0
+}
+
+/// `history_svg` and its size (width, height), for drawing it on a canvas.
+pub fn history_picture(p: &MultiPlayground, colours: &Colours) -> (String, f64, f64) {
     let h = &p.history;
     let world = h.world();
     let cluster = &world.system.cluster;
@@ -157,5 +162,6 @@ pub fn history_svg(p: &MultiPlayground, colours: &Colours) -> String {
     };
     let legend =
         [("answered", DONE.to_string()), ("no answer yet", OPEN.to_string()), ("in the violation", RED.to_string())];
-    frame(&caption, colours, SVG_WIDTH, height, &[svg], &legend).0
+    let (svg, total) = frame(&caption, colours, SVG_WIDTH, height, &[svg], &legend);
+    (svg, SVG_WIDTH, total)
 }

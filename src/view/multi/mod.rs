@@ -7,9 +7,12 @@
 //! before it; acting in the past forks a new future (`sim::multi::record`).
 
 pub mod export;
+pub mod files;
 pub mod frame;
 pub mod link;
 pub mod scenarios;
+pub mod slot;
+pub mod spacetime;
 
 pub use frame::{
     CellState, ClientView, HistoryOpView, HistoryView, InspectorView, KvRow, KvTable, LogCell, LogRow, LogView,

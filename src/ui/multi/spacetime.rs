@@ -1,0 +1,210 @@
+//! The Multi-Paxos space-time diagram panel: draws `view::multi::spacetime::SpaceTime` as SVG,
+//! a lane per replica and client. A click on an arrow seeks to when the message was sent and
+//! selects it; on a point (a leader elected, a crash, an operation called or answered, a slot
+//! chosen) seeks to it; anywhere else seeks to the time under the pointer.
+//!
+//! As in single-decree (`ui::spacetime`), the diagram is drawn in a `Plot` that re-renders only
+//! when the model's data changes (a step, the window, the selection); what moves every frame is
+//! the clip at the clock (how far the messages in flight got) and the cursor line.
+
+use super::Model;
+use crate::decimal::fixed;
+use crate::sim::{MsgId, Tick};
+use crate::view::multi::spacetime::{build, step_at_time, Arrow, Fate, Point, PointKind, SpaceTime as Data, Window};
+use crate::view::multi::spacetime::{CHOSEN_Y, LABEL_WIDTH, TOP, WIDTH};
+use crate::view::multi::{MultiAction, MultiSelection};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub model: Model,
+    pub dispatch: Callback<MultiAction>,
+}
+
+fn f1(x: f64) -> String {
+    fixed(x, 1).to_string()
+}
+
+/// What a click on the diagram seeks to: the arrow's or point's moment under the pointer, else
+/// the time under it.
+fn on_click(model: &Model, dispatch: &Callback<MultiAction>, window: Window) -> Callback<MouseEvent> {
+    let (model, dispatch) = (model.clone(), dispatch.clone());
+    Callback::from(move |e: MouseEvent| {
+        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let hit = target.and_then(|t| t.closest("[data-seek]").ok().flatten());
+        if let Some(hit) = hit {
+            let step = hit.get_attribute("data-seek").and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+            dispatch.emit(MultiAction::Seek(step));
+            if let Some(id) = hit.get_attribute("data-msg").and_then(|s| s.parse::<u64>().ok()) {
+                dispatch.emit(MultiAction::Select(MultiSelection::Message(MsgId(id))));
+            }
+            return;
+        }
+        let Some(svg) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let rect = svg.get_bounding_client_rect();
+        if rect.width() > 0.0 {
+            let x = (e.client_x() as f64 - rect.left()) / rect.width() * WIDTH;
+            if x >= LABEL_WIDTH {
+                let step = step_at_time(&model.playground.borrow(), window.time_at(x));
+                dispatch.emit(MultiAction::Seek(step));
+            }
+        }
+    })
+}
+
+#[function_component(SpaceTime)]
+pub fn space_time(props: &Props) -> Html {
+    // Where the person pinned the window (its start), for the run it was pinned in.
+    let pinned = use_state(|| (0u64, None::<Tick>));
+    let p = props.model.playground.borrow();
+    let pin = if pinned.0 == p.epoch { pinned.1 } else { None };
+    let (clock, epoch) = (p.clock, p.epoch);
+    let window = Window::at(clock, pin);
+    let key = (epoch, p.history.cursor(), p.history.frontier(), window.start, p.selection);
+    let data = {
+        let playground = props.model.playground.clone();
+        use_memo(key, move |_| build(&playground.borrow(), clock, pin))
+    };
+    drop(p);
+    let height = data.height;
+    let cursor = window.x(clock.max(window.start as f64).min(window.end() as f64));
+    let set = |to: Option<Tick>| {
+        let pinned = pinned.clone();
+        Callback::from(move |_: MouseEvent| pinned.set((epoch, to)))
+    };
+    let view_box = format!("0 0 {} {}", f1(WIDTH), f1(height));
+    html! {
+        <section id="mspacetime" class="panel m-spacetime" aria-labelledby="mst-heading">
+            <div class="m-st-head">
+                <h2 id="mst-heading">{ "Space-time diagram" }</h2>
+                <span class="hint">{ "Time runs left to right. Click a message or a point to go to that moment, anywhere else to jump to that time." }</span>
+            </div>
+            <div class="m-st-tools" role="group" aria-label="Diagram view">
+                <button id="mst-earlier" class="btn small" disabled={data.earlier == 0 || window.start == 0}
+                    onclick={set(Some(window.scrolled(-1)))} title="Show earlier time">
+                    { format!("◀ Earlier ({} events)", data.earlier) }</button>
+                <span id="mst-range" class="m-st-range">{ format!("t={} to {}", window.start, window.end()) }</span>
+                <button id="mst-later" class="btn small" disabled={pin.is_none()} onclick={set(Some(window.scrolled(1)))}
+                    title="Show later time">{ format!("Later ({} events) ▶", data.later) }</button>
+                <button id="mst-follow" class="btn small" aria-pressed={pin.is_none().to_string()} onclick={set(None)}
+                    title="Keep the present in view">{ "Follow the cursor" }</button>
+            </div>
+            <div class="m-st-scroll">
+                <svg id="mst" class="m-st" viewBox={view_box} role="img" tabindex="0" aria-labelledby="mst-title mst-desc"
+                    onclick={on_click(&props.model, &props.dispatch, window)}>
+                    <title id="mst-title">{ data.summary.clone() }</title>
+                    <desc id="mst-desc">{ "A lane per replica and client; an arrow per message from its send to its delivery, a cross where one was dropped. The arrow keys step through the run." }</desc>
+                    <defs>
+                        <clipPath id="mst-clip">
+                            <rect x={f1(LABEL_WIDTH)} y="0" width={f1((cursor - LABEL_WIDTH).max(0.0))} height={f1(height)} />
+                        </clipPath>
+                    </defs>
+                    <Plot data={data.clone()} />
+                    <line id="mst-cursor" class="m-st-cursor" x1={f1(cursor)} x2={f1(cursor)} y1={f1(TOP - 14.0)}
+                        y2={f1(height)} data-x={f1(cursor)} />
+                </svg>
+            </div>
+            <p class="m-st-legend" aria-label="Legend">
+                <span class="k request">{ "request, reply" }</span>
+                <span class="k prepare">{ "prepare, promise" }</span>
+                <span class="k accept">{ "accept, accepted" }</span>
+                <span class="k heartbeat">{ "heartbeat" }</span>
+                <span class="k catch-up">{ "catch-up" }</span>
+                <span class="k nack">{ "redirect, refusal" }</span>
+                <span>{ "✕ dropped · ◆ slot chosen · ★ leader elected · ● operation called · ○ answered" }</span>
+            </p>
+        </section>
+    }
+}
+
+#[derive(Properties)]
+struct PlotProps {
+    data: Rc<Data>,
+}
+
+impl PartialEq for PlotProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.data, &other.data) || self.data == other.data
+    }
+}
+
+/// Axis, lanes, arrows and points, cut at the clock by `#mst-clip`.
+#[function_component(Plot)]
+fn plot(props: &PlotProps) -> Html {
+    let d = &props.data;
+    let bottom = TOP + d.lanes.len() as f64 * crate::view::multi::spacetime::LANE_HEIGHT;
+    html! {
+        <>
+            <g class="m-st-axis" aria-hidden="true">
+                { for d.ticks.iter().map(|&(x, t)| html! {
+                    <g>
+                        <line x1={f1(x)} x2={f1(x)} y1={f1(TOP - 2.0)} y2={f1(bottom)} />
+                        <text x={f1(x)} y="11">{ t.to_string() }</text>
+                    </g>
+                }) }
+            </g>
+            { for d.lanes.iter().map(|l| html! {
+                <g class={classes!("m-st-lane", if l.replica { "replica" } else { "client" }, (!l.up).then_some("down"))}
+                    data-lane={l.node.0.to_string()}>
+                    <text class="m-st-label" x="4" y={f1(l.y + 4.0)}>{ l.label.clone() }</text>
+                    <line x1={f1(LABEL_WIDTH)} x2={f1(WIDTH)} y1={f1(l.y)} y2={f1(l.y)} />
+                    { for l.down.iter().map(|&(x1, x2)| html! {
+                        <rect class="m-st-down" x={f1(x1)} y={f1(l.y - 6.0)} width={f1((x2 - x1).max(1.0))} height="12">
+                            <title>{ format!("{} down", l.label) }</title>
+                        </rect>
+                    }) }
+                </g>
+            }) }
+            <g clip-path="url(#mst-clip)">
+                <g class="m-st-arrows">{ for d.arrows.iter().filter(|a| !a.selected).map(arrow) }</g>
+                { for d.arrows.iter().filter(|a| a.selected).map(arrow) }
+                <g class="m-st-points">{ for d.points.iter().map(point) }</g>
+            </g>
+        </>
+    }
+}
+
+fn arrow(a: &Arrow) -> Html {
+    let cross = (a.fate == Fate::Dropped).then(|| {
+        let (x, y) = (a.x2, a.y2);
+        format!("M{} {}L{} {}M{} {}L{} {}", f1(x - 4.0), f1(y - 4.0), f1(x + 4.0), f1(y + 4.0), f1(x - 4.0), f1(y + 4.0), f1(x + 4.0), f1(y - 4.0))
+    });
+    html! {
+        <g key={a.id.0} class={classes!("m-st-arrow", a.kind, a.fate.class(), a.selected.then_some("selected"))}
+            data-msg={a.id.0.to_string()} data-seek={a.seek.to_string()}>
+            <title>{ format!("{}: click to go to its send (step {})", a.label, a.seek) }</title>
+            <line class="hit" x1={f1(a.x1)} y1={f1(a.y1)} x2={f1(a.x2)} y2={f1(a.y2)} />
+            <line class="vis" x1={f1(a.x1)} y1={f1(a.y1)} x2={f1(a.x2)} y2={f1(a.y2)} />
+            if let Some(d) = cross {
+                <path class="x" d={d} />
+            }
+        </g>
+    }
+}
+
+fn point(pt: &Point) -> Html {
+    let (x, y) = (pt.x, pt.y);
+    let shape = match pt.kind {
+        PointKind::Chosen => {
+            html! { <path d={format!("M{} {}l4 4l-4 4l-4 -4z", f1(x), f1(CHOSEN_Y - 4.0))} /> }
+        }
+        PointKind::Leader => html! {
+            <path d={format!("M{} {}l2.4 4.6 5 .7-3.6 3.5.9 5-4.7-2.4-4.7 2.4.9-5-3.6-3.5 5-.7z", f1(x), f1(y - 9.0))} />
+        },
+        PointKind::Crash | PointKind::Recover => {
+            html! { <rect x={f1(x - 3.5)} y={f1(y - 7.0)} width="7" height="14" /> }
+        }
+        PointKind::Invoke | PointKind::Complete => html! { <circle cx={f1(x)} cy={f1(y)} r="4.5" /> },
+    };
+    html! {
+        <g class={classes!("m-st-point", pt.kind.class())} data-seek={pt.seek.to_string()}>
+            <title>{ format!("{}: click to go there", pt.text) }</title>
+            { shape }
+            if !pt.tag.is_empty() {
+                <text x={f1(x + 7.0)} y={f1(y - 8.0)}>{ pt.tag.clone() }</text>
+            }
+        </g>
+    }
+}
