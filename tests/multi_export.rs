@@ -3,8 +3,8 @@
 //! linearizable, those of the broken at-most-once lesson's red run are not, and every operation
 //! of the page's history is in the file.
 
-use paxos_playground::view::multi::{default_scenario, export, multi_scenario, MultiAction, MultiPlayground};
 use paxos_playground::lincheck::report::thousands;
+use paxos_playground::view::multi::{default_scenario, export, multi_scenario, MultiAction, MultiPlayground};
 use std::process::Command;
 
 fn run_to(scenario: paxos_playground::view::multi::MultiScenario, step: u64) -> MultiPlayground {
@@ -40,7 +40,10 @@ fn paxos_lincheck_reads_the_exported_edn_and_json_lines_with_the_page_verdict() 
             assert!(out.contains(verdict), "{name}: {out}");
             let format = if name.ends_with("edn") { "(edn)" } else { "(json)" };
             let first = out.lines().next().unwrap_or_default();
-            assert!(first.contains(format) && first.contains(&format!(": {} operations (", thousands(ops as u64))), "{name}: {first}");
+            assert!(
+                first.contains(format) && first.contains(&format!(": {} operations (", thousands(ops as u64))),
+                "{name}: {first}"
+            );
         }
     }
 }

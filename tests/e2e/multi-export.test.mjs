@@ -6,7 +6,7 @@
 // diagram and the inspector in both themes on a desktop and a phone.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, stopServer } from './lib/harness.mjs';
+import { openPage, setRange, stopServer } from './lib/harness.mjs';
 
 after(stopServer);
 
@@ -33,25 +33,43 @@ test('the space-time diagram, the exports and the slot history of the Multi-Paxo
   assert.ok(cursorX > 44 && cursorX <= 1000, `the cursor is at ${cursorX}`);
 
   await t.test('a click on an arrow seeks to its send and selects it', async () => {
-    const arrow = diagram.locator('.m-st-arrow.delivered.request').first();
-    const [seek, msg] = [Number(await arrow.getAttribute('data-seek')), await arrow.getAttribute('data-msg')];
-    assert.ok(seek < 300);
+    // A request wholly inside the plot (not cut at its left edge by the window).
+    const id = await diagram.locator('.m-st-arrow.delivered.request').evaluateAll((gs) =>
+      gs.find((g) => Number(g.querySelector('.vis').getAttribute('x1')) > 80)?.dataset.msg);
+    assert.ok(id, 'no request inside the window');
+    const arrow = diagram.locator(`.m-st-arrow[data-msg="${id}"]`);
+    await arrow.scrollIntoViewIfNeeded();
     const box = await arrow.locator('.vis').boundingBox();
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    assert.equal(await step(page), seek, 'the click did not seek to the send');
+    // What was under the pointer (that arrow, or one crossing it there) is selected, and the
+    // cursor is just after its send: the message is in flight on the stage and in the inspector.
     const selected = diagram.locator('.m-st-arrow.selected');
-    assert.equal(await selected.count(), 1);
-    assert.equal(await selected.getAttribute('data-msg'), msg);
-    assert.match(await page.locator('#minspector h2').innerText(), /^Request /);
-    assert.match(await page.locator('#minspector').innerText(), /From c\d to r\d\./);
+    assert.equal(await selected.count(), 1, 'the click selected no message');
+    const [seek, msg] = [Number(await selected.getAttribute('data-seek')), await selected.getAttribute('data-msg')];
+    assert.ok(seek < 300);
+    assert.equal(await step(page), seek, 'the click did not seek to the send');
+    const title = await page.locator('#minspector h2').innerText();
+    assert.ok((await selected.locator('title').textContent()).startsWith(`${title}, `), title);
+    assert.match(await page.locator('#minspector').innerText(), /From [rc]\d to [rc]\d\./);
     assert.equal(await page.locator(`#mstage .m-token[data-msg="${msg}"]`).count(), 1, 'the message is in flight on the stage');
   });
 
   await t.test('a click on a point seeks to it; a click on the plot seeks to that time', async () => {
-    const point = diagram.locator('.m-st-point.complete').last();
-    const seek = Number(await point.getAttribute('data-seek'));
-    await point.click();
-    assert.equal(await step(page), seek);
+    // An operation's call or answer on top where it is drawn (a call often sits on the answer
+    // before it), left of the cursor.
+    await diagram.scrollIntoViewIfNeeded();
+    const hit = await diagram.locator('.m-st-point.invoke, .m-st-point.complete').evaluateAll((gs) => {
+      const cursor = document.querySelector('#mst-cursor').getBoundingClientRect().x;
+      for (const g of gs) {
+        const r = g.querySelector('circle').getBoundingClientRect();
+        const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
+        if (x < cursor - 8 && document.elementFromPoint(x, y)?.closest('.m-st-point') === g) return { x, y, seek: g.dataset.seek };
+      }
+      return null;
+    });
+    assert.ok(hit, 'no operation point to click');
+    await page.mouse.click(hit.x, hit.y);
+    assert.equal(await step(page), Number(hit.seek));
     const [from, to] = (await page.locator('#mst-range').innerText()).match(/\d+/g).map(Number);
     const box = await diagram.boundingBox();
     // On the axis row, left of the middle: no arrow or point there.
@@ -73,7 +91,9 @@ test('the space-time diagram, the exports and the slot history of the Multi-Paxo
     assert.deepEqual((await range())[0], start);
   });
 
-  // ---- Exports ----
+  // ---- Exports, at step 300 again ----
+  await setRange(page, '#mscrub', 300);
+  assert.equal(await step(page), 300);
   await page.locator('#mexport > summary').click();
   const save = async (id) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator(id).click()]);
@@ -160,6 +180,13 @@ test('the space-time diagram, the exports and the slot history of the Multi-Paxo
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       assert.ok(overflow <= 0, `the page is ${overflow}px wider than the ${name} viewport`);
       await page.locator('#mspacetime').scrollIntoViewIfNeeded();
+      if (name === 'phone') {
+        // The diagram scrolls sideways here; following the cursor keeps it in view.
+        await page.locator('#mst-earlier').click();
+        await page.locator('#mst-follow').click();
+        const [cursor, shown] = [await page.locator('#mst-cursor').boundingBox(), await page.locator('#mst-scroll').boundingBox()];
+        assert.ok(cursor.x >= shown.x && cursor.x <= shown.x + shown.width, `the cursor at x=${cursor.x} is out of view`);
+      }
       await page.locator('#mspacetime').screenshot({ path: `test-results/multi-export-diagram-${name}-${scheme}.png` });
       await page.locator('#minspector').screenshot({ path: `test-results/multi-export-inspector-${name}-${scheme}.png` });
     }

@@ -218,7 +218,6 @@ fn multi_app() -> Html {
                 </div>
                 <nav class="topbar-actions" aria-label="Page">
                     <panels::CopyLink model={(*model).clone()} />
-                    <exports::Exports model={(*model).clone()} />
                     <a id="open-single" class="btn" href={single_decree_address()}
                         title="Back to single-decree Paxos: one value, chosen once">{ "Single-decree Paxos" }</a>
                     <button id="mtheme" class="btn" onclick={toggle_theme.reform(|_: MouseEvent| ())}
@@ -231,7 +230,10 @@ fn multi_app() -> Html {
             if let Some(text) = lesson.as_ref().as_ref().and_then(|l| l.caption_at(frame.step)) {
                 <p id="mcaption" class="m-caption" role="status">{ text }</p>
             }
-            { panels::time_controls(&part) }
+            <div class="m-time-row">
+                { panels::time_controls(&part) }
+                <exports::Exports model={(*model).clone()} />
+            </div>
             <div class="m-workspace">
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">
                     <stage::Stage ..part.clone() />

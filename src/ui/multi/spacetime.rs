@@ -74,6 +74,18 @@ pub fn space_time(props: &Props) -> Html {
         let pinned = pinned.clone();
         Callback::from(move |_: MouseEvent| pinned.set((epoch, to)))
     };
+    // Following the cursor on a narrow screen (the diagram scrolls sideways): keep the cursor in
+    // view, a quarter of the width from the right edge. Moved at most every 20 units of x.
+    let near = (pin.is_none(), (cursor / 20.0) as i32);
+    use_effect_with(near, move |&(following, _)| {
+        let scroller = gloo::utils::document().get_element_by_id("mst-scroll");
+        if let (true, Some(el)) = (following, scroller) {
+            let (width, shown) = (el.scroll_width() as f64, el.client_width() as f64);
+            if width > shown {
+                el.set_scroll_left((cursor / WIDTH * width - shown * 0.75).max(0.0) as i32);
+            }
+        }
+    });
     let view_box = format!("0 0 {} {}", f1(WIDTH), f1(height));
     html! {
         <section id="mspacetime" class="panel m-spacetime" aria-labelledby="mst-heading">
@@ -91,7 +103,7 @@ pub fn space_time(props: &Props) -> Html {
                 <button id="mst-follow" class="btn small" aria-pressed={pin.is_none().to_string()} onclick={set(None)}
                     title="Keep the present in view">{ "Follow the cursor" }</button>
             </div>
-            <div class="m-st-scroll">
+            <div id="mst-scroll" class="m-st-scroll">
                 <svg id="mst" class="m-st" viewBox={view_box} role="img" tabindex="0" aria-labelledby="mst-title mst-desc"
                     onclick={on_click(&props.model, &props.dispatch, window)}>
                     <title id="mst-title">{ data.summary.clone() }</title>
@@ -108,11 +120,13 @@ pub fn space_time(props: &Props) -> Html {
             </div>
             <p class="m-st-legend" aria-label="Legend">
                 <span class="k request">{ "request, reply" }</span>
-                <span class="k prepare">{ "prepare, promise" }</span>
-                <span class="k accept">{ "accept, accepted" }</span>
+                <span class="k nack">{ "redirect, refusal" }</span>
+                <span class="k prepare">{ "prepare" }</span>
+                <span class="k promise">{ "promise" }</span>
+                <span class="k accept">{ "accept" }</span>
+                <span class="k accepted">{ "accepted" }</span>
                 <span class="k heartbeat">{ "heartbeat" }</span>
                 <span class="k catch-up">{ "catch-up" }</span>
-                <span class="k nack">{ "redirect, refusal" }</span>
                 <span>{ "✕ dropped · ◆ slot chosen · ★ leader elected · ● operation called · ○ answered" }</span>
             </p>
         </section>
@@ -169,7 +183,17 @@ fn plot(props: &PlotProps) -> Html {
 fn arrow(a: &Arrow) -> Html {
     let cross = (a.fate == Fate::Dropped).then(|| {
         let (x, y) = (a.x2, a.y2);
-        format!("M{} {}L{} {}M{} {}L{} {}", f1(x - 4.0), f1(y - 4.0), f1(x + 4.0), f1(y + 4.0), f1(x - 4.0), f1(y + 4.0), f1(x + 4.0), f1(y - 4.0))
+        format!(
+            "M{} {}L{} {}M{} {}L{} {}",
+            f1(x - 4.0),
+            f1(y - 4.0),
+            f1(x + 4.0),
+            f1(y + 4.0),
+            f1(x - 4.0),
+            f1(y + 4.0),
+            f1(x + 4.0),
+            f1(y - 4.0)
+        )
     });
     html! {
         <g key={a.id.0} class={classes!("m-st-arrow", a.kind, a.fate.class(), a.selected.then_some("selected"))}

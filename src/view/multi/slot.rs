@@ -137,7 +137,8 @@ mod tests {
         let slot = Slot(3);
         let mut q = MultiPlayground::new(default_scenario());
         for r in &story.replicas {
-            let replica = |q: &MultiPlayground| q.history.world().system.nodes[r.replica.index()].node.replica().cloned();
+            let replica =
+                |q: &MultiPlayground| q.history.world().system.nodes[r.replica.index()].node.replica().cloned();
             for m in &r.moments {
                 assert!(m.step <= 800 && m.step > 0);
                 q.reduce(MultiAction::Seek(m.step - 1));
@@ -177,7 +178,9 @@ mod tests {
         let p = run_to(lesson.scenario.clone(), 1500);
         let newest = p.frame().log.newest_slot.expect("slots");
         let stories: Vec<SlotStory> = (0..=newest).map(|s| slot_story(&p, s)).collect();
-        let texts = |s: &SlotStory| s.replicas.iter().flat_map(|r| r.moments.iter().map(|m| m.text.clone())).collect::<Vec<_>>();
+        let texts = |s: &SlotStory| {
+            s.replicas.iter().flat_map(|r| r.moments.iter().map(|m| m.text.clone())).collect::<Vec<_>>()
+        };
         // (No run of the lessons leaves a hole to fill; a no-op is told as such.)
         assert_eq!(cmd_text(&Command::Noop), "a no-op");
         let two_ballots = stories.iter().any(|s| {

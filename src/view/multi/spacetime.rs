@@ -81,7 +81,7 @@ impl Window {
         t.round().max(0.0) as Tick
     }
 
-    /// The same window moved by `windows` halves of its width (earlier when negative).
+    /// The start of the window moved by `halves` halves of its width (earlier when negative).
     pub fn scrolled(&self, halves: i64) -> Tick {
         let by = (self.span / 2) as i64 * halves;
         (self.start as i64 + by).max(0) as Tick
@@ -262,10 +262,8 @@ pub fn build(p: &MultiPlayground, clock: f64, pinned: Option<Tick>) -> SpaceTime
     }
     let earlier = past.partition_point(|e| e.time < w.start);
     let later = past.len() - past.partition_point(|e| e.time <= w.end());
-    let ticks = (0..=w.span / WINDOW_STEP_TICKS)
-        .map(|i| w.start + i * WINDOW_STEP_TICKS)
-        .map(|t| (w.x(t as f64), t))
-        .collect();
+    let ticks =
+        (0..=w.span / WINDOW_STEP_TICKS).map(|i| w.start + i * WINDOW_STEP_TICKS).map(|t| (w.x(t as f64), t)).collect();
     let summary = format!(
         "Space-time diagram: {} lanes, time {} to {}, {} messages shown, step {} at t={now}",
         lanes.len(),
@@ -314,7 +312,8 @@ impl Drawing {
         let cluster = &p.history.world().system.cluster;
         let (t, step) = (e.time, e.step);
         match &e.kind {
-            MultiEvent::Send { id, from, to, msg, arrive } | MultiEvent::Duplicate { id, from, to, msg, arrive, .. } => {
+            MultiEvent::Send { id, from, to, msg, arrive }
+            | MultiEvent::Duplicate { id, from, to, msg, arrive, .. } => {
                 self.pending.insert(*id, Sent { from: *from, to: *to, msg: msg.clone(), at: t, arrive: *arrive, step });
             }
             MultiEvent::Reschedule { id, arrive } => {
@@ -357,7 +356,11 @@ impl Drawing {
                     MultiEvent::Complete { client, op, reply } => (
                         *client,
                         PointKind::Complete,
-                        format!("{} got the answer to {op}: {}", name(cluster, *client), super::frame::reply_text(reply)),
+                        format!(
+                            "{} got the answer to {op}: {}",
+                            name(cluster, *client),
+                            super::frame::reply_text(reply)
+                        ),
                         String::new(),
                     ),
                     MultiEvent::Chosen { slot, ballot, cmd } => {

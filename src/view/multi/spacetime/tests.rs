@@ -125,7 +125,7 @@ fn the_window_follows_the_clock_and_scrolls_back() {
     for c in 0..400 {
         let w = Window::at(c as f64 * 0.5, None);
         assert!(w.start as f64 <= c as f64 * 0.5 && c as f64 * 0.5 <= w.end() as f64);
-        assert!(w.start >= last.start && w.start % WINDOW_STEP_TICKS == 0);
+        assert!(w.start >= last.start && w.start.is_multiple_of(WINDOW_STEP_TICKS));
         last = w;
     }
     assert_eq!(Window::at(12.3, None).time_at(Window::at(12.3, None).x(9.0)), 9);
