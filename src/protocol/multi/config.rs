@@ -50,9 +50,14 @@ pub struct MultiCluster {
     pub replicas: Vec<NodeId>,
     /// Client ids, `R..R+C`.
     pub clients: Vec<NodeId>,
-    /// Promises or acceptances needed, for both phases. A majority by default; anything at or
-    /// below half lets two disjoint quorums choose two values for one slot.
+    /// Acceptances needed to choose a slot (Phase 2), and heartbeat acks a lease needs. A
+    /// majority by default.
     pub quorum: u8,
+    /// Promises a candidate needs to lead (Phase 1). A majority by default. Every Phase 1
+    /// quorum must meet every Phase 2 quorum (`is_safe`): then a new leader hears of every
+    /// chosen entry (Howard, Malkhi and Spiegelman, "Flexible Paxos", 2016). The lease needs
+    /// no more: a Phase 2 quorum of acks meets every Phase 1 quorum.
+    pub phase1_quorum: u8,
     /// The pipeline: at most this many slots proposed and not yet chosen.
     pub window: u32,
     /// A leader's heartbeat interval.
@@ -82,6 +87,7 @@ impl MultiCluster {
             replicas: (0..replicas).map(NodeId).collect(),
             clients: (replicas..replicas + clients).map(NodeId).collect(),
             quorum: replicas / 2 + 1,
+            phase1_quorum: replicas / 2 + 1,
             window: 4,
             heartbeat_ticks: 10,
             election_ticks_min: 40,
@@ -105,9 +111,11 @@ impl MultiCluster {
         self.replicas.len() + self.clients.len()
     }
 
-    /// Whether two quorums always share a replica (what the safety of every slot rests on).
+    /// Whether every Phase 1 quorum shares a replica with every Phase 2 quorum (what the
+    /// safety of every slot rests on). Two Phase 2 quorums need not meet: at one ballot only
+    /// one leader proposes, one command per slot.
     pub fn is_safe(&self) -> bool {
-        2 * self.quorum as usize > self.replicas.len()
+        self.phase1_quorum as usize + self.quorum as usize > self.replicas.len()
     }
 }
 
@@ -136,6 +144,17 @@ mod tests {
         let mut c = MultiCluster::new(4, 1);
         assert_eq!(c.quorum, 3, "a majority of an even count is more than half");
         c.quorum = 2;
+        assert!(c.is_safe(), "a Phase 1 quorum of 3 meets every Phase 2 quorum of 2 of 4");
+        c.phase1_quorum = 2;
         assert!(!c.is_safe(), "two halves of 4 may be disjoint");
+        let mut flexible = MultiCluster::new(5, 1);
+        flexible.phase1_quorum = 4;
+        flexible.quorum = 2;
+        assert!(flexible.is_safe(), "Flexible Paxos: 4 + 2 > 5");
+        flexible.quorum = 3;
+        flexible.phase1_quorum = 2;
+        assert!(!flexible.is_safe(), "a Phase 1 quorum of 2 misses a Phase 2 quorum of 3 of 5");
+        flexible.phase1_quorum = 3;
+        assert!(flexible.is_safe());
     }
 }

@@ -95,7 +95,7 @@ impl Replica {
     /// Becomes leader once a quorum promised and nothing compacted is missing.
     pub(super) fn try_lead(&mut self, now: u64, cluster: &MultiCluster, out: &mut impl Outputs) {
         let Role::Candidate(c) = &self.role else { return };
-        if c.promises.len() < cluster.quorum as u32 || self.commit < c.snapshot_point {
+        if c.promises.len() < cluster.phase1_quorum as u32 || self.commit < c.snapshot_point {
             return;
         }
         let Role::Candidate(c) = std::mem::take(&mut self.role) else { return };

@@ -53,6 +53,9 @@ pub struct PageRun {
     due: VecDeque<NodeId>,
     /// The person's actions carried out so far.
     person_done: usize,
+    /// A scripted run (`paced`): the ticks each of the person's actions waits after the last
+    /// step, and nothing happens by itself.
+    pace: Option<Tick>,
 }
 
 impl PageRun {
@@ -65,9 +68,20 @@ impl PageRun {
             workload: false,
             due: VecDeque::new(),
             person_done: 0,
+            pace: None,
         };
         run.set_workload(on);
         run
+    }
+
+    /// A scripted run, for replaying a model checker's steps exactly: each of the person's
+    /// actions happens `pace` ticks after the step before it (so that the page plays them one
+    /// by one), and the world takes no step by itself unless it is due at once (a message the
+    /// script delivers now). The caller holds every message and timer back (latency and
+    /// timeouts far beyond the script's length); the run ends with the script.
+    pub fn paced(mut self, pace: Tick) -> PageRun {
+        self.pace = Some(pace);
+        self
     }
 
     fn set_workload(&mut self, on: bool) {
@@ -103,15 +117,29 @@ impl PageRun {
 
     /// The time of the next step, if any.
     pub fn next_time(&mut self, person: &[MultiScheduled]) -> Option<Tick> {
+        if let (Some(pace), Some(_)) = (self.pace, self.person_due(person)) {
+            return Some(self.world.now + pace);
+        }
         if self.acts_now(person) {
             return Some(self.world.now);
         }
-        self.world.next_time(&self.schedule)
+        let next = self.world.next_time(&self.schedule);
+        match self.pace {
+            Some(_) => next.filter(|t| *t <= self.world.now),
+            None => next,
+        }
     }
 
     /// Exactly one step: a person's action due now, else an operation for a client the
     /// workload owes one, else the world's next delivery or timer. False when nothing is left.
     pub fn step(&mut self, person: &[MultiScheduled], sink: &mut impl Sink<MultiEvent>) -> bool {
+        if let Some(pace) = self.pace {
+            if self.person_due(person).is_some() {
+                self.world.now += pace;
+            } else if self.next_time(person).is_none() {
+                return false;
+            }
+        }
         while let Some(p) = self.person_due(person) {
             self.person_done += 1;
             match &p.action {

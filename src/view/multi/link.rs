@@ -7,12 +7,15 @@
 //! nothing here panics on any input: a bad link is an error a person reads.
 
 use super::scenarios::{multi_scenario, MultiLesson};
-use super::{default_scenario, MultiScenario};
+use super::{default_scenario, MultiPageConfig, MultiScenario, MultiScheduled, MultiVariantChoice};
+use serde::Deserialize;
 use crate::scenario::link::{base64url, from_base64url, MAX_LINK_BYTES, MAX_UNPACKED_BYTES};
 use crate::scenario::{zlib, LoadError, Problem};
 
-/// The version of this payload's format; the first byte of every payload.
-pub const MULTI_LINK_VERSION: u8 = 1;
+/// The version of this payload's format; the first byte of every payload. Version 1 (before
+/// the full configuration: quorums, timers, lease, workload mix, scripted runs) still opens,
+/// as the same run (`V1`).
+pub const MULTI_LINK_VERSION: u8 = 2;
 /// The fragment's mode key and value, and the payload's key.
 pub const MODE_KEY: &str = "mode";
 pub const MODE_MULTI: &str = "multi";
@@ -55,8 +58,11 @@ pub fn decode_multi(payload: &str) -> Result<MultiScenario, String> {
             zlib::InflateError::Damaged => Problem::Damaged,
         })
     })?;
-    let scenario: MultiScenario =
-        postcard::from_bytes(&body).map_err(|e| problem(Problem::Malformed(e.to_string())))?;
+    let malformed = |e: postcard::Error| problem(Problem::Malformed(e.to_string()));
+    let scenario: MultiScenario = match version {
+        1 => postcard::from_bytes::<V1>(&body).map_err(malformed)?.into(),
+        _ => postcard::from_bytes(&body).map_err(malformed)?,
+    };
     scenario.validate().map_err(|e| problem(Problem::Invalid(e)))?;
     Ok(scenario)
 }
@@ -111,4 +117,58 @@ fn unknown_lesson(slug: &str) -> String {
 /// The fragment (without `#`) that opens a lesson.
 pub fn lesson_fragment(lesson: &MultiLesson) -> String {
     format!("{MODE_KEY}={MODE_MULTI}&{LESSON_KEY}={}", lesson.slug)
+}
+
+/// A scenario as links of format 1 carry it: the configuration had no quorums, timers, lease
+/// length or workload mix (the timers were scaled to the latency, `scale_timers`), and no run
+/// was scripted.
+#[derive(Deserialize)]
+struct V1 {
+    title: String,
+    config: ConfigV1,
+    seed: u64,
+    schedule: Vec<MultiScheduled>,
+    workload: bool,
+}
+
+#[derive(Deserialize)]
+struct ConfigV1 {
+    replicas: u8,
+    clients: u8,
+    window: u8,
+    lease: bool,
+    compaction: Option<u32>,
+    variant: MultiVariantChoice,
+    keys: u8,
+    loss_percent: u8,
+    latency_min: u8,
+    latency_max: u8,
+}
+
+impl From<V1> for MultiScenario {
+    fn from(v: V1) -> MultiScenario {
+        let c = v.config;
+        let mut config = MultiPageConfig {
+            replicas: c.replicas,
+            clients: c.clients,
+            window: c.window,
+            lease: c.lease,
+            compaction: c.compaction,
+            variant: c.variant,
+            keys: c.keys,
+            loss_percent: c.loss_percent,
+            latency_min: c.latency_min,
+            latency_max: c.latency_max,
+            ..MultiPageConfig::default()
+        };
+        config.scale_timers();
+        MultiScenario {
+            title: v.title,
+            config,
+            seed: v.seed,
+            schedule: v.schedule,
+            workload: v.workload,
+            script_pace: None,
+        }
+    }
 }

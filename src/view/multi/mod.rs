@@ -99,6 +99,24 @@ pub struct MultiPageConfig {
     /// the slowest (`cluster`).
     pub latency_min: u8,
     pub latency_max: u8,
+    /// Promises a candidate needs (Phase 1) and acceptances that choose a slot (Phase 2);
+    /// `None`: a majority. Every Phase 1 quorum must meet every Phase 2 quorum.
+    pub phase1_quorum: Option<u8>,
+    pub phase2_quorum: Option<u8>,
+    /// The leader's heartbeat interval, in ticks.
+    pub heartbeat_ticks: u32,
+    /// A follower that hears no heartbeat for a time drawn from this range campaigns.
+    pub election_ticks_min: u32,
+    pub election_ticks_max: u32,
+    /// A client with no answer after this long sends its request again.
+    pub client_timeout_ticks: u32,
+    /// With leases on: how long a heartbeat ack holds a follower's promise back, and the
+    /// clock-drift bound the leader takes off its own lease.
+    pub lease_ticks: u32,
+    pub lease_drift: u32,
+    /// The workload's mix: percent of reads and of writes; the rest are compare-and-sets.
+    pub read_percent: u8,
+    pub write_percent: u8,
 }
 
 impl Default for MultiPageConfig {
@@ -114,6 +132,16 @@ impl Default for MultiPageConfig {
             loss_percent: 0,
             latency_min: 2,
             latency_max: 4,
+            phase1_quorum: None,
+            phase2_quorum: None,
+            heartbeat_ticks: 4,
+            election_ticks_min: 12,
+            election_ticks_max: 24,
+            client_timeout_ticks: 40,
+            lease_ticks: 12,
+            lease_drift: 2,
+            read_percent: 40,
+            write_percent: 40,
         }
     }
 }
@@ -144,24 +172,83 @@ impl MultiPageConfig {
         if let Some(every) = self.compaction {
             range("The compaction threshold", every, 2, 10_000)?;
         }
+        let n = u32::from(self.replicas);
+        let (q1, q2) = self.quorums();
+        range("The Phase 1 quorum", q1.into(), 1, n)?;
+        range("The Phase 2 quorum", q2.into(), 1, n)?;
+        if u32::from(q1) + u32::from(q2) <= n {
+            return Err(format!(
+                "A Phase 1 quorum of {q1} and a Phase 2 quorum of {q2} need not share a replica among {n}: \
+                 together they must be more than {n}."
+            ));
+        }
+        range("The heartbeat interval", self.heartbeat_ticks, 1, 1_000)?;
+        range("The shortest election timeout", self.election_ticks_min, 1, 10_000)?;
+        range("The longest election timeout", self.election_ticks_max, 1, 10_000)?;
+        if self.election_ticks_min > self.election_ticks_max {
+            return Err(format!(
+                "The shortest election timeout ({}) must not exceed the longest ({}).",
+                self.election_ticks_min, self.election_ticks_max
+            ));
+        }
+        if self.heartbeat_ticks >= self.election_ticks_min {
+            return Err(format!(
+                "The heartbeat interval ({}) must be shorter than the shortest election timeout ({}), \
+                 or followers campaign against a live leader.",
+                self.heartbeat_ticks, self.election_ticks_min
+            ));
+        }
+        range("The client retry timeout", self.client_timeout_ticks, 1, 10_000)?;
+        range("The lease", self.lease_ticks, 1, 10_000)?;
+        if self.lease_drift >= self.lease_ticks {
+            return Err(format!(
+                "The drift bound ({}) must be shorter than the lease ({}).",
+                self.lease_drift, self.lease_ticks
+            ));
+        }
+        range("The share of reads", self.read_percent.into(), 0, 100)?;
+        range("The share of writes", self.write_percent.into(), 0, 100)?;
+        if u32::from(self.read_percent) + u32::from(self.write_percent) > 100 {
+            return Err(format!(
+                "Reads ({}%) and writes ({}%) together must not pass 100%.",
+                self.read_percent, self.write_percent
+            ));
+        }
         if self.variant == MultiVariantChoice::LeaseWithoutWait && !self.lease {
             return Err("The broken lease variant needs leases on.".into());
         }
         Ok(())
     }
 
-    /// The cluster: a majority quorum, and timers scaled to the slowest message (a heartbeat
-    /// every latency, an election after 3 to 6 quiet ones, a client retry after 10), so that a
-    /// leader is elected within the first seconds of animation.
+    /// The Phase 1 and Phase 2 quorums, a majority where none is set.
+    pub fn quorums(&self) -> (u8, u8) {
+        let majority = self.replicas / 2 + 1;
+        (self.phase1_quorum.unwrap_or(majority), self.phase2_quorum.unwrap_or(majority))
+    }
+
+    /// The timers scaled to the slowest message, as the first link format had them: a
+    /// heartbeat every latency, an election after 3 to 6 quiet ones, a client retry after 10,
+    /// a lease of 3 with a third of one as the drift bound (the defaults, at 4 ticks).
+    pub fn scale_timers(&mut self) {
+        let slow = u32::from(self.latency_max.max(1));
+        self.heartbeat_ticks = slow;
+        self.election_ticks_min = 3 * slow;
+        self.election_ticks_max = 6 * slow;
+        self.client_timeout_ticks = 10 * slow;
+        self.lease_ticks = 3 * slow;
+        self.lease_drift = slow.div_ceil(3);
+    }
+
+    /// The cluster the replicas and clients run.
     pub fn cluster(&self) -> MultiCluster {
         let mut c = MultiCluster::new(self.replicas, self.clients);
-        let slow = u32::from(self.latency_max.max(1));
+        (c.phase1_quorum, c.quorum) = self.quorums();
         c.window = self.window.into();
-        c.heartbeat_ticks = slow;
-        c.election_ticks_min = 3 * slow;
-        c.election_ticks_max = 6 * slow;
-        c.client_timeout_ticks = 10 * slow;
-        c.lease = self.lease.then(|| Lease { ticks: 3 * slow, drift: slow.div_ceil(3) });
+        c.heartbeat_ticks = self.heartbeat_ticks;
+        c.election_ticks_min = self.election_ticks_min;
+        c.election_ticks_max = self.election_ticks_max;
+        c.client_timeout_ticks = self.client_timeout_ticks;
+        c.lease = self.lease.then_some(Lease { ticks: self.lease_ticks, drift: self.lease_drift });
         c.compaction = self.compaction;
         c.broken = self.variant.broken();
         c
@@ -176,9 +263,15 @@ impl MultiPageConfig {
         }
     }
 
-    /// The workload's mix: 40% reads, 40% writes, 20% compare-and-sets over `keys` keys.
+    /// The workload's mix over `keys` keys (40% reads, 40% writes, 20% compare-and-sets by
+    /// default).
     pub fn workload(&self) -> Workload {
-        Workload { ops_per_client: u32::MAX, keys: self.keys, read_percent: 40, write_percent: 40 }
+        Workload {
+            ops_per_client: u32::MAX,
+            keys: self.keys,
+            read_percent: self.read_percent.into(),
+            write_percent: self.write_percent.into(),
+        }
     }
 }
 
@@ -192,6 +285,10 @@ pub struct MultiScenario {
     pub schedule: Vec<MultiScheduled>,
     /// Whether the automatic workload starts on.
     pub workload: bool,
+    /// A scripted run (a model checker's steps replayed, `checked`): every message and timer
+    /// is held back, each of the person's actions comes this many ticks after the step before
+    /// it, and the run ends with them. `None`: a run in time, as the configuration says.
+    pub script_pace: Option<u32>,
 }
 
 impl Default for MultiScenario {
@@ -208,6 +305,7 @@ pub fn default_scenario() -> MultiScenario {
         seed: 1,
         schedule: Vec::new(),
         workload: true,
+        script_pace: None,
     }
 }
 
@@ -217,6 +315,11 @@ impl MultiScenario {
         self.config.validate()?;
         if self.title.chars().count() > MAX_TITLE {
             return Err(format!("The title is longer than {MAX_TITLE} characters."));
+        }
+        if let Some(pace) = self.script_pace {
+            if !(1..=1_000).contains(&pace) {
+                return Err(format!("A scripted run's pace must be between 1 and 1000 ticks, not {pace}."));
+            }
         }
         if self.schedule.len() > MAX_SCHEDULE {
             return Err(format!("The run has more than {MAX_SCHEDULE} actions."));
@@ -271,9 +374,29 @@ impl MultiScenario {
     /// The recorded run at step 0.
     pub fn history(&self) -> MultiHistory {
         let c = &self.config;
-        let start = PageRun::new(c.cluster(), c.network(), c.workload(), self.workload, self.seed);
+        let start = match self.script_pace {
+            None => PageRun::new(c.cluster(), c.network(), c.workload(), self.workload, self.seed),
+            Some(pace) => {
+                let (cluster, network) = held_back(c);
+                PageRun::new(cluster, network, c.workload(), false, self.seed).paced(pace.into())
+            }
+        };
         MultiHistory::new(start, self.schedule.clone())
     }
+}
+
+/// A scripted run's cluster and network: every message and timer held back far beyond any
+/// script (as the single-decree replay of a checker's run does, `check::replay`), so that only
+/// the script's steps happen.
+pub fn held_back(c: &MultiPageConfig) -> (MultiCluster, NetParams) {
+    let mut cluster = c.cluster();
+    let far = crate::sim::config::MAX_TICKS;
+    cluster.heartbeat_ticks = far;
+    cluster.election_ticks_min = far;
+    cluster.election_ticks_max = far;
+    cluster.client_timeout_ticks = far;
+    let network = NetParams { latency_ticks_min: far, latency_ticks_max: far, loss: 0.0, duplicate: 0.0 };
+    (cluster, network)
 }
 
 /// A replica's or client's name on the page: `r0`..`r8` for replicas, `c0`..`c8` for clients.
