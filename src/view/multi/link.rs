@@ -8,9 +8,9 @@
 
 use super::scenarios::{multi_scenario, MultiLesson};
 use super::{default_scenario, MultiPageConfig, MultiScenario, MultiScheduled, MultiVariantChoice};
-use serde::Deserialize;
 use crate::scenario::link::{base64url, from_base64url, MAX_LINK_BYTES, MAX_UNPACKED_BYTES};
 use crate::scenario::{zlib, LoadError, Problem};
+use serde::Deserialize;
 
 /// The version of this payload's format; the first byte of every payload. Version 1 (before
 /// the full configuration: quorums, timers, lease, workload mix, scripted runs) still opens,

@@ -6,6 +6,8 @@
 //! milliseconds advance it by the speed factor, and the cursor is the last recorded step at or
 //! before it; acting in the past forks a new future (`sim::multi::record`).
 
+pub mod checked;
+pub mod config;
 pub mod export;
 pub mod files;
 pub mod frame;
@@ -673,5 +675,7 @@ impl MultiPlayground {
     }
 }
 
+#[cfg(test)]
+mod lesson_tests;
 #[cfg(test)]
 mod tests;

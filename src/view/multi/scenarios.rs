@@ -4,7 +4,7 @@
 use super::{default_scenario, MultiPageConfig, MultiScenario, MultiScheduled, MultiVariantChoice, PersonAction};
 use crate::protocol::multi::{Key, KvOp, Val};
 use crate::protocol::NodeId;
-use crate::sim::Action;
+use crate::sim::{Action, MsgId};
 
 /// A scenario with captions, by step.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,9 +42,8 @@ impl MultiLessonEntry {
     }
 }
 
-/// The Multi-Paxos lessons, in the order of issue 10's list (8, leases, and 10, the model
-/// checker's counterexample, are not here yet).
-pub const MULTI_LESSONS: [MultiLessonEntry; 8] = [
+/// The Multi-Paxos lessons, in the order of issue 10's list.
+pub const MULTI_LESSONS: [MultiLessonEntry; 10] = [
     MultiLessonEntry {
         number: 1,
         slug: "multi-electing-a-leader",
@@ -95,11 +94,25 @@ pub const MULTI_LESSONS: [MultiLessonEntry; 8] = [
         build: retries,
     },
     MultiLessonEntry {
+        number: 8,
+        slug: "multi-leases",
+        title: "Leases and a stale read",
+        summary: "Reads answered at the leader without a round trip; broken on purpose, a cut-off leader reads stale.",
+        build: leases,
+    },
+    MultiLessonEntry {
         number: 9,
         slug: "multi-dueling-leaders",
         title: "Dueling leaders",
         summary: "Four replicas campaign within a tick of each other; the highest ballot wins and one leader remains.",
         build: dueling,
+    },
+    MultiLessonEntry {
+        number: 10,
+        slug: "multi-model-checker",
+        title: "The model checker finds a lost write",
+        summary: "Broken on purpose: the checker's shortest run in which a new leader overwrites a chosen write, replayed step by step.",
+        build: model_checker,
     },
 ];
 
@@ -282,5 +295,105 @@ fn dueling() -> MultiLesson {
             (39, "r4's ballot 1.4 is the highest: it gathers a majority and leads. Its heartbeats reset everyone's timer, and each replica draws a new random timeout, so no second duel follows."),
         ],
         moment_by: 39,
+    }
+}
+
+fn leases() -> MultiLesson {
+    let x = Key(0);
+    MultiLesson {
+        slug: "multi-leases",
+        scenario: MultiScenario {
+            title: "Leases and a stale read (broken)".into(),
+            config: MultiPageConfig {
+                lease: true,
+                lease_ticks: 200,
+                variant: MultiVariantChoice::LeaseWithoutWait,
+                ..MultiPageConfig::default()
+            },
+            schedule: vec![
+                client(40, 5, KvOp::Write { key: x, value: Val(1) }),
+                client(100, 6, KvOp::Read { key: x }),
+                client(130, 7, KvOp::Read { key: x }),
+                at(170, Action::Partition { groups: vec![vec![NodeId(4), NodeId(7)]] }),
+                client(175, 5, KvOp::Write { key: x, value: Val(2) }),
+                client(380, 7, KvOp::Read { key: x }),
+            ],
+            workload: false,
+            ..default_scenario()
+        },
+        captions: vec![
+            (0, "Leases are on, 200 ticks long. While a majority keeps acknowledging its heartbeats, the leader answers reads from its own store, and each follower that acknowledged promises no other leader until the lease it granted runs out. Broken on purpose: here the followers do not wait it out."),
+            (41, "c0 writes x=1. A write still goes through the log: r4 puts it in slot 0 and waits for a majority."),
+            (101, "c1 reads x. Under its lease r4 answers from its own store at once: no Accept, no slot, the log does not grow."),
+            (126, "c1 is told x=1. A read costs one message each way instead of a round trip to a majority. The trade: the answer is right only if no other leader can commit a write while the lease runs."),
+            (131, "c2 reads x too, and r4 answers it the same way."),
+            (171, "r4 and c2 are cut off from everyone else. r4's lease still runs, and it still believes it leads."),
+            (199, "The others hear no heartbeat and campaign. A correct follower would refuse to promise until r4's lease ran out; these promise at once."),
+            (231, "r3 leads with ballot 2.3 while r4's lease still runs: two replicas now answer as leader."),
+            (366, "c0's write x=2 is chosen in slot 1 through r3 and acknowledged: x is 2 at version 2."),
+            (381, "c2, cut off with r4, reads x. r4's lease has not run out, so r4 answers from its own store, which has not seen slot 1."),
+            (409, "c2 is told x=1, version 1, after x=2 was acknowledged: a stale read. No order of the operations explains it, and the history turns red. With the correct protocol no replica would have promised r3 before r4's lease ran out."),
+        ],
+        moment_by: 409,
+    }
+}
+
+/// The model checker's shortest run of the broken variant "a new leader keeps only what it
+/// knows chosen" (`paxos check --protocol multi --variant keep-only-chosen --clients 2 --ops 2
+/// --max-round 2 --timeouts 2`), as `checked::to_scenario` converts it: each action is one of
+/// the checker's steps (`tests` runs the checker and asserts this is its output).
+fn model_checker() -> MultiLesson {
+    let deliver = |step: u64, id: u64| at(step, Action::DeliverNow { msg: MsgId(id) });
+    let fire = |step: u64, node: u8| at(step, Action::FireTimer { node: NodeId(node) });
+    let x = Key(0);
+    MultiLesson {
+        slug: "multi-model-checker",
+        scenario: MultiScenario {
+            title: "The model checker finds a lost write (broken)".into(),
+            config: MultiPageConfig {
+                replicas: 3,
+                clients: 2,
+                keys: 1,
+                variant: MultiVariantChoice::KeepOnlyChosen,
+                ..MultiPageConfig::default()
+            },
+            seed: 1,
+            schedule: vec![
+                fire(0, 0),
+                deliver(1, 1),
+                deliver(3, 2),
+                deliver(5, 3),
+                deliver(7, 5),
+                deliver(9, 6),
+                deliver(11, 4),
+                client(13, 3, KvOp::Write { key: x, value: Val(1) }),
+                client(14, 4, KvOp::Write { key: x, value: Val(2) }),
+                deliver(15, 7),
+                deliver(17, 9),
+                fire(19, 1),
+                deliver(20, 12),
+                deliver(22, 14),
+                fire(24, 4),
+                deliver(25, 17),
+            ],
+            workload: false,
+            script_pace: Some(super::checked::PACE),
+        },
+        captions: vec![
+            (0, "Found by the model checker, which tries every order of every step on three replicas and two clients: the shortest run, 16 steps, in which this broken variant loses a chosen write. Broken on purpose: a new leader keeps only the entries it knows chosen and ignores the accepted ones its promises report. Each step is the checker's; nothing else happens."),
+            (1, "Step 1: r0's election timer fires, and r0 campaigns with ballot 1.0."),
+            (5, "Steps 2 and 3: r1 and r2 get r0's Prepare."),
+            (7, "Step 4: r1's promise reaches r0: with its own, a majority of the three. r0 leads at 1.0."),
+            (11, "Steps 5 to 7: r0's heartbeats reach r1 and r2, and r2's late promise arrives."),
+            (15, "Steps 8 and 9: c0 is handed write x=1 and c1 write x=2. Each sends its request to r0."),
+            (17, "Step 10: c0's request reaches r0, which puts write x=1 in slot 0 and sends Accept to r1 and r2."),
+            (19, "Step 11: r1 accepts x=1 in slot 0. With r0's own vote, 2 of 3 accepted it: x=1 is chosen in slot 0, though no replica knows it yet, as r1's answer is still on its way."),
+            (20, "Step 12: r1's election timer fires (the checker lets a timer fire at any moment): r1 campaigns with ballot 2.1."),
+            (22, "Step 13: r0 gets r1's Prepare 2.1 and promises; its promise reports x=1 accepted in slot 0."),
+            (24, "Step 14: r0's promise reaches r1, a majority with its own: r1 leads at 2.1. The broken r1 keeps only what it knows chosen, which is nothing: it treats slot 0 as free, although r0 and r1 itself accepted x=1 there."),
+            (25, "Step 15: c1's retry timer fires, and it sends write x=2 again, this time to r1."),
+            (27, "Step 16: r1 puts x=2 in slot 0, where x=1 was chosen: a chosen entry changed, and the safety panel turns red. Had r0 already told c0 its write succeeded, that write would now be lost. The correct r1 re-proposes x=1 in slot 0, the highest-ballot entry its promises report, and gives x=2 slot 1."),
+        ],
+        moment_by: 27,
     }
 }
