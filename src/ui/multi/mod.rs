@@ -3,6 +3,7 @@
 //! Thin components over `view::multi`: each draws a part of the `MultiFrame` at the cursor and
 //! sends `MultiAction`s; every decision is the model's.
 
+mod config;
 mod exports;
 mod panels;
 mod slot;
@@ -180,8 +181,9 @@ fn multi_app() -> Html {
         playground: Rc::new(RefCell::new(initial_playground(&super::url::fragment()))),
         version: 0,
     });
-    // The lesson the address names (its captions), until another run is loaded.
-    let lesson = use_memo(model.playground.borrow().epoch == 0, |_| lesson_of(&super::url::fragment()));
+    // The lesson the address names (its captions), while its run is the one on screen.
+    let lesson = use_memo(super::url::fragment(), |f| lesson_of(f));
+    let lesson = lesson.as_ref().as_ref().filter(|l| l.scenario == model.playground.borrow().scenario);
     let theme = use_state(initial_theme);
     use_effect_with(*theme, |theme| {
         if let Some(root) = gloo::utils::document().document_element() {
@@ -227,13 +229,14 @@ fn multi_app() -> Html {
                 </nav>
             </header>
             { panels::banners(&part) }
-            if let Some(text) = lesson.as_ref().as_ref().and_then(|l| l.caption_at(frame.step)) {
+            if let Some(text) = lesson.and_then(|l| l.caption_at(frame.step)) {
                 <p id="mcaption" class="m-caption" role="status">{ text }</p>
             }
             <div class="m-time-row">
                 { panels::time_controls(&part) }
                 <exports::Exports model={(*model).clone()} />
             </div>
+            <config::MultiTools part={part.clone()} model={(*model).clone()} />
             <div class="m-workspace">
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">
                     <stage::Stage ..part.clone() />
