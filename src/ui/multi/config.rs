@@ -45,21 +45,18 @@ fn read(id: &str) -> String {
 #[function_component(MultiTools)]
 pub fn multi_tools(props: &ToolsProps) -> Html {
     let open = use_state(|| Open::None);
-    let error = use_state(|| None::<String>);
     let dispatch = props.part.dispatch.clone();
     let show = |what: Open| {
-        let (open, error) = (open.clone(), error.clone());
-        Callback::from(move |_: MouseEvent| {
-            error.set(None);
-            open.set(what);
-        })
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(what))
     };
     let close = {
         let open = open.clone();
         Callback::from(move |_: ()| open.set(Open::None))
     };
-    let replicas: Vec<NodeId> =
+    let mut replicas: Vec<NodeId> =
         props.part.frame.nodes.iter().filter(|n| n.kind == NodeKind::Replica).map(|n| n.id).collect();
+    replicas.sort_by_key(|n| n.0);
     let cut = dispatch.reform(|_: MouseEvent| {
         let node = read("cut").parse().unwrap_or(0);
         MultiAction::Partition(vec![vec![NodeId(node)]])
@@ -68,7 +65,9 @@ pub fn multi_tools(props: &ToolsProps) -> Html {
     let dialog = match *open {
         Open::None => html! {},
         Open::Lessons => lessons(&props.model, &dispatch, &close),
-        Open::Configure => configure(&props.model, &dispatch, &close, &error),
+        Open::Configure => {
+            html! { <ConfigForm model={props.model.clone()} dispatch={dispatch.clone()} close={close.clone()} /> }
+        }
     };
     html! {
         <div class="m-tools" role="group" aria-label="Lessons, configuration and the network">
@@ -118,27 +117,54 @@ fn lessons(model: &Model, dispatch: &Callback<MultiAction>, close: &Callback<()>
     }
 }
 
-fn configure(
-    model: &Model,
-    dispatch: &Callback<MultiAction>,
-    close: &Callback<()>,
-    error: &UseStateHandle<Option<String>>,
-) -> Html {
-    let scenario = model.playground.borrow().scenario.clone();
+#[derive(Properties, PartialEq)]
+struct FormProps {
+    model: Model,
+    dispatch: Callback<MultiAction>,
+    close: Callback<()>,
+}
+
+/// Shows `text` in the form control `mc-{id}` (a checkbox: checked when not empty).
+fn write(id: &str, text: &str) {
+    let Some(el) = gloo::utils::document().get_element_by_id(&format!("mc-{id}")) else { return };
+    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        if input.type_() == "checkbox" {
+            input.set_checked(!text.is_empty());
+        } else {
+            input.set_value(text);
+        }
+    } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.set_value(text);
+    }
+}
+
+/// The form's controls carry no value in their markup: the page redraws every frame while a
+/// run plays, and a value there would overwrite what the person is typing. They are filled
+/// once, from the run on screen, when the dialog opens.
+#[function_component(ConfigForm)]
+fn config_form(props: &FormProps) -> Html {
+    let error = use_state(|| None::<String>);
+    {
+        let scenario = props.model.playground.borrow().scenario.clone();
+        use_effect_with((), move |_| {
+            for f in GROUPS.iter().flat_map(|(_, f)| f.iter()) {
+                write(f.id, &value(&scenario, f.id));
+            }
+        });
+    }
     let control = |id: &'static str, kind: FieldKind| {
-        let v = value(&scenario, id);
         let control_id = format!("mc-{id}");
         match kind {
-            FieldKind::Check => html! { <input id={control_id} type="checkbox" checked={!v.is_empty()} /> },
+            FieldKind::Check => html! { <input id={control_id} type="checkbox" /> },
             FieldKind::Variant => html! {
                 <select id={control_id}>
                     { for MultiVariantChoice::ALL.iter().enumerate().map(|(i, c)| html! {
-                        <option value={i.to_string()} selected={v == i.to_string()}>{ c.label() }</option>
+                        <option value={i.to_string()}>{ c.label() }</option>
                     }) }
                 </select>
             },
             FieldKind::Number | FieldKind::Optional => html! {
-                <input id={control_id} type="text" inputmode="numeric" value={v} autocomplete="off"
+                <input id={control_id} type="text" inputmode="numeric" autocomplete="off"
                     aria-describedby={format!("mc-{id}-hint")} />
             },
         }
@@ -160,7 +186,7 @@ fn configure(
         }
     });
     let apply = {
-        let (dispatch, close, error) = (dispatch.clone(), close.clone(), error.clone());
+        let (dispatch, close, error) = (props.dispatch.clone(), props.close.clone(), error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match from_form(read) {
@@ -173,11 +199,11 @@ fn configure(
         })
     };
     html! {
-        <Modal id="mconfig-dialog" title="Configure the run" close={close.clone()} opener="mconfigure" class="m-config-dialog">
+        <Modal id="mconfig-dialog" title="Configure the run" close={props.close.clone()} opener="mconfigure" class="m-config-dialog">
             <form class="m-config" onsubmit={apply} novalidate=true>
                 <p class="m-config-note">{ "Applying starts a new run from step 0 with these settings. The variants marked Broken are wrong on purpose, to show what breaks." }</p>
                 { for groups }
-                if let Some(e) = (**error).clone() {
+                if let Some(e) = (*error).clone() {
                     <p id="mconfig-error" class="m-config-error" role="alert">{ e }</p>
                 }
                 <div class="m-config-actions">
