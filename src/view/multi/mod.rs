@@ -97,8 +97,8 @@ pub struct MultiPageConfig {
     pub keys: u8,
     /// The network's random loss, 0..=50 percent.
     pub loss_percent: u8,
-    /// Message latency, in ticks: `latency_min..=latency_max`, 1..=20. The timers scale with
-    /// the slowest (`cluster`).
+    /// Message latency, in ticks: `latency_min..=latency_max`, 1..=20. (Links of the first
+    /// format scaled the timers to the slowest: `scale_timers`.)
     pub latency_min: u8,
     pub latency_max: u8,
     /// Promises a candidate needs (Phase 1) and acceptances that choose a slot (Phase 2);
