@@ -205,7 +205,8 @@ test('a replica cut off by hand stays out until healed', async (t) => {
   const node = page.locator(`#mstage .m-node[data-node="${id}"]`);
   assert.match(await node.getAttribute('class'), /\bcut\b/);
   assert.match(await node.getAttribute('aria-label'), /cut off by a partition/);
-  // (Every node is cut off from some other then: the stage marks them all.)
+  // Only the replica cut off from the majority is marked, not the nodes on the majority side.
+  assert.equal(await page.locator('#mstage .m-node.cut').count(), 1, 'one node marked cut off');
   assert.doesNotMatch(await page.locator('#mstage .m-node.leader').first().getAttribute('class'), /\bdown\b/);
   // The others elect a new leader without it.
   const at = await step(page);

@@ -52,7 +52,9 @@ pub struct NodeView {
     /// What it has on disk (survives a crash), and what it keeps in memory.
     pub durable: Vec<String>,
     pub volatile: Vec<String>,
-    /// Cut off from some other node by a partition.
+    /// Cut off by a partition from a majority of the replicas (itself counted if a replica):
+    /// on the minority side, where nothing can be chosen. The nodes on the majority side of a
+    /// cut are not marked.
     pub partitioned: bool,
 }
 
@@ -327,10 +329,12 @@ fn node_views(p: &MultiPlayground) -> Vec<NodeView> {
         .map(|(i, slot)| {
             let id = NodeId(i as u8);
             let (x, y) = position(cluster, id);
-            let cut = partitioned
-                && world.system.nodes.iter().enumerate().any(|(j, _)| {
-                    j != i && !(world.net.connected(id, NodeId(j as u8)) && world.net.connected(NodeId(j as u8), id))
-                });
+            let reached = cluster
+                .replicas
+                .iter()
+                .filter(|&&r| r == id || (world.net.connected(id, r) && world.net.connected(r, id)))
+                .count();
+            let cut = partitioned && reached <= cluster.replicas.len() / 2;
             let (kind, leader, role, durable, volatile) = match (slot.node.replica(), slot.node.client()) {
                 (Some(r), _) => {
                     let (role, durable, volatile) = replica_lines(r, cluster);

@@ -289,6 +289,8 @@ fn the_log_shows_accepted_chosen_applied_noop_and_compacted_cells() {
     assert!(kv[1].rows.iter().any(|r| r.differs_from_leader), "r1's store lags the leader's");
     assert!(kv[0].rows.iter().all(|r| !r.differs_from_leader));
     assert!(p.frame().nodes[1].partitioned && !p.frame().nodes[1].durable.is_empty());
+    // Only the side cut off from a majority is marked, not everyone else.
+    assert_eq!(p.frame().nodes.iter().filter(|n| n.partitioned).map(|n| n.label.clone()).collect::<Vec<_>>(), ["r1"]);
 }
 
 #[test]
