@@ -58,6 +58,13 @@ pub trait Protocol: Sized + 'static {
         *node = new;
     }
 
+    /// `replace(node, boot(id, cluster, disk))`: the node restarts from `disk`. A protocol may
+    /// do it in place (single-decree does: W1 resets a world's nodes a million times a second).
+    #[inline]
+    fn reboot(node: &mut Self::Node, id: NodeId, cluster: &Self::Cluster, disk: &Self::Durable) {
+        Self::replace(node, Self::boot(id, cluster, disk));
+    }
+
     /// Whether `start` does anything (when not, the simulator skips it: W1 starts a million
     /// short worlds a second).
     const STARTS: bool = false;

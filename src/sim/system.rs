@@ -87,11 +87,11 @@ impl<P: Protocol> NodeSlot<P> {
         NodeSlot { node: P::boot(id, cluster, &storage), up: true, storage }
     }
 
-    /// Back to `NodeSlot::start`, keeping the node's buffers (`Protocol::replace`): a benchmark
+    /// Back to `NodeSlot::start`, keeping the node's buffers (`Protocol::reboot`): a benchmark
     /// or a sweep that runs millions of short worlds should not allocate them again for each.
     fn reset(&mut self, id: NodeId, cluster: &P::Cluster) {
         self.storage = P::Durable::default();
-        P::replace(&mut self.node, P::boot(id, cluster, &self.storage));
+        P::reboot(&mut self.node, id, cluster, &self.storage);
         self.up = true;
     }
 }
@@ -396,7 +396,7 @@ impl<P: Simulated> System<P> {
             return;
         }
         slot.up = true;
-        P::replace(&mut slot.node, P::boot(node, &self.cluster, &slot.storage));
+        P::reboot(&mut slot.node, node, &self.cluster, &slot.storage);
         sink.record(at.0, at.1, || P::Event::recover(node));
         P::on_recover(self, node);
         if P::STARTS {
