@@ -347,7 +347,7 @@ impl<P: Simulated> System<P> {
         at: (u64, Tick),
         sink: &mut impl Sink<P::Event>,
     ) {
-        self.input(to, transit, at, sink, |n, now, c, out| P::deliver(n, from, msg, now, c, out));
+        self.input(to, transit, at, sink, #[inline(always)] |n, now, c, out| P::deliver(n, from, msg, now, c, out));
     }
 
     /// `node`'s timer fires (the driver checked that it is up and armed, and disarmed it).
