@@ -217,11 +217,12 @@ impl Monitor {
     /// (Inlined: the simulator calls it on every persisted promise; the violation is cold.)
     #[inline(always)]
     pub fn on_promise(&mut self, node: NodeId, promised: Option<Ballot>, out: &mut Vec<Violation>) {
-        let found = out.len();
         run(self, &ON_PROMISE, Observation::Promise { node, promised }, out);
+        // The highest promise ever made: a lowered one (a violation, reported above) leaves it.
         let promised = promised.unwrap_or(Ballot::ZERO);
-        if out.len() == found && self.max_promised[node.index()] != promised {
-            self.max_promised[node.index()] = promised;
+        let max = &mut self.max_promised[node.index()];
+        if promised > *max {
+            *max = promised;
             self.revision = self.revision.wrapping_add(1);
         }
     }

@@ -90,8 +90,9 @@ impl<P: Protocol> NodeSlot<P> {
     /// Back to `NodeSlot::start`, keeping the node's buffers (`Protocol::reboot`): a benchmark
     /// or a sweep that runs millions of short worlds should not allocate them again for each.
     fn reset(&mut self, id: NodeId, cluster: &P::Cluster) {
+        // (From a disk of its own, not `self.storage`: a default the compiler can see.)
+        P::reboot(&mut self.node, id, cluster, &P::Durable::default());
         self.storage = P::Durable::default();
-        P::reboot(&mut self.node, id, cluster, &self.storage);
         self.up = true;
     }
 }

@@ -65,6 +65,7 @@ impl<T: Transit<Msg>, S: Sink<EventKind>> Carrier<'_, SingleDecree, T, S> {
         }
     }
 
+    #[inline]
     fn on_accepted(&mut self, p: Proposal) {
         let position = self.cluster.position(self.node).unwrap_or(0);
         let quorum = self.cluster.quorums.phase2;
