@@ -61,7 +61,9 @@ pub enum Observation {
 /// One property's check at one kind of observation.
 pub type Check = fn(&Monitor, &Observation) -> Option<Violation>;
 
-/// The checks, by observation, in the order their violations are reported.
+/// The checks, by observation, in the order their violations are reported. (A promise's
+/// checks are about a promise that did not rise: `Monitor::on_promise` runs them only then, as
+/// W1 persists a raised promise on most deliveries.)
 pub const ON_PROMISE: [Check; 1] = [promise_monotonic];
 pub const ON_ACCEPT: [Check; 1] = [accepted_agrees_with_chosen];
 pub const ON_CHOSEN: [Check; 2] = [chosen_agrees, chosen_was_proposed];
@@ -217,13 +219,13 @@ impl Monitor {
     /// (Inlined: the simulator calls it on every persisted promise; the violation is cold.)
     #[inline(always)]
     pub fn on_promise(&mut self, node: NodeId, promised: Option<Ballot>, out: &mut Vec<Violation>) {
-        run(self, &ON_PROMISE, Observation::Promise { node, promised }, out);
-        // The highest promise ever made: a lowered one (a violation, reported above) leaves it.
-        let promised = promised.unwrap_or(Ballot::ZERO);
         let max = &mut self.max_promised[node.index()];
-        if promised > *max {
-            *max = promised;
+        if promised.unwrap_or(Ballot::ZERO) > *max {
+            // A raised promise breaks none of `ON_PROMISE`: it becomes the highest ever made.
+            *max = promised.unwrap_or(Ballot::ZERO);
             self.revision = self.revision.wrapping_add(1);
+        } else {
+            run(self, &ON_PROMISE, Observation::Promise { node, promised }, out);
         }
     }
 
