@@ -336,3 +336,35 @@ fn unstable(node: NodeId, accepted: Proposal, c: &Proposal) -> Violation {
 fn show(b: Option<Ballot>) -> String {
     b.map_or_else(|| "no promise".to_string(), |b| b.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Promise monotonicity as the monitor keeps it: a raised promise becomes the highest,
+    /// the same one again changes nothing, and a lowered one (or none at all after a promise)
+    /// is reported and leaves the highest where it was.
+    #[test]
+    fn a_promise_is_recorded_when_it_rises_and_reported_when_it_falls() {
+        let (n0, n1) = (NodeId(0), NodeId(1));
+        let (low, high) = (Ballot::new(1, n0), Ballot::new(2, n1));
+        let mut m = Monitor::new(2);
+        let mut out = Vec::new();
+        let start = m.revision();
+        m.on_promise(n1, Some(low), &mut out);
+        m.on_promise(n1, Some(high), &mut out);
+        assert!(out.is_empty());
+        assert_eq!(m.max_promised, vec![Ballot::ZERO, high]);
+        assert_eq!(m.revision(), start.wrapping_add(2));
+        m.on_promise(n1, Some(high), &mut out);
+        assert!(out.is_empty(), "the same promise again");
+        m.on_promise(n1, Some(low), &mut out);
+        m.on_promise(n1, None, &mut out);
+        let reported: Vec<_> = out.iter().map(|v| (v.invariant, v.nodes.clone())).collect();
+        assert_eq!(reported, vec![(Invariant::PromiseMonotonic, vec![n1]); 2]);
+        assert_eq!(m.max_promised, vec![Ballot::ZERO, high], "a lowered promise leaves the highest");
+        assert_eq!(m.revision(), start.wrapping_add(2));
+        m.on_promise(n0, None, &mut out);
+        assert_eq!(out.len(), 2, "no promise yet is no promise lowered");
+    }
+}
