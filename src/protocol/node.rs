@@ -237,7 +237,8 @@ mod tests {
 
     /// A cluster with every combination of roles, node `i` hosting the roles of the bits of `i`.
     fn every_role_mix(broken: Broken) -> Cluster {
-        let roles = (0..8u8).map(|i| Roles { proposer: i & 1 != 0, acceptor: i & 2 != 0, learner: i & 4 != 0 }).collect();
+        let roles =
+            (0..8u8).map(|i| Roles { proposer: i & 1 != 0, acceptor: i & 2 != 0, learner: i & 4 != 0 }).collect();
         Cluster::new(roles, Quorums::majority(4), true, Timing::default(), broken)
     }
 
