@@ -88,16 +88,21 @@ fn minimal_controls(panel: &PanelProps) -> Html {
 }
 
 /// The parent window, when this page runs in a frame.
-fn parent() -> Option<web_sys::Window> {
+pub(crate) fn parent() -> Option<web_sys::Window> {
     let window = gloo::utils::window();
     let parent = window.parent().ok().flatten()?;
     (JsValue::from(&parent) != JsValue::from(&window)).then_some(parent)
 }
 
 fn post(event: &HostEvent, options: &Options) {
+    post_json(&event.to_json(options.id.as_deref()), options);
+}
+
+/// Posts an event, as JSON text, to the parent window (to the `origin` option's origin only,
+/// when given). The Multi-Paxos mode's events go this way too (`ui::multi::embed`).
+pub(crate) fn post_json(text: &str, options: &Options) {
     let Some(parent) = parent() else { return };
-    let text = event.to_json(options.id.as_deref());
-    let Ok(data) = js_sys::JSON::parse(&text) else { return };
+    let Ok(data) = js_sys::JSON::parse(text) else { return };
     let target = options.origin.as_deref().unwrap_or("*");
     if parent.post_message(&data, target).is_err() {
         gloo::console::warn!("Paxos Playground: could not post an event to the host page");
@@ -154,16 +159,22 @@ pub fn use_host_bridge(model: &Model, dispatch: Callback<UiAction>, options: Rc<
     *s = (epoch, step, chosen, violations.len());
 }
 
-fn on_message(e: &MessageEvent, options: &Options, dispatch: &Callback<UiAction>) {
+/// Whether a message is the host page's to send: from the parent window (another frame's or an
+/// extension's are not ours to judge), and from the `origin` option's origin when given.
+pub(crate) fn from_host(e: &MessageEvent, options: &Options) -> bool {
     let from_parent = match (e.source(), parent()) {
         (Some(source), Some(parent)) => JsValue::from(source) == JsValue::from(parent),
         _ => false,
     };
-    if !from_parent {
-        return; // not the host page's (another frame, an extension): not ours to judge
-    }
-    if options.origin.as_deref().is_some_and(|o| o != e.origin()) {
+    if from_parent && options.origin.as_deref().is_some_and(|o| o != e.origin()) {
         gloo::console::warn!(format!("Paxos Playground ignored a message from {}: not the allowed origin", e.origin()));
+        return false;
+    }
+    from_parent
+}
+
+fn on_message(e: &MessageEvent, options: &Options, dispatch: &Callback<UiAction>) {
+    if !from_host(e, options) {
         return;
     }
     match read_message(&e.data()) {
@@ -197,6 +208,12 @@ fn refuse(dispatch: &Callback<UiAction>, why: &str) {
 /// A posted message's command, read from the browser's value (what `parse_command` reads from
 /// JSON text natively): it must be JSON data (`JSON.stringify` succeeds) of bounded size.
 fn read_message(data: &JsValue) -> Result<Result<HostCommand, LoadError>, String> {
+    read_command(raw_message(data)?)
+}
+
+/// A posted message's fields, checked as `read_message` says (the Multi-Paxos mode reads its
+/// commands from them too).
+pub(crate) fn raw_message(data: &JsValue) -> Result<RawCommand, String> {
     let text = js_sys::JSON::stringify(data).ok().and_then(|s| s.as_string());
     let text = text.ok_or("not JSON data")?;
     check_size(text.len())?;
@@ -213,7 +230,7 @@ fn read_message(data: &JsValue) -> Result<Result<HostCommand, LoadError>, String
         }
         None => ScenarioArg::Other,
     });
-    read_command(RawCommand { kind: field("type").and_then(|v| v.as_string()), step: step.map(|s| s as u64), scenario })
+    Ok(RawCommand { kind: field("type").and_then(|v| v.as_string()), step: step.map(|s| s as u64), scenario })
 }
 
 #[derive(Properties, PartialEq)]

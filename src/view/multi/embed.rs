@@ -1,5 +1,5 @@
 //! Embedding the Multi-Paxos mode, the pure part: what an embedded page opens
-//! (`?embed&mode=multi&lesson=...`, the single-decree embed's options, `view::embed::Options`),
+//! (`?mode=multi&embed&lesson=...`, the single-decree embed's options, `view::embed::Options`),
 //! the commands a host page may post to it, and the events it posts back: the cursor's moves,
 //! the slots chosen, the client operations completed and the properties broken as the cursor
 //! passes the steps they happened at. `ui::multi::embed` only moves strings between the
@@ -7,7 +7,7 @@
 
 use super::frame::{explain, violation};
 use super::link::{decode_multi, from_fragment, lesson_of, LESSON_KEY, MODE_KEY, MODE_MULTI, PAYLOAD_KEY};
-use super::{MultiAction, MultiPlayground, MultiScenario};
+use super::{MultiAction, MultiLesson, MultiPlayground, MultiScenario};
 use crate::protocol::multi::KvReply;
 use crate::sim::multi::MultiEvent;
 use crate::view::embed::{json_string, Options, RawCommand, ScenarioArg};
@@ -43,9 +43,10 @@ pub fn moment(fragment: &str) -> Option<u64> {
 pub fn initial_playground(fragment: &str, options: &Options, reduced_motion: bool) -> MultiPlayground {
     let (scenario, error) = match from_fragment(fragment) {
         Some(Ok(s)) => (s, None),
-        Some(Err(e)) => {
-            (super::default_scenario(), Some(format!("This link could not be opened: {e} The default run is open instead.")))
-        }
+        Some(Err(e)) => (
+            super::default_scenario(),
+            Some(format!("This link could not be opened: {e} The default run is open instead.")),
+        ),
         None => (super::default_scenario(), None),
     };
     let at = moment(fragment);
@@ -65,6 +66,12 @@ pub fn initial_playground(fragment: &str, options: &Options, reduced_motion: boo
     p
 }
 
+/// The lesson whose run this is (for its captions), if any: a lesson opened by its name or by a
+/// link to its run.
+pub fn lesson_of_run(scenario: &MultiScenario) -> Option<MultiLesson> {
+    super::multi_scenarios().into_iter().find(|l| l.scenario == *scenario)
+}
+
 /// The address (relative to the page) of the iframe that shows `lesson` (a slug) or else
 /// `scenario`, at `step` (none for a lesson's start), with these controls and autoplay.
 pub fn iframe_src(lesson: Option<&str>, scenario: &MultiScenario, step: u64, controls: &str, autoplay: bool) -> String {
@@ -73,7 +80,7 @@ pub fn iframe_src(lesson: Option<&str>, scenario: &MultiScenario, step: u64, con
         Some(slug) => format!("lesson={slug}&t={step}"),
         None => format!("scenario={}&t={step}", super::encode_multi(scenario)),
     };
-    format!("?embed&mode=multi&{what}&controls={controls}&autoplay={}", u8::from(autoplay))
+    format!("?mode=multi&embed&{what}&controls={controls}&autoplay={}", u8::from(autoplay))
 }
 
 /// A command from the host page.
@@ -86,7 +93,10 @@ pub enum MultiCommand {
     /// Pause, then go to this step.
     Seek(u64),
     /// A run to open, at a moment if its link has one.
-    Load { scenario: Box<MultiScenario>, at: Option<u64> },
+    Load {
+        scenario: Box<MultiScenario>,
+        at: Option<u64>,
+    },
 }
 
 /// The command in a posted message's fields (read by `ui::multi::embed` from the browser's
@@ -139,14 +149,31 @@ fn load(scenario: ScenarioArg) -> Result<MultiCommand, String> {
 pub enum MultiHostEvent {
     Ready,
     /// The cursor moved: its step and simulated time.
-    Time { step: u64, time: u64 },
+    Time {
+        step: u64,
+        time: u64,
+    },
     /// A slot's command was chosen (a quorum accepted it) at `step`.
-    Slot { step: u64, slot: u32, command: String },
+    Slot {
+        step: u64,
+        slot: u32,
+        command: String,
+    },
     /// A client's operation was answered at `step`: `version` is the key's version the answer
     /// carries (none for "no such key" and a failed compare-and-set).
-    Operation { step: u64, client: String, op: String, result: String, version: Option<u64> },
+    Operation {
+        step: u64,
+        client: String,
+        op: String,
+        result: String,
+        version: Option<u64>,
+    },
     /// A property broke at `step` (the step the safety panel names).
-    Violation { step: u64, property: &'static str, detail: String },
+    Violation {
+        step: u64,
+        property: &'static str,
+        detail: String,
+    },
 }
 
 /// A reply's result and version: a read's value, `ok` for a write or a compare-and-set that
@@ -205,11 +232,8 @@ impl MultiHostEvent {
     pub fn to_json(&self, id: Option<&str>) -> String {
         let text = |s: &str| Some(json_string(s));
         let number = |n: u64| Some(n.to_string());
-        let mut fields: Vec<(&str, Option<String>)> = vec![
-            ("id", id.and_then(text)),
-            ("mode", text("multi")),
-            ("source", text("paxos-playground")),
-        ];
+        let mut fields: Vec<(&str, Option<String>)> =
+            vec![("id", id.and_then(text)), ("mode", text("multi")), ("source", text("paxos-playground"))];
         let kind = match self {
             MultiHostEvent::Ready => "ready",
             MultiHostEvent::Time { step, time } => {

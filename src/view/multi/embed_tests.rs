@@ -41,7 +41,10 @@ fn the_embedded_run_opens_where_and_how_the_options_say() {
     let default = default_scenario().title;
     // A lesson waits for the person; autoplay=1 plays it; the default run plays.
     assert_eq!(open(&[("lesson", "multi-leader-crash")], false), (lesson.clone(), 0, false, 1.0, false));
-    assert_eq!(open(&[("lesson", "multi-leader-crash"), ("autoplay", "1")], false), (lesson.clone(), 0, true, 1.0, false));
+    assert_eq!(
+        open(&[("lesson", "multi-leader-crash"), ("autoplay", "1")], false),
+        (lesson.clone(), 0, true, 1.0, false)
+    );
     assert_eq!(open(&[], false), (default.clone(), 0, true, 1.0, false));
     // A start step is a shared moment: it waits unless told to play; never with reduced motion.
     assert_eq!(open(&[("t", "30"), ("speed", "2")], false), (default.clone(), 30, false, 2.0, false));
@@ -54,7 +57,7 @@ fn the_embedded_run_opens_where_and_how_the_options_say() {
 fn the_snippet_opens_a_lesson_or_the_run_on_screen_at_its_step() {
     assert_eq!(
         iframe_src(Some("multi-steady-state"), &default_scenario(), 0, "minimal", true),
-        "?embed&mode=multi&lesson=multi-steady-state&controls=minimal&autoplay=1"
+        "?mode=multi&embed&lesson=multi-steady-state&controls=minimal&autoplay=1"
     );
     let src = iframe_src(None, &default_scenario(), 12, "none", false);
     let query: Vec<(&str, &str)> =
@@ -63,6 +66,16 @@ fn the_snippet_opens_a_lesson_or_the_run_on_screen_at_its_step() {
     assert!(o.embed && o.controls == Controls::None && o.autoplay == Some(false));
     let p = initial_playground(&opening_fragment(&o, ""), &o, false);
     assert_eq!((p.scenario, p.history.cursor()), (default_scenario(), 12));
+}
+
+#[test]
+fn a_lessons_run_is_known_by_its_scenario_however_it_was_opened() {
+    let lesson = multi_scenario("multi-leader-crash").unwrap();
+    assert_eq!(lesson_of_run(&lesson.scenario).map(|l| l.slug), Some("multi-leader-crash"));
+    assert_eq!(lesson_of_run(&default_scenario()), None);
+    let mut other = lesson.scenario;
+    other.seed += 1;
+    assert_eq!(lesson_of_run(&other), None);
 }
 
 fn raw(kind: &str, step: Option<u64>, scenario: Option<&str>) -> RawCommand {
@@ -144,7 +157,9 @@ fn passing_steps_posts_their_chosen_slots_and_answered_operations_once_each() {
         assert_eq!(*client, crate::view::multi::name(&p.history.world().system.cluster, o.client));
         match reply {
             KvReply::Written { version: v } => assert_eq!((result.as_str(), *version), ("ok", Some(v))),
-            KvReply::Value { value, version: v } => assert_eq!((result.clone(), *version), (value.to_string(), Some(v))),
+            KvReply::Value { value, version: v } => {
+                assert_eq!((result.clone(), *version), (value.to_string(), Some(v)))
+            }
             _ => assert_eq!(*version, None),
         }
     }
