@@ -95,14 +95,9 @@ pub(crate) fn parent() -> Option<web_sys::Window> {
 }
 
 fn post(event: &HostEvent, options: &Options) {
-    post_json(&event.to_json(options.id.as_deref()), options);
-}
-
-/// Posts an event, as JSON text, to the parent window (to the `origin` option's origin only,
-/// when given). The Multi-Paxos mode's events go this way too (`ui::multi::embed`).
-pub(crate) fn post_json(text: &str, options: &Options) {
     let Some(parent) = parent() else { return };
-    let Ok(data) = js_sys::JSON::parse(text) else { return };
+    let text = event.to_json(options.id.as_deref());
+    let Ok(data) = js_sys::JSON::parse(&text) else { return };
     let target = options.origin.as_deref().unwrap_or("*");
     if parent.post_message(&data, target).is_err() {
         gloo::console::warn!("Paxos Playground: could not post an event to the host page");
@@ -159,22 +154,16 @@ pub fn use_host_bridge(model: &Model, dispatch: Callback<UiAction>, options: Rc<
     *s = (epoch, step, chosen, violations.len());
 }
 
-/// Whether a message is the host page's to send: from the parent window (another frame's or an
-/// extension's are not ours to judge), and from the `origin` option's origin when given.
-pub(crate) fn from_host(e: &MessageEvent, options: &Options) -> bool {
+fn on_message(e: &MessageEvent, options: &Options, dispatch: &Callback<UiAction>) {
     let from_parent = match (e.source(), parent()) {
         (Some(source), Some(parent)) => JsValue::from(source) == JsValue::from(parent),
         _ => false,
     };
-    if from_parent && options.origin.as_deref().is_some_and(|o| o != e.origin()) {
-        gloo::console::warn!(format!("Paxos Playground ignored a message from {}: not the allowed origin", e.origin()));
-        return false;
+    if !from_parent {
+        return; // not the host page's (another frame, an extension): not ours to judge
     }
-    from_parent
-}
-
-fn on_message(e: &MessageEvent, options: &Options, dispatch: &Callback<UiAction>) {
-    if !from_host(e, options) {
+    if options.origin.as_deref().is_some_and(|o| o != e.origin()) {
+        gloo::console::warn!(format!("Paxos Playground ignored a message from {}: not the allowed origin", e.origin()));
         return;
     }
     match read_message(&e.data()) {
@@ -208,12 +197,6 @@ fn refuse(dispatch: &Callback<UiAction>, why: &str) {
 /// A posted message's command, read from the browser's value (what `parse_command` reads from
 /// JSON text natively): it must be JSON data (`JSON.stringify` succeeds) of bounded size.
 fn read_message(data: &JsValue) -> Result<Result<HostCommand, LoadError>, String> {
-    read_command(raw_message(data)?)
-}
-
-/// A posted message's fields, checked as `read_message` says (the Multi-Paxos mode reads its
-/// commands from them too).
-pub(crate) fn raw_message(data: &JsValue) -> Result<RawCommand, String> {
     let text = js_sys::JSON::stringify(data).ok().and_then(|s| s.as_string());
     let text = text.ok_or("not JSON data")?;
     check_size(text.len())?;
@@ -230,7 +213,65 @@ pub(crate) fn raw_message(data: &JsValue) -> Result<RawCommand, String> {
         }
         None => ScenarioArg::Other,
     });
-    Ok(RawCommand { kind: field("type").and_then(|v| v.as_string()), step: step.map(|s| s as u64), scenario })
+    read_command(RawCommand { kind: field("type").and_then(|v| v.as_string()), step: step.map(|s| s as u64), scenario })
+}
+
+/// The Multi-Paxos mode's side of the bridge (`ui::multi::embed`): the same checks and the same
+/// posting as above, on its own events and commands. Written apart from `post`, `on_message`
+/// and `read_message` rather than shared with them, so that the page's wasm (its first load)
+/// stays as it was; the multi binary alone links these. Keep them in step with those.
+pub(crate) mod multi {
+    use super::{check_size, parent, Options, RawCommand, ScenarioArg};
+    use wasm_bindgen::JsValue;
+    use web_sys::MessageEvent;
+
+    /// Posts an event, as JSON text, to the parent window (to `origin` only, when given).
+    pub fn post_json(text: &str, options: &Options) {
+        let Some(parent) = parent() else { return };
+        let Ok(data) = js_sys::JSON::parse(text) else { return };
+        let target = options.origin.as_deref().unwrap_or("*");
+        if parent.post_message(&data, target).is_err() {
+            gloo::console::warn!("Paxos Playground: could not post an event to the host page");
+        }
+    }
+
+    /// Whether a message is the host page's: from the parent window (another frame's or an
+    /// extension's are not ours to judge), from the `origin` option's origin when given.
+    pub fn from_host(e: &MessageEvent, options: &Options) -> bool {
+        let from_parent = match (e.source(), parent()) {
+            (Some(source), Some(parent)) => JsValue::from(source) == JsValue::from(parent),
+            _ => false,
+        };
+        if from_parent && options.origin.as_deref().is_some_and(|o| o != e.origin()) {
+            gloo::console::warn!(format!(
+                "Paxos Playground ignored a message from {}: not the allowed origin",
+                e.origin()
+            ));
+            return false;
+        }
+        from_parent
+    }
+
+    /// A posted message's fields, checked as `read_message` checks them.
+    pub fn raw_message(data: &JsValue) -> Result<RawCommand, String> {
+        let text = js_sys::JSON::stringify(data).ok().and_then(|s| s.as_string());
+        let text = text.ok_or("not JSON data")?;
+        check_size(text.len())?;
+        let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok().filter(|v| !v.is_undefined());
+        let object = |v: &JsValue| v.is_object() && !js_sys::Array::is_array(v);
+        if !object(data) {
+            return Err("no \"type\" string".into());
+        }
+        let step = field("step").and_then(|v| v.as_f64()).filter(|s| s.fract() == 0.0 && (0.0..=9.0e15).contains(s));
+        let scenario = field("scenario").map(|v| match v.as_string() {
+            Some(text) => ScenarioArg::Text(text),
+            None if object(&v) => {
+                ScenarioArg::Object(js_sys::JSON::stringify(&v).ok().and_then(|s| s.as_string()).unwrap_or_default())
+            }
+            None => ScenarioArg::Other,
+        });
+        Ok(RawCommand { kind: field("type").and_then(|v| v.as_string()), step: step.map(|s| s as u64), scenario })
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -94,13 +94,19 @@ impl MountOptions {
 /// error banner (with the default scenario), as for a link.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<(), JsError> {
-    let options = read_options(&options)?;
+    let parsed: MountOptions = if options.is_undefined() || options.is_null() {
+        MountOptions::default()
+    } else {
+        MountOptions::read(&options).map_err(|e| JsError::new(&format!("mount: bad options: {e}")))?
+    };
+    let options = parsed.into_options().map_err(|e| JsError::new(&e))?;
     yew::Renderer::<App>::with_root_and_props(element, AppProps { options: Some(Rc::new(options)) }).render();
     Ok(())
 }
 
-/// The JS API's options object as `Options` (`undefined` or `null`: every default), or the
-/// `Error` to throw. The Multi-Paxos mode's `mount_multi` reads its options here too.
+/// The options object as `Options`, or the `Error` to throw, as `mount` reads it: for the
+/// Multi-Paxos mode's `mount_multi` (src/bin/multi.rs). Apart from `mount`, so that the page's
+/// wasm (its first load) stays as it was; keep the two in step.
 pub fn read_options(options: &JsValue) -> Result<Options, JsError> {
     let parsed: MountOptions = if options.is_undefined() || options.is_null() {
         MountOptions::default()
