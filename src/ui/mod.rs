@@ -35,13 +35,13 @@ pub(crate) fn js_text(e: wasm_bindgen::JsValue) -> String {
 
 /// Mounts the playground into the page's `#app` element (if it has one) after installing the
 /// panic hook, so a panic shows an error panel instead of a blank page; or, when the address asks
-/// for the Multi-Paxos mode (`#mode=multi`, or `?mode=multi&embed...` in an iframe's address), loads that.
+/// for the Multi-Paxos mode (`#mode=multi`), loads that.
 pub fn start() {
     panic::install();
     let document = gloo::utils::document();
     // A page without `#app` mounts playgrounds itself, where it wants, with `mount()`.
     if let Some(root) = document.get_element_by_id("app") {
-        if url::opens_multi() {
+        if url::is_multi(&url::fragment()) {
             return open_multi();
         }
         yew::Renderer::<App>::with_root(root).render();

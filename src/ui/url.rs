@@ -50,14 +50,6 @@ pub fn is_multi(fragment: &str) -> bool {
     fragment.strip_prefix("mode=multi").is_some_and(|rest| rest.is_empty() || rest.starts_with('&'))
 }
 
-/// Whether this address opens the Multi-Paxos mode: its fragment, or its query (an iframe's
-/// `?mode=multi&embed&...`), starts with `mode=multi`. First, as in the fragment: a test of
-/// the first pair costs the page's wasm (its first load) the least.
-pub fn opens_multi() -> bool {
-    let search = gloo::utils::window().location().search().unwrap_or_default();
-    is_multi(&fragment()) || is_multi(search.get(1..).unwrap_or_default())
-}
-
 /// What the address asks to open: the query's scenario or lesson, else the fragment's.
 pub fn opened(options: &Options) -> Opened {
     let own = || if options.mounted { String::new() } else { fragment() };

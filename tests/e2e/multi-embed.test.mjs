@@ -1,5 +1,5 @@
 // The Multi-Paxos mode embedded (issue 10): the sample course page's Multi-Paxos iframe
-// (?mode=multi&embed&lesson=...) draws its stage, posts chosen-slot, operation and violation
+// (?embed&lesson=...#mode=multi) draws its stage, posts chosen-slot, operation and violation
 // events to the host page, and obeys the host's commands; the embed options; the mode's Embed
 // dialog; the JS API's mount_multi. Screenshots of the frame at 720x480, light and dark.
 import { test, after } from 'node:test';
@@ -105,7 +105,7 @@ test('junk and bad loads are refused; the frame stays usable', async (t) => {
 test('embed options: full controls, a start step, the theme; screenshots at 720x480', async (t) => {
   for (const theme of ['light', 'dark']) {
     const { page, shot, finish } = await openPage(t, {
-      urlPath: `?mode=multi&embed&lesson=multi-leader-crash&controls=full&t=120&theme=${theme}`,
+      urlPath: `?embed&lesson=multi-leader-crash&controls=full&t=120&theme=${theme}#mode=multi`,
       viewport: { width: 720, height: 480 },
     });
     await page.locator('main#multi.m-embedded #mstage .m-node.replica').first().waitFor({ state: 'visible' });
@@ -127,7 +127,7 @@ test('the Embed dialog writes a snippet whose frame opens this run', async (t) =
   await page.locator('#mopen-embed').click();
   await page.locator('#membed-controls').selectOption('none');
   let snippet = await page.locator('#membed-snippet').inputValue();
-  assert.match(snippet, /^<iframe src="[^"]+\?mode=multi&amp;embed&amp;lesson=multi-catch-up&amp;controls=none&amp;autoplay=1"/);
+  assert.match(snippet, /^<iframe src="[^"]+\?embed&amp;lesson=multi-catch-up&amp;controls=none&amp;autoplay=1#mode=multi"/);
   // The run on screen, once the person has acted on it: its payload and step. (The default run:
   // in a lesson with actions still to come, an action by hand is lost, a bug of the mode's
   // recorder reported apart.)
@@ -139,7 +139,7 @@ test('the Embed dialog writes a snippet whose frame opens this run', async (t) =
   await page.locator('#mopen-embed').click();
   await page.locator('#membed-autoplay').uncheck();
   snippet = await page.locator('#membed-snippet').inputValue();
-  assert.match(snippet, /\?mode=multi&amp;embed&amp;scenario=[\w-]+&amp;t=3&amp;controls=minimal&amp;autoplay=0"/);
+  assert.match(snippet, /\?embed&amp;scenario=[\w-]+&amp;t=3&amp;controls=minimal&amp;autoplay=0#mode=multi"/);
   const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
   await page.goto(src);
   await page.locator('main#multi.m-embedded[data-step="3"]').waitFor();

@@ -1,4 +1,4 @@
-//! Embedding the Multi-Paxos mode (`?mode=multi&embed&lesson=...`): the minimal page for
+//! Embedding the Multi-Paxos mode (`?embed&lesson=...#mode=multi`): the minimal page for
 //! iframes (the stage, the history, the logs and as many time controls as asked for), the
 //! "Embed" dialog that writes the iframe snippet, the postMessage bridge to the host page
 //! (commands in, events out: `view::multi::embed` reads and writes them) and the JS API's

@@ -84,7 +84,7 @@ fn use_fragment(dispatch: Callback<MultiAction>, enabled: bool) {
         let listener = enabled.then(|| {
             EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
                 let fragment = super::url::fragment();
-                if !super::url::opens_multi() {
+                if !super::url::is_multi(&fragment) {
                     gloo::utils::window().location().reload().ok();
                     return;
                 }

@@ -1,5 +1,5 @@
 //! Embedding the Multi-Paxos mode, the pure part: what an embedded page opens
-//! (`?mode=multi&embed&lesson=...`, the single-decree embed's options, `view::embed::Options`),
+//! (`?embed&lesson=...#mode=multi`: the single-decree embed's options, `view::embed::Options`),
 //! the commands a host page may post to it, and the events it posts back: the cursor's moves,
 //! the slots chosen, the client operations completed and the properties broken as the cursor
 //! passes the steps they happened at. `ui::multi::embed` only moves strings between the
@@ -73,14 +73,17 @@ pub fn lesson_of_run(scenario: &MultiScenario) -> Option<MultiLesson> {
 }
 
 /// The address (relative to the page) of the iframe that shows `lesson` (a slug) or else
-/// `scenario`, at `step` (none for a lesson's start), with these controls and autoplay.
+/// `scenario`, at `step` (none for a lesson's start), with these controls and autoplay: the
+/// single-decree embed's query, and `#mode=multi`, the fragment that opens this mode (the page
+/// reads only the fragment for that before it fetches the mode, which costs its first load
+/// nothing).
 pub fn iframe_src(lesson: Option<&str>, scenario: &MultiScenario, step: u64, controls: &str, autoplay: bool) -> String {
     let what = match lesson {
         Some(slug) if step == 0 => format!("lesson={slug}"),
         Some(slug) => format!("lesson={slug}&t={step}"),
         None => format!("scenario={}&t={step}", super::encode_multi(scenario)),
     };
-    format!("?mode=multi&embed&{what}&controls={controls}&autoplay={}", u8::from(autoplay))
+    format!("?embed&{what}&controls={controls}&autoplay={}#{MODE_KEY}={MODE_MULTI}", u8::from(autoplay))
 }
 
 /// A command from the host page.

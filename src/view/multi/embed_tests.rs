@@ -57,14 +57,16 @@ fn the_embedded_run_opens_where_and_how_the_options_say() {
 fn the_snippet_opens_a_lesson_or_the_run_on_screen_at_its_step() {
     assert_eq!(
         iframe_src(Some("multi-steady-state"), &default_scenario(), 0, "minimal", true),
-        "?mode=multi&embed&lesson=multi-steady-state&controls=minimal&autoplay=1"
+        "?embed&lesson=multi-steady-state&controls=minimal&autoplay=1#mode=multi"
     );
     let src = iframe_src(None, &default_scenario(), 12, "none", false);
+    let (query, fragment) = src.split_once('#').unwrap();
+    assert_eq!(fragment, "mode=multi");
     let query: Vec<(&str, &str)> =
-        src.trim_start_matches('?').split('&').map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
+        query.trim_start_matches('?').split('&').map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
     let o = Options::from_pairs(query);
     assert!(o.embed && o.controls == Controls::None && o.autoplay == Some(false));
-    let p = initial_playground(&opening_fragment(&o, ""), &o, false);
+    let p = initial_playground(&opening_fragment(&o, fragment), &o, false);
     assert_eq!((p.scenario, p.history.cursor()), (default_scenario(), 12));
 }
 
