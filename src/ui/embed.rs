@@ -88,7 +88,7 @@ fn minimal_controls(panel: &PanelProps) -> Html {
 }
 
 /// The parent window, when this page runs in a frame.
-fn parent() -> Option<web_sys::Window> {
+pub(crate) fn parent() -> Option<web_sys::Window> {
     let window = gloo::utils::window();
     let parent = window.parent().ok().flatten()?;
     (JsValue::from(&parent) != JsValue::from(&window)).then_some(parent)
@@ -214,6 +214,64 @@ fn read_message(data: &JsValue) -> Result<Result<HostCommand, LoadError>, String
         None => ScenarioArg::Other,
     });
     read_command(RawCommand { kind: field("type").and_then(|v| v.as_string()), step: step.map(|s| s as u64), scenario })
+}
+
+/// The Multi-Paxos mode's side of the bridge (`ui::multi::embed`): the same checks and the same
+/// posting as above, on its own events and commands. Written apart from `post`, `on_message`
+/// and `read_message` rather than shared with them, so that the page's wasm (its first load)
+/// stays as it was; the multi binary alone links these. Keep them in step with those.
+pub(crate) mod multi {
+    use super::{check_size, parent, Options, RawCommand, ScenarioArg};
+    use wasm_bindgen::JsValue;
+    use web_sys::MessageEvent;
+
+    /// Posts an event, as JSON text, to the parent window (to `origin` only, when given).
+    pub fn post_json(text: &str, options: &Options) {
+        let Some(parent) = parent() else { return };
+        let Ok(data) = js_sys::JSON::parse(text) else { return };
+        let target = options.origin.as_deref().unwrap_or("*");
+        if parent.post_message(&data, target).is_err() {
+            gloo::console::warn!("Paxos Playground: could not post an event to the host page");
+        }
+    }
+
+    /// Whether a message is the host page's: from the parent window (another frame's or an
+    /// extension's are not ours to judge), from the `origin` option's origin when given.
+    pub fn from_host(e: &MessageEvent, options: &Options) -> bool {
+        let from_parent = match (e.source(), parent()) {
+            (Some(source), Some(parent)) => JsValue::from(source) == JsValue::from(parent),
+            _ => false,
+        };
+        if from_parent && options.origin.as_deref().is_some_and(|o| o != e.origin()) {
+            gloo::console::warn!(format!(
+                "Paxos Playground ignored a message from {}: not the allowed origin",
+                e.origin()
+            ));
+            return false;
+        }
+        from_parent
+    }
+
+    /// A posted message's fields, checked as `read_message` checks them.
+    pub fn raw_message(data: &JsValue) -> Result<RawCommand, String> {
+        let text = js_sys::JSON::stringify(data).ok().and_then(|s| s.as_string());
+        let text = text.ok_or("not JSON data")?;
+        check_size(text.len())?;
+        let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok().filter(|v| !v.is_undefined());
+        let object = |v: &JsValue| v.is_object() && !js_sys::Array::is_array(v);
+        if !object(data) {
+            return Err("no \"type\" string".into());
+        }
+        let step = field("step").and_then(|v| v.as_f64()).filter(|s| s.fract() == 0.0 && (0.0..=9.0e15).contains(s));
+        let scenario = field("scenario").map(|v| match v.as_string() {
+            Some(text) => ScenarioArg::Text(text),
+            None if object(&v) => {
+                ScenarioArg::Object(js_sys::JSON::stringify(&v).ok().and_then(|s| s.as_string()).unwrap_or_default())
+            }
+            None => ScenarioArg::Other,
+        });
+        Ok(RawCommand { kind: field("type").and_then(|v| v.as_string()), step: step.map(|s| s as u64), scenario })
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -104,6 +104,18 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<(), JsError>
     Ok(())
 }
 
+/// The options object as `Options`, or the `Error` to throw, as `mount` reads it: for the
+/// Multi-Paxos mode's `mount_multi` (src/bin/multi.rs). Apart from `mount`, so that the page's
+/// wasm (its first load) stays as it was; keep the two in step.
+pub fn read_options(options: &JsValue) -> Result<Options, JsError> {
+    let parsed: MountOptions = if options.is_undefined() || options.is_null() {
+        MountOptions::default()
+    } else {
+        MountOptions::read(options).map_err(|e| JsError::new(&format!("mount: bad options: {e}")))?
+    };
+    parsed.into_options().map_err(|e| JsError::new(&e))
+}
+
 /// 2^53: the largest whole number a JS number holds with every smaller one.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_992.0;
 

@@ -282,7 +282,7 @@ impl HostEvent {
 }
 
 /// `s` as a JSON string, escaped as serde_json escapes it.
-fn json_string(s: &str) -> String {
+pub(crate) fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

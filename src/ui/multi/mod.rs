@@ -4,15 +4,20 @@
 //! sends `MultiAction`s; every decision is the model's.
 
 mod config;
+mod embed;
 mod exports;
 mod panels;
 mod slot;
 mod spacetime;
 mod stage;
 
+pub use embed::mount;
+
 use super::model::{initial_theme, reduced_motion, store_theme, Theme};
-use crate::view::multi::link::{from_fragment, lesson_of, multi_fragment};
-use crate::view::multi::{default_scenario, MultiAction, MultiFrame, MultiPlayground, MultiScenario, MultiSelection};
+use crate::view::embed::Options;
+use crate::view::multi::embed::{initial_playground, lesson_of_run, opening_fragment};
+use crate::view::multi::link::multi_fragment;
+use crate::view::multi::{MultiAction, MultiFrame, MultiPlayground, MultiScenario, MultiSelection};
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -57,31 +62,6 @@ pub struct Part {
     pub dispatch: Callback<MultiAction>,
 }
 
-/// The run this address opens (`view::multi::link::from_fragment`: a link's run, a lesson, or
-/// the default run), at its `at=STEP` if it has one; a bad link opens the default run and says
-/// why.
-fn initial_playground(fragment: &str) -> MultiPlayground {
-    let (scenario, error) = match from_fragment(fragment) {
-        Some(Ok(s)) => (s, None),
-        Some(Err(e)) => {
-            (default_scenario(), Some(format!("This link could not be opened: {e} The default run is open instead.")))
-        }
-        None => (default_scenario(), None),
-    };
-    let at = fragment.split('&').find_map(|pair| pair.strip_prefix("at=")?.parse::<u64>().ok());
-    let mut p = MultiPlayground::new(scenario);
-    if let Some(step) = at {
-        p.reduce(MultiAction::Seek(step));
-    }
-    p.error = error;
-    // A shared moment or a lesson opens paused, as in single-decree; otherwise the run plays,
-    // unless the visitor prefers reduced motion.
-    if at.is_none() && lesson_of(fragment).is_none() && !reduced_motion() {
-        p.reduce(MultiAction::Play);
-    }
-    p
-}
-
 /// The link that reproduces the run on screen: the scenario with every action recorded so far
 /// (those done by hand included), opened at the cursor's step.
 pub fn link_now(p: &MultiPlayground) -> String {
@@ -96,19 +76,22 @@ fn single_decree_address() -> String {
 }
 
 /// Leaving the mode by the address (Back, or a single-decree link pasted in) loads the page
-/// afresh, which opens what the address says; another Multi-Paxos link loads its run.
+/// afresh, which opens what the address says; another Multi-Paxos link loads its run. Off for
+/// a playground mounted by the JS API: the address belongs to the host page.
 #[hook]
-fn use_fragment(dispatch: Callback<MultiAction>) {
-    use_effect_with((), move |_| {
-        let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-            let fragment = super::url::fragment();
-            if !super::url::is_multi(&fragment) {
-                gloo::utils::window().location().reload().ok();
-                return;
-            }
-            if let Some(Ok(s)) = crate::view::multi::link::from_fragment(&fragment) {
-                dispatch.emit(MultiAction::Load(Box::new(s)));
-            }
+fn use_fragment(dispatch: Callback<MultiAction>, enabled: bool) {
+    use_effect_with(enabled, move |&enabled| {
+        let listener = enabled.then(|| {
+            EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                let fragment = super::url::fragment();
+                if !super::url::is_multi(&fragment) {
+                    gloo::utils::window().location().reload().ok();
+                    return;
+                }
+                if let Some(Ok(s)) = crate::view::multi::link::from_fragment(&fragment) {
+                    dispatch.emit(MultiAction::Load(Box::new(s)));
+                }
+            })
         });
         move || drop(listener)
     });
@@ -175,22 +158,45 @@ fn use_keys(dispatch: Callback<MultiAction>, toggle_theme: Callback<()>) {
     });
 }
 
+#[derive(Properties, PartialEq, Default)]
+pub struct MultiAppProps {
+    /// Given by the JS API (`mount_multi`); otherwise read from the address's query.
+    #[prop_or_default]
+    pub options: Option<Rc<Options>>,
+}
+
 #[function_component(MultiApp)]
-fn multi_app() -> Html {
-    let model = use_reducer(|| Model {
-        playground: Rc::new(RefCell::new(initial_playground(&super::url::fragment()))),
-        version: 0,
+fn multi_app(props: &MultiAppProps) -> Html {
+    let options = (*use_memo((), |_| props.options.clone().unwrap_or_else(|| Rc::new(super::url::options())))).clone();
+    let model = use_reducer(|| {
+        let own = if options.mounted { String::new() } else { super::url::fragment() };
+        let fragment = opening_fragment(&options, &own);
+        Model {
+            playground: Rc::new(RefCell::new(initial_playground(&fragment, &options, reduced_motion()))),
+            version: 0,
+        }
     });
-    // The lesson the address names (its captions), while its run is the one on screen.
-    let lesson = use_memo(super::url::fragment(), |f| lesson_of(f));
-    let lesson = lesson.as_ref().as_ref().filter(|l| l.scenario == model.playground.borrow().scenario);
-    let theme = use_state(initial_theme);
+    // The lesson whose run is open (its captions), whether opened by its name or a link.
+    let lesson = {
+        let scenario = model.playground.borrow().scenario.clone();
+        use_memo(scenario, lesson_of_run)
+    };
+    let theme = use_state(|| match options.theme {
+        Some("dark") => Theme::Dark,
+        Some(_) => Theme::Light,
+        None => initial_theme(),
+    });
     use_effect_with(*theme, |theme| {
         if let Some(root) = gloo::utils::document().document_element() {
             root.set_attribute("data-theme", theme.name()).ok();
         }
     });
-    use_effect_with((), |_| gloo::utils::document().set_title("Multi-Paxos · Paxos Playground"));
+    // A playground mounted by the JS API leaves the host page's title alone.
+    use_effect_with(options.mounted, |&mounted| {
+        if !mounted {
+            gloo::utils::document().set_title("Multi-Paxos · Paxos Playground");
+        }
+    });
     let dispatch = {
         let model = model.clone();
         Callback::from(move |a: MultiAction| model.dispatch(a))
@@ -206,9 +212,20 @@ fn multi_app() -> Html {
     let log_from = use_state(|| None::<u64>);
     let frame = Rc::new(model.playground.borrow().frame_with(log_from.map(|f| (f, panels::LOG_WINDOW))));
     use_animation(frame.playing, dispatch.clone());
-    use_fragment(dispatch.clone());
+    use_fragment(dispatch.clone(), !options.mounted);
     use_keys(dispatch.clone(), toggle_theme.clone());
+    embed::use_host_bridge(&model, dispatch.clone(), options.clone());
+    let embedding = use_state(|| false);
     let part = Part { frame: frame.clone(), dispatch: dispatch.clone() };
+    let caption = lesson.as_ref().as_ref().and_then(|l| l.caption_at(frame.step));
+    let on_from = {
+        let l = log_from.clone();
+        Callback::from(move |f| l.set(f))
+    };
+    if options.embed {
+        let log = embed::log(&part, *log_from, on_from);
+        return embed::layout(&model, &part, &options, caption, log);
+    }
     let title = model.playground.borrow().scenario.title.clone();
     let next = if *theme == Theme::Dark { "light" } else { "dark" };
     html! {
@@ -220,6 +237,8 @@ fn multi_app() -> Html {
                 </div>
                 <nav class="topbar-actions" aria-label="Page">
                     <panels::CopyLink model={(*model).clone()} />
+                    <button id="mopen-embed" class="btn" onclick={let e = embedding.clone(); Callback::from(move |_: MouseEvent| e.set(true))}
+                        title="An iframe snippet that shows this run in another page">{ "Embed…" }</button>
                     <a id="open-single" class="btn" href={single_decree_address()}
                         title="Back to single-decree Paxos: one value, chosen once">{ "Single-decree Paxos" }</a>
                     <button id="mtheme" class="btn" onclick={toggle_theme.reform(|_: MouseEvent| ())}
@@ -229,7 +248,7 @@ fn multi_app() -> Html {
                 </nav>
             </header>
             { panels::banners(&part) }
-            if let Some(text) = lesson.and_then(|l| l.caption_at(frame.step)) {
+            if let Some(text) = caption {
                 <p id="mcaption" class="m-caption" role="status">{ text }</p>
             }
             <div class="m-time-row">
@@ -251,12 +270,15 @@ fn multi_app() -> Html {
                 </section>
             </div>
             <spacetime::SpaceTime model={(*model).clone()} dispatch={dispatch.clone()} />
-            <panels::LogStrips part={part.clone()} from={*log_from} on_from={let l = log_from.clone(); Callback::from(move |f| l.set(f))} />
+            <panels::LogStrips part={part.clone()} from={*log_from} {on_from} />
             <div class="m-panels">
                 <panels::KvTables ..part.clone() />
                 <panels::History ..part.clone() />
                 <panels::Safety ..part.clone() />
             </div>
+            if *embedding {
+                <embed::EmbedDialog model={(*model).clone()} close={let e = embedding.clone(); Callback::from(move |_| e.set(false))} />
+            }
         </main>
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod checked;
 pub mod config;
+pub mod embed;
 pub mod export;
 pub mod files;
 pub mod frame;
@@ -448,6 +449,8 @@ pub enum MultiAction {
     Load(Box<MultiScenario>),
     DismissError,
     DismissNotice,
+    /// Shows a message in the error banner (a host page's command that could not be done).
+    ShowError(String),
 }
 
 /// The whole state behind the Multi-Paxos page.
@@ -528,6 +531,7 @@ impl MultiPlayground {
             MultiAction::Load(scenario) => self.load(*scenario),
             MultiAction::DismissError => self.error = None,
             MultiAction::DismissNotice => self.notice = None,
+            MultiAction::ShowError(e) => self.error = Some(e),
         }
     }
 
