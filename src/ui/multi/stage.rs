@@ -5,6 +5,7 @@
 use super::Part;
 use crate::protocol::NodeId;
 use crate::sim::MsgId;
+use crate::view::multi::labels::{more, StageLabel, MORE_X, MORE_Y};
 use crate::view::multi::frame::{RING_R, RING_X, RING_Y, STAGE_H, STAGE_W};
 use crate::view::multi::{MultiAction, MultiSelection, NodeKind, NodeView, TokenView};
 use yew::prelude::*;
@@ -88,13 +89,9 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
     }
 }
 
-/// Heartbeats and their acks come and go all the time: their labels would bury the others, so
-/// they show theirs only in the tooltip.
-fn labelled(kind: &str) -> bool {
-    !matches!(kind, "heartbeat" | "heartbeat-ack")
-}
-
-fn token(t: &TokenView, dispatch: &Callback<MultiAction>) -> Html {
+/// A message's token, with its label when `view::multi::labels` placed one (a stack's names
+/// `count` messages).
+fn token(t: &TokenView, label: Option<&StageLabel>, dispatch: &Callback<MultiAction>) -> Html {
     let id: MsgId = t.id;
     let click = dispatch.reform(move |_: MouseEvent| MultiAction::Drop(id));
     html! {
@@ -103,8 +100,8 @@ fn token(t: &TokenView, dispatch: &Callback<MultiAction>) -> Html {
             onclick={click} onkeydown={on_key(dispatch, MultiAction::Drop(id))}>
             <title>{ format!("{} (click to drop)", t.label) }</title>
             <circle cx={t.x.to_string()} cy={t.y.to_string()} r="7" />
-            if labelled(t.kind) {
-                <text x={(t.x + 10.0).to_string()} y={(t.y - 8.0).to_string()}>{ &t.label }</text>
+            if let Some(l) = label {
+                <text class="m-tlabel" x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)} data-count={l.count.to_string()}>{ &l.text }</text>
             }
         </g>
     }
@@ -114,12 +111,21 @@ fn token(t: &TokenView, dispatch: &Callback<MultiAction>) -> Html {
 pub fn stage(p: &Part) -> Html {
     let f = &p.frame;
     let view_box = format!("0 0 {STAGE_W} {STAGE_H}");
+    let mut label_of = vec![None; f.tokens.len()];
+    for l in &f.labels {
+        if let Some(slot) = label_of.get_mut(l.token) {
+            *slot = Some(l);
+        }
+    }
     html! {
         <svg id="mstage" class="m-stage" viewBox={view_box} role="group"
             aria-label={format!("{} replicas and {} clients; {} messages in flight", f.log.rows.len(), f.clients.len(), f.tokens.len())}>
             <circle class="ring" cx={RING_X.to_string()} cy={RING_Y.to_string()} r={RING_R.to_string()} aria-hidden="true" />
             { for f.nodes.iter().map(|n| node(n, &p.dispatch)) }
-            <g class="m-tokens">{ for f.tokens.iter().map(|t| token(t, &p.dispatch)) }</g>
+            <g class="m-tokens">{ for f.tokens.iter().enumerate().map(|(i, t)| token(t, label_of[i], &p.dispatch)) }</g>
+            if let Some(text) = more(f.unlabelled) {
+                <text id="mstage-more" class="m-more" x={MORE_X.to_string()} y={MORE_Y.to_string()}>{ text }</text>
+            }
         </svg>
     }
 }

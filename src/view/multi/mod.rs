@@ -11,6 +11,7 @@ pub mod config;
 pub mod export;
 pub mod files;
 pub mod frame;
+pub mod labels;
 pub mod link;
 pub mod scenarios;
 pub mod slot;
