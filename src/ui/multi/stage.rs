@@ -5,8 +5,8 @@
 use super::Part;
 use crate::protocol::NodeId;
 use crate::sim::MsgId;
-use crate::view::multi::labels::{more, StageLabel, MORE_X, MORE_Y};
 use crate::view::multi::frame::{RING_R, RING_X, RING_Y, STAGE_H, STAGE_W};
+use crate::view::multi::labels::{more, StageLabel, MORE_X, MORE_Y};
 use crate::view::multi::{MultiAction, MultiSelection, NodeKind, NodeView, TokenView};
 use yew::prelude::*;
 
@@ -21,6 +21,8 @@ fn on_key(dispatch: &Callback<MultiAction>, action: MultiAction) -> Callback<Key
     })
 }
 
+/// A replica or a client. Its texts are hidden from assistive technology: the group's label
+/// says all of them, in words.
 fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
     let (x, y) = (n.x, n.y);
     let replica = n.kind == NodeKind::Replica;
@@ -58,8 +60,8 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
                 onclick={click} onkeydown={on_key(dispatch, select)}>
                 <title>{ format!("Client {}: {}", n.label, n.role) }</title>
                 { shape }
-                <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ &n.label }</text>
-                <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle">{ &n.role }</text>
+                <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
+                <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ &n.role }</text>
             </g>
         };
     }
@@ -78,32 +80,67 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
             <title>{ format!("{}: {}\n{}\n{}", n.label, role, n.durable.join(", "), n.volatile.join(", ")) }</title>
             { shape }
             { leader }
-            <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ &n.label }</text>
-            <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle">{ role }</text>
+            <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
+            <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ role }</text>
             if !n.up {
-                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle">{ "down" }</text>
+                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "down" }</text>
             } else if n.partitioned {
-                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle">{ "cut off" }</text>
+                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "cut off" }</text>
             }
         </g>
     }
 }
 
-/// A message's token, with its label when `view::multi::labels` placed one (a stack's names
-/// `count` messages).
-fn token(t: &TokenView, label: Option<&StageLabel>, dispatch: &Callback<MultiAction>) -> Html {
-    let id: MsgId = t.id;
-    let click = dispatch.reform(move |_: MouseEvent| MultiAction::Drop(id));
+/// Tenths of a stage unit: a token that moved less than that is not drawn again.
+fn tenths(v: f64) -> i32 {
+    (v * 10.0).round() as i32
+}
+
+fn unit(tenths: i32) -> String {
+    format!("{:.1}", f64::from(tenths) / 10.0)
+}
+
+/// A message in flight: what the token draws, positions rounded to tenths so that Yew skips a
+/// token that has not visibly moved since the last frame (a busy stage has 150 of them).
+#[derive(Properties, PartialEq)]
+struct TokenProps {
+    id: MsgId,
+    kind: &'static str,
+    text: String,
+    at: (i32, i32),
+    /// The label `view::multi::labels` placed on it: text, how many messages it names, and
+    /// its baseline's left end.
+    label: Option<(String, usize, (i32, i32))>,
+    dispatch: Callback<MultiAction>,
+}
+
+/// A message's token, with its label when it has one (a stack's names `count` messages). The
+/// label repeats the accessible name, so it is hidden from assistive technology.
+#[function_component(Token)]
+fn token(p: &TokenProps) -> Html {
+    let id = p.id;
+    let click = p.dispatch.reform(move |_: MouseEvent| MultiAction::Drop(id));
     html! {
-        <g class={classes!("m-token", t.kind)} role="button" tabindex="0" data-msg={t.id.0.to_string()}
-            aria-label={format!("Message {}: press to drop it", t.label)}
-            onclick={click} onkeydown={on_key(dispatch, MultiAction::Drop(id))}>
-            <title>{ format!("{} (click to drop)", t.label) }</title>
-            <circle cx={t.x.to_string()} cy={t.y.to_string()} r="7" />
-            if let Some(l) = label {
-                <text class="m-tlabel" x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)} data-count={l.count.to_string()}>{ &l.text }</text>
+        <g class={classes!("m-token", p.kind)} role="button" tabindex="0" data-msg={id.0.to_string()}
+            aria-label={format!("Message {}: press to drop it", p.text)}
+            onclick={click} onkeydown={on_key(&p.dispatch, MultiAction::Drop(id))}>
+            <title>{ format!("{} (click to drop)", p.text) }</title>
+            <circle cx={unit(p.at.0)} cy={unit(p.at.1)} r="7" />
+            if let Some((text, count, (x, y))) = &p.label {
+                <text class="m-tlabel" x={unit(*x)} y={unit(*y)} data-count={count.to_string()} aria-hidden="true">{ text }</text>
             }
         </g>
+    }
+}
+
+fn token_props(t: &TokenView, label: Option<&StageLabel>, dispatch: &Callback<MultiAction>) -> TokenProps {
+    TokenProps {
+        id: t.id,
+        kind: t.kind,
+        text: t.label.clone(),
+        at: (tenths(t.x), tenths(t.y)),
+        label: label.map(|l| (l.text.clone(), l.count, (tenths(l.x), tenths(l.y)))),
+        dispatch: dispatch.clone(),
     }
 }
 
@@ -122,7 +159,10 @@ pub fn stage(p: &Part) -> Html {
             aria-label={format!("{} replicas and {} clients; {} messages in flight", f.log.rows.len(), f.clients.len(), f.tokens.len())}>
             <circle class="ring" cx={RING_X.to_string()} cy={RING_Y.to_string()} r={RING_R.to_string()} aria-hidden="true" />
             { for f.nodes.iter().map(|n| node(n, &p.dispatch)) }
-            <g class="m-tokens">{ for f.tokens.iter().enumerate().map(|(i, t)| token(t, label_of[i], &p.dispatch)) }</g>
+            <g class="m-tokens">
+                { for f.tokens.iter().enumerate().map(|(i, t)| html! {
+                    <Token key={t.id.0} ..token_props(t, label_of[i], &p.dispatch) /> }) }
+            </g>
             if let Some(text) = more(f.unlabelled) {
                 <text id="mstage-more" class="m-more" x={MORE_X.to_string()} y={MORE_Y.to_string()}>{ text }</text>
             }

@@ -282,6 +282,14 @@ impl MultiPlayground {
     }
 }
 
+impl MultiFrame {
+    /// This frame without what the clock moves between steps (the tokens and their labels):
+    /// what the page's panels draw, the same from one animation frame to the next until a step.
+    pub fn without_clock(&self) -> MultiFrame {
+        MultiFrame { tokens: Vec::new(), labels: Vec::new(), unlabelled: 0, ..self.clone() }
+    }
+}
+
 /// Where a node stands on the stage: replicas on the ring from the top, clockwise; clients in a
 /// column, centred on the ring's centre.
 pub fn position(cluster: &MultiCluster, id: NodeId) -> (f64, f64) {
