@@ -197,7 +197,7 @@ test('keyboard only: Tab reaches every control with a visible focus; Enter and S
   assert.deepEqual(hidden, [], 'focus not drawn');
 
   // Enter on a slot's number tells its story; Space on a history bar seeks to the operation.
-  const slot = page.locator('#mlog .m-slot').last();
+  const slot = page.locator('#mlog .m-strips .m-slot').last();
   await slot.focus();
   await page.keyboard.press('Enter');
   assert.match(await page.locator('#minspector h2').innerText(), /^Slot #\d+$/);
@@ -222,7 +222,7 @@ for (const scheme of ['light', 'dark']) {
     const { page, shot, finish } = await openMulti(t, { colorScheme: scheme, viewport: { width: 1280, height: 720 } });
     await setPlaying(page, false);
     await seek(page, 350);
-    await page.locator('#mlog .m-slot').last().click();
+    await page.locator('#mlog .m-strips .m-slot').last().click();
     await page.locator('#mcopy').click();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme);
     await page.addScriptTag({ path: AXE });

@@ -22,7 +22,7 @@ fn on_key(dispatch: &Callback<MultiAction>, action: MultiAction) -> Callback<Key
 }
 
 /// A replica or a client. Its texts are hidden from assistive technology: the group's label
-/// says all of them, in words.
+/// says all of them, in their order.
 fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
     let (x, y) = (n.x, n.y);
     let replica = n.kind == NodeKind::Replica;
@@ -56,7 +56,7 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
         };
         return html! {
             <g class={class} data-client={n.id.0.to_string()} role="button" tabindex="0"
-                aria-label={format!("Client {}, {}: press to inspect it", n.label, n.role)}
+                aria-label={format!("{} {}: client, press to inspect it", n.label, n.role)}
                 onclick={click} onkeydown={on_key(dispatch, select)}>
                 <title>{ format!("Client {}: {}", n.label, n.role) }</title>
                 { shape }
@@ -66,11 +66,20 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
         };
     }
     let id: NodeId = n.id;
+    // The name says the words the node shows, in their order (its name, role, tag and leader
+    // badge), then what a press does.
+    let tag = if !n.up {
+        " down"
+    } else if n.partitioned {
+        " cut off"
+    } else {
+        ""
+    };
+    let crown = n.leader.as_ref().map(|b| format!(" leader {b}")).unwrap_or_default();
     let label = format!(
-        "Replica {}, {}{}: press to {}",
+        "{} {role}{tag}{crown}: replica{}, press to {}",
         n.label,
-        if n.up { &n.role } else { "crashed" },
-        if n.partitioned { ", cut off by a partition" } else { "" },
+        if n.partitioned { " cut off by a partition" } else { "" },
         if n.up { "crash it" } else { "recover it" }
     );
     let click = dispatch.reform(move |_: MouseEvent| MultiAction::ToggleCrash(id));
@@ -79,7 +88,6 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
             onclick={click} onkeydown={on_key(dispatch, MultiAction::ToggleCrash(id))}>
             <title>{ format!("{}: {}\n{}\n{}", n.label, role, n.durable.join(", "), n.volatile.join(", ")) }</title>
             { shape }
-            { leader }
             <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
             <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ role }</text>
             if !n.up {
@@ -87,6 +95,7 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
             } else if n.partitioned {
                 <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "cut off" }</text>
             }
+            { leader }
         </g>
     }
 }
@@ -120,9 +129,16 @@ struct TokenProps {
 fn token(p: &TokenProps) -> Html {
     let id = p.id;
     let click = p.dispatch.reform(move |_: MouseEvent| MultiAction::Drop(id));
+    // The name starts with the words the label shows (a stack's `3 × `, a shortened label).
+    let name = match &p.label {
+        Some((text, _, _)) if !p.text.starts_with(text.as_str()) => {
+            format!("{text}: message {}, press to drop it", p.text)
+        }
+        _ => format!("Message {}: press to drop it", p.text),
+    };
     html! {
         <g class={classes!("m-token", p.kind)} role="button" tabindex="0" data-msg={id.0.to_string()}
-            aria-label={format!("Message {}: press to drop it", p.text)}
+            aria-label={name}
             onclick={click} onkeydown={on_key(&p.dispatch, MultiAction::Drop(id))}>
             <title>{ format!("{} (click to drop)", p.text) }</title>
             <circle cx={unit(p.at.0)} cy={unit(p.at.1)} r="7" />
