@@ -22,7 +22,8 @@ fn on_key(dispatch: &Callback<MultiAction>, action: MultiAction) -> Callback<Key
 }
 
 /// A replica or a client. Its texts are hidden from assistive technology: the group's label
-/// says all of them, in their order.
+/// says all of them, in their order (spaces between them keep their words apart for tools that
+/// read the visible text, as axe does).
 fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
     let (x, y) = (n.x, n.y);
     let replica = n.kind == NodeKind::Replica;
@@ -61,6 +62,7 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
                 <title>{ format!("Client {}: {}", n.label, n.role) }</title>
                 { shape }
                 <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
+                { " " }
                 <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ &n.role }</text>
             </g>
         };
@@ -89,12 +91,15 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
             <title>{ format!("{}: {}\n{}\n{}", n.label, role, n.durable.join(", "), n.volatile.join(", ")) }</title>
             { shape }
             <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
+            { " " }
             <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ role }</text>
+            { " " }
             if !n.up {
                 <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "down" }</text>
             } else if n.partitioned {
                 <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "cut off" }</text>
             }
+            { " " }
             { leader }
         </g>
     }
