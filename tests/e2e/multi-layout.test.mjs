@@ -16,7 +16,7 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const FIRST_FRAME = 'main#multi #mstage .m-node.replica';
 const LESSONS = [
   'multi-electing-a-leader', 'multi-steady-state', 'multi-log-to-store', 'multi-leader-crash', 'multi-catch-up',
-  'multi-partitioned-leader', 'multi-retries-at-most-once', 'multi-dueling-leaders',
+  'multi-partitioned-leader', 'multi-retries-at-most-once', 'multi-leases', 'multi-dueling-leaders', 'multi-model-checker',
 ];
 
 async function openMulti(t, options = {}) {
