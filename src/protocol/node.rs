@@ -93,6 +93,7 @@ impl Node {
     /// field in place: the simulator resets every node of a world this way before each run, and
     /// W1 starts a million short worlds a second (building the node apart and copying it in cost
     /// half of each reset).
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline]
     pub fn recover_in_place(&mut self, id: NodeId, cluster: &Cluster, storage: &Durable) {
         // BROKEN variant: a forgetful acceptor comes back as if it had never promised anything.
@@ -209,6 +210,10 @@ impl Protocol for SingleDecree {
     fn replace(node: &mut Node, new: Node) {
         node.replace_keeping_buffers(new);
     }
+    /// In place natively (W1's resets); the page's wasm keeps the trait's default, the same
+    /// node (`recovering_in_place_is_replacing_with_a_recovered_node`) in fewer bytes: the page
+    /// must stay under 300 KB gzip and never resets a million worlds.
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline]
     fn reboot(node: &mut Node, id: NodeId, cluster: &Cluster, disk: &Durable) {
         node.recover_in_place(id, cluster, disk);

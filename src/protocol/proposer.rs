@@ -204,7 +204,7 @@ impl Proposer {
         }
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn set_timeout(&self, cluster: &Cluster, out: &mut impl Outputs) {
         let t = cluster.timing;
         let max_ticks = if t.backoff { t.timeout_ticks_max } else { t.timeout_ticks_min };

@@ -355,7 +355,7 @@ impl<P: Simulated> System<P> {
             transit,
             at,
             sink,
-            #[inline(always)]
+            #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
             |n, now, c, out| P::deliver(n, from, msg, now, c, out),
         );
     }

@@ -65,7 +65,7 @@ impl<T: Transit<Msg>, S: Sink<EventKind>> Carrier<'_, SingleDecree, T, S> {
         }
     }
 
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     fn on_accepted(&mut self, p: Proposal) {
         let position = self.cluster.position(self.node).unwrap_or(0);
         let quorum = self.cluster.quorums.phase2;

@@ -197,9 +197,10 @@ fn multi_app(props: &MultiAppProps) -> Html {
             gloo::utils::document().set_title("Multi-Paxos · Paxos Playground");
         }
     });
+    // One callback for the page's life, so that parts whose frame did not change are skipped.
     let dispatch = {
-        let model = model.clone();
-        Callback::from(move |a: MultiAction| model.dispatch(a))
+        let dispatcher = model.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |a: MultiAction| dispatcher.dispatch(a)))).clone()
     };
     let toggle_theme = {
         let theme = theme.clone();
@@ -218,12 +219,17 @@ fn multi_app(props: &MultiAppProps) -> Html {
     let embedding = use_state(|| false);
     let part = Part { frame: frame.clone(), dispatch: dispatch.clone() };
     let caption = lesson.as_ref().as_ref().and_then(|l| l.caption_at(frame.step));
-    let on_from = {
-        let l = log_from.clone();
-        Callback::from(move |f| l.set(f))
-    };
+    // Only the stage moves with the clock: the panels keep the frame of the step (without the
+    // tokens) until a step changes it, so Yew skips them on the frames in between.
+    let still = use_mut_ref(|| Rc::new(frame.without_clock()));
+    let now = frame.without_clock();
+    if **still.borrow() != now {
+        *still.borrow_mut() = Rc::new(now);
+    }
+    let panel = Part { frame: still.borrow().clone(), dispatch: dispatch.clone() };
+    let on_from = use_callback(log_from.clone(), |f: Option<u64>, l| l.set(f));
     if options.embed {
-        let log = embed::log(&part, *log_from, on_from);
+        let log = embed::log(&panel, *log_from, on_from);
         return embed::layout(&model, &part, &options, caption, log);
     }
     let title = model.playground.borrow().scenario.title.clone();
@@ -261,7 +267,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
                     <stage::Stage ..part.clone() />
                 </section>
                 <section class="m-side" aria-label="Clients and the selection">
-                    <panels::ClientPanel ..part.clone() />
+                    <panels::ClientPanel ..panel.clone() />
                     if let MultiSelection::Slot(s) = frame.selection {
                         <slot::SlotInspector part={part.clone()} model={(*model).clone()} slot={s} />
                     } else {
@@ -270,11 +276,11 @@ fn multi_app(props: &MultiAppProps) -> Html {
                 </section>
             </div>
             <spacetime::SpaceTime model={(*model).clone()} dispatch={dispatch.clone()} />
-            <panels::LogStrips part={part.clone()} from={*log_from} {on_from} />
+            <panels::LogStrips part={panel.clone()} from={*log_from} {on_from} />
             <div class="m-panels">
-                <panels::KvTables ..part.clone() />
-                <panels::History ..part.clone() />
-                <panels::Safety ..part.clone() />
+                <panels::KvTables ..panel.clone() />
+                <panels::History ..panel.clone() />
+                <panels::Safety ..panel.clone() />
             </div>
             if *embedding {
                 <embed::EmbedDialog model={(*model).clone()} close={let e = embedding.clone(); Callback::from(move |_| e.set(false))} />

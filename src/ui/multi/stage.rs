@@ -6,6 +6,7 @@ use super::Part;
 use crate::protocol::NodeId;
 use crate::sim::MsgId;
 use crate::view::multi::frame::{RING_R, RING_X, RING_Y, STAGE_H, STAGE_W};
+use crate::view::multi::labels::{more, StageLabel, MORE_X, MORE_Y};
 use crate::view::multi::{MultiAction, MultiSelection, NodeKind, NodeView, TokenView};
 use yew::prelude::*;
 
@@ -20,6 +21,9 @@ fn on_key(dispatch: &Callback<MultiAction>, action: MultiAction) -> Callback<Key
     })
 }
 
+/// A replica or a client. Its texts are hidden from assistive technology: the group's label
+/// says all of them, in their order (spaces between them keep their words apart for tools that
+/// read the visible text, as axe does).
 fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
     let (x, y) = (n.x, n.y);
     let replica = n.kind == NodeKind::Replica;
@@ -53,21 +57,31 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
         };
         return html! {
             <g class={class} data-client={n.id.0.to_string()} role="button" tabindex="0"
-                aria-label={format!("Client {}, {}: press to inspect it", n.label, n.role)}
+                aria-label={format!("{} {}: client, press to inspect it", n.label, n.role)}
                 onclick={click} onkeydown={on_key(dispatch, select)}>
                 <title>{ format!("Client {}: {}", n.label, n.role) }</title>
                 { shape }
-                <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ &n.label }</text>
-                <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle">{ &n.role }</text>
+                <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
+                { " " }
+                <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ &n.role }</text>
             </g>
         };
     }
     let id: NodeId = n.id;
+    // The name says the words the node shows, in their order (its name, role, tag and leader
+    // badge), then what a press does.
+    let tag = if !n.up {
+        " down"
+    } else if n.partitioned {
+        " cut off"
+    } else {
+        ""
+    };
+    let crown = n.leader.as_ref().map(|b| format!(" leader {b}")).unwrap_or_default();
     let label = format!(
-        "Replica {}, {}{}: press to {}",
+        "{} {role}{tag}{crown}: replica{}, press to {}",
         n.label,
-        if n.up { &n.role } else { "crashed" },
-        if n.partitioned { ", cut off by a partition" } else { "" },
+        if n.partitioned { " cut off by a partition" } else { "" },
         if n.up { "crash it" } else { "recover it" }
     );
     let click = dispatch.reform(move |_: MouseEvent| MultiAction::ToggleCrash(id));
@@ -76,37 +90,78 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
             onclick={click} onkeydown={on_key(dispatch, MultiAction::ToggleCrash(id))}>
             <title>{ format!("{}: {}\n{}\n{}", n.label, role, n.durable.join(", "), n.volatile.join(", ")) }</title>
             { shape }
-            { leader }
-            <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ &n.label }</text>
-            <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle">{ role }</text>
+            <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
+            { " " }
+            <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ role }</text>
+            { " " }
             if !n.up {
-                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle">{ "down" }</text>
+                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "down" }</text>
             } else if n.partitioned {
-                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle">{ "cut off" }</text>
+                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "cut off" }</text>
+            }
+            { " " }
+            { leader }
+        </g>
+    }
+}
+
+/// Tenths of a stage unit: a token that moved less than that is not drawn again.
+fn tenths(v: f64) -> i32 {
+    (v * 10.0).round() as i32
+}
+
+fn unit(tenths: i32) -> String {
+    format!("{:.1}", f64::from(tenths) / 10.0)
+}
+
+/// A message in flight: what the token draws, positions rounded to tenths so that Yew skips a
+/// token that has not visibly moved since the last frame (a busy stage has 150 of them).
+#[derive(Properties, PartialEq)]
+struct TokenProps {
+    id: MsgId,
+    kind: &'static str,
+    text: String,
+    at: (i32, i32),
+    /// The label `view::multi::labels` placed on it: text, how many messages it names, and
+    /// its baseline's left end.
+    label: Option<(String, usize, (i32, i32))>,
+    dispatch: Callback<MultiAction>,
+}
+
+/// A message's token, with its label when it has one (a stack's names `count` messages). The
+/// label repeats the accessible name, so it is hidden from assistive technology.
+#[function_component(Token)]
+fn token(p: &TokenProps) -> Html {
+    let id = p.id;
+    let click = p.dispatch.reform(move |_: MouseEvent| MultiAction::Drop(id));
+    // The name starts with the words the label shows (a stack's `3 × `, a shortened label).
+    let name = match &p.label {
+        Some((text, _, _)) if !p.text.starts_with(text.as_str()) => {
+            format!("{text}: message {}, press to drop it", p.text)
+        }
+        _ => format!("Message {}: press to drop it", p.text),
+    };
+    html! {
+        <g class={classes!("m-token", p.kind)} role="button" tabindex="0" data-msg={id.0.to_string()}
+            aria-label={name}
+            onclick={click} onkeydown={on_key(&p.dispatch, MultiAction::Drop(id))}>
+            <title>{ format!("{} (click to drop)", p.text) }</title>
+            <circle cx={unit(p.at.0)} cy={unit(p.at.1)} r="7" />
+            if let Some((text, count, (x, y))) = &p.label {
+                <text class="m-tlabel" x={unit(*x)} y={unit(*y)} data-count={count.to_string()} aria-hidden="true">{ text }</text>
             }
         </g>
     }
 }
 
-/// Heartbeats and their acks come and go all the time: their labels would bury the others, so
-/// they show theirs only in the tooltip.
-fn labelled(kind: &str) -> bool {
-    !matches!(kind, "heartbeat" | "heartbeat-ack")
-}
-
-fn token(t: &TokenView, dispatch: &Callback<MultiAction>) -> Html {
-    let id: MsgId = t.id;
-    let click = dispatch.reform(move |_: MouseEvent| MultiAction::Drop(id));
-    html! {
-        <g class={classes!("m-token", t.kind)} role="button" tabindex="0" data-msg={t.id.0.to_string()}
-            aria-label={format!("Message {}: press to drop it", t.label)}
-            onclick={click} onkeydown={on_key(dispatch, MultiAction::Drop(id))}>
-            <title>{ format!("{} (click to drop)", t.label) }</title>
-            <circle cx={t.x.to_string()} cy={t.y.to_string()} r="7" />
-            if labelled(t.kind) {
-                <text x={(t.x + 10.0).to_string()} y={(t.y - 8.0).to_string()}>{ &t.label }</text>
-            }
-        </g>
+fn token_props(t: &TokenView, label: Option<&StageLabel>, dispatch: &Callback<MultiAction>) -> TokenProps {
+    TokenProps {
+        id: t.id,
+        kind: t.kind,
+        text: t.label.clone(),
+        at: (tenths(t.x), tenths(t.y)),
+        label: label.map(|l| (l.text.clone(), l.count, (tenths(l.x), tenths(l.y)))),
+        dispatch: dispatch.clone(),
     }
 }
 
@@ -114,12 +169,24 @@ fn token(t: &TokenView, dispatch: &Callback<MultiAction>) -> Html {
 pub fn stage(p: &Part) -> Html {
     let f = &p.frame;
     let view_box = format!("0 0 {STAGE_W} {STAGE_H}");
+    let mut label_of = vec![None; f.tokens.len()];
+    for l in &f.labels {
+        if let Some(slot) = label_of.get_mut(l.token) {
+            *slot = Some(l);
+        }
+    }
     html! {
         <svg id="mstage" class="m-stage" viewBox={view_box} role="group"
             aria-label={format!("{} replicas and {} clients; {} messages in flight", f.log.rows.len(), f.clients.len(), f.tokens.len())}>
             <circle class="ring" cx={RING_X.to_string()} cy={RING_Y.to_string()} r={RING_R.to_string()} aria-hidden="true" />
             { for f.nodes.iter().map(|n| node(n, &p.dispatch)) }
-            <g class="m-tokens">{ for f.tokens.iter().map(|t| token(t, &p.dispatch)) }</g>
+            <g class="m-tokens">
+                { for f.tokens.iter().enumerate().map(|(i, t)| html! {
+                    <Token key={t.id.0} ..token_props(t, label_of[i], &p.dispatch) /> }) }
+            </g>
+            if let Some(text) = more(f.unlabelled) {
+                <text id="mstage-more" class="m-more" x={MORE_X.to_string()} y={MORE_Y.to_string()}>{ text }</text>
+            }
         </svg>
     }
 }

@@ -226,6 +226,9 @@ pub struct MultiFrame {
     pub workload: bool,
     pub nodes: Vec<NodeView>,
     pub tokens: Vec<TokenView>,
+    /// The tokens' labels (`labels::place`), and how many labelled messages have none.
+    pub labels: Vec<super::labels::StageLabel>,
+    pub unlabelled: usize,
     pub log: LogView,
     pub kv: Vec<KvTable>,
     pub history: HistoryView,
@@ -250,6 +253,11 @@ impl MultiPlayground {
         let cluster = &world.system.cluster;
         let nodes = node_views(self);
         let tokens = token_views(self, &nodes);
+        let selected = match self.selection {
+            MultiSelection::Message(id) => Some(id),
+            _ => None,
+        };
+        let (labels, unlabelled) = super::labels::place(&nodes, &tokens, selected);
         MultiFrame {
             step: h.cursor(),
             frontier: h.frontier(),
@@ -265,10 +273,20 @@ impl MultiPlayground {
             inspector: inspector(self, &nodes),
             nodes,
             tokens,
+            labels,
+            unlabelled,
             selection: self.selection,
             notice: self.notice.clone(),
             error: self.error.clone(),
         }
+    }
+}
+
+impl MultiFrame {
+    /// This frame without what the clock moves between steps (the tokens and their labels):
+    /// what the page's panels draw, the same from one animation frame to the next until a step.
+    pub fn without_clock(&self) -> MultiFrame {
+        MultiFrame { tokens: Vec::new(), labels: Vec::new(), unlabelled: 0, ..self.clone() }
     }
 }
 

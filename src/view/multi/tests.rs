@@ -834,3 +834,24 @@ fn the_history_diagram_exports_as_svg_with_lanes_bars_and_the_violation_in_red()
     assert!(green.contains(">Verdict: linearizable (every operation fits one order).</text>"));
     assert!(!green.contains("in the violation</title>") && !green.contains("stroke-width=\"2.5\""));
 }
+
+#[test]
+fn between_steps_only_the_tokens_move_so_the_panels_frame_stays_the_same() {
+    let mut p = MultiPlayground::new(default_scenario());
+    seek(&mut p, 300);
+    p.reduce(MultiAction::Play);
+    // Small frames until one moves the tokens without a step.
+    let (before, after) = loop {
+        let before = p.frame();
+        p.reduce(MultiAction::Frame(1.0));
+        let after = p.frame();
+        if before.step == after.step && before.tokens != after.tokens {
+            break (before, after);
+        }
+        assert!(p.history.cursor() < 400, "no frame moved the tokens without a step");
+    };
+    assert_eq!(before.without_clock(), after.without_clock());
+    assert!(after.without_clock().tokens.is_empty() && after.without_clock().labels.is_empty());
+    p.reduce(MultiAction::StepForward);
+    assert_ne!(p.frame().without_clock(), after.without_clock(), "a step changes the panels' frame");
+}

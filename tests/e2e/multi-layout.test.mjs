@@ -1,0 +1,251 @@
+// The Multi-Paxos mode's layout (issue 10): phones without sideways scrolling, the stage's
+// labels never over text or each other (the default run, every lesson, the crowded moment of
+// the frame benchmark), keyboard-only use with visible focus, an axe-core scan in both themes,
+// and links recorded in the mode's format opening the same moment (tests/multi_links.rs pins
+// the same runs natively). Screenshots: 1440 x 900, 1280 x 720, 375 x 812, light and dark.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { openPage, stopServer, ROOT } from './lib/harness.mjs';
+
+after(stopServer);
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const FIRST_FRAME = 'main#multi #mstage .m-node.replica';
+const LESSONS = [
+  'multi-electing-a-leader', 'multi-steady-state', 'multi-log-to-store', 'multi-leader-crash', 'multi-catch-up',
+  'multi-partitioned-leader', 'multi-retries-at-most-once', 'multi-leases', 'multi-dueling-leaders', 'multi-model-checker',
+];
+
+async function openMulti(t, options = {}) {
+  const opened = await openPage(t, { urlPath: '#mode=multi', ...options });
+  await opened.page.locator(FIRST_FRAME).first().waitFor({ state: 'visible' });
+  return opened;
+}
+
+const step = async (page) => Number(await page.locator('main#multi').getAttribute('data-step'));
+async function setPlaying(page, on) {
+  const button = page.locator('#mplay');
+  if ((await button.getAttribute('aria-pressed')) !== String(on)) await button.click();
+  assert.equal(await button.getAttribute('aria-pressed'), String(on));
+}
+/** Seeks the paused run to `s` (or its end, if it ends before) with the scrubber, as a person drags it. */
+async function seek(page, s) {
+  await page.locator('#mscrub').evaluate((e, v) => {
+    e.max = String(Math.max(Number(e.max), v));
+    e.value = String(v);
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  }, s);
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
+}
+
+/** The page's horizontal overflow, and every replica and client box that leaves the viewport. */
+function fit() {
+  const out = [...document.querySelectorAll('#mstage .m-node .box')]
+    .map((b) => b.getBoundingClientRect())
+    .filter((r) => r.left < -0.5 || r.right > innerWidth + 0.5)
+    .map((r) => `${r.left.toFixed(0)}..${r.right.toFixed(0)}`);
+  const strips = document.querySelector('#mlog .m-strips');
+  return {
+    scrollWidth: document.scrollingElement.scrollWidth,
+    nodes: document.querySelectorAll('#mstage .m-node .box').length,
+    out,
+    stripsScroll: strips.scrollWidth > strips.clientWidth,
+    stripsOverflow: getComputedStyle(strips).overflowX,
+  };
+}
+
+const VIEWS = [
+  ['desktop', { width: 1440, height: 900 }],
+  ['laptop', { width: 1280, height: 720 }],
+  ['phone', { width: 375, height: 812 }, { isMobile: true, hasTouch: true }],
+];
+
+for (const [name, viewport, extra = {}] of VIEWS) {
+  test(`${name} ${viewport.width}x${viewport.height}: no sideways scrolling, every node on screen, light and dark`, async (t) => {
+    const { page, shot, finish } = await openMulti(t, { viewport, ...extra });
+    await setPlaying(page, false);
+    await seek(page, 400);
+    for (const scheme of ['light', 'dark']) {
+      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== scheme) await page.locator('#mtheme').click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme);
+      const f = await page.evaluate(fit);
+      assert.ok(f.scrollWidth <= viewport.width, `the page is ${f.scrollWidth}px wide in a ${viewport.width}px viewport`);
+      assert.equal(f.nodes, 8, 'five replicas and three clients');
+      assert.deepEqual(f.out, [], 'replicas or clients outside the viewport');
+      assert.ok(['auto', 'scroll'].includes(f.stripsOverflow), 'the log strips do not scroll in their own box');
+      if (name === 'phone') assert.ok(f.stripsScroll, 'on a phone the 32 slots scroll inside the log box');
+      await shot(`multi-layout-${name}-${scheme}`);
+    }
+    await finish();
+  });
+}
+
+/** Label boxes against node text, each other and the stage, in the browser. */
+function overlaps() {
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    return { x0: r.left, y0: r.top, x1: r.right, y1: r.bottom, t: e.textContent };
+  };
+  const hit = (a, b) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.5 && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0.5;
+  const labels = [...document.querySelectorAll('#mstage .m-tlabel, #mstage .m-more')].map(box);
+  const texts = [...document.querySelectorAll('#mstage .m-node text')].map(box);
+  const stage = box(document.querySelector('#mstage'));
+  const bad = [];
+  for (const [i, l] of labels.entries()) {
+    for (const x of texts) if (hit(l, x)) bad.push(`"${l.t}" on "${x.t}"`);
+    for (const m of labels.slice(i + 1)) if (hit(l, m)) bad.push(`"${l.t}" on "${m.t}"`);
+    if (l.x0 < stage.x0 - 0.5 || l.x1 > stage.x1 + 0.5 || l.y0 < stage.y0 - 0.5 || l.y1 > stage.y1 + 0.5) bad.push(`"${l.t}" outside`);
+  }
+  const tokens = [...document.querySelectorAll('#mstage .m-token')];
+  const labelled = tokens.filter((g) => !/heartbeat/.test(g.getAttribute('class'))).length;
+  const named = [...document.querySelectorAll('#mstage .m-tlabel')].reduce((n, e) => n + Number(e.dataset.count), 0);
+  const more = Number((document.querySelector('#mstage .m-more')?.textContent.match(/^(\d+)/) ?? [0, 0])[1]);
+  return { step: Number(document.querySelector('main#multi').dataset.step), bad, tokens: tokens.length, labelled, named, more };
+}
+
+/** Samples `count` paused moments of the first `steps` steps; returns what went wrong. */
+async function sample(page, name, steps, count) {
+  const problems = [];
+  let sightings = 0;
+  for (let i = 1; i <= count; i += 1) {
+    await seek(page, Math.round((i * steps) / count));
+    const m = await page.evaluate(overlaps);
+    sightings += m.tokens;
+    if (m.bad.length) problems.push(`${name} step ${m.step}: ${m.bad.slice(0, 3).join('; ')}`);
+    if (m.named + m.more !== m.labelled) problems.push(`${name} step ${m.step}: ${m.labelled} messages, ${m.named} named, ${m.more} counted`);
+    if (m.labelled > 0 && m.named === 0) problems.push(`${name} step ${m.step}: messages in flight, no label`);
+  }
+  assert.ok(sightings > count, `${name}: hardly any message was in flight (${sightings})`);
+  return problems;
+}
+
+for (const [name, viewport] of [['page', { width: 1280, height: 720 }], ['phone', { width: 375, height: 812 }]]) {
+  test(`${name}: no stage label covers node text or another label: default run, every lesson, a crowded moment`, async (t) => {
+    const { page, context, shot, finish } = await openMulti(t, { viewport });
+    await setPlaying(page, false);
+    const problems = await sample(page, 'default run', 600, 40);
+    for (const slug of LESSONS) {
+      await page.evaluate((s) => {
+        location.hash = `mode=multi&lesson=${s}`;
+      }, slug);
+      await page.waitForFunction(() => document.querySelector('main#multi').dataset.step === '0');
+      problems.push(...(await sample(page, slug, 300, 20)));
+    }
+    // The frame benchmark's moment: 150 messages in flight, at most 14 labels, the rest counted.
+    const link = (await readFile(path.join(ROOT, 'scripts/lib/frames-link.txt'), 'utf8')).trim();
+    const busy = await context.newPage();
+    await busy.goto(new URL(link, page.url()).href);
+    await busy.waitForFunction(() => document.querySelectorAll('#mstage .m-token').length === 150, null, { timeout: 60_000 });
+    const crowded = await busy.evaluate(overlaps);
+    assert.deepEqual(crowded.bad, [], 'labels overlap on the crowded stage');
+    assert.ok(crowded.named > 0 && crowded.named + crowded.more === crowded.labelled, JSON.stringify(crowded));
+    assert.ok((await busy.locator('#mstage .m-tlabel').count()) <= 14);
+    await busy.screenshot({ path: path.join(ROOT, 'test-results', `multi-labels-${name}-crowded.png`) });
+    await shot(`multi-labels-${name}-last-lesson`, { fullPage: false });
+    assert.deepEqual(problems, []);
+    await finish();
+  });
+}
+
+/** What has focus: an id, else a description; and whether its focus is drawn. */
+function focused() {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const cls = e.getAttribute('class') ?? '';
+  const what = e.id ? `#${e.id}` : `${e.tagName.toLowerCase()}.${cls.split(' ').join('.')}`;
+  let visible;
+  if (e instanceof SVGElement) {
+    const shape = e.querySelector('.box, circle');
+    visible = Number.parseFloat(getComputedStyle(shape).strokeWidth) >= 4;
+  } else {
+    const s = getComputedStyle(e);
+    visible = s.outlineStyle !== 'none' && Number.parseFloat(s.outlineWidth) >= 2;
+  }
+  return { what, visible, cls };
+}
+
+test('keyboard only: Tab reaches every control with a visible focus; Enter and Space act', async (t) => {
+  const { page, finish } = await openMulti(t, { viewport: { width: 1440, height: 900 } });
+  await page.keyboard.press('Space'); // the page's own key: pause
+  await page.waitForFunction(() => document.querySelector('#mplay').getAttribute('aria-pressed') === 'false');
+  await seek(page, 300);
+  await page.locator('#mplay').focus();
+  await page.keyboard.press('Shift+Tab');
+  const seen = new Map();
+  const hidden = [];
+  for (let i = 0; i < 260; i += 1) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(focused);
+    if (!f) continue;
+    if (!f.visible) hidden.push(f.what);
+    seen.set(f.what, f);
+  }
+  const reached = [...seen.keys()];
+  const want = [
+    '#mplay', '#mback', '#mfwd', '#mscrub', '#mspeed', '#mcopy', '#open-single', '#mtheme',
+    '#mclient', '#mop', '#mkey', '#mvalue', '#msend', '#mworkload', '#mlog-from', '#mlog-follow',
+  ];
+  // (Send is disabled while the chosen client waits for an answer: then Tab skips it, rightly.)
+  if (await page.locator('#msend').isDisabled()) want.splice(want.indexOf('#msend'), 1);
+  for (const id of want) assert.ok(seen.has(id), `Tab never reaches ${id}: ${reached.slice(0, 40)}`);
+  for (const cls of ['m-node replica', 'm-node client', 'm-slot', 'm-op-bar']) {
+    assert.ok([...seen.values()].some((f) => f.cls.includes(cls)), `Tab never reaches a ${cls}`);
+  }
+  assert.deepEqual(hidden, [], 'focus not drawn');
+
+  // Enter on a slot's number tells its story; Space on a history bar seeks to the operation.
+  const slot = page.locator('#mlog .m-strips .m-slot').last();
+  await slot.focus();
+  await page.keyboard.press('Enter');
+  assert.match(await page.locator('#minspector h2').innerText(), /^Slot #\d+$/);
+  const bar = page.locator('#mhistory .m-op-bar').first();
+  const call = Number((await bar.getAttribute('aria-label')).match(/go to step (\d+)$/)[1]);
+  await bar.focus();
+  await page.keyboard.press('Space');
+  assert.equal(await step(page), call, 'Space on a history bar did not seek');
+  // Space on the workload switch flips it; Enter on Play plays.
+  const on = await page.locator('#mworkload').isChecked();
+  await page.locator('#mworkload').focus();
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#mworkload').isChecked(), !on);
+  await page.locator('#mplay').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#mplay').getAttribute('aria-pressed'), 'true');
+  await finish();
+});
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe: the mode has no serious or critical violation, ${scheme}`, async (t) => {
+    const { page, shot, finish } = await openMulti(t, { colorScheme: scheme, viewport: { width: 1280, height: 720 } });
+    await setPlaying(page, false);
+    await seek(page, 350);
+    await page.locator('#mlog .m-strips .m-slot').last().click();
+    await page.locator('#mcopy').click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme);
+    await page.addScriptTag({ path: AXE });
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0]?.target.join(' ') }));
+    });
+    console.log(`axe multi ${scheme}: ${found.map((v) => `${v.id} (${v.impact}) x${v.nodes}`).join(', ') || 'none'}`);
+    await shot(`multi-layout-axe-${scheme}`, { fullPage: false });
+    assert.deepEqual(found.filter((v) => ['serious', 'critical'].includes(v.impact)), []);
+    await finish();
+  });
+}
+
+test('a link recorded in the mode\'s format opens the same moment (tests/multi_links.rs pins its run)', async (t) => {
+  const payload = 'AXjak3HLLEtVKEotyMlMTizWUSjJKEpNVUjOyUzNKylmZWZhYGBgZmBiYWQ-wcjAyDKBmYnhDDMjKyMDOyMA57kM6g';
+  const { page, finish } = await openPage(t, { urlPath: `#mode=multi&m=${payload}&at=600` });
+  await page.locator(FIRST_FRAME).first().waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#mplay').getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.locator('#mclock').innerText(), 'step 600 · t=262');
+  assert.equal(await page.locator('#mverdict').getAttribute('data-verdict'), 'green');
+  assert.equal(await page.locator('#mstage .m-node.replica.down').count(), 1, 'the crash by hand is lost');
+  assert.equal(await page.locator('#mstage .m-node.leader').getAttribute('data-node'), '2');
+  assert.equal(await page.locator('#mworkload').isChecked(), false, 'the workload switch is lost');
+  await finish();
+});
