@@ -157,7 +157,9 @@ function focused() {
   const cls = e.getAttribute('class') ?? '';
   const what = e.id ? `#${e.id}` : `${e.tagName.toLowerCase()}.${cls.split(' ').join('.')}`;
   let visible;
-  if (e instanceof SVGElement) {
+  // A node or token (a group inside the stage) shows focus on its shape; a whole drawing that
+  // takes focus (the space-time diagram) by its outline, as any other element.
+  if (e instanceof SVGElement && e.tagName.toLowerCase() !== 'svg') {
     const shape = e.querySelector('.box, circle');
     visible = Number.parseFloat(getComputedStyle(shape).strokeWidth) >= 4;
   } else {

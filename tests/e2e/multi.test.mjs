@@ -104,6 +104,10 @@ const fastest = async (page) => page.locator('#mspeed').fill(await page.locator(
 async function setPlaying(page, on) {
   const button = page.locator('#mplay');
   if ((await button.getAttribute('aria-pressed')) !== String(on)) await button.click();
+  // (The page redraws after the click's action on a busy main thread: wait for it, briefly.)
+  await page
+    .waitForFunction((want) => document.querySelector('#mplay').getAttribute('aria-pressed') === want, String(on), { timeout: 5_000 })
+    .catch(() => {});
   assert.equal(await button.getAttribute('aria-pressed'), String(on));
 }
 const leader = (page) => page.locator('#mstage .m-node.leader');
@@ -260,7 +264,9 @@ test('a slot or a client fills the inspector', async (t) => {
   const title = await page.locator('#minspector h2').innerText();
   assert.notEqual(title, 'Inspector', 'a click on a slot selected nothing');
   assert.ok((await page.locator('#minspector li').count()) >= 1, 'the slot has no story');
-  await page.locator('#mstage .m-node.client').first().click();
+  // By keyboard: a message token may sit on the client at this step, and a click there picks it.
+  await page.locator('#mstage .m-node.client').first().focus();
+  await page.keyboard.press('Enter');
   assert.notEqual(await page.locator('#minspector h2').innerText(), title, 'a click on a client selected nothing');
   await page.locator('#minspector button', { hasText: 'Clear' }).click();
   assert.equal(await page.locator('#minspector h2').innerText(), 'Inspector');
