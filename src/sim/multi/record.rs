@@ -382,7 +382,10 @@ impl MultiHistory {
             self.live.update(&self.head.world.system.monitor.history);
         }
         let steps = !matches!(action, PersonAction::Workload(_));
-        self.person.push(MultiScheduled { step: at, action });
+        // In step order, ahead of the scenario's own actions still to come (a lesson's later
+        // partition and heal): pushed after them, it would wait until they had run.
+        let place = self.person.partition_point(|p| p.step <= at);
+        self.person.insert(place, MultiScheduled { step: at, action });
         if steps {
             self.forward();
         }

@@ -855,3 +855,18 @@ fn between_steps_only_the_tokens_move_so_the_panels_frame_stays_the_same() {
     p.reduce(MultiAction::StepForward);
     assert_ne!(p.frame().without_clock(), after.without_clock(), "a step changes the panels' frame");
 }
+
+#[test]
+fn an_action_by_hand_before_a_lessons_own_later_actions_happens_at_once_and_links_in_order() {
+    let lesson = multi_scenario("multi-catch-up").expect("lesson");
+    assert!(lesson.scenario.schedule.iter().any(|a| a.step > 2), "the lesson acts later on");
+    let mut p = MultiPlayground::new(lesson.scenario);
+    p.reduce(MultiAction::StepForward);
+    p.reduce(MultiAction::StepForward);
+    assert_eq!((p.history.cursor(), p.history.frontier()), (2, 2));
+    p.reduce(MultiAction::ToggleCrash(NodeId(2)));
+    assert!(!p.history.world().system.nodes[2].up, "the crash by hand happened at once");
+    assert!(p.history.person.windows(2).all(|w| w[0].step <= w[1].step), "{:?}", p.history.person);
+    let again = MultiScenario { schedule: p.history.person.clone(), ..p.scenario.clone() };
+    assert_eq!(again.validate(), Ok(()), "the link of this run opens");
+}
