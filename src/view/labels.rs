@@ -49,7 +49,7 @@ pub struct Label {
 /// x0, x1, y0, y1.
 pub type Rect = [f64; 4];
 
-fn overlaps(a: &Rect, b: &Rect) -> bool {
+pub(crate) fn overlaps(a: &Rect, b: &Rect) -> bool {
     a[0] < b[1] && b[0] < a[1] && a[2] < b[3] && b[2] < a[3]
 }
 

@@ -17,6 +17,9 @@
 
 use super::frame::{NodeKind, NodeView, TokenView, STAGE_H, STAGE_W};
 use crate::sim::MsgId;
+use crate::view::labels::overlaps;
+/// x0, x1, y0, y1, and whether two meet: the single-decree stage's (`view::labels`).
+pub use crate::view::labels::Rect;
 
 /// Most labels on the stage at once.
 pub const LABELS_MAX: usize = 14;
@@ -51,13 +54,6 @@ pub struct StageLabel {
     pub count: usize,
     pub x: f64,
     pub y: f64,
-}
-
-/// x0, x1, y0, y1.
-pub type Rect = [f64; 4];
-
-fn overlaps(a: &Rect, b: &Rect) -> bool {
-    a[0] < b[1] && b[0] < a[1] && a[2] < b[3] && b[2] < a[3]
 }
 
 /// A label's box with its baseline's left end at (x, y).
