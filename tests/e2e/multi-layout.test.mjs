@@ -251,3 +251,43 @@ test('a link recorded in the mode\'s format opens the same moment (tests/multi_l
   assert.equal(await page.locator('#mworkload').isChecked(), false, 'the workload switch is lost');
   await finish();
 });
+
+// Issue 10's frame time: on the frame benchmark's link, playing changes little of the DOM per
+// frame. A token moves by its group's transform (its circle and label stay where they are in
+// that group); when the diagram's window moves on, its arrows keep their coordinates (their
+// group moves); when the log's window moves on by a slot, its cells keep their slots (each row
+// loses its first cell and gains a last one).
+test('playing the busy link moves tokens, the diagram and the log without rewriting what stays', async (t) => {
+  const link = (await readFile(path.join(ROOT, 'scripts/lib/frames-link.txt'), 'utf8')).trim();
+  const { page, finish } = await openPage(t, { urlPath: link, viewport: { width: 1440, height: 900 } });
+  await page.waitForFunction(() => document.querySelectorAll('#mstage .m-token').length === 150, null, { timeout: 60_000 });
+  const before = await page.evaluate(() => ({
+    range: document.querySelector('#mst-range').textContent,
+    first: document.querySelector('#mlog .m-cell').dataset.slot,
+  }));
+  await page.evaluate(() => {
+    window.__changed = {};
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const e = r.target;
+        const what = e.closest?.('.m-token') ? 'token' : e.closest?.('.m-st-arrow') ? 'arrow' : e.closest?.('.m-cell') ? 'cell' : null;
+        if (what && r.type === 'attributes') window.__changed[`${what} ${r.attributeName}`] = (window.__changed[`${what} ${r.attributeName}`] ?? 0) + 1;
+        if (r.type === 'attributes' && r.attributeName === 'transform' && e.firstElementChild?.classList.contains('m-token')) window.__changed.moved = (window.__changed.moved ?? 0) + 1;
+      }
+    }).observe(document.querySelector('main#multi'), { subtree: true, attributes: true });
+  });
+  await setPlaying(page, true);
+  // Until the diagram's window and the log's window have both moved on.
+  await page.waitForFunction(
+    (b) => document.querySelector('#mst-range').textContent !== b.range && document.querySelector('#mlog .m-cell').dataset.slot !== b.first,
+    before,
+    { timeout: 60_000 },
+  );
+  await setPlaying(page, false);
+  const changed = await page.evaluate(() => window.__changed);
+  assert.ok(changed.moved > 150, `tokens moved: ${JSON.stringify(changed)}`);
+  for (const name of ['token cx', 'token cy', 'arrow x1', 'cell data-slot']) {
+    assert.equal(changed[name] ?? 0, 0, `${name} rewritten: ${JSON.stringify(changed)}`);
+  }
+  await finish();
+});

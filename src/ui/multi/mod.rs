@@ -56,10 +56,27 @@ impl Reducible for Model {
 }
 
 /// What every part gets: the frame at the cursor and where to send actions.
-#[derive(Properties, Clone, PartialEq)]
+#[derive(Properties, Clone)]
 pub struct Part {
     pub frame: Rc<MultiFrame>,
     pub dispatch: Callback<MultiAction>,
+}
+
+/// The same frame (the same `Rc`, as `kept` hands out) is equal without comparing its contents.
+impl PartialEq for Part {
+    fn eq(&self, other: &Part) -> bool {
+        (Rc::ptr_eq(&self.frame, &other.frame) || self.frame == other.frame) && self.dispatch == other.dispatch
+    }
+}
+
+/// The part for a panel that draws only what `same` compares: the panel's previous frame while
+/// that is unchanged in `now` (the part then equals the last one, and Yew skips the panel), else
+/// `now`'s frame.
+fn kept(last: &RefCell<Rc<MultiFrame>>, now: &Part, same: impl Fn(&MultiFrame, &MultiFrame) -> bool) -> Part {
+    if !Rc::ptr_eq(&last.borrow(), &now.frame) && !same(&last.borrow(), &now.frame) {
+        *last.borrow_mut() = now.frame.clone();
+    }
+    Part { frame: last.borrow().clone(), dispatch: now.dispatch.clone() }
 }
 
 /// The link that reproduces the run on screen: the scenario with every action recorded so far
@@ -227,6 +244,17 @@ fn multi_app(props: &MultiAppProps) -> Html {
         *still.borrow_mut() = Rc::new(now);
     }
     let panel = Part { frame: still.borrow().clone(), dispatch: dispatch.clone() };
+    // The panels that draw one part of the frame keep their previous frame while that part is
+    // unchanged, so Yew skips them on the steps that leave it alone (most steps apply nothing).
+    let last_kv = use_mut_ref(|| panel.frame.clone());
+    let last_safety = use_mut_ref(|| panel.frame.clone());
+    let last_clients = use_mut_ref(|| panel.frame.clone());
+    let kv = kept(&last_kv, &panel, |a, b| a.kv == b.kv);
+    let safety = kept(&last_safety, &panel, |a, b| a.safety == b.safety);
+    // The clients' panel also reads the workload's switch and how many keys there are.
+    let keys = |f: &MultiFrame| f.kv.first().map(|t| t.rows.len());
+    let clients =
+        kept(&last_clients, &panel, |a, b| a.clients == b.clients && a.workload == b.workload && keys(a) == keys(b));
     let on_from = use_callback(log_from.clone(), |f: Option<u64>, l| l.set(f));
     if options.embed {
         let log = embed::log(&panel, *log_from, on_from);
@@ -267,7 +295,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
                     <stage::Stage ..part.clone() />
                 </section>
                 <section class="m-side" aria-label="Clients and the selection">
-                    <panels::ClientPanel ..panel.clone() />
+                    <panels::ClientPanel ..clients />
                     if let MultiSelection::Slot(s) = frame.selection {
                         <slot::SlotInspector part={part.clone()} model={(*model).clone()} slot={s} />
                     } else {
@@ -278,9 +306,9 @@ fn multi_app(props: &MultiAppProps) -> Html {
             <spacetime::SpaceTime model={(*model).clone()} dispatch={dispatch.clone()} />
             <panels::LogStrips part={panel.clone()} from={*log_from} {on_from} />
             <div class="m-panels">
-                <panels::KvTables ..panel.clone() />
+                <panels::KvTables ..kv />
                 <panels::History ..panel.clone() />
-                <panels::Safety ..panel.clone() />
+                <panels::Safety ..safety />
             </div>
             if *embedding {
                 <embed::EmbedDialog model={(*model).clone()} close={let e = embedding.clone(); Callback::from(move |_| e.set(false))} />

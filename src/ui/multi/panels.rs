@@ -243,6 +243,8 @@ fn cell_class(s: &CellState) -> (&'static str, &'static str, String) {
 
 /// One strip per replica, a cell per slot coloured by state, the commit point marked, slots
 /// where replicas differ flagged; a window of slots that follows the newest unless moved.
+/// Cells and slot numbers are keyed by slot: when the window moves on by a slot, each row loses
+/// its first cell and gains a last one instead of every cell being rewritten.
 #[function_component(LogStrips)]
 pub fn log_strips(props: &LogProps) -> Html {
     let log = &props.part.frame.log;
@@ -275,7 +277,7 @@ pub fn log_strips(props: &LogProps) -> Html {
                 <div class="m-row slots" role="row">
                     <span class="m-label" role="columnheader">{ "slot" }</span>
                     { for slots.iter().zip(log.differs.iter().chain(std::iter::repeat(&false))).map(|(s, d)| html! {
-                        <button class={classes!("m-slot", d.then_some("differs"))} role="columnheader" onclick={select(*s)}
+                        <button key={*s} class={classes!("m-slot", d.then_some("differs"))} role="columnheader" onclick={select(*s)}
                             title={if *d { format!("slot {s}: the replicas differ") } else { format!("slot {s}") }}>{ s }</button> }) }
                 </div>
                 { for log.rows.iter().map(|r| html! {
@@ -285,7 +287,7 @@ pub fn log_strips(props: &LogProps) -> Html {
                             let (class, mark, what) = cell_class(&c.state);
                             let commit = (c.slot == r.commit).then_some("commit");
                             let title = if c.text.is_empty() { format!("slot {}: {what}", c.slot) } else { format!("slot {}: {}, {what}", c.slot, c.text) };
-                            html! { <span class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}
+                            html! { <span key={c.slot} class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}
                                 data-slot={c.slot.to_string()} onclick={select(c.slot)}>{ mark }</span> }
                         }) }
                     </div>

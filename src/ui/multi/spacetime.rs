@@ -149,6 +149,7 @@ impl PartialEq for PlotProps {
 fn plot(props: &PlotProps) -> Html {
     let d = &props.data;
     let bottom = TOP + d.lanes.len() as f64 * crate::view::multi::spacetime::LANE_HEIGHT;
+    let shift = d.window.shift();
     html! {
         <>
             <g class="m-st-axis" aria-hidden="true">
@@ -172,35 +173,70 @@ fn plot(props: &PlotProps) -> Html {
                 </g>
             }) }
             <g clip-path="url(#mst-clip)">
-                <g class="m-st-arrows">{ for d.arrows.iter().filter(|a| !a.selected).map(arrow) }</g>
-                { for d.arrows.iter().filter(|a| a.selected).map(arrow) }
-                <g class="m-st-points">{ for d.points.iter().map(point) }</g>
+                // Drawn from time 0 and moved back by the window's start (`Window::shift`): when
+                // the window moves on, only this group's transform changes.
+                <g transform={format!("translate({} 0)", f1(-shift))}>
+                    <g class="m-st-arrows">{ for d.arrows.iter().filter(|a| !a.selected).map(|a| arrow(a, shift)) }</g>
+                    { for d.arrows.iter().filter(|a| a.selected).map(|a| arrow(a, shift)) }
+                    <g class="m-st-points">{ for d.points.iter().map(|pt| point(pt, shift)) }</g>
+                </g>
             </g>
         </>
     }
 }
 
-fn arrow(a: &Arrow) -> Html {
+/// Tenths of a unit, rounded half up through hundredths: a whole tick is a whole number of
+/// hundredths from time 0, so a moment rounds the same way in every window it is drawn in.
+fn tenths(v: f64) -> i32 {
+    let hundredths = (v * 100.0).round() as i64;
+    (hundredths + 5).div_euclid(10) as i32
+}
+
+fn unit(tenths: i32) -> String {
+    f1(f64::from(tenths) / 10.0)
+}
+
+/// An arrow as drawn: its ends (x1, y1, x2, y2) in tenths of a unit, `shift` to the right (see
+/// `Plot`), so that an arrow that did not change between two steps is skipped by Yew (the
+/// window holds hundreds of them, and a step changes a few).
+#[derive(Properties, PartialEq)]
+struct ArrowProps {
+    id: MsgId,
+    kind: &'static str,
+    fate: Fate,
+    selected: bool,
+    label: String,
+    seek: u64,
+    ends: [i32; 4],
+}
+
+fn arrow(a: &Arrow, shift: f64) -> Html {
+    let props = ArrowProps {
+        id: a.id,
+        kind: a.kind,
+        fate: a.fate,
+        selected: a.selected,
+        label: a.label.clone(),
+        seek: a.seek,
+        ends: [tenths(a.x1 + shift), tenths(a.y1), tenths(a.x2 + shift), tenths(a.y2)],
+    };
+    html! { <ArrowLine key={a.id.0} ..props /> }
+}
+
+#[function_component(ArrowLine)]
+fn arrow_line(a: &ArrowProps) -> Html {
+    let [x1, y1, x2, y2] = a.ends.map(unit);
     let cross = (a.fate == Fate::Dropped).then(|| {
-        let (x, y) = (a.x2, a.y2);
-        format!(
-            "M{} {}L{} {}M{} {}L{} {}",
-            f1(x - 4.0),
-            f1(y - 4.0),
-            f1(x + 4.0),
-            f1(y + 4.0),
-            f1(x - 4.0),
-            f1(y + 4.0),
-            f1(x + 4.0),
-            f1(y - 4.0)
-        )
+        let (x, y) = (a.ends[2], a.ends[3]);
+        let [l, r, t, b] = [x - 40, x + 40, y - 40, y + 40].map(unit);
+        format!("M{l} {t}L{r} {b}M{l} {b}L{r} {t}")
     });
     html! {
-        <g key={a.id.0} class={classes!("m-st-arrow", a.kind, a.fate.class(), a.selected.then_some("selected"))}
+        <g class={classes!("m-st-arrow", a.kind, a.fate.class(), a.selected.then_some("selected"))}
             data-msg={a.id.0.to_string()} data-seek={a.seek.to_string()}>
             <title>{ format!("{}: click to go to its send (step {})", a.label, a.seek) }</title>
-            <line class="hit" x1={f1(a.x1)} y1={f1(a.y1)} x2={f1(a.x2)} y2={f1(a.y2)} />
-            <line class="vis" x1={f1(a.x1)} y1={f1(a.y1)} x2={f1(a.x2)} y2={f1(a.y2)} />
+            <line class="hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
+            <line class="vis" {x1} {y1} {x2} {y2} />
             if let Some(d) = cross {
                 <path class="x" d={d} />
             }
@@ -208,8 +244,11 @@ fn arrow(a: &Arrow) -> Html {
     }
 }
 
-fn point(pt: &Point) -> Html {
-    let (x, y) = (pt.x, pt.y);
+/// A point, `shift` to the right (see `Plot`); keyed by its text (what happened, at which step
+/// and time: one point per event), so that the points the window leaves behind are removed
+/// without redrawing those after them.
+fn point(pt: &Point, shift: f64) -> Html {
+    let (x, y) = (f64::from(tenths(pt.x + shift)) / 10.0, pt.y);
     let shape = match pt.kind {
         PointKind::Chosen => {
             html! { <path d={format!("M{} {}l4 4l-4 4l-4 -4z", f1(x), f1(CHOSEN_Y - 4.0))} /> }
@@ -223,7 +262,8 @@ fn point(pt: &Point) -> Html {
         PointKind::Invoke | PointKind::Complete => html! { <circle cx={f1(x)} cy={f1(y)} r="4.5" /> },
     };
     html! {
-        <g class={classes!("m-st-point", pt.kind.class())} data-seek={pt.seek.to_string()}>
+        <g key={pt.text.as_str()} class={classes!("m-st-point", pt.kind.class())}
+            data-seek={pt.seek.to_string()}>
             <title>{ format!("{}: click to go there", pt.text) }</title>
             { shape }
             if !pt.tag.is_empty() {

@@ -114,22 +114,24 @@ fn unit(tenths: i32) -> String {
     format!("{:.1}", f64::from(tenths) / 10.0)
 }
 
-/// A message in flight: what the token draws, positions rounded to tenths so that Yew skips a
-/// token that has not visibly moved since the last frame (a busy stage has 150 of them).
+/// A message in flight: what the token draws, its label's baseline relative to the token, in
+/// tenths. Its position is the `transform` of the group around it (`Stage`), so a token that
+/// moves changes one attribute and Yew does not draw it again (a busy stage has 150 of them,
+/// most moving on every animation frame).
 #[derive(Properties, PartialEq)]
 struct TokenProps {
     id: MsgId,
     kind: &'static str,
     text: String,
-    at: (i32, i32),
     /// The label `view::multi::labels` placed on it: text, how many messages it names, and
-    /// its baseline's left end.
+    /// its baseline's left end relative to the token's centre.
     label: Option<(String, usize, (i32, i32))>,
     dispatch: Callback<MultiAction>,
 }
 
-/// A message's token, with its label when it has one (a stack's names `count` messages). The
-/// label repeats the accessible name, so it is hidden from assistive technology.
+/// A message's token, with its label when it has one (a stack's names `count` messages),
+/// centred on (0, 0). The label repeats the accessible name, so it is hidden from assistive
+/// technology.
 #[function_component(Token)]
 fn token(p: &TokenProps) -> Html {
     let id = p.id;
@@ -146,7 +148,7 @@ fn token(p: &TokenProps) -> Html {
             aria-label={name}
             onclick={click} onkeydown={on_key(&p.dispatch, MultiAction::Drop(id))}>
             <title>{ format!("{} (click to drop)", p.text) }</title>
-            <circle cx={unit(p.at.0)} cy={unit(p.at.1)} r="7" />
+            <circle cx="0" cy="0" r="7" />
             if let Some((text, count, (x, y))) = &p.label {
                 <text class="m-tlabel" x={unit(*x)} y={unit(*y)} data-count={count.to_string()} aria-hidden="true">{ text }</text>
             }
@@ -154,14 +156,28 @@ fn token(p: &TokenProps) -> Html {
     }
 }
 
-fn token_props(t: &TokenView, label: Option<&StageLabel>, dispatch: &Callback<MultiAction>) -> TokenProps {
-    TokenProps {
+/// Where a token stands (tenths of a stage unit), and what it draws there.
+fn token_props(
+    t: &TokenView,
+    label: Option<&StageLabel>,
+    dispatch: &Callback<MultiAction>,
+) -> ((i32, i32), TokenProps) {
+    let props = TokenProps {
         id: t.id,
         kind: t.kind,
         text: t.label.clone(),
-        at: (tenths(t.x), tenths(t.y)),
-        label: label.map(|l| (l.text.clone(), l.count, (tenths(l.x), tenths(l.y)))),
+        label: label.map(|l| (l.text.clone(), l.count, (tenths(l.x - t.x), tenths(l.y - t.y)))),
         dispatch: dispatch.clone(),
+    };
+    ((tenths(t.x), tenths(t.y)), props)
+}
+
+/// The group that places a token: `translate(x y)` in stage units.
+fn placed(at: (i32, i32), props: TokenProps) -> Html {
+    html! {
+        <g key={props.id.0} transform={format!("translate({} {})", unit(at.0), unit(at.1))}>
+            <Token ..props />
+        </g>
     }
 }
 
@@ -181,8 +197,10 @@ pub fn stage(p: &Part) -> Html {
             <circle class="ring" cx={RING_X.to_string()} cy={RING_Y.to_string()} r={RING_R.to_string()} aria-hidden="true" />
             { for f.nodes.iter().map(|n| node(n, &p.dispatch)) }
             <g class="m-tokens">
-                { for f.tokens.iter().enumerate().map(|(i, t)| html! {
-                    <Token key={t.id.0} ..token_props(t, label_of[i], &p.dispatch) /> }) }
+                { for f.tokens.iter().enumerate().map(|(i, t)| {
+                    let (at, props) = token_props(t, label_of[i], &p.dispatch);
+                    placed(at, props)
+                }) }
             </g>
             if let Some(text) = more(f.unlabelled) {
                 <text id="mstage-more" class="m-more" x={MORE_X.to_string()} y={MORE_Y.to_string()}>{ text }</text>

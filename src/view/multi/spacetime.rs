@@ -75,6 +75,13 @@ impl Window {
         LABEL_WIDTH + (t - self.start as f64) / self.span as f64 * Self::plot_width()
     }
 
+    /// How far the window's start is from time 0, in x: `x(t) + shift()` depends on `t` alone,
+    /// so the page draws the arrows and points at that x in a group moved back by `shift()`,
+    /// and a window that moves on changes that group's one attribute, not every arrow's.
+    pub fn shift(&self) -> f64 {
+        self.start as f64 / self.span as f64 * Self::plot_width()
+    }
+
     /// The time under `x` (what a click there seeks to), never before 0.
     pub fn time_at(&self, x: f64) -> Tick {
         let t = self.start as f64 + (x - LABEL_WIDTH) / Self::plot_width() * self.span as f64;

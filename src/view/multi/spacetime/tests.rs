@@ -129,6 +129,13 @@ fn the_window_follows_the_clock_and_scrolls_back() {
         last = w;
     }
     assert_eq!(Window::at(12.3, None).time_at(Window::at(12.3, None).x(9.0)), 9);
+    // A moment's x plus the window's shift is the same in every window (the page draws it there).
+    let (a, b) = (Window::at(10.0, None), Window::at(300.0, None));
+    assert!(a.start < b.start && a.shift() == 0.0);
+    for t in [0.0, 37.5, 280.0] {
+        assert!((a.x(t) + a.shift() - (b.x(t) + b.shift())).abs() < 1e-9, "t={t}");
+    }
+    assert_eq!(b.x(b.start as f64) + b.shift(), LABEL_WIDTH + b.shift());
     let p = run_to(default_scenario(), 3000);
     let now = clock(&p);
     let follow = build(&p, now, None);
