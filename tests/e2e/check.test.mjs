@@ -72,7 +72,11 @@ test('a long check shows progress while the page stays responsive, and Cancel st
           const s = document.querySelector('#check-status[data-state="running"]');
           if (s && seen[seen.length - 1] !== s.dataset.unique) seen.push(s.dataset.unique);
           if (gaps.length < 120) requestAnimationFrame(frame);
-          else resolve({ seen, maxGap: Math.max(...gaps.slice(1)), ms: gaps.reduce((a, b) => a + b, 0) });
+          else {
+            const sorted = gaps.slice(1).sort((a, b) => a - b);
+            const p90 = sorted[Math.floor(sorted.length * 0.9)];
+            resolve({ seen, p90, maxGap: sorted[sorted.length - 1], ms: gaps.reduce((a, b) => a + b, 0) });
+          }
         };
         requestAnimationFrame(frame);
       }),
@@ -80,7 +84,14 @@ test('a long check shows progress while the page stays responsive, and Cancel st
   const counts = sample.seen.map(Number);
   assert.ok(counts.length >= 3, `progress changed only ${counts.length} times in ${sample.ms.toFixed(0)} ms: ${counts}`);
   assert.ok(counts.every((c, i) => i === 0 || c > counts[i - 1]), `the state count grows: ${counts}`);
-  assert.ok(sample.maxGap < 250, `the page kept drawing (longest frame gap ${sample.maxGap.toFixed(0)} ms)`);
+  // The search runs in the worker, so frames keep coming. Judged on the 90th percentile of the
+  // gaps, with a looser bound on the longest: the browser tests run two files at once beside
+  // cargo's, and a core taken away now and then delays a frame without the page being at fault
+  // (a search on the main thread would hold back most frames, not a few).
+  assert.ok(
+    sample.p90 < 250 && sample.maxGap < 1000,
+    `the page kept drawing (frame gaps: 90th percentile ${sample.p90.toFixed(0)} ms, longest ${sample.maxGap.toFixed(0)} ms)`,
+  );
   assert.match(await status.innerText(), /Running: [\d,]+ states · depth \d+ · queue [\d,]+ · [\d,]+ states\/s · [\d.]+ MiB · [\d.]+ s/);
   await shotDialog(page, 'check-0-running');
 
