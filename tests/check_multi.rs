@@ -12,7 +12,19 @@ use paxos_playground::sim::{Invariant, Step};
 
 /// Rounds, timer firings, drops, duplicates, crashes.
 fn bounds(max_round: u32, timeouts: u8, drops: u8, duplicates: u8, crashes: u8) -> Bounds {
-    Bounds { max_round, drops, duplicates, crashes, timeouts, retries: None, ticks: 0, forget_dead: false, depth: None }
+    Bounds {
+        max_round,
+        drops,
+        duplicates,
+        crashes,
+        timeouts,
+        retries: None,
+        heartbeats: None,
+        ticks: 0,
+        forget_dead: false,
+        symmetry: false,
+        depth: None,
+    }
 }
 
 /// The same, dead messages forgotten.
@@ -224,6 +236,16 @@ fn the_command_line_prints_counts_verdicts_and_the_counterexample() {
     let (code, text) = paxos(&["check", "--protocol", "multi", "--strategy", "dfs", "--depth", "9"]);
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("--depth cuts a depth-first search short"), "{text}");
+    // The heartbeats' own bound and the symmetry reduction are printed with the bounds.
+    let args = ["check", "--protocol", "multi", "--max-round", "2", "--heartbeats", "0", "--symmetry"];
+    let (code, text) = paxos(&[&args[..], &["--forget-dead", "--quiet"]].concat());
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("timer firings (elections, client retries) <= 1, heartbeats <= 0"), "{text}");
+    assert!(text.contains("symmetry: replica 2's timer never fires"), "{text}");
+    assert!(text.contains("3024 unique states"), "{text}");
+    let (code, text) = paxos(&["check", "--protocol", "multi", "--symmetry", "--cold"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("symmetry needs the warm start"), "{text}");
 }
 
 #[test]
@@ -391,4 +413,90 @@ fn with_leases_the_correct_protocol_reads_nothing_stale() {
     let mut e = Explorer::new(space, Limits { depth_first: true, ..Limits::default() });
     assert_eq!(e.run(|_| true), Ending::Complete);
     assert_eq!(e.counts.unique, 426_093);
+}
+
+/// The timers enabled at the search's start, by node.
+fn firing_nodes(space: &Space<Multi>) -> Vec<u8> {
+    let mut enabled = Vec::new();
+    State::start(space).steps(space, &mut enabled);
+    enabled
+        .iter()
+        .filter_map(|m| match m {
+            Move::Step(Step::Timer { node }) => Some(node.0),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn heartbeats_may_be_bounded_apart_from_elections() {
+    // At the warm start n0 leads (its timer is a heartbeat), n1 and n2 follow (theirs are
+    // elections), the clients' timers are not armed.
+    let b = |timeouts: u8, heartbeats: Option<u8>| Bounds { heartbeats, ..reduced(bounds(2, timeouts, 0, 0, 0)) };
+    let nodes = |b: Bounds| firing_nodes(&multi::space(CORRECT, 1, 1, b, true).unwrap());
+    assert_eq!(nodes(b(1, None)), [0, 1, 2], "one firing shared by all");
+    assert_eq!(nodes(b(1, Some(0))), [1, 2], "one election, no heartbeat");
+    assert_eq!(nodes(b(0, Some(1))), [0], "one heartbeat, no election");
+    // 1 client x 1 op, round 2, dead messages forgotten: the one firing shared (6,103 states,
+    // pinned above), an election only; the verdict is the same.
+    for (bounds, want) in [(b(1, None), 6_103), (b(1, Some(0)), 5_993)] {
+        let e = explore(CORRECT, 1, 1, bounds, true);
+        assert_eq!((e.ending, e.counts.unique), (Some(Ending::Complete), want), "{bounds:?}");
+    }
+}
+
+/// The same bounds with the symmetry reduction on (`check::explore::multi`, "Symmetry").
+fn mirrored(b: Bounds) -> Bounds {
+    Bounds { symmetry: true, ..b }
+}
+
+#[test]
+fn symmetry_keeps_every_verdict_and_shortest_length_with_about_half_the_states() {
+    // Replica 2's timer never fires; replica 1's still does.
+    let one = reduced(bounds(2, 1, 0, 0, 0));
+    assert_eq!(firing_nodes(&multi::space(CORRECT, 1, 1, mirrored(one), true).unwrap()), [0, 1]);
+    // The correct protocol, a second leader: complete both ways, about half the states (the
+    // runs without an election by n1 or n2 are kept whole: 6,103 = 3,134 x 2 - 165).
+    let elections_only = Bounds { heartbeats: Some(0), ..one };
+    for (b, full, half) in [(one, 6_103, 3_134), (elections_only, 5_993, 3_024)] {
+        for depth_first in [false, true] {
+            let mut counts = Vec::new();
+            for b in [b, mirrored(b)] {
+                let space = multi::space(CORRECT, 1, 1, b, true).unwrap();
+                let mut e = Explorer::new(space, Limits { depth_first, ..Limits::default() });
+                assert_eq!(e.run(|_| true), Ending::Complete, "{b:?}");
+                counts.push(e.counts.unique);
+            }
+            assert_eq!(counts, [full, half], "{b:?}, depth-first {depth_first}");
+        }
+    }
+    // Each broken variant: a counterexample of the same shortest length both ways, the
+    // reduced one replaying in the full space too (its runs are the protocol's).
+    let kept = MultiBroken { keep_only_chosen: true, ..CORRECT };
+    let twice = MultiBroken { no_at_most_once: true, ..CORRECT };
+    for (broken, clients, ops, b, steps, states, invariant) in [
+        (kept, 2, 2, Bounds { retries: Some(0), ..elections_only }, 17, [17_239, 9_370], Invariant::SlotStable),
+        (twice, 1, 2, bounds(1, 1, 0, 0, 0), 18, [875, 875], Invariant::Linearizable),
+    ] {
+        for (b, want) in [b, mirrored(b)].into_iter().zip(states) {
+            let e = explore(broken, clients, ops, b, true);
+            counterexample(&e, steps, invariant);
+            assert_eq!(e.counts.unique, want, "{b:?}");
+            let full = multi::space(broken, clients, ops, Bounds { symmetry: false, ..b }, true).unwrap();
+            let r = replay(&full, &e.violation.as_ref().unwrap().steps);
+            assert_eq!((r.error, r.violated_at), (None, Some(steps)));
+        }
+    }
+}
+
+#[test]
+fn symmetry_is_refused_where_it_is_not_argued() {
+    let sym = mirrored(bounds(2, 1, 0, 0, 0));
+    let refused = |b: Bounds, warm: bool| multi::space(CORRECT, 1, 1, b, warm).is_err();
+    assert!(!refused(sym, true));
+    assert!(!refused(Bounds { retries: Some(0), heartbeats: Some(2), ..sym }, true), "heartbeats apart are fine");
+    assert!(refused(sym, false), "from cold any replica may campaign");
+    assert!(refused(Bounds { timeouts: 2, ..sym }, true), "two elections: ballots 2.1 and 2.2 compare");
+    assert!(refused(Bounds { retries: Some(1), ..sym }, true), "a client's retry moves to the next replica");
+    assert!(multi::lease_space(CORRECT, 1, 1, Bounds { retries: Some(0), ..sym }, true).is_err(), "leases");
 }

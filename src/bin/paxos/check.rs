@@ -58,7 +58,9 @@ pub struct CheckArgs {
     /// bfs (shortest counterexample) or dfs.
     #[arg(long, default_value = "bfs")]
     pub strategy: String,
-    /// Treat interchangeable acceptors and learners as one (symmetry reduction).
+    /// Treat interchangeable acceptors and learners as one (symmetry reduction); Multi-Paxos:
+    /// replica 2's election is replica 1's mirrored, so its timer never fires (warm start,
+    /// at most one election firing, no client retry beside it).
     #[arg(long)]
     pub symmetry: bool,
     /// Threads (single-decree: breadth-first or depth-first; Multi-Paxos searches with one).
@@ -102,6 +104,10 @@ pub struct CheckArgs {
     /// Multi-Paxos: client retries (timer firings of clients), counted apart from --timeouts.
     #[arg(long)]
     pub retries: Option<u8>,
+    /// Multi-Paxos: leaders' heartbeats (their timer firings), counted apart from --timeouts
+    /// (then --timeouts counts elections, and client retries unless --retries is given).
+    #[arg(long)]
+    pub heartbeats: Option<u8>,
     /// Multi-Paxos: leader leases for reads, with a clock (client 0 writes x then reads it,
     /// client 1 reads x); implied by --variant lease-without-wait.
     #[arg(long)]

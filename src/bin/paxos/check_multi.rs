@@ -31,8 +31,10 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         crashes: args.crashes,
         timeouts: args.timeouts,
         retries: args.retries,
+        heartbeats: args.heartbeats,
         ticks: args.ticks,
         forget_dead: args.forget_dead,
+        symmetry: args.symmetry,
         depth: args.depth,
     };
     let variant = broken(&args.variant)?;
@@ -53,11 +55,17 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         other => return Err(format!("unknown strategy {other:?}: bfs or dfs")),
     };
     let limits = Limits { max_states: args.max_states, max_bytes: args.max_mib.saturating_mul(1 << 20), depth_first };
-    let firings = match bounds.retries {
-        Some(r) => {
+    let firings = match (bounds.retries, bounds.heartbeats) {
+        (Some(r), Some(h)) => {
+            format!("elections <= {}, heartbeats <= {h}, client retries <= {r}", bounds.timeouts)
+        }
+        (Some(r), None) => {
             format!("replica timer firings (elections, heartbeats) <= {}, client retries <= {r}", bounds.timeouts)
         }
-        None => format!("timer firings (elections, heartbeats, client retries) <= {}", bounds.timeouts),
+        (None, Some(h)) => {
+            format!("timer firings (elections, client retries) <= {}, heartbeats <= {h}", bounds.timeouts)
+        }
+        (None, None) => format!("timer firings (elections, heartbeats, client retries) <= {}", bounds.timeouts),
     };
     let leases = if leases {
         format!(
@@ -70,7 +78,7 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         String::new()
     };
     println!(
-        "check: Multi-Paxos, 3 replicas, {} client(s) x {} operation(s), {}{leases}; rounds <= {}, {firings}, drops <= {}, duplicates <= {}, crashes <= {}{}; {}{}",
+        "check: Multi-Paxos, 3 replicas, {} client(s) x {} operation(s), {}{leases}; rounds <= {}, {firings}, drops <= {}, duplicates <= {}, crashes <= {}{}; {}{}{}",
         args.clients,
         args.ops,
         args.variant,
@@ -81,6 +89,7 @@ pub fn check(args: &CheckArgs, command_line: &str) -> Result<i32, String> {
         bounds.depth.map(|d| format!(", depth <= {d}")).unwrap_or_default(),
         if args.cold { "from cold" } else { "from once replica 0 leads at ballot 1.0" },
         if bounds.forget_dead { "; dead messages forgotten" } else { "" },
+        if bounds.symmetry { "; symmetry: replica 2's timer never fires (its election is replica 1's mirrored)" } else { "" },
     );
     let started = Instant::now();
     let mut explorer = Explorer::new(space, limits);

@@ -51,6 +51,12 @@ pub trait Explorable: Simulated {
     fn may_crash(cluster: &Self::Cluster, node: NodeId) -> bool;
     /// Whether `node`'s timer is a client's retry (counted against `Bounds::retries` if set).
     fn retries(cluster: &Self::Cluster, node: NodeId) -> bool;
+    /// Whether `node`'s timer, were it to fire now, is a leader's heartbeat (counted against
+    /// `Bounds::heartbeats` if set).
+    fn heartbeat(system: &System<Self>, node: NodeId) -> bool;
+    /// The node whose timer never fires under `Bounds::symmetry`: its firings are mirrored by
+    /// another node's (the protocol's module says when that is sound and checks it).
+    fn mirrored(cluster: &Self::Cluster) -> Option<NodeId>;
     /// Whether delivering `packet`, here or in any state reachable from here, can change
     /// nothing but take it out of the network (and send only messages that are dead too).
     /// Must be monotonic: once dead, dead in every later state.
@@ -76,10 +82,14 @@ pub struct Bounds {
     pub duplicates: u8,
     /// Crashes, in all (a crashed node may always recover).
     pub crashes: u8,
-    /// Timer firings, in all: elections, heartbeats, and client retries unless `retries` is set.
+    /// Timer firings, in all: elections, and heartbeats and client retries unless
+    /// `heartbeats` or `retries` is set.
     pub timeouts: u8,
     /// Client timer firings (retries), counted apart from `timeouts`; `None`: they share it.
     pub retries: Option<u8>,
+    /// Leaders' timer firings (heartbeats), counted apart from `timeouts`; `None`: they share
+    /// it. `Some(0)` with `timeouts` 1: the one firing is an election.
+    pub heartbeats: Option<u8>,
     /// Clock ticks a run may pass ([`Move::Tick`]); 0: the clock stays at 0.
     pub ticks: u8,
     /// Not a bound but a reduction: after every step, forget the messages in flight that can
@@ -87,6 +97,11 @@ pub struct Bounds {
     /// are one; every run kept is a run of the protocol in which those messages stay in
     /// flight forever, so counterexamples stay concrete.
     pub forget_dead: bool,
+    /// A reduction too: the timer of [`Explorable::mirrored`] never fires, since every run in
+    /// which it does is another node's run with the two nodes' names swapped (Multi-Paxos:
+    /// replica 2's election is replica 1's; `multi.rs` argues it and refuses bounds where it
+    /// does not hold). The verdict and a shortest counterexample's length are the same.
+    pub symmetry: bool,
     /// Deepest run explored, in steps.
     pub depth: Option<u32>,
 }
@@ -134,6 +149,7 @@ pub struct State<P: Explorable> {
     pub crashes: u8,
     pub timeouts: u8,
     pub retries: u8,
+    pub heartbeats: u8,
     /// The clock (ticks passed since the initial state).
     pub now: u32,
     /// Ticks passed since the search started (the prefix's do not count).
@@ -160,6 +176,7 @@ impl<P: Explorable> Clone for State<P> {
             crashes: self.crashes,
             timeouts: self.timeouts,
             retries: self.retries,
+            heartbeats: self.heartbeats,
             now: self.now,
             ticks: self.ticks,
             depth: self.depth,
@@ -176,11 +193,19 @@ impl<P: Explorable> Clone for State<P> {
         self.crashes = source.crashes;
         self.timeouts = source.timeouts;
         self.retries = source.retries;
+        self.heartbeats = source.heartbeats;
         self.now = source.now;
         self.ticks = source.ticks;
         self.depth = source.depth;
         self.node_keys.clone_from(&source.node_keys);
     }
+}
+
+/// The budget a timer firing counts against ([`Bounds`]).
+enum Firing {
+    Retry,
+    Heartbeat,
+    Other,
 }
 
 /// The explorer's transit: a send joins the multiset, a timer is a bit.
@@ -249,7 +274,7 @@ impl<P: Explorable> State<P> {
         for step in &space.prefix {
             s.apply(space, step.clone());
         }
-        (s.drops, s.duplicates, s.crashes, s.timeouts, s.retries, s.ticks) = (0, 0, 0, 0, 0, 0);
+        (s.drops, s.duplicates, s.crashes, s.timeouts, s.retries, s.heartbeats, s.ticks) = (0, 0, 0, 0, 0, 0, 0);
         s
     }
 
@@ -265,6 +290,7 @@ impl<P: Explorable> State<P> {
             crashes: 0,
             timeouts: 0,
             retries: 0,
+            heartbeats: 0,
             now: 0,
             ticks: 0,
             depth: 0,
@@ -304,9 +330,10 @@ impl<P: Explorable> State<P> {
                 out.push(Move::Step(Step::Duplicate { from, to, msg: msg.clone() }));
             }
         }
+        let mirrored = if b.symmetry { P::mirrored(&space.cluster) } else { None };
         for (i, slot) in self.system.nodes.iter().enumerate() {
             let node = NodeId(i as u8);
-            if slot.up && self.timers & (1 << i) != 0 && self.may_fire(space, node) {
+            if slot.up && self.timers & (1 << i) != 0 && mirrored != Some(node) && self.may_fire(space, node) {
                 out.push(Move::Step(Step::Timer { node }));
             }
             if slot.up && self.crashes < b.crashes && P::may_crash(&space.cluster, node) {
@@ -322,12 +349,26 @@ impl<P: Explorable> State<P> {
     }
 
     /// Whether the firing bound leaves room for `node`'s timer: a client's retry counts
-    /// against `retries` when that is set, any other firing against `timeouts`.
+    /// against `retries` when that is set, a leader's heartbeat against `heartbeats` when that
+    /// is set, any other firing against `timeouts`.
     fn may_fire(&self, space: &Space<P>, node: NodeId) -> bool {
         let b = &space.bounds;
-        match b.retries {
-            Some(r) if P::retries(&space.cluster, node) => self.retries < r,
-            _ => self.timeouts < b.timeouts,
+        match self.firing(space, node) {
+            Firing::Retry => self.retries < b.retries.unwrap_or(0),
+            Firing::Heartbeat => self.heartbeats < b.heartbeats.unwrap_or(0),
+            Firing::Other => self.timeouts < b.timeouts,
+        }
+    }
+
+    /// Which budget a firing of `node`'s timer here counts against.
+    fn firing(&self, space: &Space<P>, node: NodeId) -> Firing {
+        let b = &space.bounds;
+        if b.retries.is_some() && P::retries(&space.cluster, node) {
+            Firing::Retry
+        } else if b.heartbeats.is_some() && P::heartbeat(&self.system, node) {
+            Firing::Heartbeat
+        } else {
+            Firing::Other
         }
     }
 
@@ -367,9 +408,10 @@ impl<P: Explorable> State<P> {
             }
             Step::Timer { node } => {
                 self.timers &= !(1 << node.index());
-                match space.bounds.retries {
-                    Some(_) if P::retries(&space.cluster, *node) => self.retries += 1,
-                    _ => self.timeouts += 1,
+                match self.firing(space, *node) {
+                    Firing::Retry => self.retries += 1,
+                    Firing::Heartbeat => self.heartbeats += 1,
+                    Firing::Other => self.timeouts += 1,
                 }
             }
             Step::Crash { .. } => self.crashes += 1,
@@ -434,7 +476,7 @@ impl<P: Explorable> State<P> {
             }
             self.net.hash(&mut h);
             (self.timers, &self.next_op, self.drops, self.duplicates, self.crashes, self.timeouts).hash(&mut h);
-            (self.retries, self.now, self.ticks).hash(&mut h);
+            (self.retries, self.heartbeats, self.now, self.ticks).hash(&mut h);
             P::hash_monitor(&self.system.monitor, &mut h);
             xxhash_rust::xxh3::xxh3_128(bytes)
         })

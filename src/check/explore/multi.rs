@@ -18,6 +18,52 @@
 //! * Log compaction off: it needs more slots than these runs fill. The pipeline window is the
 //!   default (4).
 //!
+//! * Heartbeats (`Bounds::heartbeats`) may be bounded apart too: with `timeouts` 1 and
+//!   `heartbeats` `Some(0)` the one firing a run has is an election (a follower's timer, or a
+//!   deposed leader's), never the leader's heartbeat, which only repeats what the leader's
+//!   next Accept carries (the commit point) and re-sends Accepts that are still in flight.
+//!   This is a bound like the others (it leaves runs out), printed with them.
+//!
+//! ## Symmetry (`Bounds::symmetry`)
+//!
+//! After the warm start replicas 1 and 2 are interchangeable: both followed the same
+//! messages from replica 0, and nothing in a replica's code depends on its name except
+//! through ballots, sets and maps of names. Let π swap the names 1 and 2 everywhere (nodes,
+//! disks, messages in flight, ballots' node parts, the monitor's records). The claim: every
+//! run in which replica 2's timer fires is the image under π of a run in which replica 1's
+//! timer fires instead, with the same length and the same violations; so the search may keep
+//! replica 2's timer from ever firing (the step is simply never enabled) and lose nothing.
+//! Why it holds, and the bounds it needs (`space` refuses any others):
+//! 1. The start is symmetric: the warm start (replica 0 leads at 1.0, both followers heard
+//!    every message) is its own image. So no cold start.
+//! 2. Each step commutes with π, except where order between names or arithmetic on them
+//!    enters. In a replica: ballots compare as (round, node), so π keeps their order as long
+//!    as no two ballots of one round name replicas 1 and 2; with at most one election firing
+//!    in a run (`timeouts` at most 1) the only ballots are replica 0's 1.0, the initial
+//!    zero ballot and the one campaign's (round 2 at most, its own), so no such pair exists.
+//!    Everything else a replica does with names goes through sets and maps (promises,
+//!    accepts, the others it sends to), and the network is a multiset.
+//! 3. A client's guess of the leader does arithmetic on names: after a redirect that names
+//!    no leader, or on its timer, it moves to the next replica (1 -> 2 but 2 -> 0), which π
+//!    does not respect. The guess is read in only two places: when the client sends a new
+//!    request (it has none to send while its current one is pending, and a redirect that
+//!    names no leader leaves it pending) and when its timer fires. A reply or a redirect
+//!    that names a leader overwrites the guess first. So with no client timer firing in any
+//!    run that has an election (client retries bounded to 0, or sharing the one firing), the
+//!    two runs' states differ at most in guesses that are overwritten before they are read:
+//!    every later step matches, and no property reads a guess.
+//! 4. No leases: the lease space's warm start and guards are left out of this argument.
+//! 5. Every property is symmetric in the replicas' names (one value per slot, a chosen entry
+//!    stays, the same command per slot, versions grow, one leader per ballot, the clients'
+//!    history is linearizable: the history names clients, never replicas).
+//!
+//! So with `timeouts` at most 1, client retries 0 or sharing that firing, a warm start and
+//! no leases, a run in which replica 2 campaigns is replica 1's campaign mirrored, and runs
+//! with no replica-2 firing are explored as they are: the same verdict, and breadth-first
+//! the same shortest counterexample length (`tests/check_multi.rs` compares both ways).
+//! Heartbeats may have their own budget: only a leader fires them, and replica 2 leads only
+//! after its own election.
+//!
 //! ## Leases ([`lease_space`])
 //!
 //! A lease is a duration, so the lease space has a clock (`Bounds::ticks`, the explorer's
@@ -59,6 +105,16 @@ impl Explorable for Multi {
 
     fn retries(cluster: &MultiCluster, node: NodeId) -> bool {
         cluster.is_client(node)
+    }
+
+    /// A leader's timer is its heartbeat (anyone else's replica timer an election).
+    fn heartbeat(system: &System<Multi>, node: NodeId) -> bool {
+        system.nodes[node.index()].node.replica().is_some_and(|r| r.is_leader())
+    }
+
+    /// Replica 2 (module doc, "Symmetry").
+    fn mirrored(cluster: &MultiCluster) -> Option<NodeId> {
+        cluster.replicas.get(2).copied()
     }
 
     /// The messages whose delivery can never change anything again (each rule rests on
@@ -208,6 +264,14 @@ pub fn space(broken: MultiBroken, clients: u8, ops: u8, bounds: Bounds, warm: bo
     if bounds.ticks > 0 {
         return Err("a clock (ticks) is for leases only: without them nothing reads the time".into());
     }
+    if bounds.symmetry {
+        if !warm {
+            return Err("symmetry needs the warm start: from cold all three replicas may campaign".into());
+        }
+        if bounds.timeouts > 1 || bounds.retries.is_some_and(|r| r > 0) {
+            return Err("symmetry needs at most one election firing (timeouts 1) and no client retry beside it (retries 0, or sharing the one firing)".into());
+        }
+    }
     let mut cluster = MultiCluster::new(3, clients);
     cluster.broken = broken;
     let clients = cluster.clients.iter().enumerate().map(|(i, &c)| (c, operations(i as u8, ops))).collect();
@@ -254,6 +318,9 @@ pub fn lease_space(
     }
     if !(1..=LEASE_OPS).contains(&ops) {
         return Err(format!("with leases the checker takes 1 to {LEASE_OPS} operations per client (asked for {ops})"));
+    }
+    if bounds.symmetry {
+        return Err("symmetry is not argued with leases (see the checker's module doc)".into());
     }
     let mut cluster = MultiCluster::new(3, clients);
     cluster.broken = broken;

@@ -90,8 +90,10 @@ fn space() -> crate::check::explore::Space<crate::protocol::multi::Multi> {
         crashes: 0,
         timeouts: 2,
         retries: None,
+        heartbeats: None,
         ticks: 0,
         forget_dead: false,
+        symmetry: false,
         depth: None,
     };
     let broken = MultiBroken { keep_only_chosen: true, ..MultiBroken::default() };
