@@ -11,7 +11,9 @@
 //! without a clock. Why a bound on timer firings: a leader's heartbeat timer is always armed
 //! and every firing sends messages, so without one the state space is infinite. Client
 //! retries may have a bound of their own (`Bounds::retries`), apart from the replicas'
-//! elections and heartbeats.
+//! elections and heartbeats, and so may leaders' heartbeats (`Bounds::heartbeats`), apart
+//! from elections. One reduction besides forgetting dead messages: symmetry
+//! (`Bounds::symmetry`), a node whose timer never fires because another's mirrors it.
 //!
 //! Time, for what reads it (Multi-Paxos's leases, which are durations): a bounded discrete
 //! clock in the state. The protocol's `now` is the clock; [`Move::Tick`] advances it by one
