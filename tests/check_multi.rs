@@ -437,12 +437,8 @@ fn heartbeats_may_be_bounded_apart_from_elections() {
     assert_eq!(nodes(b(1, None)), [0, 1, 2], "one firing shared by all");
     assert_eq!(nodes(b(1, Some(0))), [1, 2], "one election, no heartbeat");
     assert_eq!(nodes(b(0, Some(1))), [0], "one heartbeat, no election");
-    // 1 client x 1 op, round 2, dead messages forgotten: the one firing shared (6,103 states,
-    // pinned above), an election only; the verdict is the same.
-    for (bounds, want) in [(b(1, None), 6_103), (b(1, Some(0)), 5_993)] {
-        let e = explore(CORRECT, 1, 1, bounds, true);
-        assert_eq!((e.ending, e.counts.unique), (Some(Ending::Complete), want), "{bounds:?}");
-    }
+    // Its counts (round 2, an election only: 5,993 states instead of 6,103) are pinned in
+    // symmetry_keeps_every_verdict_... below.
 }
 
 /// The same bounds with the symmetry reduction on (`check::explore::multi`, "Symmetry").
