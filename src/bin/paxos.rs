@@ -123,6 +123,9 @@ enum Command {
         /// Runs of W2 per mode.
         #[arg(long, default_value_t = 3)]
         runs: u64,
+        /// With --workload w2: measure W2 alone, without W1 beside it (e.g. under callgrind).
+        #[arg(long)]
+        no_w1: bool,
     },
     /// Explores every interleaving of a small configuration (exhaustive model checking) and
     /// reports each property's verdict; a violation exits 1 with a shortest counterexample.
@@ -183,7 +186,10 @@ fn dispatch(command: Command) -> Result<i32, String> {
                 None => multi::sweep(seeds, start, variant, jobs, quiet),
             }
         }
-        Command::Bench { seed, workload, runs, .. } if workload == "w2" => multi::bench_w2(seed, runs),
+        Command::Bench { instances, secs, seed, modes, workload, runs, no_w1, .. } if workload == "w2" => {
+            let w1 = (!no_w1).then_some(bench::BenchArgs { instances, secs, seed, seek: false, modes: String::new() });
+            multi::bench_w2(seed, runs, &modes, w1.as_ref())
+        }
         Command::Run { seed, scenario, max_steps, json, mix } => {
             let story = match scenario {
                 Some(path) => {

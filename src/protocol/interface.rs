@@ -58,6 +58,13 @@ pub trait Protocol: Sized + 'static {
         *node = new;
     }
 
+    /// `replace(node, restore(id, cluster, disk))`: the node goes down, keeping only `disk`. A
+    /// protocol may do it in place (Multi-Paxos keeps a replica's buffers for its log).
+    #[inline]
+    fn restore_into(node: &mut Self::Node, id: NodeId, cluster: &Self::Cluster, disk: &Self::Durable) {
+        Self::replace(node, Self::restore(id, cluster, disk));
+    }
+
     /// `replace(node, boot(id, cluster, disk))`: the node restarts from `disk`. A protocol may
     /// do it in place (single-decree does: W1 resets a world's nodes a million times a second).
     #[inline]

@@ -387,7 +387,7 @@ impl<P: Simulated> System<P> {
             return;
         }
         slot.up = false;
-        P::replace(&mut slot.node, P::restore(node, &self.cluster, &slot.storage));
+        P::restore_into(&mut slot.node, node, &self.cluster, &slot.storage);
         transit.cancel_timer(node);
         sink.record(at.0, at.1, || P::Event::crash(node));
     }

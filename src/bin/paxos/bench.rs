@@ -75,7 +75,22 @@ pub fn bench(args: &BenchArgs) -> i32 {
     0
 }
 
-fn parse_modes(text: &str) -> Result<Vec<(&'static str, Recording)>, String> {
+/// W1 with recording off, for `paxos bench --workload w2`: its deliveries per second and per
+/// cpu-second (`None` where the system does not tell), after printing its line.
+pub fn w1_off(args: &BenchArgs) -> (f64, Option<f64>) {
+    let m = measure(args, Recording::Off);
+    let rate = m.per_sec(m.totals.delivered);
+    print_mode("off", &m, rate, rate);
+    let per_cpu = m.cpu.filter(|c| *c > Duration::ZERO).map(|c| m.totals.delivered as f64 / c.as_secs_f64());
+    (rate, per_cpu)
+}
+
+/// The CPU time of the main thread so far, for `paxos bench --workload w2`.
+pub fn cpu_now() -> Option<Duration> {
+    cpu_time()
+}
+
+pub(crate) fn parse_modes(text: &str) -> Result<Vec<(&'static str, Recording)>, String> {
     let all = [("off", Recording::Off), ("on", Recording::On), ("on+hash", Recording::Hashed)];
     let mut modes = Vec::new();
     for m in text.split(',').map(str::trim) {

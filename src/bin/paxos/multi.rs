@@ -9,6 +9,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use crate::bench;
+use paxos_playground::workload::Recording;
+
 pub fn parse_variant(name: &str) -> Result<MultiVariant, String> {
     MultiVariant::parse(name).ok_or_else(|| {
         let names: Vec<&str> = MultiVariant::ALL.iter().map(|v| v.name()).collect();
@@ -152,14 +155,25 @@ pub fn sweep(seeds: u64, start: u64, variant: MultiVariant, jobs: usize, quiet: 
 }
 
 /// `paxos bench --workload w2`: W2 with recording off and on.
-pub fn bench_w2(seed: u64, runs: u64) -> i32 {
+pub fn bench_w2(seed: u64, runs: u64, modes: &str, w1: Option<&bench::BenchArgs>) -> i32 {
+    let modes = match bench::parse_modes(modes) {
+        Ok(modes) => modes,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
     let config = MultiConfig::w2();
     println!(
         "W2: 5 replicas, 3 clients x {} operations (half reads, a third writes, the rest cas) over 10 keys, \
          10% loss, latency 1..=10 ticks, the leader crashed every 2,000 ticks; {runs} runs from seed {seed}",
         config.workload.ops_per_client
     );
-    for recording in [false, true] {
+    // W2's recording-off rate, per second and per cpu-second, for the ratio to W1.
+    let mut off: Option<(f64, Option<f64>)> = None;
+    for (_, mode) in modes {
+        let recording = mode != Recording::Off;
+        let cpu_start = bench::cpu_now();
         let started = Instant::now();
         let (mut delivered, mut committed, mut steps, mut unfinished) = (0u64, 0u64, 0u64, 0u64);
         for i in 0..runs {
@@ -178,12 +192,27 @@ pub fn bench_w2(seed: u64, runs: u64) -> i32 {
             unfinished += u64::from(!o.finished);
         }
         let secs = started.elapsed().as_secs_f64().max(1e-9);
+        let cpu = bench::cpu_now().zip(cpu_start).map(|(end, start)| end.saturating_sub(start).as_secs_f64());
+        let per_cpu = cpu.filter(|c| *c > 0.0).map(|c| delivered as f64 / c);
+        if !recording {
+            off = Some((delivered as f64 / secs, per_cpu));
+        }
+        let cpu_text = per_cpu.map_or(String::new(), |r| format!("; {:.2} M deliveries per cpu-second", r / 1e6));
         println!(
-            "recording {:<3}: {:>8.0} commands committed/s, {:>6.2} M deliveries/s ({committed} commands, {delivered} deliveries, {steps} steps in {secs:.2} s; unfinished {unfinished})",
+            "recording {:<3}: {:>8.0} commands committed/s, {:>6.2} M deliveries/s ({committed} commands, {delivered} deliveries, {steps} steps in {secs:.2} s{cpu_text}; unfinished {unfinished})",
             if recording { "on" } else { "off" },
             committed as f64 / secs,
             delivered as f64 / secs / 1e6,
         );
+    }
+    if let Some(args) = w1 {
+        println!("W1 in the same run (recording off, as `paxos bench --modes off`):");
+        let (w1_rate, w1_cpu) = bench::w1_off(args);
+        if let Some((w2_rate, w2_cpu)) = off {
+            let cpu_ratio =
+                w2_cpu.zip(w1_cpu).map_or(String::new(), |(a, b)| format!(", per cpu-second {:.2}x", a / b));
+            println!("W2/W1 deliveries/s, recording off: {:.2}x{cpu_ratio} (aim: at least 0.70x)", w2_rate / w1_rate);
+        }
     }
     0
 }

@@ -26,11 +26,24 @@ use std::ops::{Bound, RangeBounds};
 /// exceptions, dropped from the front only at a snapshot (or, in a leader's pipeline of a
 /// few slots, when the oldest is chosen), and a `Vec` of `Copy` entries clones with one
 /// `memcpy` (a crash restores a replica's whole accepted log from its disk).
-#[derive(Clone)]
 pub struct SlotMap<V> {
     first: u32,
     entries: Vec<Option<V>>,
     len: usize,
+}
+
+/// By hand for `clone_from`, which copies into the vector already there: a crash restores a
+/// replica's accepted log from its disk into the buffer the log had, without allocating it
+/// again (and regrowing it, a copy each time, as the log grows on).
+impl<V: Clone> Clone for SlotMap<V> {
+    fn clone(&self) -> Self {
+        SlotMap { first: self.first, entries: self.entries.clone(), len: self.len }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        self.first = source.first;
+        self.entries.clone_from(&source.entries);
+        self.len = source.len;
+    }
 }
 
 impl<V> Default for SlotMap<V> {

@@ -253,13 +253,25 @@ pub enum Output {
 }
 
 /// What a replica has written to stable storage. Clients keep nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MultiDurable {
     pub promised: Option<Ballot>,
     /// Per slot, the entry accepted last (the highest ballot: an acceptor never accepts below
     /// its promise). Only slots from the snapshot point on. (A vector by slot: `maps`.)
     pub accepted: SlotMap<(Ballot, Command)>,
     pub snapshot: Option<Box<Snapshot>>,
+}
+
+/// By hand for `clone_from`, which reuses the accepted log's buffer (`Replica::restore_from`).
+impl Clone for MultiDurable {
+    fn clone(&self) -> Self {
+        MultiDurable { promised: self.promised, accepted: self.accepted.clone(), snapshot: self.snapshot.clone() }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        self.promised = source.promised;
+        self.accepted.clone_from(&source.accepted);
+        self.snapshot.clone_from(&source.snapshot);
+    }
 }
 
 impl MultiDurable {

@@ -35,6 +35,22 @@ impl MultiNode {
         node
     }
 
+    /// `*self = MultiNode::restore(id, cluster, durable)`, keeping a replica's buffers.
+    pub fn restore_in_place(&mut self, id: NodeId, cluster: &MultiCluster, durable: &MultiDurable) {
+        match self {
+            MultiNode::Replica(r) if r.id == id && cluster.is_replica(id) => r.restore_from(durable),
+            _ => *self = MultiNode::restore(id, cluster, durable),
+        }
+    }
+
+    /// `*self = MultiNode::recover(id, cluster, durable)`, keeping a replica's buffers.
+    pub fn recover_in_place(&mut self, id: NodeId, cluster: &MultiCluster, durable: &MultiDurable) {
+        self.restore_in_place(id, cluster, durable);
+        if let MultiNode::Replica(r) = self {
+            r.guard_on_first_input = cluster.lease.is_some() && !cluster.broken.lease_without_wait;
+        }
+    }
+
     /// A node holding exactly what `durable` says and nothing volatile: what is left of a
     /// node while it is down.
     pub fn restore(id: NodeId, cluster: &MultiCluster, durable: &MultiDurable) -> MultiNode {

@@ -34,6 +34,14 @@ impl Protocol for Multi {
     fn restore(id: NodeId, cluster: &MultiCluster, disk: &MultiDurable) -> MultiNode {
         MultiNode::restore(id, cluster, disk)
     }
+    /// In place: a replica keeps its buffers (`MultiNode::restore_in_place`).
+    fn restore_into(node: &mut MultiNode, id: NodeId, cluster: &MultiCluster, disk: &MultiDurable) {
+        node.restore_in_place(id, cluster, disk);
+    }
+    /// In place, as `restore_into`.
+    fn reboot(node: &mut MultiNode, id: NodeId, cluster: &MultiCluster, disk: &MultiDurable) {
+        node.recover_in_place(id, cluster, disk);
+    }
     fn start(node: &mut MultiNode, _now: u64, cluster: &MultiCluster, out: &mut impl Emit<Output>) {
         node.start(cluster, out);
     }

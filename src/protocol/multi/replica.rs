@@ -114,6 +114,30 @@ impl Replica {
         }
     }
 
+    /// `*self = Replica::restore(self.id, durable)`, keeping this replica's buffers: the
+    /// accepted log is copied into the one it had and the log keeps its capacity, so a replica
+    /// that crashes and replays thousands of entries allocates nothing for them (W2: a crash
+    /// every 2,000 ticks; regrowing those vectors was 12% of its instructions, by callgrind).
+    pub fn restore_from(&mut self, durable: &MultiDurable) {
+        let (upto, store, sessions) = match durable.snapshot.as_deref() {
+            Some(s) => (s.upto, s.store.clone(), s.sessions.clone()),
+            None => (Slot(0), Store::default(), Sessions::default()),
+        };
+        self.durable.clone_from(durable);
+        self.role = Role::Follower;
+        self.leader = None;
+        self.leader_ballot = Ballot::ZERO;
+        self.commit = upto;
+        self.applied = upto;
+        self.log.clear();
+        self.store = store;
+        self.sessions = sessions;
+        self.round_seen = 0;
+        self.attempts = 0;
+        self.lease_guard = None;
+        self.guard_on_first_input = false;
+    }
+
     /// Arms the election timer: call when the replica starts or restarts.
     pub fn start(&self, cluster: &MultiCluster, out: &mut impl Outputs) {
         self.set_election_timer(cluster, out);

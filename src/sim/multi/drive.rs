@@ -212,10 +212,12 @@ impl MultiRun {
         if !self.world.step(&self.schedule, sink) {
             return false;
         }
-        for client in self.world.system.monitor.take_completed() {
+        let completed = self.world.system.monitor.take_completed();
+        for &client in &completed {
             let i = self.world.system.cluster.clients.iter().position(|c| *c == client).unwrap_or(0);
             self.next_op(i, sink);
         }
+        self.world.system.monitor.recycle_completed(completed);
         true
     }
 

@@ -147,6 +147,36 @@ fn a_replica_restarted_with_leases_on_waits_a_lease_from_its_first_input() {
     assert!(!fresh.guard_on_first_input, "a first start granted nothing");
 }
 
+#[test]
+fn a_crash_and_a_restart_in_place_keep_exactly_the_disk_as_a_fresh_node_would() {
+    // A leader with a log, a store, a table and a pipeline crashes: in place (keeping its
+    // buffers, as the simulator does) it must be the very node `restore` builds from the disk,
+    // and back up the very node `recover` builds, lease guard included.
+    let c = cluster();
+    let mut r = leader(&c);
+    for (seq, value) in [(1, 5), (2, 6)] {
+        deliver(&mut r, C3, Msg::Request { seq, op: KvOp::Write { key: X, value: Val(value) } }, &c);
+        deliver(&mut r, R1, Msg::Accepted { ballot: b(1, 0), slot: Slot(seq - 1) }, &c);
+    }
+    deliver(&mut r, C3, Msg::Request { seq: 3, op: KvOp::Write { key: X, value: Val(7) } }, &c);
+    assert_eq!(r.store.get(X), Some((Val(6), 2)));
+    assert_eq!((r.log.len(), r.durable.accepted.len()), (2, 3), "two chosen, one in the pipeline");
+    let disk = r.durable.clone();
+    let mut node = MultiNode::Replica(r);
+    node.restore_in_place(R0, &c, &disk);
+    assert_eq!(node, MultiNode::restore(R0, &c, &disk));
+    let MultiNode::Replica(down) = &node else { panic!() };
+    assert_eq!((down.log.len(), down.store.get(X), down.durable.accepted.len()), (0, None, 3));
+    let leased = leased();
+    node.recover_in_place(R0, &leased, &disk);
+    assert_eq!(node, MultiNode::recover(R0, &leased, &disk));
+    assert!(node.replica().is_some_and(|r| r.guard_on_first_input), "with leases on, the restart's guard");
+    // A node that is not a replica of that id is rebuilt outright.
+    let mut client = MultiNode::new(C3, &c);
+    client.restore_in_place(R0, &c, &disk);
+    assert_eq!(client, MultiNode::restore(R0, &c, &disk));
+}
+
 // ---------------------------------------------------------------- campaigning
 
 #[test]
