@@ -175,6 +175,11 @@ fn use_keys(dispatch: Callback<MultiAction>, toggle_theme: Callback<()>) {
     });
 }
 
+/// Why the run stopped by itself (at a lesson's caption), in a live region that is always there.
+pub fn status(frame: &MultiFrame) -> Html {
+    html! { <p id="mstatus" class="m-status" role="status">{ frame.status.clone().unwrap_or_default() }</p> }
+}
+
 #[derive(Properties, PartialEq, Default)]
 pub struct MultiAppProps {
     /// Given by the JS API (`mount_multi`); otherwise read from the address's query.
@@ -285,6 +290,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
             if let Some(text) = caption {
                 <p id="mcaption" class="m-caption" role="status">{ text }</p>
             }
+            { status(&frame) }
             <div class="m-time-row">
                 { panels::time_controls(&part) }
                 <exports::Exports model={(*model).clone()} />

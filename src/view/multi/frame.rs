@@ -238,6 +238,8 @@ pub struct MultiFrame {
     pub inspector: Option<InspectorView>,
     pub notice: Option<String>,
     pub error: Option<String>,
+    /// Why the run stopped by itself (`narrate`), if it did.
+    pub status: Option<String>,
 }
 
 impl MultiPlayground {
@@ -278,6 +280,7 @@ impl MultiPlayground {
             selection: self.selection,
             notice: self.notice.clone(),
             error: self.error.clone(),
+            status: self.status_line(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod files;
 pub mod frame;
 pub mod labels;
 pub mod link;
+pub mod narrate;
 pub mod scenarios;
 pub mod slot;
 pub mod spacetime;
@@ -470,12 +471,17 @@ pub struct MultiPlayground {
     pub epoch: u64,
     /// Violations (and a red history) already seen: the run pauses on each new one.
     problems_seen: usize,
+    /// The steps at which a lesson's captions appear: Play pauses at each (`narrate`).
+    caption_steps: Vec<u64>,
+    /// Why the run stopped by itself, until the person takes the controls (`narrate`).
+    pub stopped: Option<narrate::MultiStopped>,
 }
 
 impl MultiPlayground {
     /// The playground for a scenario (one that passed `validate`; `Load` checks it).
     pub fn new(scenario: MultiScenario) -> MultiPlayground {
         let history = scenario.history();
+        let caption_steps = narrate::caption_steps(&scenario);
         MultiPlayground {
             scenario,
             history,
@@ -487,10 +493,15 @@ impl MultiPlayground {
             error: None,
             epoch: 0,
             problems_seen: 0,
+            caption_steps,
+            stopped: None,
         }
     }
 
     pub fn reduce(&mut self, action: MultiAction) {
+        if action.takes_the_controls() {
+            self.stopped = None;
+        }
         match action {
             MultiAction::Play => self.playing = true,
             MultiAction::Pause => self.playing = false,
@@ -647,7 +658,11 @@ impl MultiPlayground {
                         return;
                     }
                     if !self.playing {
+                        self.stop_at_caption(); // a caption on the red step says so too
                         return; // paused on a new violation
+                    }
+                    if self.stop_at_caption() {
+                        return; // Play in a lesson stops at each caption
                     }
                 }
                 Some(_) => break,
