@@ -56,6 +56,7 @@ pub fn layout(model: &Model, part: &Part, options: &Options, caption: Option<&st
             <div class="m-embed-main">
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">
                     <Stage ..part.clone() />
+                    { super::phone::node_lines(part) }
                 </section>
                 <History ..part.clone() />
             </div>

@@ -7,6 +7,7 @@ mod config;
 mod embed;
 mod exports;
 mod panels;
+mod phone;
 mod slot;
 mod spacetime;
 mod stage;
@@ -237,6 +238,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
     use_animation(frame.playing, dispatch.clone());
     use_fragment(dispatch.clone(), !options.mounted);
     use_keys(dispatch.clone(), toggle_theme.clone());
+    phone::use_narrow(dispatch.clone());
     embed::use_host_bridge(&model, dispatch.clone(), options.clone());
     let embedding = use_state(|| false);
     let part = Part { frame: frame.clone(), dispatch: dispatch.clone() };
@@ -299,6 +301,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
             <div class="m-workspace">
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">
                     <stage::Stage ..part.clone() />
+                    { phone::node_lines(&panel) }
                 </section>
                 <section class="m-side" aria-label="Clients and the selection">
                     <panels::ClientPanel ..clients />

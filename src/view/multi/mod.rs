@@ -16,6 +16,7 @@ pub mod labels;
 pub mod link;
 pub mod narrate;
 pub mod scenarios;
+pub mod shape;
 pub mod slot;
 pub mod spacetime;
 
@@ -453,6 +454,8 @@ pub enum MultiAction {
     DismissNotice,
     /// Shows a message in the error banner (a host page's command that could not be done).
     ShowError(String),
+    /// The screen is a phone's (narrow): the stage takes its narrow shape (`shape`).
+    SetNarrow(bool),
 }
 
 /// The whole state behind the Multi-Paxos page.
@@ -475,6 +478,8 @@ pub struct MultiPlayground {
     caption_steps: Vec<u64>,
     /// Why the run stopped by itself, until the person takes the controls (`narrate`).
     pub stopped: Option<narrate::MultiStopped>,
+    /// Whether the stage is drawn narrow, for a phone (`shape`).
+    pub narrow: bool,
 }
 
 impl MultiPlayground {
@@ -495,6 +500,7 @@ impl MultiPlayground {
             problems_seen: 0,
             caption_steps,
             stopped: None,
+            narrow: false,
         }
     }
 
@@ -544,6 +550,16 @@ impl MultiPlayground {
             MultiAction::DismissError => self.error = None,
             MultiAction::DismissNotice => self.notice = None,
             MultiAction::ShowError(e) => self.error = Some(e),
+            MultiAction::SetNarrow(on) => self.narrow = on,
+        }
+    }
+
+    /// The stage's shape: narrow on a phone, wide elsewhere.
+    pub fn shape(&self) -> shape::StageShape {
+        if self.narrow {
+            shape::NARROW.fitted(self.cluster().clients.len())
+        } else {
+            shape::WIDE
         }
     }
 
@@ -552,9 +568,9 @@ impl MultiPlayground {
             self.error = Some(format!("Cannot start this run: {e}"));
             return;
         }
-        let epoch = self.epoch + 1;
+        let (epoch, narrow) = (self.epoch + 1, self.narrow);
         *self = MultiPlayground::new(scenario);
-        self.epoch = epoch;
+        (self.epoch, self.narrow) = (epoch, narrow);
     }
 
     fn cluster(&self) -> &MultiCluster {

@@ -30,6 +30,7 @@ impl MultiAction {
                 | MultiAction::DismissError
                 | MultiAction::DismissNotice
                 | MultiAction::ShowError(_)
+                | MultiAction::SetNarrow(_)
         )
     }
 }
@@ -143,7 +144,8 @@ mod tests {
             }
             let at_captions: Vec<u64> = stops.iter().filter(|s| s.1).map(|s| s.0).collect();
             assert_eq!(at_captions, captions, "{}: {stops:?}", lesson.slug);
-            let red = lesson.scenario.history().failure.is_some() || lesson.scenario.config.variant.broken() != Default::default();
+            let red = lesson.scenario.history().failure.is_some()
+                || lesson.scenario.config.variant.broken() != Default::default();
             assert!(stops.iter().all(|s| s.1) || red, "{}: paused elsewhere: {stops:?}", lesson.slug);
         }
     }
