@@ -187,7 +187,7 @@ test('keyboard only: Tab reaches every control with a visible focus; Enter and S
   await page.keyboard.press('Shift+Tab');
   const seen = new Map();
   const hidden = [];
-  for (let i = 0; i < 260; i += 1) {
+  for (let i = 0; i < 300; i += 1) {
     await page.keyboard.press('Tab');
     const f = await page.evaluate(focused);
     if (!f) continue;
@@ -196,13 +196,13 @@ test('keyboard only: Tab reaches every control with a visible focus; Enter and S
   }
   const reached = [...seen.keys()];
   const want = [
-    '#mplay', '#mback', '#mfwd', '#mscrub', '#mspeed', '#mcopy', '#open-single', '#mtheme',
+    '#mplay', '#mback', '#mfwd', '#mscrub', '#mspeed', '#mcopy', '#open-single', '#mhelp', '#mtheme',
     '#mclient', '#mop', '#mkey', '#mvalue', '#msend', '#mworkload', '#mlog-from', '#mlog-follow',
   ];
   // (Send is disabled while the chosen client waits for an answer: then Tab skips it, rightly.)
   if (await page.locator('#msend').isDisabled()) want.splice(want.indexOf('#msend'), 1);
   for (const id of want) assert.ok(seen.has(id), `Tab never reaches ${id}: ${reached.slice(0, 40)}`);
-  for (const cls of ['m-node replica', 'm-node client', 'm-slot', 'm-op-bar']) {
+  for (const cls of ['m-node replica', 'm-node client', 'm-slot', 'm-cell', 'm-op-bar']) {
     assert.ok([...seen.values()].some((f) => f.cls.includes(cls)), `Tab never reaches a ${cls}`);
   }
   assert.deepEqual(hidden, [], 'focus not drawn');

@@ -6,6 +6,7 @@
 mod config;
 mod embed;
 mod exports;
+mod help;
 mod panels;
 mod phone;
 mod slot;
@@ -23,7 +24,6 @@ use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Mounts the Multi-Paxos app into `#app` (`ui::start` mounted no single-decree app there).
@@ -138,44 +138,6 @@ fn next_frame(slot: Rc<RefCell<Option<AnimationFrame>>>, dispatch: Callback<Mult
     *slot.borrow_mut() = Some(handle);
 }
 
-/// The single-decree page's keys: Space plays or pauses, the arrows step, t switches the theme;
-/// not while typing in a field.
-#[hook]
-fn use_keys(dispatch: Callback<MultiAction>, toggle_theme: Callback<()>) {
-    use_effect_with((), move |_| {
-        let options = gloo::events::EventListenerOptions::enable_prevent_default();
-        let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
-            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
-            let kind = target.as_ref().and_then(|t| t.get_attribute("type")).unwrap_or_default();
-            let typing = matches!(tag.as_str(), "textarea" | "select") || (tag == "input" && kind != "range");
-            let on_control = matches!(tag.as_str(), "button" | "a" | "summary") || kind == "range";
-            let stage_item =
-                target.as_ref().is_some_and(|t| t.has_attribute("data-node") || t.has_attribute("data-msg"));
-            if typing {
-                return;
-            }
-            let action = match e.key().as_str() {
-                " " if !on_control && !stage_item => MultiAction::TogglePlay,
-                "ArrowRight" if kind != "range" => MultiAction::StepForward,
-                "ArrowLeft" if kind != "range" => MultiAction::StepBack,
-                "t" => {
-                    toggle_theme.emit(());
-                    return;
-                }
-                _ => return,
-            };
-            e.prevent_default();
-            dispatch.emit(action);
-        });
-        move || drop(listener)
-    });
-}
-
 /// Why the run stopped by itself (at a lesson's caption), in a live region that is always there.
 pub fn status(frame: &MultiFrame) -> Html {
     html! { <p id="mstatus" class="m-status" role="status">{ frame.status.clone().unwrap_or_default() }</p> }
@@ -237,7 +199,12 @@ fn multi_app(props: &MultiAppProps) -> Html {
     let frame = Rc::new(model.playground.borrow().frame_with(log_from.map(|f| (f, panels::LOG_WINDOW))));
     use_animation(frame.playing, dispatch.clone());
     use_fragment(dispatch.clone(), !options.mounted);
-    use_keys(dispatch.clone(), toggle_theme.clone());
+    let help = use_state(|| false);
+    let open_help = {
+        let help = help.clone();
+        Callback::from(move |_: ()| help.set(true))
+    };
+    help::use_keys((*model).clone(), dispatch.clone(), toggle_theme.clone(), open_help.clone());
     phone::use_narrow(dispatch.clone());
     embed::use_host_bridge(&model, dispatch.clone(), options.clone());
     let embedding = use_state(|| false);
@@ -282,6 +249,8 @@ fn multi_app(props: &MultiAppProps) -> Html {
                         title="An iframe snippet that shows this run in another page">{ "Embed…" }</button>
                     <a id="open-single" class="btn" href={single_decree_address()}
                         title="Back to single-decree Paxos: one value, chosen once">{ "Single-decree Paxos" }</a>
+                    <button id="mhelp" class="btn" onclick={open_help.reform(|_: MouseEvent| ())}
+                        aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
                     <button id="mtheme" class="btn" onclick={toggle_theme.reform(|_: MouseEvent| ())}
                         aria-label={format!("Switch to {next} theme")} title={format!("Switch to {next} theme (t)")}>
                         { if *theme == Theme::Dark { "Light" } else { "Dark" } }
@@ -319,6 +288,9 @@ fn multi_app(props: &MultiAppProps) -> Html {
                 <panels::History ..panel.clone() />
                 <panels::Safety ..safety />
             </div>
+            if *help {
+                <help::HelpDialog close={let h = help.clone(); Callback::from(move |_| h.set(false))} />
+            }
             if *embedding {
                 <embed::EmbedDialog model={(*model).clone()} close={let e = embedding.clone(); Callback::from(move |_| e.set(false))} />
             }

@@ -12,6 +12,7 @@ pub mod embed;
 pub mod export;
 pub mod files;
 pub mod frame;
+pub mod keys;
 pub mod labels;
 pub mod link;
 pub mod narrate;
