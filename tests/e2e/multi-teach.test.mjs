@@ -3,7 +3,8 @@
 // list this mode's shortcuts, which work, and the log's cells are reached and opened by keyboard;
 // a phone (375 x 812) draws the narrow stage, whose smallest text is at least 11 CSS pixels,
 // lists the nodes' lines under it, does not scroll sideways, and keeps the space-time diagram's
-// lane names in view when it scrolls. One page for the file; screenshots light and dark.
+// lane names in view when it scrolls; presentation mode (f, ?present; Esc leaves). One page for
+// the file; screenshots light and dark.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, stopServer, baseUrl } from './lib/harness.mjs';
@@ -81,7 +82,7 @@ test('Multi-Paxos teaches as single-decree does: captions, keys and help, a phon
     const dialog = page.locator('#mhelp-dialog');
     await dialog.waitFor();
     const keys = await dialog.locator('#mshortcuts th').allInnerTexts();
-    assert.deepEqual(keys.map((k) => k.replace(/\s+/g, ' ').trim()), ['Space', '→', '←', 'Home', 'End', 'd', 't', '?', 'Esc']);
+    assert.deepEqual(keys.map((k) => k.replace(/\s+/g, ' ').trim()), ['Space', '→', '←', 'Home', 'End', 'd', 't', 'f', '?', 'Esc']);
     assert.ok((await dialog.locator('#mfocus-keys tr').count()) >= 4, 'the log and stage keys');
     await shot('multi-teach-help-desktop-light', { fullPage: false });
     await page.keyboard.press('Escape');
@@ -169,6 +170,41 @@ test('Multi-Paxos teaches as single-decree does: captions, keys and help, a phon
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.locator('#mstage:not(.narrow) .m-node .field').first().waitFor();
     assert.equal(await page.locator('#mnode-lines').count(), 0);
+  });
+
+  await t.test('presentation mode: larger text, the stage fills the screen, Esc leaves', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await openLesson(page, 'multi-leader-crash');
+    await seek(page, 233);
+    const before = await page.locator('#mcaption').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    await page.locator('body').press('f');
+    await page.locator('main#multi.m-present').waitFor();
+    for (const hidden of ['#mlog', '#mspacetime', '.m-tools', '.m-side', '#mexport', '#mpresent', '#mcopy']) {
+      assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} shows while presenting`);
+    }
+    for (const shown of ['#mcaption', '#mplay', '#mfwd', '#mleave-present', '#mtheme']) {
+      assert.ok(await page.locator(shown).isVisible(), `${shown} is hidden while presenting`);
+    }
+    const after = await page.locator('#mcaption').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    assert.ok(after >= before * 1.3, `caption ${before}px, presenting ${after}px`);
+    const fill = await page.evaluate(() => {
+      const r = document.querySelector('#mstage').getBoundingClientRect();
+      return { bottom: r.bottom, height: r.height, width: r.width, page: document.scrollingElement.scrollHeight };
+    });
+    assert.ok(fill.height >= 0.5 * 900 && fill.page <= 900 + 1, `the stage does not fill the screen: ${JSON.stringify(fill)}`);
+    for (const scheme of ['light', 'dark']) {
+      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== scheme) await page.locator('#mtheme').click();
+      await shot(`multi-teach-present-${scheme}`, { fullPage: false });
+    }
+    await page.locator('body').press('f');
+    assert.equal(await page.locator('main#multi.m-present').count(), 0, 'f again leaves');
+    await page.locator('#mpresent').click();
+    await page.locator('main#multi.m-present').waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('main#multi.m-present').count(), 0, 'Esc leaves');
+    // ?present opens a lesson presenting.
+    await page.goto(`${await baseUrl()}?present#mode=multi&lesson=multi-steady-state`);
+    await page.locator('main#multi.m-present #mstage .m-node.replica').first().waitFor();
   });
 
   await finish();

@@ -4,7 +4,8 @@
 
 use super::Model;
 use crate::ui::dialog::Modal;
-use crate::view::multi::keys::{cell_move, command_for, key_action, KeyCommand, FOCUS_KEYS, SHORTCUTS};
+pub use crate::view::multi::keys::KeyCommand;
+use crate::view::multi::keys::{cell_move, command_for, key_action, FOCUS_KEYS, SHORTCUTS};
 use crate::view::multi::MultiAction;
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -67,8 +68,12 @@ fn on_log_cell(cell: &Element, e: &KeyboardEvent) -> bool {
 /// Listens for the shortcuts on the document while the page is mounted; not while a dialog is
 /// open (it owns the keyboard: `ui::dialog`), nor for keys the focused control uses.
 #[hook]
-pub fn use_keys(model: Model, dispatch: Callback<MultiAction>, toggle_theme: Callback<()>, help: Callback<()>) {
+pub fn use_keys(model: Model, dispatch: Callback<MultiAction>, page: Callback<KeyCommand>) {
     let playground = model.playground.clone();
+    // The listener lives as long as the page; it reads the latest page callback from here (its
+    // state handles are this render's).
+    let latest = use_mut_ref(|| page.clone());
+    *latest.borrow_mut() = page;
     use_effect_with((), move |_| {
         let options = EventListenerOptions::enable_prevent_default();
         let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
@@ -92,15 +97,12 @@ pub fn use_keys(model: Model, dispatch: Callback<MultiAction>, toggle_theme: Cal
                 return;
             }
             e.prevent_default();
-            match command {
-                KeyCommand::Theme => toggle_theme.emit(()),
-                KeyCommand::Help => help.emit(()),
-                _ => {
-                    let action = playground.try_borrow().ok().and_then(|p| key_action(&p, command));
-                    if let Some(a) = action {
-                        dispatch.emit(a);
-                    }
-                }
+            // The page's part (theme, help, presentation mode), then the run's.
+            let page = latest.borrow().clone();
+            page.emit(command);
+            let action = playground.try_borrow().ok().and_then(|p| key_action(&p, command));
+            if let Some(a) = action {
+                dispatch.emit(a);
             }
         });
         move || drop(listener)

@@ -204,7 +204,19 @@ fn multi_app(props: &MultiAppProps) -> Html {
         let help = help.clone();
         Callback::from(move |_: ()| help.set(true))
     };
-    help::use_keys((*model).clone(), dispatch.clone(), toggle_theme.clone(), open_help.clone());
+    // Presentation mode (`f`, ?present; Esc leaves): larger text, the stage fills the screen.
+    let present = use_state(|| options.present);
+    let page_keys = {
+        let (toggle_theme, open_help, present) = (toggle_theme.clone(), open_help.clone(), present.clone());
+        Callback::from(move |command: help::KeyCommand| match command {
+            help::KeyCommand::Theme => toggle_theme.emit(()),
+            help::KeyCommand::Help => open_help.emit(()),
+            help::KeyCommand::Present => present.set(!*present),
+            help::KeyCommand::Close => present.set(false),
+            _ => {}
+        })
+    };
+    help::use_keys((*model).clone(), dispatch.clone(), page_keys);
     phone::use_narrow(dispatch.clone());
     embed::use_host_bridge(&model, dispatch.clone(), options.clone());
     let embedding = use_state(|| false);
@@ -237,7 +249,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
     let title = model.playground.borrow().scenario.title.clone();
     let next = if *theme == Theme::Dark { "light" } else { "dark" };
     html! {
-        <main id="multi" class="multi" data-step={frame.step.to_string()}>
+        <main id="multi" class={classes!("multi", present.then_some("m-present"))} data-step={frame.step.to_string()}>
             <header class="topbar">
                 <div class="brand">
                     <h1>{ "Paxos Playground" }</h1>
@@ -249,6 +261,13 @@ fn multi_app(props: &MultiAppProps) -> Html {
                         title="An iframe snippet that shows this run in another page">{ "Embed…" }</button>
                     <a id="open-single" class="btn" href={single_decree_address()}
                         title="Back to single-decree Paxos: one value, chosen once">{ "Single-decree Paxos" }</a>
+                    if *present {
+                        <button id="mleave-present" class="btn" onclick={let p = present.clone(); Callback::from(move |_: MouseEvent| p.set(false))}
+                            title="Back to the full page (Esc)">{ "Leave presentation" }</button>
+                    } else {
+                        <button id="mpresent" class="btn" onclick={let p = present.clone(); Callback::from(move |_: MouseEvent| p.set(true))}
+                            title="Larger text, the stage fills the screen (f)">{ "Present" }</button>
+                    }
                     <button id="mhelp" class="btn" onclick={open_help.reform(|_: MouseEvent| ())}
                         aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
                     <button id="mtheme" class="btn" onclick={toggle_theme.reform(|_: MouseEvent| ())}

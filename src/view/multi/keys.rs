@@ -15,6 +15,7 @@ pub enum KeyCommand {
     End,
     DropSelected,
     Theme,
+    Present,
     Help,
     Close,
 }
@@ -29,8 +30,9 @@ pub const SHORTCUTS: &[(&[&str], &str, KeyCommand, &str)] = &[
     (&["End"], "End", KeyCommand::End, "Go to the end of the recorded run"),
     (&["d", "D"], "d", KeyCommand::DropSelected, "Drop the selected message (select one in the space-time diagram)"),
     (&["t", "T"], "t", KeyCommand::Theme, "Switch between light and dark theme"),
+    (&["f", "F"], "f", KeyCommand::Present, "Presentation mode: larger text, the stage fills the screen"),
     (&["?"], "?", KeyCommand::Help, "Show this help"),
-    (&["Escape"], "Esc", KeyCommand::Close, "Close a dialog, or clear the selection"),
+    (&["Escape"], "Esc", KeyCommand::Close, "Close a dialog, leave presentation mode, or clear the selection"),
 ];
 
 /// The keys of the log's cells and the stage, for the help (they act on what has focus).
@@ -46,7 +48,8 @@ pub fn command_for(key: &str) -> Option<KeyCommand> {
     SHORTCUTS.iter().find(|(keys, ..)| keys.contains(&key)).map(|&(_, _, c, _)| c)
 }
 
-/// What a command does to the run (`None`: it acts on the page, as Theme and Help do).
+/// What a command does to the run (`None`: it acts on the page only, as Theme, Present and Help
+/// do; Close also leaves presentation mode, which is the page's).
 pub fn key_action(p: &MultiPlayground, command: KeyCommand) -> Option<MultiAction> {
     Some(match command {
         KeyCommand::TogglePlay => MultiAction::TogglePlay,
@@ -61,7 +64,7 @@ pub fn key_action(p: &MultiPlayground, command: KeyCommand) -> Option<MultiActio
             ),
         },
         KeyCommand::Close => MultiAction::Select(MultiSelection::None),
-        KeyCommand::Theme | KeyCommand::Help => return None,
+        KeyCommand::Theme | KeyCommand::Present | KeyCommand::Help => return None,
     })
 }
 
@@ -106,6 +109,7 @@ mod tests {
         assert_eq!(run(&p, KeyCommand::End), Some(MultiAction::Seek(120)), "the end of the recorded run");
         assert_eq!(run(&p, KeyCommand::Theme), None);
         assert_eq!(run(&p, KeyCommand::Help), None);
+        assert_eq!(run(&p, KeyCommand::Present), None);
         // d drops the selected message, and says what to do without one.
         let Some(MultiAction::ShowError(e)) = run(&p, KeyCommand::DropSelected) else { panic!() };
         assert!(e.starts_with("Select a message in flight first"), "{e}");
