@@ -1,6 +1,7 @@
 // The Multi-Paxos mode's layout (issue 10): phones without sideways scrolling, the stage's
 // labels never over text or each other (the default run, every lesson, the crowded moment of
-// the frame benchmark), keyboard-only use with visible focus, an axe-core scan in both themes,
+// the frame benchmark), the phone's narrow stage with text of at least 11 CSS pixels, keyboard-only
+// use with visible focus, an axe-core scan in both themes,
 // and links recorded in the mode's format opening the same moment (tests/multi_links.rs pins
 // the same runs natively). Screenshots: 1440 x 900, 1280 x 720, 375 x 812, light and dark.
 import { test, after } from 'node:test';
@@ -48,7 +49,12 @@ function fit() {
     .filter((r) => r.left < -0.5 || r.right > innerWidth + 0.5)
     .map((r) => `${r.left.toFixed(0)}..${r.right.toFixed(0)}`);
   const strips = document.querySelector('#mlog .m-strips');
+  const svg = document.querySelector('#mstage');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
   return {
+    smallestText: Math.min(...sizes),
+    narrow: svg.classList.contains('narrow'),
     scrollWidth: document.scrollingElement.scrollWidth,
     nodes: document.querySelectorAll('#mstage .m-node .box').length,
     out,
@@ -77,6 +83,9 @@ for (const [name, viewport, extra = {}] of VIEWS) {
       assert.deepEqual(f.out, [], 'replicas or clients outside the viewport');
       assert.ok(['auto', 'scroll'].includes(f.stripsOverflow), 'the log strips do not scroll in their own box');
       if (name === 'phone') assert.ok(f.stripsScroll, 'on a phone the 32 slots scroll inside the log box');
+      // The stage's smallest text as drawn: at least 11 CSS pixels on a phone (the narrow stage).
+      if (name === 'phone') assert.ok(f.smallestText >= 11, `the stage's smallest text is ${f.smallestText.toFixed(1)}px`);
+      assert.equal(f.narrow, name === 'phone', 'the narrow stage on a phone only');
       await shot(`multi-layout-${name}-${scheme}`);
     }
     await finish();
@@ -178,7 +187,7 @@ test('keyboard only: Tab reaches every control with a visible focus; Enter and S
   await page.keyboard.press('Shift+Tab');
   const seen = new Map();
   const hidden = [];
-  for (let i = 0; i < 260; i += 1) {
+  for (let i = 0; i < 300; i += 1) {
     await page.keyboard.press('Tab');
     const f = await page.evaluate(focused);
     if (!f) continue;
@@ -187,13 +196,13 @@ test('keyboard only: Tab reaches every control with a visible focus; Enter and S
   }
   const reached = [...seen.keys()];
   const want = [
-    '#mplay', '#mback', '#mfwd', '#mscrub', '#mspeed', '#mcopy', '#open-single', '#mtheme',
+    '#mplay', '#mback', '#mfwd', '#mscrub', '#mspeed', '#mcopy', '#open-single', '#mhelp', '#mtheme',
     '#mclient', '#mop', '#mkey', '#mvalue', '#msend', '#mworkload', '#mlog-from', '#mlog-follow',
   ];
   // (Send is disabled while the chosen client waits for an answer: then Tab skips it, rightly.)
   if (await page.locator('#msend').isDisabled()) want.splice(want.indexOf('#msend'), 1);
   for (const id of want) assert.ok(seen.has(id), `Tab never reaches ${id}: ${reached.slice(0, 40)}`);
-  for (const cls of ['m-node replica', 'm-node client', 'm-slot', 'm-op-bar']) {
+  for (const cls of ['m-node replica', 'm-node client', 'm-slot', 'm-cell', 'm-op-bar']) {
     assert.ok([...seen.values()].some((f) => f.cls.includes(cls)), `Tab never reaches a ${cls}`);
   }
   assert.deepEqual(hidden, [], 'focus not drawn');

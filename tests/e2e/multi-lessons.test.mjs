@@ -28,14 +28,17 @@ async function openLesson(page, slug) {
   await page.locator(FIRST_FRAME).first().waitFor({ state: 'visible' });
 }
 
-/** Plays at the fastest speed until the step reaches `by` or the run pauses by itself. */
+/** Plays at the fastest speed until the step reaches `by` or the run pauses by itself (other
+ *  than at a caption: Play in a lesson pauses at each, and is pressed again there). */
 async function playTo(page, by, ms = 60_000) {
   const speed = page.locator('#mspeed');
   await speed.fill(await speed.getAttribute('max'));
   if (!(await playing(page))) await page.locator('#mplay').click();
   const until = Date.now() + ms;
-  while ((await step(page)) < by && (await playing(page))) {
+  const atCaption = async () => /^Paused at (the last )?caption/.test(await page.locator('#mstatus').innerText());
+  while ((await step(page)) < by && ((await playing(page)) || (await atCaption()))) {
     assert.ok(Date.now() < until, `step ${await step(page)} of ${by} after ${ms} ms`);
+    if (!(await playing(page))) await page.locator('#mplay').click();
     await page.waitForTimeout(100);
   }
   if (await playing(page)) await page.locator('#mplay').click();

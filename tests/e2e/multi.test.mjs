@@ -112,13 +112,15 @@ async function setPlaying(page, on) {
 }
 const leader = (page) => page.locator('#mstage .m-node.leader');
 
-/** Plays until `done()` holds (or fails after `ms`). */
+/** Plays until `done()` holds (or fails after `ms`); in a lesson, Play pauses at each caption
+ *  (the status line says so), and is pressed again there. */
 async function playUntil(page, done, what, ms = 30_000) {
   await fastest(page);
   await setPlaying(page, true);
   const until = Date.now() + ms;
   while (!(await done())) {
     assert.ok(Date.now() < until, `never: ${what} (step ${await step(page)})`);
+    if (/^Paused at (the last )?caption/.test(await page.locator('#mstatus').innerText())) await page.locator('#mplay').click();
     await page.waitForTimeout(100);
   }
   await setPlaying(page, false);

@@ -52,9 +52,11 @@ pub fn layout(model: &Model, part: &Part, options: &Options, caption: Option<&st
             if let Some(text) = caption {
                 <p id="mcaption" class="m-caption" role="status">{ text }</p>
             }
+            { super::status(f) }
             <div class="m-embed-main">
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">
                     <Stage ..part.clone() />
+                    { super::phone::node_lines(part) }
                 </section>
                 <History ..part.clone() />
             </div>

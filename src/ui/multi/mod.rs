@@ -6,7 +6,9 @@
 mod config;
 mod embed;
 mod exports;
+mod help;
 mod panels;
+mod phone;
 mod slot;
 mod spacetime;
 mod stage;
@@ -22,7 +24,6 @@ use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Mounts the Multi-Paxos app into `#app` (`ui::start` mounted no single-decree app there).
@@ -137,42 +138,9 @@ fn next_frame(slot: Rc<RefCell<Option<AnimationFrame>>>, dispatch: Callback<Mult
     *slot.borrow_mut() = Some(handle);
 }
 
-/// The single-decree page's keys: Space plays or pauses, the arrows step, t switches the theme;
-/// not while typing in a field.
-#[hook]
-fn use_keys(dispatch: Callback<MultiAction>, toggle_theme: Callback<()>) {
-    use_effect_with((), move |_| {
-        let options = gloo::events::EventListenerOptions::enable_prevent_default();
-        let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
-            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
-            let kind = target.as_ref().and_then(|t| t.get_attribute("type")).unwrap_or_default();
-            let typing = matches!(tag.as_str(), "textarea" | "select") || (tag == "input" && kind != "range");
-            let on_control = matches!(tag.as_str(), "button" | "a" | "summary") || kind == "range";
-            let stage_item =
-                target.as_ref().is_some_and(|t| t.has_attribute("data-node") || t.has_attribute("data-msg"));
-            if typing {
-                return;
-            }
-            let action = match e.key().as_str() {
-                " " if !on_control && !stage_item => MultiAction::TogglePlay,
-                "ArrowRight" if kind != "range" => MultiAction::StepForward,
-                "ArrowLeft" if kind != "range" => MultiAction::StepBack,
-                "t" => {
-                    toggle_theme.emit(());
-                    return;
-                }
-                _ => return,
-            };
-            e.prevent_default();
-            dispatch.emit(action);
-        });
-        move || drop(listener)
-    });
+/// Why the run stopped by itself (at a lesson's caption), in a live region that is always there.
+pub fn status(frame: &MultiFrame) -> Html {
+    html! { <p id="mstatus" class="m-status" role="status">{ frame.status.clone().unwrap_or_default() }</p> }
 }
 
 #[derive(Properties, PartialEq, Default)]
@@ -231,7 +199,25 @@ fn multi_app(props: &MultiAppProps) -> Html {
     let frame = Rc::new(model.playground.borrow().frame_with(log_from.map(|f| (f, panels::LOG_WINDOW))));
     use_animation(frame.playing, dispatch.clone());
     use_fragment(dispatch.clone(), !options.mounted);
-    use_keys(dispatch.clone(), toggle_theme.clone());
+    let help = use_state(|| false);
+    let open_help = {
+        let help = help.clone();
+        Callback::from(move |_: ()| help.set(true))
+    };
+    // Presentation mode (`f`, ?present; Esc leaves): larger text, the stage fills the screen.
+    let present = use_state(|| options.present);
+    let page_keys = {
+        let (toggle_theme, open_help, present) = (toggle_theme.clone(), open_help.clone(), present.clone());
+        Callback::from(move |command: help::KeyCommand| match command {
+            help::KeyCommand::Theme => toggle_theme.emit(()),
+            help::KeyCommand::Help => open_help.emit(()),
+            help::KeyCommand::Present => present.set(!*present),
+            help::KeyCommand::Close => present.set(false),
+            _ => {}
+        })
+    };
+    help::use_keys((*model).clone(), dispatch.clone(), page_keys);
+    phone::use_narrow(dispatch.clone());
     embed::use_host_bridge(&model, dispatch.clone(), options.clone());
     let embedding = use_state(|| false);
     let part = Part { frame: frame.clone(), dispatch: dispatch.clone() };
@@ -263,7 +249,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
     let title = model.playground.borrow().scenario.title.clone();
     let next = if *theme == Theme::Dark { "light" } else { "dark" };
     html! {
-        <main id="multi" class="multi" data-step={frame.step.to_string()}>
+        <main id="multi" class={classes!("multi", present.then_some("m-present"))} data-step={frame.step.to_string()}>
             <header class="topbar">
                 <div class="brand">
                     <h1>{ "Paxos Playground" }</h1>
@@ -275,6 +261,15 @@ fn multi_app(props: &MultiAppProps) -> Html {
                         title="An iframe snippet that shows this run in another page">{ "Embed…" }</button>
                     <a id="open-single" class="btn" href={single_decree_address()}
                         title="Back to single-decree Paxos: one value, chosen once">{ "Single-decree Paxos" }</a>
+                    if *present {
+                        <button id="mleave-present" class="btn" onclick={let p = present.clone(); Callback::from(move |_: MouseEvent| p.set(false))}
+                            title="Back to the full page (Esc)">{ "Leave presentation" }</button>
+                    } else {
+                        <button id="mpresent" class="btn" onclick={let p = present.clone(); Callback::from(move |_: MouseEvent| p.set(true))}
+                            title="Larger text, the stage fills the screen (f)">{ "Present" }</button>
+                    }
+                    <button id="mhelp" class="btn" onclick={open_help.reform(|_: MouseEvent| ())}
+                        aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
                     <button id="mtheme" class="btn" onclick={toggle_theme.reform(|_: MouseEvent| ())}
                         aria-label={format!("Switch to {next} theme")} title={format!("Switch to {next} theme (t)")}>
                         { if *theme == Theme::Dark { "Light" } else { "Dark" } }
@@ -285,6 +280,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
             if let Some(text) = caption {
                 <p id="mcaption" class="m-caption" role="status">{ text }</p>
             }
+            { status(&frame) }
             <div class="m-time-row">
                 { panels::time_controls(&part) }
                 <exports::Exports model={(*model).clone()} />
@@ -293,6 +289,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
             <div class="m-workspace">
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">
                     <stage::Stage ..part.clone() />
+                    { phone::node_lines(&panel) }
                 </section>
                 <section class="m-side" aria-label="Clients and the selection">
                     <panels::ClientPanel ..clients />
@@ -310,6 +307,9 @@ fn multi_app(props: &MultiAppProps) -> Html {
                 <panels::History ..panel.clone() />
                 <panels::Safety ..safety />
             </div>
+            if *help {
+                <help::HelpDialog close={let h = help.clone(); Callback::from(move |_| h.set(false))} />
+            }
             if *embedding {
                 <embed::EmbedDialog model={(*model).clone()} close={let e = embedding.clone(); Callback::from(move |_| e.set(false))} />
             }

@@ -287,8 +287,10 @@ pub fn log_strips(props: &LogProps) -> Html {
                             let (class, mark, what) = cell_class(&c.state);
                             let commit = (c.slot == r.commit).then_some("commit");
                             let title = if c.text.is_empty() { format!("slot {}: {what}", c.slot) } else { format!("slot {}: {}, {what}", c.slot, c.text) };
+                            // One Tab stop per strip; the arrows move along it (`ui::multi::help`).
+                            let tab = if c.slot == log.first_slot { "0" } else { "-1" };
                             html! { <span key={c.slot} class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}
-                                data-slot={c.slot.to_string()} onclick={select(c.slot)}>{ mark }</span> }
+                                data-slot={c.slot.to_string()} tabindex={tab} onclick={select(c.slot)}>{ mark }</span> }
                         }) }
                     </div>
                 }) }

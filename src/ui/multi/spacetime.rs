@@ -104,6 +104,11 @@ pub fn space_time(props: &Props) -> Html {
                     title="Keep the present in view">{ "Follow the cursor" }</button>
             </div>
             <div id="mst-scroll" class="m-st-scroll">
+                // The lanes' names, kept in view when the diagram scrolls sideways on a phone.
+                <div class="m-st-names" aria-hidden="true">
+                    { for data.lanes.iter().map(|l| html! {
+                        <span style={format!("top:{:.2}%", l.y / height * 100.0)}>{ l.label.clone() }</span> }) }
+                </div>
                 <svg id="mst" class="m-st" viewBox={view_box} role="img" tabindex="0" aria-labelledby="mst-title mst-desc"
                     onclick={on_click(&props.model, &props.dispatch, window)}>
                     <title id="mst-title">{ data.summary.clone() }</title>

@@ -5,8 +5,8 @@
 use super::Part;
 use crate::protocol::NodeId;
 use crate::sim::MsgId;
-use crate::view::multi::frame::{RING_R, RING_X, RING_Y, STAGE_H, STAGE_W};
-use crate::view::multi::labels::{more, StageLabel, MORE_X, MORE_Y};
+use crate::view::multi::labels::{more, StageLabel};
+use crate::view::multi::shape::StageShape;
 use crate::view::multi::{MultiAction, MultiSelection, NodeKind, NodeView, TokenView};
 use yew::prelude::*;
 
@@ -24,7 +24,7 @@ fn on_key(dispatch: &Callback<MultiAction>, action: MultiAction) -> Callback<Key
 /// A replica or a client. Its texts are hidden from assistive technology: the group's label
 /// says all of them, in their order (spaces between them keep their words apart for tools that
 /// read the visible text, as axe does).
-fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
+fn node(n: &NodeView, dispatch: &Callback<MultiAction>, stage: &StageShape) -> Html {
     let (x, y) = (n.x, n.y);
     let replica = n.kind == NodeKind::Replica;
     let class = classes!(
@@ -41,6 +41,9 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
         html! { <rect class="box" x={(x - 30.0).to_string()} y={(y - 18.0).to_string()} width="60" height="36" rx="8" /> }
     };
     let below = if replica { 52.0 } else { 34.0 };
+    // The narrow stage lists the nodes' lines beside it (`ui::multi::phone`).
+    let lines = stage.node_lines;
+    let tag_y = (y + stage.tag_dy()).to_string();
     let leader = n.leader.as_ref().map(|b| {
         html! {
             <g class="crown" aria-hidden="true">
@@ -63,7 +66,9 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
                 { shape }
                 <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
                 { " " }
-                <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ &n.role }</text>
+                if lines {
+                    <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ &n.role }</text>
+                }
             </g>
         };
     }
@@ -92,12 +97,14 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>) -> Html {
             { shape }
             <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
             { " " }
-            <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ role }</text>
+            if lines {
+                <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ role }</text>
+            }
             { " " }
             if !n.up {
-                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "down" }</text>
+                <text class="tag" x={x.to_string()} y={tag_y} text-anchor="middle" aria-hidden="true">{ "down" }</text>
             } else if n.partitioned {
-                <text class="tag" x={x.to_string()} y={(y + below + 16.0).to_string()} text-anchor="middle" aria-hidden="true">{ "cut off" }</text>
+                <text class="tag" x={x.to_string()} y={tag_y} text-anchor="middle" aria-hidden="true">{ "cut off" }</text>
             }
             { " " }
             { leader }
@@ -184,7 +191,8 @@ fn placed(at: (i32, i32), props: TokenProps) -> Html {
 #[function_component(Stage)]
 pub fn stage(p: &Part) -> Html {
     let f = &p.frame;
-    let view_box = format!("0 0 {STAGE_W} {STAGE_H}");
+    let s = &f.shape;
+    let view_box = format!("0 0 {} {}", s.w, s.h);
     let mut label_of = vec![None; f.tokens.len()];
     for l in &f.labels {
         if let Some(slot) = label_of.get_mut(l.token) {
@@ -192,10 +200,10 @@ pub fn stage(p: &Part) -> Html {
         }
     }
     html! {
-        <svg id="mstage" class="m-stage" viewBox={view_box} role="group"
+        <svg id="mstage" class={classes!("m-stage", (!s.node_lines).then_some("narrow"))} viewBox={view_box} role="group"
             aria-label={format!("{} replicas and {} clients; {} messages in flight", f.log.rows.len(), f.clients.len(), f.tokens.len())}>
-            <circle class="ring" cx={RING_X.to_string()} cy={RING_Y.to_string()} r={RING_R.to_string()} aria-hidden="true" />
-            { for f.nodes.iter().map(|n| node(n, &p.dispatch)) }
+            <circle class="ring" cx={s.ring_x.to_string()} cy={s.ring_y.to_string()} r={s.ring_r.to_string()} aria-hidden="true" />
+            { for f.nodes.iter().map(|n| node(n, &p.dispatch, s)) }
             <g class="m-tokens">
                 { for f.tokens.iter().enumerate().map(|(i, t)| {
                     let (at, props) = token_props(t, label_of[i], &p.dispatch);
@@ -203,7 +211,7 @@ pub fn stage(p: &Part) -> Html {
                 }) }
             </g>
             if let Some(text) = more(f.unlabelled) {
-                <text id="mstage-more" class="m-more" x={MORE_X.to_string()} y={MORE_Y.to_string()}>{ text }</text>
+                <text id="mstage-more" class="m-more" x={s.more_x.to_string()} y={s.more_y.to_string()}>{ text }</text>
             }
         </svg>
     }

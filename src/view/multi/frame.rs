@@ -238,6 +238,10 @@ pub struct MultiFrame {
     pub inspector: Option<InspectorView>,
     pub notice: Option<String>,
     pub error: Option<String>,
+    /// Why the run stopped by itself (`narrate`), if it did.
+    pub status: Option<String>,
+    /// The stage's shape: wide, or narrow on a phone.
+    pub shape: super::shape::StageShape,
 }
 
 impl MultiPlayground {
@@ -257,7 +261,7 @@ impl MultiPlayground {
             MultiSelection::Message(id) => Some(id),
             _ => None,
         };
-        let (labels, unlabelled) = super::labels::place(&nodes, &tokens, selected);
+        let (labels, unlabelled) = super::labels::place_in(&self.shape(), &nodes, &tokens, selected);
         MultiFrame {
             step: h.cursor(),
             frontier: h.frontier(),
@@ -278,6 +282,8 @@ impl MultiPlayground {
             selection: self.selection,
             notice: self.notice.clone(),
             error: self.error.clone(),
+            status: self.status_line(),
+            shape: self.shape(),
         }
     }
 }
@@ -290,19 +296,10 @@ impl MultiFrame {
     }
 }
 
-/// Where a node stands on the stage: replicas on the ring from the top, clockwise; clients in a
-/// column, centred on the ring's centre.
+/// Where a node stands on the wide stage: replicas on the ring from the top, clockwise; clients
+/// in a column, centred on the ring's centre (`shape::StageShape::position`).
 pub fn position(cluster: &MultiCluster, id: NodeId) -> (f64, f64) {
-    let r = cluster.replicas.len();
-    if id.index() < r {
-        let angle = std::f64::consts::TAU * id.index() as f64 / r as f64;
-        let (s, c) = super::super::trig::sin_cos(angle);
-        return (RING_X + RING_R * s, RING_Y - RING_R * c);
-    }
-    let n = cluster.clients.len().max(1);
-    let i = id.index() - r;
-    let gap = (480.0 / n as f64).min(90.0);
-    (CLIENT_X, RING_Y + (i as f64 - (n - 1) as f64 / 2.0) * gap)
+    super::shape::WIDE.position(cluster, id)
 }
 
 fn replica_lines(r: &Replica, cluster: &MultiCluster) -> (String, Vec<String>, Vec<String>) {
@@ -346,7 +343,7 @@ fn node_views(p: &MultiPlayground) -> Vec<NodeView> {
         .enumerate()
         .map(|(i, slot)| {
             let id = NodeId(i as u8);
-            let (x, y) = position(cluster, id);
+            let (x, y) = p.shape().position(cluster, id);
             let reached = cluster
                 .replicas
                 .iter()

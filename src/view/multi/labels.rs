@@ -13,9 +13,9 @@
 //!
 //! Labels are placed in a fixed order (the selected message first, then in the order messages
 //! are in flight), so a paused moment always looks the same. Pure geometry in the stage's own
-//! coordinates (`frame::STAGE_W` x `STAGE_H`): the stage only draws the result.
+//! coordinates (`shape::StageShape`, wide or narrow): the stage only draws the result.
 
-use super::frame::{NodeKind, NodeView, TokenView, STAGE_H, STAGE_W};
+use super::frame::{NodeKind, NodeView, TokenView};
 use crate::sim::MsgId;
 use crate::view::labels::overlaps;
 /// x0, x1, y0, y1, and whether two meet: the single-decree stage's (`view::labels`).
@@ -39,11 +39,6 @@ const STACK_DX: f64 = 40.0;
 const STACK_DY: f64 = 16.0;
 /// Baselines tried, relative to the token's centre: just above, just below, then further out.
 const BASELINES: [f64; 12] = [-9.0, 19.0, -24.0, 34.0, -39.0, 49.0, -54.0, 64.0, -69.0, 79.0, -84.0, 94.0];
-/// Where the count of unlabelled messages is written (`more`): the stage's bottom-left corner,
-/// kept free of labels.
-pub const MORE_X: f64 = 8.0;
-pub const MORE_Y: f64 = 592.0;
-const MORE_BOX: Rect = [0.0, 430.0, 576.0, STAGE_H];
 
 /// A label: the token it names (an index into the frame's tokens), its text, how many tokens
 /// it names, and the left end of its baseline on the stage.
@@ -76,25 +71,34 @@ fn centred(x: f64, y: f64, chars: usize, char_w: f64, size: f64) -> Rect {
 /// name inside), its leader badge above, its role line and down or cut-off tag below; a
 /// client's box and its line below.
 pub fn node_text(nodes: &[NodeView]) -> Vec<Rect> {
+    node_text_in(&super::shape::WIDE, nodes)
+}
+
+/// `node_text` on a stage of this shape (the narrow stage draws no lines under the nodes).
+pub fn node_text_in(shape: &super::shape::StageShape, nodes: &[NodeView]) -> Vec<Rect> {
     let mut v = Vec::new();
     for n in nodes {
         let (x, y) = (n.x, n.y);
         let role = if n.up || n.kind == NodeKind::Client { n.role.chars().count() } else { 7 };
         if n.kind == NodeKind::Replica {
             v.push([x - 37.0, x + 37.0, y - 37.0, y + 37.0]);
-            v.push(centred(x, y + 52.0, role, FIELD_CHAR_W, 13.0));
+            if shape.node_lines {
+                v.push(centred(x, y + 52.0, role, FIELD_CHAR_W, 13.0));
+            }
             if !n.up || n.partitioned {
-                v.push(centred(x, y + 68.0, 7, TAG_CHAR_W, 13.0));
+                v.push(centred(x, y + shape.tag_dy(), 7, TAG_CHAR_W, 13.0));
             }
             if n.leader.is_some() {
                 v.push([x - 46.0, x + 46.0, y - 64.0, y - 40.0]);
             }
         } else {
             v.push([x - 32.0, x + 32.0, y - 20.0, y + 20.0]);
-            v.push(centred(x, y + 34.0, role, FIELD_CHAR_W, 13.0));
+            if shape.node_lines {
+                v.push(centred(x, y + 34.0, role, FIELD_CHAR_W, 13.0));
+            }
         }
     }
-    v.push(MORE_BOX);
+    v.push(shape.more_box);
     v
 }
 
@@ -131,7 +135,17 @@ fn spots(x: f64, y: f64, w: f64, leftward: bool) -> impl Iterator<Item = (f64, f
 
 /// The labels of the stage's tokens, and how many labelled messages are left without one.
 pub fn place(nodes: &[NodeView], tokens: &[TokenView], selected: Option<MsgId>) -> (Vec<StageLabel>, usize) {
-    let blocked = node_text(nodes);
+    place_in(&super::shape::WIDE, nodes, tokens, selected)
+}
+
+/// `place` on a stage of this shape.
+pub fn place_in(
+    shape: &super::shape::StageShape,
+    nodes: &[NodeView],
+    tokens: &[TokenView],
+    selected: Option<MsgId>,
+) -> (Vec<StageLabel>, usize) {
+    let blocked = node_text_in(shape, nodes);
     let first = tokens.iter().position(|t| Some(t.id) == selected);
     let order: Vec<usize> = first
         .into_iter()
@@ -162,9 +176,9 @@ pub fn place(nodes: &[NodeView], tokens: &[TokenView], selected: Option<MsgId>) 
             let w = text.chars().count() as f64 * CHAR_W;
             let free = |r: &Rect, avoid_tokens: bool| {
                 r[0] >= 0.0
-                    && r[1] <= STAGE_W
+                    && r[1] <= shape.w
                     && r[2] >= 0.0
-                    && r[3] <= STAGE_H
+                    && r[3] <= shape.h
                     && !blocked.iter().chain(&placed).any(|b| overlaps(r, b))
                     && !(avoid_tokens && shapes.iter().any(|s| overlaps(r, s)))
             };
@@ -197,6 +211,7 @@ pub fn more(unlabelled: usize) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::frame::{STAGE_H, STAGE_W};
     use super::*;
     use crate::view::multi::{default_scenario, MultiAction, MultiPlayground};
 

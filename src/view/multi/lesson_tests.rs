@@ -155,14 +155,21 @@ pub(super) fn model_checker(lesson: &MultiLesson, h: &mut History) {
     let mut c = correct.history();
     c.extend(1_000);
     assert!(c.violations.is_empty() && c.failure.is_none());
-    // And the playground pauses on the red step when played.
+    // And the playground pauses on the red step when played (Play pressed again at each
+    // caption, where it pauses too).
     let mut p = MultiPlayground::new(lesson.scenario.clone());
-    p.reduce(MultiAction::Play);
     let mut frames = 0;
-    while p.playing && frames < 10_000 {
-        p.reduce(MultiAction::Frame(16.0));
-        frames += 1;
+    while p.history.cursor() < lesson.moment_by && frames < 10_000 {
+        p.reduce(MultiAction::Play);
+        while p.playing && frames < 10_000 {
+            p.reduce(MultiAction::Frame(16.0));
+            frames += 1;
+        }
+        if p.stopped.is_none() {
+            break; // paused by the red step, not at a caption
+        }
     }
     assert_eq!(p.history.cursor(), lesson.moment_by);
+    assert!(p.notice.as_deref().is_some_and(|n| n.contains("a safety property broke")), "{:?}", p.notice);
     assert!(frames > 60, "played over time, not at once: {frames} frames");
 }

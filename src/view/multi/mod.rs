@@ -12,9 +12,12 @@ pub mod embed;
 pub mod export;
 pub mod files;
 pub mod frame;
+pub mod keys;
 pub mod labels;
 pub mod link;
+pub mod narrate;
 pub mod scenarios;
+pub mod shape;
 pub mod slot;
 pub mod spacetime;
 
@@ -452,6 +455,8 @@ pub enum MultiAction {
     DismissNotice,
     /// Shows a message in the error banner (a host page's command that could not be done).
     ShowError(String),
+    /// The screen is a phone's (narrow): the stage takes its narrow shape (`shape`).
+    SetNarrow(bool),
 }
 
 /// The whole state behind the Multi-Paxos page.
@@ -470,12 +475,19 @@ pub struct MultiPlayground {
     pub epoch: u64,
     /// Violations (and a red history) already seen: the run pauses on each new one.
     problems_seen: usize,
+    /// The steps at which a lesson's captions appear: Play pauses at each (`narrate`).
+    caption_steps: Vec<u64>,
+    /// Why the run stopped by itself, until the person takes the controls (`narrate`).
+    pub stopped: Option<narrate::MultiStopped>,
+    /// Whether the stage is drawn narrow, for a phone (`shape`).
+    pub narrow: bool,
 }
 
 impl MultiPlayground {
     /// The playground for a scenario (one that passed `validate`; `Load` checks it).
     pub fn new(scenario: MultiScenario) -> MultiPlayground {
         let history = scenario.history();
+        let caption_steps = narrate::caption_steps(&scenario);
         MultiPlayground {
             scenario,
             history,
@@ -487,10 +499,16 @@ impl MultiPlayground {
             error: None,
             epoch: 0,
             problems_seen: 0,
+            caption_steps,
+            stopped: None,
+            narrow: false,
         }
     }
 
     pub fn reduce(&mut self, action: MultiAction) {
+        if action.takes_the_controls() {
+            self.stopped = None;
+        }
         match action {
             MultiAction::Play => self.playing = true,
             MultiAction::Pause => self.playing = false,
@@ -533,6 +551,16 @@ impl MultiPlayground {
             MultiAction::DismissError => self.error = None,
             MultiAction::DismissNotice => self.notice = None,
             MultiAction::ShowError(e) => self.error = Some(e),
+            MultiAction::SetNarrow(on) => self.narrow = on,
+        }
+    }
+
+    /// The stage's shape: narrow on a phone, wide elsewhere.
+    pub fn shape(&self) -> shape::StageShape {
+        if self.narrow {
+            shape::NARROW.fitted(self.cluster().clients.len())
+        } else {
+            shape::WIDE
         }
     }
 
@@ -541,9 +569,9 @@ impl MultiPlayground {
             self.error = Some(format!("Cannot start this run: {e}"));
             return;
         }
-        let epoch = self.epoch + 1;
+        let (epoch, narrow) = (self.epoch + 1, self.narrow);
         *self = MultiPlayground::new(scenario);
-        self.epoch = epoch;
+        (self.epoch, self.narrow) = (epoch, narrow);
     }
 
     fn cluster(&self) -> &MultiCluster {
@@ -647,7 +675,11 @@ impl MultiPlayground {
                         return;
                     }
                     if !self.playing {
+                        self.stop_at_caption(); // a caption on the red step says so too
                         return; // paused on a new violation
+                    }
+                    if self.stop_at_caption() {
+                        return; // Play in a lesson stops at each caption
                     }
                 }
                 Some(_) => break,
