@@ -41,10 +41,21 @@ async function playTo(page, by, ms = 60_000) {
     if (!(await playing(page))) await page.locator('#mplay').click();
     await page.waitForTimeout(100);
   }
-  if (await playing(page)) await page.locator('#mplay').click();
+  await pause(page);
+}
+
+/** Pauses the run. Play is a toggle and a lesson pauses by itself at a caption, so a click meant
+ *  to pause can land just after it did and play again: click until it stays paused. */
+async function pause(page) {
+  for (let i = 0; (await playing(page)) && i < 10; i++) {
+    await page.locator('#mplay').click();
+    await page.waitForTimeout(50);
+  }
+  assert.equal(await playing(page), false, 'paused');
 }
 
 async function seek(page, to) {
+  await pause(page);
   await page.locator('#mscrub').fill(String(to));
   assert.equal(await step(page), to);
 }
