@@ -455,6 +455,18 @@ pub fn kind_meaning(kind: MsgKind) -> &'static str {
     }
 }
 
+/// How far a token keeps from a node's outline: its own radius and a pixel.
+const TOKEN_GAP: f64 = 8.0;
+
+/// From a node's centre to its outline in direction (`ux`, `uy`): a replica's circle (radius
+/// 34) or a client's box (60 by 36), as `ui::multi::stage` draws them.
+fn edge(n: &NodeView, ux: f64, uy: f64) -> f64 {
+    match n.kind {
+        NodeKind::Replica => 34.0,
+        NodeKind::Client => (30.0 / ux.abs().max(1e-9)).min(18.0 / uy.abs().max(1e-9)),
+    }
+}
+
 fn token_views(p: &MultiPlayground, nodes: &[NodeView]) -> Vec<TokenView> {
     let world = p.history.world();
     let cluster = &world.system.cluster;
@@ -468,15 +480,22 @@ fn token_views(p: &MultiPlayground, nodes: &[NodeView]) -> Vec<TokenView> {
             let progress = ((t - m.sent_at as f64) / span).clamp(0.0, 1.0);
             let (dx, dy) = (b.x - a.x, b.y - a.y);
             let len = (dx * dx + dy * dy).sqrt().max(1.0);
+            let (ux, uy) = (dx / len, dy / len);
+            // From the sender's edge to the receiver's, so a token never rests on a node's
+            // name or takes a click meant for the node (a link too short for that runs
+            // centre to centre's middle).
+            let start = (edge(a, ux, uy) + TOKEN_GAP).min(len / 2.0);
+            let run = (len - start - (edge(b, ux, uy) + TOKEN_GAP)).max(len / 2.0 - start);
+            let along = start + run * progress;
             // Opposite directions on one link travel on opposite sides of it.
             let side = if m.from < m.to { LANE } else { -LANE };
-            let (nx, ny) = (-dy / len * side, dx / len * side);
+            let (nx, ny) = (-uy * side, ux * side);
             TokenView {
                 id: m.id,
                 from: m.from,
                 to: m.to,
-                x: a.x + dx * progress + nx,
-                y: a.y + dy * progress + ny,
+                x: a.x + ux * along + nx,
+                y: a.y + uy * along + ny,
                 label: message_label(cluster, &m.msg),
                 kind: kind_class(m.msg.kind()),
                 progress,

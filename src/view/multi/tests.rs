@@ -259,6 +259,23 @@ fn tokens_sit_between_their_ends_at_the_clock_with_slot_labels() {
     if let Some(t) = p.frame().tokens.iter().find(|t| t.id == accept.id) {
         assert!(t.progress > before);
     }
+    // No token covers either of its ends, whatever its progress (one resting on a node took
+    // the click meant for the node): outside a replica's circle, outside a client's box.
+    let clear = |n: &NodeView, x: f64, y: f64| match n.kind {
+        NodeKind::Replica => (x - n.x).hypot(y - n.y) >= 34.0 + 7.0,
+        NodeKind::Client => (x - n.x).abs() >= 30.0 + 7.0 || (y - n.y).abs() >= 18.0 + 7.0,
+    };
+    let mut ends = 0;
+    for step in 0..400 {
+        p.reduce(MultiAction::Frame(FRAME_MS / 2.0));
+        let f = p.frame();
+        for t in &f.tokens {
+            let (a, b) = (&f.nodes[t.from.index()], &f.nodes[t.to.index()]);
+            assert!(clear(a, t.x, t.y) && clear(b, t.x, t.y), "step {step}: {t:?} on {a:?} or {b:?}");
+            ends += usize::from(t.progress < 0.05 || t.progress > 0.95);
+        }
+    }
+    assert!(ends > 0, "some token seen near one of its ends");
 }
 
 #[test]
