@@ -1,6 +1,8 @@
 // Shared by the browser tests: opens the release build in Debian's headless Chromium (driven by
-// playwright-core, never a downloaded browser), in a fresh profile per test, and collects every
-// page error, console error and HTTP error so a test fails on any of them.
+// playwright-core, never a downloaded browser), in a fresh browser context per test (one
+// Chromium per test file, started on first use: a context is as isolated as a fresh profile,
+// with its own storage, cache and permissions, and costs a fraction of a browser's start), and
+// collects every page error, console error and HTTP error so a test fails on any of them.
 //
 // The page comes from E2E_BASE_URL (scripts/test serves dist/ and sets it); without it, this
 // module serves dist/ itself on a free port, so `node --test tests/e2e/` also works by hand
@@ -8,10 +10,10 @@
 
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,31 +82,36 @@ export async function stopServer() {
   served = undefined;
 }
 
+let browser;
+/** This file's Chromium, started on first use and closed when the file's tests are done. */
+function sharedBrowser() {
+  browser ??= chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return browser;
+}
+after(async () => {
+  if (browser) await (await browser).close();
+  browser = undefined;
+});
+
 /**
- * Opens `urlPath` of the page in a fresh headless Chromium profile. Returns the page, the list of
+ * Opens `urlPath` of the page in a fresh browser context (a first visitor's storage, cache and
+ * permissions). Returns the page, the list of
  * problems seen so far (page errors, console errors, failed requests, HTTP >= 400), `shot(name)`
  * that saves test-results/<name>.png, and `finish()` that asserts no problem was seen and closes.
  * `expectProblems` lists regexps of problems a test provokes on purpose; `firstVisit` leaves the
- * profile as a first visitor's (otherwise the help, which opens by itself on a first visit to the
+ * context as a first visitor's (otherwise the help, which opens by itself on a first visit to the
  * bare page, counts as seen: see SEEN_HELP); other options go to the browser context (hasTouch,
  * isMobile, reducedMotion...).
  */
 export async function openPage(t, { urlPath = '', viewport = { width: 1280, height: 800 }, expectProblems = [], firstVisit = false, ...contextOptions } = {}) {
-  const profile = await mkdtemp(path.join(tmpdir(), 'paxos-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport,
-    ...contextOptions,
-  });
+  const context = await (await sharedBrowser()).newContext({ viewport, ...contextOptions });
   let closing;
-  const close = () => (closing ??= context.close().finally(() => rm(profile, { recursive: true, force: true })));
+  const close = () => (closing ??= context.close());
   t.after(close);
 
   const problems = [];
   if (!firstVisit) await context.addInitScript(SEEN_HELP);
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
