@@ -40,6 +40,9 @@ test('a crashed node shows only its durable state', async (t) => {
   const { page, shot, finish } = await openPage(t);
   await waitForApp(page);
   await pause(page);
+  // Back to the start: on a busy machine the run may have played far before the pause landed.
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => /step 0\b/.test(document.querySelector('#clock').textContent));
   const proposer = page.locator('g.node[data-node="0"]');
   const phase = proposer.locator('[data-field="phase"]');
   for (let i = 0; i < 40 && !/preparing|accepting/.test(await phase.textContent()); i++) {

@@ -36,9 +36,15 @@ async function playTo(page, by, ms = 60_000) {
   if (!(await playing(page))) await page.locator('#mplay').click();
   const until = Date.now() + ms;
   const atCaption = async () => /^Paused at (the last )?caption/.test(await page.locator('#mstatus').innerText());
-  while ((await step(page)) < by && ((await playing(page)) || (await atCaption()))) {
+  // Plays on from every caption the lesson pauses at, and stops where the run stopped for any
+  // other reason (a broken property). Each read is fresh: a run seen playing may have paused by
+  // itself a moment later, and only a pause at a caption is played on.
+  while ((await step(page)) < by) {
     assert.ok(Date.now() < until, `step ${await step(page)} of ${by} after ${ms} ms`);
-    if (!(await playing(page))) await page.locator('#mplay').click();
+    if (!(await playing(page))) {
+      if (!(await atCaption())) break;
+      await page.locator('#mplay').click();
+    }
     await page.waitForTimeout(100);
   }
   await pause(page);
