@@ -171,8 +171,9 @@ fn depth_first_with_two_jobs_finds_exactly_the_states_one_job_finds() {
     for (name, config, bounds, plain, reduced) in pinned() {
         for (symmetry, want) in [(false, plain), (true, reduced)] {
             let one = run(config.clone(), bounds, opts(Strategy::Dfs, symmetry, 1));
-            // Repeated, and with three threads on two cores: a race would show as a count off.
-            for jobs in [2, 2, 2, 3] {
+            // Twice, the second time with three threads on two cores: a race would show as a
+            // count off (the work-sharing test below and the broken variants' test run more).
+            for jobs in [2, 3] {
                 let two = run(config.clone(), bounds, opts(Strategy::Dfs, symmetry, jobs));
                 same_states_and_verdicts(&one, &two, &format!("{name} symmetry={symmetry} jobs={jobs}"));
                 assert_eq!(two.counts.unique, want, "{name} symmetry={symmetry} jobs={jobs}");
@@ -192,11 +193,12 @@ fn depth_first_with_two_jobs_finds_exactly_the_states_one_job_finds() {
 
 #[test]
 fn depth_first_with_two_jobs_shares_the_work_between_the_threads() {
-    // 1 proposer, 3 acceptors, 1 round, a drop and a duplicate: 629,365 states.
-    let bounds = Bounds { drops: 1, duplicates: 1, ..rounds(1) };
+    // 1 proposer, 3 acceptors, 1 round, a duplicate: 152,386 states (with a drop as well,
+    // 629,365: four times the test's time for nothing more to see).
+    let bounds = Bounds { duplicates: 1, ..rounds(1) };
     let mut search = Search::new(Model::new(config(1, 3), bounds).unwrap(), opts(Strategy::Dfs, false, 2));
     assert_eq!(search.run(|_| true), Ending::Complete);
-    assert_eq!(search.counts.unique, 629_365);
+    assert_eq!(search.counts.unique, 152_386);
     let per_thread = search.expanded_per_thread.clone();
     assert_eq!(per_thread.len(), 2);
     // Every state found is expanded once, by one thread or the other, and both took part.
