@@ -41,6 +41,7 @@ fn the_old_scenario() -> MultiScenario {
         ],
         workload: true,
         script_pace: None,
+        captions: Vec::new(),
     }
 }
 
@@ -83,7 +84,7 @@ fn links_of_the_new_format_carry_the_whole_configuration() {
     s.config.write_percent = 70;
     let link = encode_multi(&s);
     assert_eq!(paxos_playground::scenario::link::from_base64url(&link).unwrap()[0], MULTI_LINK_VERSION);
-    assert_eq!(MULTI_LINK_VERSION, 2);
+    assert_eq!(MULTI_LINK_VERSION, 3, "format 3 added the captions (view::multi::link holds links of format 2)");
     assert_eq!(decode_multi(&link), Ok(s.clone()));
     // Each new field changes the run: the configured run differs from the old one.
     assert_ne!(hash_after(&s, 900), OLD_HASH);

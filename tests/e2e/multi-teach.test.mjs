@@ -4,7 +4,8 @@
 // a phone (375 x 812) draws the narrow stage, whose smallest text is at least 11 CSS pixels,
 // lists the nodes' lines under it, does not scroll sideways, and keeps the space-time diagram's
 // lane names in view when it scrolls; presentation mode (f, ?present; Esc leaves). One page for
-// the file; screenshots light and dark.
+// the file; screenshots light and dark. Then prediction prompts in the lessons (answered wrong by
+// keyboard, right by a click) and a teacher's caption, which the copied link carries to a new page.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, stopServer, baseUrl } from './lib/harness.mjs';
@@ -205,6 +206,137 @@ test('Multi-Paxos teaches as single-decree does: captions, keys and help, a phon
     // ?present opens a lesson presenting.
     await page.goto(`${await baseUrl()}?present#mode=multi&lesson=multi-steady-state`);
     await page.locator('main#multi.m-present #mstage .m-node.replica').first().waitFor();
+  });
+
+  await finish();
+});
+
+/** The page is no wider than its viewport, and each of these is inside it. */
+async function fitsTheWidth(page, selectors) {
+  const width = page.viewportSize().width;
+  assert.ok((await page.evaluate(() => document.scrollingElement.scrollWidth)) <= width, 'no sideways scrolling');
+  for (const sel of selectors) {
+    for (const box of await page.locator(sel).evaluateAll((es) => es.map((e) => e.getBoundingClientRect().toJSON()))) {
+      assert.ok(box.left >= 0 && box.right <= width + 0.5 && box.width > 0, `${sel} is cut off: ${JSON.stringify(box)}`);
+    }
+  }
+}
+
+/** Shoots the part in view in both themes, with the keyboard on `focus` if given; the page is
+ * left in the light theme. */
+async function shootBoth(page, shot, name, selector, focus) {
+  for (const scheme of ['dark', 'light']) {
+    // The t key, not a click: after a key the focus moved by a script is drawn (:focus-visible).
+    if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== scheme) await page.locator('body').press('t');
+    if (focus) await page.locator(focus).focus();
+    await page.locator(selector).scrollIntoViewIfNeeded();
+    await shot(`${name}-${scheme}`, { fullPage: false });
+  }
+}
+
+test('Multi-Paxos lessons ask before they tell, and a teacher\'s caption travels in the link', async (t) => {
+  const { page, shot, finish } = await openPage(t, { urlPath: '#mode=multi', viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+  await page.locator(FIRST_FRAME).first().waitFor({ state: 'visible' });
+
+  await t.test('a prompt answered wrong by keyboard says so, with the answer and why; Play goes on', async () => {
+    await openLesson(page, 'multi-leader-crash');
+    await seek(page, 213);
+    assert.equal(await page.locator('#prompt').count(), 0, 'no question before its caption');
+    await seek(page, 214);
+    await page.locator('#prompt').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#prompt-question').innerText(), /^Predict: r4 had write z=6 accepted in slot 7 .* what will it put in slot 7\?$/);
+    const choices = page.locator('#prompt .prompt-choice');
+    assert.deepEqual(await choices.allInnerTexts(), ["write z=6 again, r4's command", 'A no-op, to close the gap', "The next client's new command"]);
+    assert.equal(await page.locator('#prompt-answer').count(), 0, 'the answer waits for a pick');
+    await choices.nth(1).focus();
+    assert.equal(await choices.nth(1).evaluate((e) => getComputedStyle(e).outlineStyle), 'solid', 'a visible focus');
+    await shootBoth(page, shot, 'multi-teach-prompt-asked-desktop', '#mteach', '#prompt .prompt-choice[data-edit="1"]');
+    await page.keyboard.press('Enter');
+    const answer = page.locator('#prompt-answer');
+    await answer.waitFor();
+    assert.equal(await answer.getAttribute('data-state'), 'wrong');
+    assert.match(await answer.innerText(), /^Not quite: the answer is write z=6 again, r4's command\. r3's promises report/);
+    assert.equal(await choices.nth(1).getAttribute('aria-pressed'), 'true');
+    assert.ok(await choices.nth(0).isDisabled(), 'one pick per question');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'mplay', 'the keyboard goes on from Play');
+    await shootBoth(page, shot, 'multi-teach-prompt-wrong-desktop', '#mteach', '#mplay');
+    // Play goes on to the caption that tells, and pauses there; the question is gone.
+    await page.keyboard.press('Enter');
+    await page.locator('#mplay[aria-pressed="false"]').waitFor({ timeout: 30_000 });
+    assert.equal(await step(page), 233);
+    assert.match(await page.locator('#mcaption').innerText(), /^r3 leads with 2\.3\. The promises reported what r4 had got accepted/);
+    assert.equal(await page.locator('#prompt').count(), 0);
+  });
+
+  await t.test('Play pauses at a question; a prompt answered right, on a phone', async () => {
+    await openLesson(page, 'multi-dueling-leaders');
+    await page.locator('#mspeed').fill(await page.locator('#mspeed').getAttribute('max'));
+    await playUntilItStops(page);
+    await playUntilItStops(page);
+    assert.equal(await step(page), 13);
+    assert.equal(await page.locator('#mstatus').innerText(), 'Paused at a question (caption 3 of 4): pick an answer, then press Play (or Step) to go on.');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.locator('#mstage.narrow').waitFor();
+    await fitsTheWidth(page, ['#prompt', '#prompt .prompt-choice', '#caption-add']);
+    await shootBoth(page, shot, 'multi-teach-prompt-asked-phone', '#mteach');
+    await page.locator('#prompt .prompt-choice', { hasText: 'r4' }).click();
+    assert.equal(await page.locator('#prompt-answer').getAttribute('data-state'), 'right');
+    assert.match(await page.locator('#prompt-answer').innerText(), /^Right: r4: its ballot is the highest\. Each replica promises/);
+    await fitsTheWidth(page, ['#prompt-answer']);
+    await shootBoth(page, shot, 'multi-teach-prompt-right-phone', '#mteach');
+    // Going on without a pick reveals the answer too: Step once past a question.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await openLesson(page, 'multi-leases');
+    await seek(page, 381);
+    await page.locator('#mfwd').click();
+    assert.equal(await page.locator('#prompt-answer').getAttribute('data-state'), 'shown');
+    assert.match(await page.locator('#prompt-answer').innerText(), /^The answer: x=1, from r4's own store\./);
+  });
+
+  await t.test('a teacher adds a caption; the copied link opens with it; it is edited and deleted', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${await baseUrl()}#mode=multi`);
+    await page.locator(FIRST_FRAME).first().waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#mcaption').count(), 0, 'the default run has no captions');
+    if (await playing(page)) await page.locator('#mplay').click();
+    await seek(page, 40);
+    await page.locator('#caption-add').click();
+    assert.equal(await page.locator('label[for="caption-text"]').innerText(), 'Caption shown from step 40 on');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'caption-text', 'the keyboard goes to the text');
+    await page.locator('#caption-text').fill('x'.repeat(2001));
+    await page.locator('#caption-save').click();
+    assert.match(await page.locator('#caption-error').innerText(), /at most 2000 bytes/);
+    const text = 'Look: <b>r4</b> leads & pipelines "three" slots.';
+    await page.locator('#caption-text').fill(text);
+    await shootBoth(page, shot, 'multi-teach-editor-desktop', '#mteach', '#caption-text');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await fitsTheWidth(page, ['#caption-editor', '#caption-save', '#caption-cancel', '#caption-error']);
+    await shootBoth(page, shot, 'multi-teach-editor-phone', '#mteach', '#caption-text');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.locator('#caption-save').click();
+    assert.equal(await page.locator('#mcaption').innerText(), text);
+    assert.equal(await page.locator('#mcaption b').count(), 0, 'markup in a caption stays text');
+    assert.equal(await page.locator('#caption-add').innerText(), 'Edit the caption at this step');
+    await shootBoth(page, shot, 'multi-teach-caption-added-desktop', '#mteach');
+
+    await page.locator('#mcopy').click();
+    const link = await page.locator('#mlink').inputValue();
+    assert.match(link, /#mode=multi&m=A3/, 'a link of format 3');
+    const other = await openPage(t, { urlPath: link.slice(link.indexOf('#')), viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    await other.page.locator(FIRST_FRAME).first().waitFor({ state: 'visible' });
+    assert.equal(await step(other.page), 40);
+    assert.equal(await other.page.locator('#mcaption').innerText(), text);
+    await other.shot('multi-teach-caption-opened-dark', { fullPage: false });
+    await other.page.locator('#caption-add').click();
+    assert.equal(await other.page.locator('#caption-text').inputValue(), text);
+    await other.page.locator('#caption-text').fill('Edited.');
+    await other.page.locator('#caption-save').click();
+    assert.equal(await other.page.locator('#mcaption').innerText(), 'Edited.');
+    await other.page.locator('#caption-add').click();
+    await other.page.locator('#caption-delete').click();
+    await other.page.locator('#mcaption').waitFor({ state: 'detached' });
+    assert.equal(await other.page.locator('#caption-add').innerText(), 'Add a caption at this step');
+    await other.finish();
   });
 
   await finish();

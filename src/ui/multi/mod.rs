@@ -12,6 +12,7 @@ mod phone;
 mod slot;
 mod spacetime;
 mod stage;
+mod teach;
 
 pub use embed::mount;
 
@@ -19,6 +20,7 @@ use super::model::{initial_theme, reduced_motion, store_theme, Theme};
 use crate::view::embed::Options;
 use crate::view::multi::embed::{initial_playground, lesson_of_run, opening_fragment};
 use crate::view::multi::link::multi_fragment;
+use crate::view::multi::prompt::caption_at;
 use crate::view::multi::{MultiAction, MultiFrame, MultiPlayground, MultiScenario, MultiSelection};
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -161,7 +163,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
             version: 0,
         }
     });
-    // The lesson whose run is open (its captions), whether opened by its name or a link.
+    // The lesson whose run is open (its prompts), whether opened by its name or a link.
     let lesson = {
         let scenario = model.playground.borrow().scenario.clone();
         use_memo(scenario, lesson_of_run)
@@ -221,7 +223,6 @@ fn multi_app(props: &MultiAppProps) -> Html {
     embed::use_host_bridge(&model, dispatch.clone(), options.clone());
     let embedding = use_state(|| false);
     let part = Part { frame: frame.clone(), dispatch: dispatch.clone() };
-    let caption = lesson.as_ref().as_ref().and_then(|l| l.caption_at(frame.step));
     // Only the stage moves with the clock: the panels keep the frame of the step (without the
     // tokens) until a step changes it, so Yew skips them on the frames in between.
     let still = use_mut_ref(|| Rc::new(frame.without_clock()));
@@ -243,8 +244,9 @@ fn multi_app(props: &MultiAppProps) -> Html {
         kept(&last_clients, &panel, |a, b| a.clients == b.clients && a.workload == b.workload && keys(a) == keys(b));
     let on_from = use_callback(log_from.clone(), |f: Option<u64>, l| l.set(f));
     if options.embed {
+        let caption = caption_at(&model.playground.borrow().scenario.captions, frame.step).map(|c| c.1.to_string());
         let log = embed::log(&panel, *log_from, on_from);
-        return embed::layout(&model, &part, &options, caption, log);
+        return embed::layout(&model, &part, &options, caption.as_deref(), log);
     }
     let title = model.playground.borrow().scenario.title.clone();
     let next = if *theme == Theme::Dark { "light" } else { "dark" };
@@ -277,9 +279,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
                 </nav>
             </header>
             { panels::banners(&part) }
-            if let Some(text) = caption {
-                <p id="mcaption" class="m-caption" role="status">{ text }</p>
-            }
+            <teach::Teach model={(*model).clone()} dispatch={dispatch.clone()} lesson={lesson.clone()} />
             { status(&frame) }
             <div class="m-time-row">
                 { panels::time_controls(&part) }

@@ -52,6 +52,7 @@ pub fn to_scenario(
         schedule: Vec::new(),
         workload: false,
         script_pace: Some(PACE),
+        captions: Vec::new(),
     };
     let mut page = scenario.history().run().clone();
     let same = |c: &crate::protocol::multi::MultiCluster| {

@@ -195,6 +195,7 @@ pub fn from_form(get: impl Fn(&str) -> String) -> Result<MultiScenario, String> 
         schedule: Vec::new(),
         workload: on("workload"),
         script_pace: None,
+        captions: Vec::new(),
     };
     scenario.validate()?;
     Ok(scenario)

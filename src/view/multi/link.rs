@@ -12,10 +12,11 @@ use crate::scenario::link::{base64url, from_base64url, MAX_LINK_BYTES, MAX_UNPAC
 use crate::scenario::{zlib, LoadError, Problem};
 use serde::Deserialize;
 
-/// The version of this payload's format; the first byte of every payload. Version 1 (before
-/// the full configuration: quorums, timers, lease, workload mix, scripted runs) still opens,
-/// as the same run (`V1`).
-pub const MULTI_LINK_VERSION: u8 = 2;
+/// The version of this payload's format; the first byte of every payload. Version 3 added the
+/// captions. Version 2 (no captions, `V2`) and version 1 (before the full configuration:
+/// quorums, timers, lease, workload mix, scripted runs, `V1`) still open, as the same run; one
+/// of a lesson's run opens as that lesson, its captions included, as it did.
+pub const MULTI_LINK_VERSION: u8 = 3;
 /// The fragment's mode key and value, and the payload's key.
 pub const MODE_KEY: &str = "mode";
 pub const MODE_MULTI: &str = "multi";
@@ -60,7 +61,8 @@ pub fn decode_multi(payload: &str) -> Result<MultiScenario, String> {
     })?;
     let malformed = |e: postcard::Error| problem(Problem::Malformed(e.to_string()));
     let scenario: MultiScenario = match version {
-        1 => postcard::from_bytes::<V1>(&body).map_err(malformed)?.into(),
+        1 => with_lesson_captions(postcard::from_bytes::<V1>(&body).map_err(malformed)?.into()),
+        2 => with_lesson_captions(postcard::from_bytes::<V2>(&body).map_err(malformed)?.into()),
         _ => postcard::from_bytes(&body).map_err(malformed)?,
     };
     scenario.validate().map_err(|e| problem(Problem::Invalid(e)))?;
@@ -119,6 +121,35 @@ pub fn lesson_fragment(lesson: &MultiLesson) -> String {
     format!("{MODE_KEY}={MODE_MULTI}&{LESSON_KEY}={}", lesson.slug)
 }
 
+/// A run from a link of a format without captions, with its lesson's captions if it is a
+/// lesson's run: those links showed them (the page found the lesson by its run).
+fn with_lesson_captions(mut scenario: MultiScenario) -> MultiScenario {
+    let lessons = super::scenarios::multi_scenarios();
+    let same = |l: &&MultiLesson| MultiScenario { captions: Vec::new(), ..l.scenario.clone() } == scenario;
+    if let Some(lesson) = lessons.iter().find(same) {
+        scenario.captions = lesson.scenario.captions.clone();
+    }
+    scenario
+}
+
+/// A scenario as links of format 2 carry it: today's without the captions.
+#[derive(Deserialize)]
+struct V2 {
+    title: String,
+    config: MultiPageConfig,
+    seed: u64,
+    schedule: Vec<MultiScheduled>,
+    workload: bool,
+    script_pace: Option<u32>,
+}
+
+impl From<V2> for MultiScenario {
+    fn from(v: V2) -> MultiScenario {
+        let V2 { title, config, seed, schedule, workload, script_pace } = v;
+        MultiScenario { title, config, seed, schedule, workload, script_pace, captions: Vec::new() }
+    }
+}
+
 /// A scenario as links of format 1 carry it: the configuration had no quorums, timers, lease
 /// length or workload mix (the timers were scaled to the latency, `scale_timers`), and no run
 /// was scripted.
@@ -169,6 +200,7 @@ impl From<V1> for MultiScenario {
             schedule: v.schedule,
             workload: v.workload,
             script_pace: None,
+            captions: Vec::new(),
         }
     }
 }

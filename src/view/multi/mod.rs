@@ -16,6 +16,7 @@ pub mod keys;
 pub mod labels;
 pub mod link;
 pub mod narrate;
+pub mod prompt;
 pub mod scenarios;
 pub mod shape;
 pub mod slot;
@@ -33,6 +34,7 @@ pub use crate::sim::multi::{MultiScheduled, PersonAction};
 use super::state::{FRAME_GAP_MAX_MS, SPEED_MAX, SPEED_MIN, TICKS_PER_SECOND};
 use crate::protocol::multi::{KvOp, Lease, MultiBroken, MultiCluster};
 use crate::protocol::NodeId;
+use crate::scenario::Caption;
 use crate::sim::multi::{MultiHistory, PageRun, Workload};
 use crate::sim::{Action, MsgId, NetParams};
 use serde::{Deserialize, Serialize};
@@ -296,6 +298,11 @@ pub struct MultiScenario {
     /// is held back, each of the person's actions comes this many ticks after the step before
     /// it, and the run ends with them. `None`: a run in time, as the configuration says.
     pub script_pace: Option<u32>,
+    /// Captions shown from their step on, in step order: a lesson's, or a teacher's
+    /// (`prompt::edit_caption`). Links of formats 1 and 2 had none (`link`); files without the
+    /// field read as none.
+    #[serde(default)]
+    pub captions: Vec<Caption>,
 }
 
 impl Default for MultiScenario {
@@ -313,6 +320,7 @@ pub fn default_scenario() -> MultiScenario {
         schedule: Vec::new(),
         workload: true,
         script_pace: None,
+        captions: Vec::new(),
     }
 }
 
@@ -331,6 +339,7 @@ impl MultiScenario {
         if self.schedule.len() > MAX_SCHEDULE {
             return Err(format!("The run has more than {MAX_SCHEDULE} actions."));
         }
+        prompt::validate_captions(&self.captions)?;
         let cluster = self.config.cluster();
         let nodes = cluster.node_count();
         for (i, s) in self.schedule.iter().enumerate() {
@@ -475,7 +484,7 @@ pub struct MultiPlayground {
     pub epoch: u64,
     /// Violations (and a red history) already seen: the run pauses on each new one.
     problems_seen: usize,
-    /// The steps at which a lesson's captions appear: Play pauses at each (`narrate`).
+    /// The steps at which the scenario's captions appear: Play pauses at each (`narrate`).
     caption_steps: Vec<u64>,
     /// Why the run stopped by itself, until the person takes the controls (`narrate`).
     pub stopped: Option<narrate::MultiStopped>,

@@ -2,20 +2,19 @@
 //! single-decree page does (`view::status`), so captions that follow each other within a few
 //! ticks are each read; and the status line says why the run is not moving.
 
-use super::embed::lesson_of_run;
 use super::{MultiAction, MultiPlayground, MultiScenario};
 
 /// Why the run stopped by itself. Cleared when the person takes the controls again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MultiStopped {
-    /// Paused at a lesson's caption: its 0-based index, and how many captions the lesson has.
-    Caption { index: usize, total: usize },
+    /// Paused at a caption: its 0-based index, how many captions the run has, and whether the
+    /// caption asks a question (a lesson's prompt, `prompt`).
+    Caption { index: usize, total: usize, question: bool },
 }
 
-/// The steps at which the captions of the lesson whose run this is appear (none for a run that
-/// is no lesson's).
+/// The steps at which the scenario's captions appear: a lesson's, or a teacher's on any run.
 pub fn caption_steps(scenario: &MultiScenario) -> Vec<u64> {
-    lesson_of_run(scenario).map(|l| l.captions.iter().map(|c| c.0).collect()).unwrap_or_default()
+    scenario.captions.iter().map(|c| c.step).collect()
 }
 
 impl MultiAction {
@@ -43,7 +42,8 @@ impl MultiPlayground {
         let total = self.caption_steps.len();
         let Some(index) = self.caption_steps.iter().position(|&s| s > 0 && s == cursor) else { return false };
         self.playing = false;
-        self.stopped = Some(MultiStopped::Caption { index, total });
+        let question = super::prompt::asks_at(&self.scenario, index);
+        self.stopped = Some(MultiStopped::Caption { index, total, question });
         true
     }
 
@@ -51,10 +51,14 @@ impl MultiPlayground {
     /// person).
     pub fn status_line(&self) -> Option<String> {
         match self.stopped? {
-            MultiStopped::Caption { index, total } if index + 1 == total => Some(format!(
+            MultiStopped::Caption { index, total, question: true } => Some(format!(
+                "Paused at a question (caption {} of {total}): pick an answer, then press Play (or Step) to go on.",
+                index + 1
+            )),
+            MultiStopped::Caption { index, total, .. } if index + 1 == total => Some(format!(
                 "Paused at the last caption ({total} of {total}): the story is told, the controls are yours."
             )),
-            MultiStopped::Caption { index, total } => Some(format!(
+            MultiStopped::Caption { index, total, .. } => Some(format!(
                 "Paused at caption {} of {total}: read it, then press Play (or Step) to go on.",
                 index + 1
             )),
@@ -118,7 +122,7 @@ mod tests {
         assert!(p.playing && p.history.cursor() > 60, "free play after the story: step {}", p.history.cursor());
         // A step by hand clears the status too.
         p.reduce(MultiAction::Pause);
-        p.stopped = Some(super::MultiStopped::Caption { index: 1, total: 4 });
+        p.stopped = Some(super::MultiStopped::Caption { index: 1, total: 4, question: false });
         p.reduce(MultiAction::StepForward);
         assert_eq!(p.frame().status, None);
     }

@@ -1,9 +1,11 @@
 //! Multi-Paxos scenarios with captions: issue 10's lessons, each a run whose named moment
 //! happens by a given step (`moment_by`; `view::multi::tests` asserts each one).
 
+use super::prompt::{MultiPrompt, Observe};
 use super::{default_scenario, MultiPageConfig, MultiScenario, MultiScheduled, MultiVariantChoice, PersonAction};
 use crate::protocol::multi::{Key, KvOp, Val};
 use crate::protocol::NodeId;
+use crate::scenario::Caption;
 use crate::sim::{Action, MsgId};
 
 /// A scenario with captions, by step.
@@ -15,6 +17,8 @@ pub struct MultiLesson {
     pub captions: Vec<(u64, &'static str)>,
     /// The cursor by which the lesson's moment has happened (its step is below this one).
     pub moment_by: u64,
+    /// Questions asked at some captions, before the run shows the answer (`prompt`).
+    pub prompts: Vec<MultiPrompt>,
 }
 
 impl MultiLesson {
@@ -37,8 +41,12 @@ pub struct MultiLessonEntry {
 }
 
 impl MultiLessonEntry {
+    /// The lesson, its scenario carrying its captions (so a link to its run carries them too).
     pub fn lesson(&self) -> MultiLesson {
-        (self.build)()
+        let mut lesson = (self.build)();
+        let caption = |&(step, text): &(u64, &str)| Caption { step, text: text.to_string() };
+        lesson.scenario.captions = lesson.captions.iter().map(caption).collect();
+        lesson
     }
 }
 
@@ -145,6 +153,7 @@ fn electing() -> MultiLesson {
             (25, "A majority promised: r4 leads with ballot 1.4. From now on each command costs one round trip, Accept out and Accepted back, and heartbeats keep the others from campaigning."),
         ],
         moment_by: 25,
+        prompts: Vec::new(),
     }
 }
 
@@ -163,6 +172,15 @@ fn leader_crash() -> MultiLesson {
             (233, "r3 leads with 2.3. The promises reported what r4 had got accepted in slots 6, 7 and 8: r3 re-proposes those commands there, not new ones (a hole would get a no-op), so nothing r4 may have acknowledged is lost, and the history stays linearizable."),
         ],
         moment_by: 233,
+        prompts: vec![MultiPrompt {
+            caption: 2,
+            question: "r4 had write z=6 accepted in slot 7 by some followers, not yet chosen, when it crashed. Once r3 leads, what will it put in slot 7?",
+            choices: &["write z=6 again, r4's command", "A no-op, to close the gap", "The next client's new command"],
+            answer: 0,
+            why: "r3's promises report what each replica accepted: a new leader must re-propose, in each slot, the command with the highest ballot reported, since it may have been chosen and acknowledged. Only a slot no promise reports gets a no-op.",
+            observe: Observe::Proposed { node: NodeId(3), slot: 7 },
+            shown_by: 233,
+        }],
     }
 }
 
@@ -186,6 +204,7 @@ fn catch_up() -> MultiLesson {
             (823, "r1 asked for the entries it misses, but the others had compacted them: it installs a snapshot of the store below slot 32 and the entries after it, and its store matches the others' again."),
         ],
         moment_by: 900,
+        prompts: Vec::new(),
     }
 }
 
@@ -199,6 +218,7 @@ fn steady_state() -> MultiLesson {
             (74, "Three commands are in flight at once, each in its own slot: with a pipeline window of 4 the leader does not wait for one slot to be chosen before it proposes the next. Each follower gets one Accept per command."),
         ],
         moment_by: 74,
+        prompts: Vec::new(),
     }
 }
 
@@ -229,6 +249,15 @@ fn log_to_store() -> MultiLesson {
             (252, "c0 reads x=2 at version 2: every replica that applied slots 0 to 3 holds exactly this."),
         ],
         moment_by: 252,
+        prompts: vec![MultiPrompt {
+            caption: 5,
+            question: "x is 2 now, at version 2. Will c2's compare-and-set from 1 to 3 succeed?",
+            choices: &["Yes: c2 is told it was written, and x becomes 3", "No: c2 is told precondition failed, and x stays 2"],
+            answer: 1,
+            why: "A compare-and-set is applied in its slot's turn, against the store as it is then: x is 2, not 1, so it changes nothing. It still takes a slot, so every replica fails it the same way.",
+            observe: Observe::Told(NodeId(7)),
+            shown_by: 197,
+        }],
     }
 }
 
@@ -252,6 +281,15 @@ fn partitioned_leader() -> MultiLesson {
             (408, "r4 hears ballot 2.3, higher than its own: it steps down, follows r3 and catches up on the slots it missed."),
         ],
         moment_by: 408,
+        prompts: vec![MultiPrompt {
+            caption: 4,
+            question: "The network heals: r4 still thinks it leads at 1.4, and r3 leads at 2.3. Which replica will lead a moment later?",
+            choices: &["r3 alone: r4 steps down", "r4 alone: it led first", "Both, as during the partition"],
+            answer: 0,
+            why: "A replica that hears a ballot higher than its own stops leading: r4's 1.4 is below 2.3, so r4 becomes r3's follower and catches up on the slots it missed.",
+            observe: Observe::Leaders,
+            shown_by: 408,
+        }],
     }
 }
 
@@ -276,6 +314,7 @@ fn retries() -> MultiLesson {
             (314, "c0 is told version 3. No order of the operations explains that version: the history turns red. With the table, the retry would have been answered from it, not applied again."),
         ],
         moment_by: 315,
+        prompts: Vec::new(),
     }
 }
 
@@ -291,10 +330,19 @@ fn dueling() -> MultiLesson {
         captions: vec![
             (0, "No replica leads yet. Each waits a random time, between 12 and 24 ticks, for a heartbeat before it campaigns."),
             (10, "r2's timeout runs out at tick 16: it campaigns with ballot 1.2."),
-            (13, "Within the next tick r0, r1 and r4 campaign too: four would-be leaders ask for promises at once. A replica promises only the highest ballot it has seen, so the lower campaigns lose their votes."),
-            (39, "r4's ballot 1.4 is the highest: it gathers a majority and leads. Its heartbeats reset everyone's timer, and each replica draws a new random timeout, so no second duel follows."),
+            (13, "Within the next tick r0, r1 and r4 campaign too: four would-be leaders ask for promises at once."),
+            (39, "r4's ballot 1.4 is the highest, and a replica promises only a ballot above any it has seen: the lower campaigns lose their votes, and r4 gathers a majority and leads. Its heartbeats reset everyone's timer, and each replica draws a new random timeout, so no second duel follows."),
         ],
         moment_by: 39,
+        prompts: vec![MultiPrompt {
+            caption: 2,
+            question: "Four replicas campaign within a tick: r0 with 1.0, r1 with 1.1, r2 with 1.2 and r4 with 1.4. Which will lead?",
+            choices: &["r2: it campaigned first", "r4: its ballot is the highest", "No replica: they keep dueling"],
+            answer: 1,
+            why: "Each replica promises only a ballot higher than any it has seen, so every lower campaign loses votes to 1.4, and r4 gathers a majority. The random timeouts keep the next duel unlikely.",
+            observe: Observe::Leaders,
+            shown_by: 39,
+        }],
     }
 }
 
@@ -331,10 +379,19 @@ fn leases() -> MultiLesson {
             (199, "The others hear no heartbeat and campaign. A correct follower would refuse to promise until r4's lease ran out; these promise at once."),
             (231, "r3 leads with ballot 2.3 while r4's lease still runs: two replicas now answer as leader."),
             (366, "c0's write x=2 is chosen in slot 1 through r3 and acknowledged: x is 2 at version 2."),
-            (381, "c2, cut off with r4, reads x. r4's lease has not run out, so r4 answers from its own store, which has not seen slot 1."),
+            (381, "c2, cut off with r4, reads x. r4's lease has not run out yet."),
             (409, "c2 is told x=1, version 1, after x=2 was acknowledged: a stale read. No order of the operations explains it, and the history turns red. With the correct protocol no replica would have promised r3 before r4's lease ran out."),
         ],
         moment_by: 409,
+        prompts: vec![MultiPrompt {
+            caption: 9,
+            question: "c2, cut off with r4, reads x after c0's write x=2 was acknowledged. What will c2 be told?",
+            choices: &["x=2, the value last acknowledged", "x=1, from r4's own store", "Nothing: r4 cannot reach a majority"],
+            answer: 1,
+            why: "Under its lease r4 answers reads from its own store without asking anyone, and its store has not seen slot 1, where x=2 was chosen. With the correct protocol no replica would have promised r3 before r4's lease ran out.",
+            observe: Observe::Told(NodeId(7)),
+            shown_by: 409,
+        }],
     }
 }
 
@@ -378,6 +435,7 @@ fn model_checker() -> MultiLesson {
             ],
             workload: false,
             script_pace: Some(super::checked::PACE),
+            captions: Vec::new(),
         },
         captions: vec![
             (0, "Found by the model checker, which tries every order of every step on three replicas and two clients: the shortest run, 16 steps, in which this broken variant loses a chosen write. Broken on purpose: a new leader keeps only the entries it knows chosen and ignores the accepted ones its promises report. Each step is the checker's; nothing else happens."),
@@ -395,5 +453,6 @@ fn model_checker() -> MultiLesson {
             (27, "Step 16: r1 puts x=2 in slot 0, where x=1 was chosen: a chosen entry changed, and the safety panel turns red. Had r0 already told c0 its write succeeded, that write would now be lost. The correct r1 re-proposes x=1 in slot 0, the highest-ballot entry its promises report, and gives x=2 slot 1."),
         ],
         moment_by: 27,
+        prompts: Vec::new(),
     }
 }
