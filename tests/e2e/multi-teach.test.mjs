@@ -274,7 +274,7 @@ test('Multi-Paxos lessons ask before they tell, and a teacher\'s caption travels
     await playUntilItStops(page);
     await playUntilItStops(page);
     assert.equal(await step(page), 13);
-    assert.equal(await page.locator('#mstatus').innerText(), 'Paused at a question (caption 3 of 4): pick an answer, then press Play (or Step) to go on.');
+    assert.equal(await page.locator('#mstatus').innerText(), 'Paused at caption 3 of 4, a question: pick an answer, then press Play (or Step) to go on.');
     await page.setViewportSize({ width: 375, height: 812 });
     await page.locator('#mstage.narrow').waitFor();
     await fitsTheWidth(page, ['#prompt', '#prompt .prompt-choice', '#caption-add']);

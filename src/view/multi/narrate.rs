@@ -52,7 +52,7 @@ impl MultiPlayground {
     pub fn status_line(&self) -> Option<String> {
         match self.stopped? {
             MultiStopped::Caption { index, total, question: true } => Some(format!(
-                "Paused at a question (caption {} of {total}): pick an answer, then press Play (or Step) to go on.",
+                "Paused at caption {} of {total}, a question: pick an answer, then press Play (or Step) to go on.",
                 index + 1
             )),
             MultiStopped::Caption { index, total, .. } if index + 1 == total => Some(format!(

@@ -110,10 +110,7 @@ fn play_pauses_at_a_question_and_says_so() {
     assert_eq!(stops[0].0, 10);
     assert!(stops[0].1.starts_with("Paused at caption 2 of 4"), "{stops:?}");
     assert_eq!(stops[1].0, 13);
-    assert_eq!(
-        stops[1].1,
-        "Paused at a question (caption 3 of 4): pick an answer, then press Play (or Step) to go on."
-    );
+    assert_eq!(stops[1].1, "Paused at caption 3 of 4, a question: pick an answer, then press Play (or Step) to go on.");
 }
 
 #[test]
