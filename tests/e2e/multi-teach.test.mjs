@@ -227,7 +227,10 @@ async function fitsTheWidth(page, selectors) {
 async function shootBoth(page, shot, name, selector, focus) {
   for (const scheme of ['dark', 'light']) {
     // The t key, not a click: after a key the focus moved by a script is drawn (:focus-visible).
-    if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== scheme) await page.locator('body').press('t');
+    if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== scheme) {
+      await page.evaluate(() => document.activeElement?.blur()); // not a t typed into the caption
+      await page.locator('body').press('t');
+    }
     if (focus) await page.locator(focus).focus();
     await page.locator(selector).scrollIntoViewIfNeeded();
     await shot(`${name}-${scheme}`, { fullPage: false });
