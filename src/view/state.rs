@@ -159,9 +159,10 @@ impl Playground {
         }
         let selection_may_go = !matches!(action, UiAction::Select(_));
         match action {
-            UiAction::Play => self.playing = true,
+            UiAction::Play => self.play(),
             UiAction::Pause => self.playing = false,
-            UiAction::TogglePlay => self.playing = !self.playing,
+            UiAction::TogglePlay if self.playing => self.playing = false,
+            UiAction::TogglePlay => self.play(),
             UiAction::Frame(ms) => self.frame(ms),
             UiAction::StepForward => {
                 self.playing = false;
@@ -280,6 +281,15 @@ impl Playground {
         self.clock = target;
     }
 
+    /// Plays; at the end of the run (nothing left to happen), plays it again from the start, as
+    /// a video's Play does, instead of stopping at once.
+    fn play(&mut self) {
+        if self.history.next_time().is_none() {
+            self.seek(0);
+        }
+        self.playing = true;
+    }
+
     fn act(&mut self, action: Action) {
         let at = self.history.cursor();
         self.epoch += 1;
@@ -338,6 +348,32 @@ mod tests {
         assert!(!p.playing, "the run ends");
         assert!(p.history.world().chosen().is_some());
         assert!(p.clock >= p.history.time() as f64);
+    }
+
+    #[test]
+    fn play_at_the_end_plays_the_run_again_from_the_start() {
+        let mut p = Playground::new(two_proposers());
+        p.reduce(UiAction::Play);
+        while p.playing {
+            p.reduce(UiAction::Frame(50.0));
+        }
+        let end = p.history.cursor();
+        assert!(end > 2);
+        for action in [UiAction::Play, UiAction::TogglePlay] {
+            p.reduce(UiAction::Pause);
+            p.reduce(UiAction::Seek(end));
+            p.reduce(action.clone());
+            assert!(p.playing, "{action:?} at the end plays");
+            assert_eq!(p.history.cursor(), 0, "{action:?} at the end starts over");
+            p.reduce(UiAction::Frame(16.0));
+            assert!(p.playing && p.history.cursor() >= 1, "{action:?}: and the run moves");
+        }
+        // Anywhere else, Play goes on from where the run stands.
+        p.reduce(UiAction::Seek(2));
+        p.reduce(UiAction::Play);
+        assert_eq!(p.history.cursor(), 2);
+        p.reduce(UiAction::TogglePlay);
+        assert!(!p.playing);
     }
 
     #[test]

@@ -146,7 +146,17 @@ mod tests {
             seen.push(index);
         }
         assert_eq!(seen, (0..total).collect::<Vec<_>>(), "every caption, in order, none skipped");
-        // After the last caption Play runs freely to the end of the run and says it ended.
+        // The last caption is where the run ends: Play there tells the lesson again from its start.
+        assert_eq!(lesson.scenario.captions[total - 1].step, p.history.cursor());
+        p.reduce(UiAction::Play);
+        assert_eq!(p.history.cursor(), 0);
+        play_until_paused(&mut p);
+        assert_eq!(p.stopped, Some(Stopped::Caption(1)));
+    }
+
+    #[test]
+    fn a_run_that_ends_says_so() {
+        let mut p = Playground::new(default_scenario());
         p.reduce(UiAction::Play);
         play_until_paused(&mut p);
         assert_eq!(p.stopped, Some(Stopped::End));
