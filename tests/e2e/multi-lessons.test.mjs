@@ -35,14 +35,20 @@ async function playTo(page, by, ms = 60_000) {
   await speed.fill(await speed.getAttribute('max'));
   if (!(await playing(page))) await page.locator('#mplay').click();
   const until = Date.now() + ms;
-  const atCaption = async () => /^Paused at (the last )?caption/.test(await page.locator('#mstatus').innerText());
   // Plays on from every caption the lesson pauses at, and stops where the run stopped for any
-  // other reason (a broken property). Each read is fresh: a run seen playing may have paused by
-  // itself a moment later, and only a pause at a caption is played on.
-  while ((await step(page)) < by) {
-    assert.ok(Date.now() < until, `step ${await step(page)} of ${by} after ${ms} ms`);
-    if (!(await playing(page))) {
-      if (!(await atCaption())) break;
+  // other reason (a broken property). The step, Play's state and the status are read at once:
+  // a run read as short of `by` and then as paused may have moved in between and paused at
+  // `by` itself.
+  const snapshot = () =>
+    page.evaluate(() => ({
+      step: Number(document.querySelector('main#multi').dataset.step),
+      playing: document.querySelector('#mplay').getAttribute('aria-pressed') === 'true',
+      caption: /^Paused at (the last )?caption/.test(document.querySelector('#mstatus')?.textContent ?? ''),
+    }));
+  for (let now = await snapshot(); now.step < by; now = await snapshot()) {
+    assert.ok(Date.now() < until, `step ${now.step} of ${by} after ${ms} ms`);
+    if (!now.playing) {
+      if (!now.caption) break;
       await page.locator('#mplay').click();
     }
     await page.waitForTimeout(100);
