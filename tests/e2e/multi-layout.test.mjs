@@ -276,14 +276,24 @@ test('playing the busy link moves tokens, the diagram and the log without rewrit
   }));
   await page.evaluate(() => {
     window.__changed = {};
+    // The log's cells as drawn now, by replica and slot: those still shown when the window has
+    // moved on must be the same elements (moved, not replaced).
+    window.__cells = new Map([...document.querySelectorAll('#mlog .m-row[data-replica] .m-cell')].map((c) => [`${c.closest('.m-row').dataset.replica} ${c.dataset.slot}`, c]));
+    const count = (name) => (window.__changed[name] = (window.__changed[name] ?? 0) + 1);
     new MutationObserver((records) => {
+      // Frames in which the plot changed though neither the step nor the window did: the plot
+      // must be left alone between steps (the cursor and the clock's cut move in the cover).
+      const stepped = records.some((r) => r.target.id === 'multi' && r.attributeName === 'data-step');
+      const moved = records.some((r) => r.target.parentElement?.id === 'mst-range' || r.target.id === 'mst-range');
+      if (!stepped && !moved && records.some((r) => r.target.closest?.('#mst') || r.target.parentElement?.closest('#mst'))) count('plot between steps');
+      if (records.some((r) => r.target.classList?.contains('m-st-cover') && r.attributeName === 'style')) count('cover');
       for (const r of records) {
         const e = r.target;
         const what = e.closest?.('.m-token') ? 'token' : e.closest?.('.m-st-arrow') ? 'arrow' : e.closest?.('.m-cell') ? 'cell' : null;
-        if (what && r.type === 'attributes') window.__changed[`${what} ${r.attributeName}`] = (window.__changed[`${what} ${r.attributeName}`] ?? 0) + 1;
-        if (r.type === 'attributes' && r.attributeName === 'transform' && e.firstElementChild?.classList.contains('m-token')) window.__changed.moved = (window.__changed.moved ?? 0) + 1;
+        if (what && r.type === 'attributes') count(`${what} ${r.attributeName}`);
+        if (r.type === 'attributes' && r.attributeName === 'transform' && e.firstElementChild?.classList.contains('m-token')) count('moved');
       }
-    }).observe(document.querySelector('main#multi'), { subtree: true, attributes: true });
+    }).observe(document.querySelector('main#multi'), { subtree: true, attributes: true, childList: true, characterData: true });
   });
   await setPlaying(page, true);
   // Until the diagram's window and the log's window have both moved on.
@@ -295,8 +305,16 @@ test('playing the busy link moves tokens, the diagram and the log without rewrit
   await setPlaying(page, false);
   const changed = await page.evaluate(() => window.__changed);
   assert.ok(changed.moved > 150, `tokens moved: ${JSON.stringify(changed)}`);
-  for (const name of ['token cx', 'token cy', 'arrow x1', 'cell data-slot']) {
+  for (const name of ['token cx', 'token cy', 'arrow x1', 'cell data-slot', 'plot between steps']) {
     assert.equal(changed[name] ?? 0, 0, `${name} rewritten: ${JSON.stringify(changed)}`);
   }
+  assert.ok(changed.cover > 10, `the cover over the diagram's future did not follow the clock: ${JSON.stringify(changed)}`);
+  const cells = await page.evaluate(() => {
+    const now = [...document.querySelectorAll('#mlog .m-row[data-replica] .m-cell')];
+    const kept = now.filter((c) => window.__cells.get(`${c.closest('.m-row').dataset.replica} ${c.dataset.slot}`));
+    return { still: kept.length, same: kept.filter((c) => window.__cells.get(`${c.closest('.m-row').dataset.replica} ${c.dataset.slot}`) === c).length };
+  });
+  assert.ok(cells.still > 0, 'the log window moved past every cell');
+  assert.equal(cells.same, cells.still, `of the ${cells.still} cells still shown, ${cells.still - cells.same} were drawn anew`);
   await finish();
 });

@@ -243,8 +243,10 @@ fn cell_class(s: &CellState) -> (&'static str, &'static str, String) {
 
 /// One strip per replica, a cell per slot coloured by state, the commit point marked, slots
 /// where replicas differ flagged; a window of slots that follows the newest unless moved.
-/// Cells and slot numbers are keyed by slot: when the window moves on by a slot, each row loses
-/// its first cell and gains a last one instead of every cell being rewritten.
+/// Cells and slot numbers are keyed by slot, in a list of their own (a fragment: `html!` would
+/// otherwise put them in one list with the row's name, which has no key, and Yew compares such a
+/// list place by place, so a window moved on by a slot replaced every cell): when the window
+/// moves on by a slot, each row loses its first cell and gains a last one.
 #[function_component(LogStrips)]
 pub fn log_strips(props: &LogProps) -> Html {
     let log = &props.part.frame.log;
@@ -276,14 +278,14 @@ pub fn log_strips(props: &LogProps) -> Html {
             <div class="m-strips" role="table" aria-label="Log cells by replica and slot">
                 <div class="m-row slots" role="row">
                     <span class="m-label" role="columnheader">{ "slot" }</span>
-                    { for slots.iter().zip(log.differs.iter().chain(std::iter::repeat(&false))).map(|(s, d)| html! {
+                    <>{ for slots.iter().zip(log.differs.iter().chain(std::iter::repeat(&false))).map(|(s, d)| html! {
                         <button key={*s} class={classes!("m-slot", d.then_some("differs"))} role="columnheader" onclick={select(*s)}
-                            title={if *d { format!("slot {s}: the replicas differ") } else { format!("slot {s}") }}>{ s }</button> }) }
+                            title={if *d { format!("slot {s}: the replicas differ") } else { format!("slot {s}") }}>{ s }</button> }) }</>
                 </div>
                 { for log.rows.iter().map(|r| html! {
                     <div class={classes!("m-row", (!r.up).then_some("down"))} role="row" data-replica={r.replica.0.to_string()}>
                         <span class="m-label" role="rowheader">{ &r.label }{ if r.up { "" } else { " (down)" } }</span>
-                        { for r.cells.iter().map(|c| {
+                        <>{ for r.cells.iter().map(|c| {
                             let (class, mark, what) = cell_class(&c.state);
                             let commit = (c.slot == r.commit).then_some("commit");
                             let title = if c.text.is_empty() { format!("slot {}: {what}", c.slot) } else { format!("slot {}: {}, {what}", c.slot, c.text) };
@@ -291,7 +293,7 @@ pub fn log_strips(props: &LogProps) -> Html {
                             let tab = if c.slot == log.first_slot { "0" } else { "-1" };
                             html! { <span key={c.slot} class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}
                                 data-slot={c.slot.to_string()} tabindex={tab} onclick={select(c.slot)}>{ mark }</span> }
-                        }) }
+                        }) }</>
                     </div>
                 }) }
             </div>

@@ -4,8 +4,12 @@
 //! chosen) seeks to it; anywhere else seeks to the time under the pointer.
 //!
 //! As in single-decree (`ui::spacetime`), the diagram is drawn in a `Plot` that re-renders only
-//! when the model's data changes (a step, the window, the selection); what moves every frame is
-//! the clip at the clock (how far the messages in flight got) and the cursor line.
+//! when the model's data changes (a step, the window, the selection). What moves every frame
+//! (the cursor line, and how far the messages in flight got) is drawn apart, in a cover over the
+//! plot right of the cursor: its own small layer, a copy of the axis and lanes on the panel's
+//! background, cut at the cursor by its `clip-path`. So a frame repaints that cover alone, not the
+//! hundreds of arrows (cutting the plot itself at the clock, as an SVG clip, repainted all of
+//! them on every animation frame).
 
 use super::Model;
 use crate::decimal::fixed;
@@ -27,8 +31,8 @@ fn f1(x: f64) -> String {
     fixed(x, 1).to_string()
 }
 
-/// What a click on the diagram seeks to: the arrow's or point's moment under the pointer, else
-/// the time under it.
+/// What a click on the diagram (the plot or the cover over it) seeks to: the arrow's or point's
+/// moment under the pointer, else the time under it.
 fn on_click(model: &Model, dispatch: &Callback<MultiAction>, window: Window) -> Callback<MouseEvent> {
     let (model, dispatch) = (model.clone(), dispatch.clone());
     Callback::from(move |e: MouseEvent| {
@@ -42,7 +46,7 @@ fn on_click(model: &Model, dispatch: &Callback<MultiAction>, window: Window) -> 
             }
             return;
         }
-        let Some(svg) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Some(svg) = gloo::utils::document().get_element_by_id("mst") else { return };
         let rect = svg.get_bounding_client_rect();
         if rect.width() > 0.0 {
             let x = (e.client_x() as f64 - rect.left()) / rect.width() * WIDTH;
@@ -76,10 +80,14 @@ pub fn space_time(props: &Props) -> Html {
     };
     // Following the cursor on a narrow screen (the diagram scrolls sideways): keep the cursor in
     // view, a quarter of the width from the right edge. Moved at most every 20 units of x.
+    // Only a narrow window can scroll it (the plot is at least 640 px wide; the page's phone
+    // layout starts at 760 px): a wider one skips reading the sizes, which would lay out the page
+    // in the middle of the frame.
     let near = (pin.is_none(), (cursor / 20.0) as i32);
     use_effect_with(near, move |&(following, _)| {
+        let narrow = gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).is_none_or(|w| w < 760.0);
         let scroller = gloo::utils::document().get_element_by_id("mst-scroll");
-        if let (true, Some(el)) = (following, scroller) {
+        if let (true, true, Some(el)) = (following, narrow, scroller) {
             let (width, shown) = (el.scroll_width() as f64, el.client_width() as f64);
             if width > shown {
                 el.set_scroll_left((cursor / WIDTH * width - shown * 0.75).max(0.0) as i32);
@@ -103,22 +111,29 @@ pub fn space_time(props: &Props) -> Html {
                 <button id="mst-follow" class="btn small" aria-pressed={pin.is_none().to_string()} onclick={set(None)}
                     title="Keep the present in view">{ "Follow the cursor" }</button>
             </div>
-            <div id="mst-scroll" class="m-st-scroll">
+            <div id="mst-scroll" class="m-st-scroll" onclick={on_click(&props.model, &props.dispatch, window)}>
                 // The lanes' names, kept in view when the diagram scrolls sideways on a phone.
                 <div class="m-st-names" aria-hidden="true">
                     { for data.lanes.iter().map(|l| html! {
                         <span style={format!("top:{:.2}%", l.y / height * 100.0)}>{ l.label.clone() }</span> }) }
                 </div>
-                <svg id="mst" class="m-st" viewBox={view_box} role="img" tabindex="0" aria-labelledby="mst-title mst-desc"
-                    onclick={on_click(&props.model, &props.dispatch, window)}>
+                <svg id="mst" class="m-st" viewBox={view_box.clone()} role="img" tabindex="0" aria-labelledby="mst-title mst-desc">
                     <title id="mst-title">{ data.summary.clone() }</title>
                     <desc id="mst-desc">{ "A lane per replica and client; an arrow per message from its send to its delivery, a cross where one was dropped. The arrow keys step through the run." }</desc>
                     <defs>
+                        // The plot's area right of the lanes' names; the cover cuts it at the clock.
                         <clipPath id="mst-clip">
-                            <rect x={f1(LABEL_WIDTH)} y="0" width={f1((cursor - LABEL_WIDTH).max(0.0))} height={f1(height)} />
+                            <rect x={f1(LABEL_WIDTH)} y="0" width={f1(WIDTH - LABEL_WIDTH)} height={f1(height)} />
                         </clipPath>
                     </defs>
                     <Plot data={data.clone()} />
+                </svg>
+                // The future: the axis and lanes again, on the panel's background, from just left
+                // of the cursor (its line's width) to the right edge. Clicks on it seek as on the
+                // plot (`on_click` is the scroller's).
+                <svg class="m-st m-st-cover" viewBox={view_box} aria-hidden="true"
+                    style={format!("clip-path:inset(0 0 0 {}%)", fixed(((cursor - 1.0) / WIDTH * 100.0).max(0.0), 2))}>
+                    <Backdrop data={data.clone()} />
                     <line id="mst-cursor" class="m-st-cursor" x1={f1(cursor)} x2={f1(cursor)} y1={f1(TOP - 14.0)}
                         y2={f1(height)} data-x={f1(cursor)} />
                 </svg>
@@ -149,12 +164,10 @@ impl PartialEq for PlotProps {
     }
 }
 
-/// Axis, lanes, arrows and points, cut at the clock by `#mst-clip`.
-#[function_component(Plot)]
-fn plot(props: &PlotProps) -> Html {
-    let d = &props.data;
+/// The time axis and the lanes (their names, lines and down stretches): under the plot's arrows,
+/// and again in the cover over its future.
+fn backdrop(d: &Data) -> Html {
     let bottom = TOP + d.lanes.len() as f64 * crate::view::multi::spacetime::LANE_HEIGHT;
-    let shift = d.window.shift();
     html! {
         <>
             <g class="m-st-axis" aria-hidden="true">
@@ -177,6 +190,30 @@ fn plot(props: &PlotProps) -> Html {
                     }) }
                 </g>
             }) }
+        </>
+    }
+}
+
+/// The cover's drawing: the panel's background, then `backdrop`.
+#[function_component(Backdrop)]
+fn backdrop_part(props: &PlotProps) -> Html {
+    let d = &props.data;
+    html! {
+        <>
+            <rect class="m-st-cover-bg" x="0" y="0" width={f1(WIDTH)} height={f1(d.height)} />
+            { backdrop(d) }
+        </>
+    }
+}
+
+/// Axis, lanes, arrows and points; the arrows and points cut at the lanes' names by `#mst-clip`.
+#[function_component(Plot)]
+fn plot(props: &PlotProps) -> Html {
+    let d = &props.data;
+    let shift = d.window.shift();
+    html! {
+        <>
+            { backdrop(d) }
             <g clip-path="url(#mst-clip)">
                 // Drawn from time 0 and moved back by the window's start (`Window::shift`): when
                 // the window moves on, only this group's transform changes.

@@ -198,11 +198,12 @@ pub struct SpaceTime {
     pub summary: String,
 }
 
-/// A message sent in the scanned part of the trace, waiting for its end.
-struct Sent {
+/// A message sent in the scanned part of the trace, waiting for its end (the message itself is
+/// borrowed from the trace: hundreds are scanned per step, few are drawn).
+struct Sent<'a> {
     from: NodeId,
     to: NodeId,
-    msg: Msg,
+    msg: &'a Msg,
     at: Tick,
     arrive: Tick,
     step: u64,
@@ -257,7 +258,7 @@ pub fn build(p: &MultiPlayground, clock: f64, pinned: Option<Tick>) -> SpaceTime
             continue;
         }
         let step = sent.map_or_else(|| step_at_time(p, m.sent_at).saturating_sub(1), |s| s.step);
-        let s = Sent { from: m.from, to: m.to, msg: m.msg, at: m.sent_at, arrive: m.arrive, step };
+        let s = Sent { from: m.from, to: m.to, msg: &m.msg, at: m.sent_at, arrive: m.arrive, step };
         d.arrow(cluster, m.id, &s, m.arrive, Fate::InFlight);
     }
     let now = h.time();
@@ -302,26 +303,26 @@ pub fn step_at_time(p: &MultiPlayground, t: Tick) -> u64 {
 }
 
 /// The arrows and points found while scanning the trace.
-struct Drawing {
+struct Drawing<'a> {
     w: Window,
     selected: Option<MsgId>,
-    pending: BTreeMap<MsgId, Sent>,
+    pending: BTreeMap<MsgId, Sent<'a>>,
     arrows: Vec<Arrow>,
     points: Vec<Point>,
 }
 
-impl Drawing {
+impl<'a> Drawing<'a> {
     fn shows(&self, t: Tick) -> bool {
         t >= self.w.start && t <= self.w.end()
     }
 
-    fn event(&mut self, p: &MultiPlayground, e: &Event<MultiEvent>) {
+    fn event(&mut self, p: &MultiPlayground, e: &'a Event<MultiEvent>) {
         let cluster = &p.history.world().system.cluster;
         let (t, step) = (e.time, e.step);
         match &e.kind {
             MultiEvent::Send { id, from, to, msg, arrive }
             | MultiEvent::Duplicate { id, from, to, msg, arrive, .. } => {
-                self.pending.insert(*id, Sent { from: *from, to: *to, msg: msg.clone(), at: t, arrive: *arrive, step });
+                self.pending.insert(*id, Sent { from: *from, to: *to, msg, at: t, arrive: *arrive, step });
             }
             MultiEvent::Reschedule { id, arrive } => {
                 if let Some(s) = self.pending.get_mut(id) {
@@ -332,7 +333,7 @@ impl Drawing {
                 let s = self.pending.remove(id).unwrap_or(Sent {
                     from: *from,
                     to: *to,
-                    msg: msg.clone(),
+                    msg,
                     at: self.w.start.saturating_sub(LOOKBACK_TICKS),
                     arrive: t,
                     step,
@@ -425,7 +426,7 @@ impl Drawing {
             selected: self.selected == Some(id),
             label: format!(
                 "{}, {} to {}{}",
-                message_label(cluster, &s.msg),
+                message_label(cluster, s.msg),
                 name(cluster, s.from),
                 name(cluster, s.to),
                 match fate {
