@@ -100,16 +100,21 @@ pub struct PromptView {
 /// `Some(choice)` once they picked `choice`, `Some(None)` once they pressed Next without picking.
 pub fn prompt_view(lesson: &Lesson, index: Option<usize>, answered: Option<Option<usize>>) -> Option<PromptView> {
     let p: &Prompt = lesson.prompts.iter().find(|p| Some(p.caption) == index)?;
-    let reveal = answered.map(|picked| {
-        let right = picked.map(|c| c == p.answer);
-        let lead = match right {
-            Some(true) => "Right:",
-            Some(false) => "Not quite: the answer is",
-            None => "The answer:",
-        };
-        (right, format!("{lead} {}. {}", p.choices[p.answer], p.why))
-    });
+    let reveal = answered.map(|picked| reveal(picked, p.choices[p.answer], p.why, p.answer));
     Some(PromptView { question: p.question, choices: p.choices, picked: answered.flatten(), reveal })
+}
+
+/// What the page says once a prompt is answered (`picked`: the choice, `None` if the person
+/// went on without picking): whether the pick was right, and the answer and why. Shared by the
+/// single-decree and the Multi-Paxos lessons.
+pub fn reveal(picked: Option<usize>, answer_text: &str, why: &str, answer: usize) -> (Option<bool>, String) {
+    let right = picked.map(|c| c == answer);
+    let lead = match right {
+        Some(true) => "Right:",
+        Some(false) => "Not quite: the answer is",
+        None => "The answer:",
+    };
+    (right, format!("{lead} {answer_text}. {why}"))
 }
 
 /// The prompt as markup (inserted as is, like the editor; `data-edit` is a choice's number).

@@ -126,15 +126,9 @@ pub fn prompt_at(lesson: &MultiLesson, cursor: u64, answered: Option<(usize, Opt
     let p = lesson.prompts.iter().find(|p| p.caption == index)?;
     let picked = answered.filter(|a| a.0 == index).map(|a| a.1);
     let went_on = cursor > lesson.captions[index].0;
-    let reveal = picked.or(went_on.then_some(None)).map(|picked| {
-        let right = picked.map(|c| c == p.answer);
-        let lead = match right {
-            Some(true) => "Right:",
-            Some(false) => "Not quite: the answer is",
-            None => "The answer:",
-        };
-        (right, format!("{lead} {}. {}", p.choices[p.answer], p.why))
-    });
+    let reveal = picked
+        .or(went_on.then_some(None))
+        .map(|picked| crate::view::lesson::reveal(picked, p.choices[p.answer], p.why, p.answer));
     Some(PromptView { question: p.question, choices: p.choices, picked: picked.flatten(), reveal })
 }
 
