@@ -5,6 +5,7 @@
 use super::Part;
 use crate::protocol::NodeId;
 use crate::sim::MsgId;
+use crate::view::multi::frame::{CLIENT_HALF, REPLICA_R};
 use crate::view::multi::labels::{more, StageLabel};
 use crate::view::multi::shape::StageShape;
 use crate::view::multi::{MultiAction, MultiSelection, NodeKind, NodeView, TokenView};
@@ -36,9 +37,10 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>, stage: &StageShape) -> H
     );
     let role = if n.up { n.role.clone() } else { "crashed: click to recover".into() };
     let shape = if replica {
-        html! { <circle class="box" cx={x.to_string()} cy={y.to_string()} r="34" /> }
+        html! { <circle class="box" cx={x.to_string()} cy={y.to_string()} r={REPLICA_R.to_string()} /> }
     } else {
-        html! { <rect class="box" x={(x - 30.0).to_string()} y={(y - 18.0).to_string()} width="60" height="36" rx="8" /> }
+        let (w, h) = CLIENT_HALF;
+        html! { <rect class="box" x={(x - w).to_string()} y={(y - h).to_string()} width={(2.0 * w).to_string()} height={(2.0 * h).to_string()} rx="8" /> }
     };
     let below = if replica { 52.0 } else { 34.0 };
     // The narrow stage lists the nodes' lines beside it (`ui::multi::phone`).

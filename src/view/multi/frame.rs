@@ -458,12 +458,16 @@ pub fn kind_meaning(kind: MsgKind) -> &'static str {
 /// How far a token keeps from a node's outline: its own radius and a pixel.
 const TOKEN_GAP: f64 = 8.0;
 
-/// From a node's centre to its outline in direction (`ux`, `uy`): a replica's circle (radius
-/// 34) or a client's box (60 by 36), as `ui::multi::stage` draws them.
+/// A replica's circle on the stage (`ui::multi::stage` draws it), in stage units.
+pub const REPLICA_R: f64 = 34.0;
+/// Half a client's box: its width and height are twice these.
+pub const CLIENT_HALF: (f64, f64) = (30.0, 18.0);
+
+/// From a node's centre to its outline in direction (`ux`, `uy`).
 fn edge(n: &NodeView, ux: f64, uy: f64) -> f64 {
     match n.kind {
-        NodeKind::Replica => 34.0,
-        NodeKind::Client => (30.0 / ux.abs().max(1e-9)).min(18.0 / uy.abs().max(1e-9)),
+        NodeKind::Replica => REPLICA_R,
+        NodeKind::Client => (CLIENT_HALF.0 / ux.abs().max(1e-9)).min(CLIENT_HALF.1 / uy.abs().max(1e-9)),
     }
 }
 

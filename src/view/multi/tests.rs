@@ -1,4 +1,4 @@
-use super::frame::{message_label, position, LOG_WINDOW, OPS_PER_LANE, STAGE_H, STAGE_W};
+use super::frame::{message_label, position, CLIENT_HALF, LOG_WINDOW, OPS_PER_LANE, REPLICA_R, STAGE_H, STAGE_W};
 use super::link::{from_fragment, multi_fragment, MULTI_LINK_VERSION};
 use super::scenarios::{multi_scenario, MULTI_LESSONS};
 use super::*;
@@ -262,8 +262,8 @@ fn tokens_sit_between_their_ends_at_the_clock_with_slot_labels() {
     // No token covers either of its ends, whatever its progress (one resting on a node took
     // the click meant for the node): outside a replica's circle, outside a client's box.
     let clear = |n: &NodeView, x: f64, y: f64| match n.kind {
-        NodeKind::Replica => (x - n.x).hypot(y - n.y) >= 34.0 + 7.0,
-        NodeKind::Client => (x - n.x).abs() >= 30.0 + 7.0 || (y - n.y).abs() >= 18.0 + 7.0,
+        NodeKind::Replica => (x - n.x).hypot(y - n.y) >= REPLICA_R + 7.0,
+        NodeKind::Client => (x - n.x).abs() >= CLIENT_HALF.0 + 7.0 || (y - n.y).abs() >= CLIENT_HALF.1 + 7.0,
     };
     let mut ends = 0;
     for step in 0..400 {
