@@ -31,7 +31,8 @@ for (const file of files) {
   const [oldHash, newHash] = [sri(before), sri(after)];
   // index.html names the hash once, or not at all when the link asks for no integrity hash.
   const uses = html.split(oldHash).length - 1;
-  if (uses > 1 || (uses === 0 && html.includes('integrity='))) {
+  const integrity = new RegExp(`integrity=[^>]*${file.replace('.', '\\.')}|${file.replace('.', '\\.')}[^>]*integrity=`);
+  if (uses > 1 || (uses === 0 && integrity.test(html))) {
     throw new Error(`minify-js: index.html names ${file}'s hash ${uses} times, expected once (or no integrity attribute)`);
   }
   html = html.replace(oldHash, newHash);
