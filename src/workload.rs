@@ -156,8 +156,8 @@ impl Runner {
         Totals {
             instances: 1,
             steps: world.steps,
-            delivered: world.stats.delivered,
-            sent: world.stats.sent,
+            delivered: world.stats().delivered,
+            sent: world.stats().sent,
             events: 0,
             unlearned: u64::from(!world.all_learned()),
             violations: world.system.violations.len() as u64,

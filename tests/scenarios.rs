@@ -86,7 +86,10 @@ fn happy_path_chooses_the_value_with_the_textbook_message_count() {
     let counts: Vec<usize> = MsgKind::ALL.iter().map(|k| sent(&trace, *k)).collect();
     // Prepare, Promise, Nack, Accept, Accepted, Decided
     assert_eq!(counts, vec![3, 3, 0, 3, 6, 5]);
-    assert_eq!((world.stats.sent, world.stats.delivered, world.stats.dropped, world.stats.timeouts), (20, 20, 0, 0));
+    assert_eq!(
+        (world.stats().sent, world.stats().delivered, world.stats().dropped, world.stats().timeouts),
+        (20, 20, 0, 0)
+    );
     assert_eq!(chosen(&trace).len(), 1);
     assert!(!world.has_work(&Schedule::default()), "a decided run goes quiet: no timer left");
 }
@@ -252,8 +255,8 @@ fn loss_duplication_and_reordering_stay_safe_and_decide_once_faults_stop() {
         assert_safe(&world);
         assert!(matches!(world.chosen(), Some(Value(0..=2))), "seed {seed}");
         assert!(world.all_learned(), "seed {seed}: not every learner learned by tick 3,000");
-        dropped += world.stats.dropped;
-        duplicated += world.stats.duplicated;
+        dropped += world.stats().dropped;
+        duplicated += world.stats().duplicated;
         overtaken += overtakings(&trace);
     }
     assert!(dropped > 100 && duplicated > 50 && overtaken > 100, "{dropped} {duplicated} {overtaken}");

@@ -68,15 +68,12 @@ pub struct World<P: Simulated = SingleDecree> {
     pub now: Tick,
     /// Steps done so far; the next step is number `steps`.
     pub steps: u64,
-    rng: SimRng,
     pub net: Network,
-    queue: Queue,
-    flights: Flights<P::Msg>,
-    timers: Vec<TimerSlot>,
-    next_msg: u64,
+    /// The RNG, the event queue, the messages in flight, the timers and the counters: what a
+    /// send or a timer touches, lent to a node's handler as one pointer.
+    post: Post<P::Msg>,
     tick_cursor: usize,
     step_cursor: usize,
-    pub stats: Stats,
 }
 
 impl World {
@@ -105,15 +102,17 @@ impl<P: Simulated> World<P> {
             initial_net: network,
             now: 0,
             steps: 0,
-            rng: SimRng::new(seed),
             net: Network::new(n, &network),
-            queue: Queue::default(),
-            flights: Flights::default(),
-            timers: vec![TimerSlot::default(); n],
-            next_msg: 0,
+            post: Post {
+                rng: SimRng::new(seed),
+                queue: Queue::default(),
+                flights: Flights::default(),
+                timers: vec![TimerSlot::default(); n],
+                next_msg: 0,
+                stats: Stats::default(),
+            },
             tick_cursor: 0,
             step_cursor: 0,
-            stats: Stats::default(),
         };
         world.start_nodes();
         world
@@ -133,14 +132,14 @@ impl<P: Simulated> World<P> {
         self.net.reset(&self.initial_net);
         self.now = 0;
         self.steps = 0;
-        self.rng = SimRng::new(seed);
-        self.queue.clear();
-        self.flights.clear();
-        self.timers.fill(TimerSlot::default());
-        self.next_msg = 0;
+        self.post.rng = SimRng::new(seed);
+        self.post.queue.clear();
+        self.post.flights.clear();
+        self.post.timers.fill(TimerSlot::default());
+        self.post.next_msg = 0;
         self.tick_cursor = 0;
         self.step_cursor = 0;
-        self.stats = Stats::default();
+        self.post.stats = Stats::default();
         self.start_nodes();
     }
 
@@ -162,11 +161,11 @@ impl<P: Simulated> World<P> {
         let next_time = self.skip_dead_timers();
         if let Some(action) = self.due_action(schedule, next_time) {
             self.apply(action, sink);
-        } else if let Some((time, item)) = self.queue.pop() {
+        } else if let Some((time, item)) = self.post.queue.pop() {
             self.now = time;
             match item {
                 Item::Deliver(slot) => {
-                    let m = self.flights.take(slot, P::take_msg);
+                    let m = self.post.flights.take(slot, P::take_msg);
                     self.arrive(m, sink)
                 }
                 Item::Timer { node, .. } => self.fire_timer(node, sink),
@@ -206,7 +205,9 @@ impl<P: Simulated> World<P> {
     /// Whether a step is left: something queued or scheduled.
     pub fn has_work(&mut self, schedule: &Schedule) -> bool {
         self.skip_dead_timers();
-        !self.queue.is_empty() || self.tick_cursor < schedule.by_tick.len() || self.step_cursor < schedule.by_step.len()
+        !self.post.queue.is_empty()
+            || self.tick_cursor < schedule.by_tick.len()
+            || self.step_cursor < schedule.by_step.len()
     }
 
     /// Pops stale timers (reset, cancelled, or of a node that crashed), so the head of the
@@ -214,13 +215,13 @@ impl<P: Simulated> World<P> {
     #[inline(always)]
     fn skip_dead_timers(&mut self) -> Option<Tick> {
         loop {
-            let (time, item) = self.queue.peek()?;
+            let (time, item) = self.post.queue.peek()?;
             let Item::Timer { node, generation } = *item else { return Some(time) };
             // (A crash cancels the node's timer, so a live generation means an up node.)
-            if self.timers[node.index()].generation == generation {
+            if self.post.timers[node.index()].generation == generation {
                 return Some(time);
             }
-            self.queue.discard_first();
+            self.post.queue.discard_first();
         }
     }
 
@@ -237,11 +238,11 @@ impl<P: Simulated> World<P> {
         };
         let (step, time) = (self.steps, self.now);
         if let Some(reason) = reason {
-            self.stats.dropped += 1;
+            self.post.stats.dropped += 1;
             sink.record(step, time, || P::Event::drop(m.id, m.from, m.to, m.msg.clone(), reason));
             return;
         }
-        self.stats.delivered += 1;
+        self.post.stats.delivered += 1;
         sink.record(step, time, || P::Event::deliver(m.id, m.from, m.to, m.msg.clone()));
         let (system, timed) = self.split();
         // In wasm through a borrow, as `apply_step` hands it (see `split`).
@@ -252,8 +253,8 @@ impl<P: Simulated> World<P> {
 
     /// A live timer is due: the scheduler disarms it and the system fires it.
     fn fire_timer(&mut self, node: NodeId, sink: &mut impl Sink<P::Event>) {
-        self.stats.timeouts += 1;
-        self.timers[node.index()].due = None;
+        self.post.stats.timeouts += 1;
+        self.post.timers[node.index()].due = None;
         let at = (self.steps, self.now);
         let (system, timed) = self.split();
         #[cfg(target_arch = "wasm32")]
@@ -282,28 +283,12 @@ impl<P: Simulated> World<P> {
     /// one transit type, not two: about 3 KB gzip of the page's first load.
     #[inline(always)]
     fn split(&mut self) -> (&mut System<P>, Timed<'_, P::Msg>) {
-        let timed = Timed {
-            post: Post {
-                queue: &mut self.queue,
-                flights: &mut self.flights,
-                next_msg: &mut self.next_msg,
-                stats: &mut self.stats,
-            },
-            rng: &mut self.rng,
-            net: &self.net,
-            timers: &mut self.timers,
-        };
-        (&mut self.system, timed)
+        (&mut self.system, Timed { post: &mut self.post, net: &self.net })
     }
 
-    /// The post office of the world: what queuing a message touches.
-    fn post(&mut self) -> Post<'_, P::Msg> {
-        Post {
-            queue: &mut self.queue,
-            flights: &mut self.flights,
-            next_msg: &mut self.next_msg,
-            stats: &mut self.stats,
-        }
+    /// Counters over the run so far.
+    pub fn stats(&self) -> &Stats {
+        &self.post.stats
     }
 }
 

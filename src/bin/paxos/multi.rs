@@ -63,7 +63,11 @@ pub fn run(seed: u64, variant: MultiVariant, json: bool) -> i32 {
         );
         println!(
             "{} steps, {} ticks (faults until tick {}), {} messages delivered, {} leaders elected",
-            run.world.steps, run.world.now, config.faults_end, run.world.stats.delivered, leaders
+            run.world.steps,
+            run.world.now,
+            config.faults_end,
+            run.world.stats().delivered,
+            leaders
         );
         println!(
             "operations: {} completed, {} open; {} slots chosen; trace hash {hash:016x}",

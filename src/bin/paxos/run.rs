@@ -71,7 +71,7 @@ pub fn scenario_file(scenario: &Scenario, path: &str, max_steps: u64) -> Story {
         title: if scenario.title.is_empty() { path.to_string() } else { scenario.title.clone() },
         config: scenario.config.clone(),
         seed: scenario.seed,
-        stats: world.stats,
+        stats: *world.stats(),
         steps: world.steps,
         time: world.now,
         chosen: world.chosen(),

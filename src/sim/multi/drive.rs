@@ -271,7 +271,7 @@ impl MultiRun {
             completed,
             open: monitor.history.len() as u64 - completed,
             chosen: monitor.chosen_count() as u64,
-            delivered: self.world.stats.delivered,
+            delivered: self.world.stats().delivered,
             finished: self.finished(),
             linearizable,
         }

@@ -23,16 +23,16 @@ impl<P: Simulated> World<P> {
             Action::Recover { node } if valid(node) => self.apply_step(Step::Recover { node: *node }, sink),
             Action::Drop { msg } => {
                 if let Some(m) = self.take_in_flight(*msg) {
-                    self.stats.dropped += 1;
+                    self.post.stats.dropped += 1;
                     let reason = DropReason::ByHand;
                     sink.record(step, time, || P::Event::drop(m.id, m.from, m.to, m.msg, reason));
                 }
             }
             Action::Duplicate { msg } => {
                 if let Some(m) = self.in_flight_by_id(*msg) {
-                    let arrive = self.now + self.rng.range(self.link_min(&m), self.link_max(&m)) as Tick;
+                    let arrive = self.now + self.post.rng.range(self.link_min(&m), self.link_max(&m)) as Tick;
                     let (step, now) = (self.steps, self.now);
-                    self.post().twin(m.id, InFlight { sent_at: now, arrive, lost: false, ..m }, step, now, sink);
+                    self.post.twin(m.id, InFlight { sent_at: now, arrive, lost: false, ..m }, step, now, sink);
                 }
             }
             Action::DeliverNow { msg } => self.reschedule(*msg, 0, sink),
@@ -49,9 +49,9 @@ impl<P: Simulated> World<P> {
             Action::SetNetwork { params } => self.net.set_all(params),
             // Only an armed timer of an up node fires (a crash disarms it); its queued firing
             // is cancelled, so it fires once.
-            Action::FireTimer { node } if valid(node) && self.timers[node.index()].due.is_some() => {
-                self.timers[node.index()].cancel();
-                self.stats.timeouts += 1;
+            Action::FireTimer { node } if valid(node) && self.post.timers[node.index()].due.is_some() => {
+                self.post.timers[node.index()].cancel();
+                self.post.stats.timeouts += 1;
                 self.apply_step(Step::Timer { node: *node }, sink);
             }
             _ => {}
@@ -77,7 +77,7 @@ impl<P: Simulated> World<P> {
     fn reschedule(&mut self, id: MsgId, after: Tick, sink: &mut impl Sink<P::Event>) {
         if let Some(m) = self.take_in_flight(id) {
             let arrive = self.now + after;
-            self.post().push(InFlight { arrive, ..m });
+            self.post.push(InFlight { arrive, ..m });
             sink.record(self.steps, self.now, || P::Event::reschedule(id, arrive));
         }
     }
@@ -88,9 +88,9 @@ impl<P: Simulated> World<P> {
 
     /// Takes a message out of the queue.
     fn take_in_flight(&mut self, id: MsgId) -> Option<InFlight<P::Msg>> {
-        let flights = &self.flights;
-        match self.queue.remove(|item| matches!(*item, Item::Deliver(slot) if flights.get(slot).id == id))?.1 {
-            Item::Deliver(slot) => Some(self.flights.take(slot, P::take_msg)),
+        let flights = &self.post.flights;
+        match self.post.queue.remove(|item| matches!(*item, Item::Deliver(slot) if flights.get(slot).id == id))?.1 {
+            Item::Deliver(slot) => Some(self.post.flights.take(slot, P::take_msg)),
             Item::Timer { .. } => None,
         }
     }
@@ -101,15 +101,15 @@ impl<P: Simulated> World<P> {
     }
 
     fn in_flight_iter(&self) -> impl Iterator<Item = &InFlight<P::Msg>> {
-        self.queue.iter().filter_map(|(_, item)| match *item {
-            Item::Deliver(slot) => Some(self.flights.get(slot)),
+        self.post.queue.iter().filter_map(|(_, item)| match *item {
+            Item::Deliver(slot) => Some(self.post.flights.get(slot)),
             Item::Timer { .. } => None,
         })
     }
 
     /// The number of messages in flight.
     pub fn in_flight_count(&self) -> usize {
-        self.queue.iter().filter(|(_, item)| matches!(item, Item::Deliver(_))).count()
+        self.post.queue.iter().filter(|(_, item)| matches!(item, Item::Deliver(_))).count()
     }
 
     pub fn slot(&self, node: NodeId) -> &NodeSlot<P> {
@@ -118,7 +118,7 @@ impl<P: Simulated> World<P> {
 
     /// When `node`'s timer fires, if it is armed.
     pub fn timer_due(&self, node: NodeId) -> Option<crate::sim::event::Tick> {
-        self.timers.get(node.index()).and_then(|t| t.due)
+        self.post.timers.get(node.index()).and_then(|t| t.due)
     }
 
     /// The time of the next step, if there is one: the next live delivery or timer, or a due
