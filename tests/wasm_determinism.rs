@@ -78,7 +78,7 @@ fn fingerprint(world: &World) -> Fingerprint {
         now: world.now,
         nodes: world.system.nodes.clone(),
         in_flight: world.in_flight(),
-        stats: world.stats,
+        stats: *world.stats(),
     }
 }
 
