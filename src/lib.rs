@@ -18,5 +18,5 @@ pub mod tools;
 pub mod view;
 pub mod workload;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod ui;

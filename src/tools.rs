@@ -25,7 +25,7 @@
 pub mod breaks;
 pub mod check;
 pub mod w1;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod worker;
 
 use crate::scenario::{export, link, Scenario};
