@@ -143,3 +143,29 @@ for (const view of VIEWS) {
     await finish();
   });
 }
+
+// A label drawn over a link line mid-flight read as struck through: its halo (a stroke painted
+// under the text, in the stage's background colour) must be wide enough to cut the line, in
+// both themes: at least 0.4 of the font size on each side of the glyphs' outline (5 px at 11.5).
+for (const scheme of ['light', 'dark']) {
+  test(`the labels' halo is the stage's background colour and wide enough to cut a line, ${scheme}`, async (t) => {
+    const { page, shot, finish } = await openPage(t, { urlPath: '#lesson=happy-path', colorScheme: scheme });
+    await waitForApp(page);
+    await pause(page);
+    for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight');
+    await page.locator('#stage .msg-label').first().waitFor();
+    const h = await page.evaluate(() => {
+      const label = document.querySelector('#stage .msg-label');
+      const s = getComputedStyle(label);
+      let e = document.querySelector('#stage');
+      while (e && ['transparent', 'rgba(0, 0, 0, 0)'].includes(getComputedStyle(e).backgroundColor)) e = e.parentElement;
+      return { stroke: s.stroke, width: parseFloat(s.strokeWidth), size: parseFloat(s.fontSize), order: s.paintOrder,
+        background: getComputedStyle(e).backgroundColor };
+    });
+    assert.equal(h.stroke, h.background, 'the halo is the colour behind the stage');
+    assert.match(h.order, /^stroke/);
+    assert.ok(h.width >= 0.4 * h.size, `halo ${h.width}px for ${h.size}px text`);
+    await shot(`labels-halo-${scheme}`, { fullPage: false });
+    await finish();
+  });
+}

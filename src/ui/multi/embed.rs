@@ -25,9 +25,9 @@ pub fn mount(element: web_sys::Element, options: Options) {
     yew::Renderer::<MultiApp>::with_root_and_props(element, MultiAppProps { options: Some(Rc::new(options)) }).render();
 }
 
-/// The page in an iframe: the caption (a lesson's), the stage beside the clients' history, the
-/// logs, and the time controls the `controls` option asks for.
-pub fn layout(model: &Model, part: &Part, options: &Options, caption: Option<&str>, log: Html) -> Html {
+/// The page in an iframe: the caption and a lesson's prediction prompt (`teach`), the stage
+/// beside the clients' history, the logs, and the time controls the `controls` option asks for.
+pub fn layout(model: &Model, part: &Part, options: &Options, teach: Html, log: Html) -> Html {
     let f = &part.frame;
     let controls = match options.controls {
         Controls::Full => panels::time_controls(part),
@@ -49,9 +49,7 @@ pub fn layout(model: &Model, part: &Part, options: &Options, caption: Option<&st
             // The frame has no room for a title bar; its heading is for screen readers.
             <h1 class="sr-only">{ format!("Paxos Playground, Multi-Paxos: {title}") }</h1>
             { panels::banners(part) }
-            if let Some(text) = caption {
-                <p id="mcaption" class="m-caption" role="status">{ text }</p>
-            }
+            { teach }
             { super::status(f) }
             <div class="m-embed-main">
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">

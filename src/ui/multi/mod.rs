@@ -20,7 +20,6 @@ use super::model::{initial_theme, reduced_motion, store_theme, Theme};
 use crate::view::embed::Options;
 use crate::view::multi::embed::{initial_playground, lesson_of_run, opening_fragment};
 use crate::view::multi::link::multi_fragment;
-use crate::view::multi::prompt::caption_at;
 use crate::view::multi::{MultiAction, MultiFrame, MultiPlayground, MultiScenario, MultiSelection};
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -244,9 +243,11 @@ fn multi_app(props: &MultiAppProps) -> Html {
         kept(&last_clients, &panel, |a, b| a.clients == b.clients && a.workload == b.workload && keys(a) == keys(b));
     let on_from = use_callback(log_from.clone(), |f: Option<u64>, l| l.set(f));
     if options.embed {
-        let caption = caption_at(&model.playground.borrow().scenario.captions, frame.step).map(|c| c.1.to_string());
+        // The caption with a lesson's prompt, as on the full page (the caption editor is hidden).
+        let teach =
+            html! { <teach::Teach model={(*model).clone()} dispatch={dispatch.clone()} lesson={lesson.clone()} /> };
         let log = embed::log(&panel, *log_from, on_from);
-        return embed::layout(&model, &part, &options, caption.as_deref(), log);
+        return embed::layout(&model, &part, &options, teach, log);
     }
     let title = model.playground.borrow().scenario.title.clone();
     let next = if *theme == Theme::Dark { "light" } else { "dark" };

@@ -6,7 +6,7 @@ use super::Part;
 use crate::protocol::NodeId;
 use crate::sim::MsgId;
 use crate::view::multi::frame::{CLIENT_HALF, REPLICA_R};
-use crate::view::multi::labels::{more, StageLabel};
+use crate::view::multi::labels::{more, StageLabel, CRASHED_LINE};
 use crate::view::multi::shape::StageShape;
 use crate::view::multi::{MultiAction, MultiSelection, NodeKind, NodeView, TokenView};
 use yew::prelude::*;
@@ -35,7 +35,7 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>, stage: &StageShape) -> H
         n.partitioned.then_some("cut"),
         n.leader.is_some().then_some("leader")
     );
-    let role = if n.up { n.role.clone() } else { "crashed: click to recover".into() };
+    let role = if n.up { n.role.clone() } else { CRASHED_LINE.into() };
     let shape = if replica {
         html! { <circle class="box" cx={x.to_string()} cy={y.to_string()} r={REPLICA_R.to_string()} /> }
     } else {
@@ -46,11 +46,14 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>, stage: &StageShape) -> H
     // The narrow stage lists the nodes' lines beside it (`ui::multi::phone`).
     let lines = stage.node_lines;
     let tag_y = (y + stage.tag_dy()).to_string();
+    // The badge's size follows its text's (`StageShape::badge`), 2 units inside the box kept free.
+    let (half, top) = stage.badge();
     let leader = n.leader.as_ref().map(|b| {
         html! {
             <g class="crown" aria-hidden="true">
-                <rect x={(x - 44.0).to_string()} y={(y - 62.0).to_string()} width="88" height="20" rx="10" />
-                <text x={x.to_string()} y={(y - 48.0).to_string()} text-anchor="middle">{ format!("leader {b}") }</text>
+                <rect x={(x - half + 2.0).to_string()} y={(y + top + 2.0).to_string()} width={(2.0 * half - 4.0).to_string()}
+                    height={(-top - 44.0).to_string()} rx="10" />
+                <text x={x.to_string()} y={(y - 48.0 - (stage.line_px - 13.0) * 0.6).to_string()} text-anchor="middle">{ format!("leader {b}") }</text>
             </g>
         }
     });

@@ -123,6 +123,8 @@ fn on_click(
             "delete" => (s.editing, s.error) = edit(String::new()),
             pick => {
                 s.answered = pick.parse().ok().map(|c| (index, Some(c)));
+                // The status line stops asking for an answer.
+                model.playground.borrow_mut().answered(index);
                 // The picked button is redrawn disabled: the keyboard goes on from Play.
                 then_focus = "mplay";
             }

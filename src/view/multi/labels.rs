@@ -23,21 +23,25 @@ pub use crate::view::labels::Rect;
 
 /// Most labels on the stage at once.
 pub const LABELS_MAX: usize = 14;
-/// One character of a label (`.m-tlabel`: 11 px monospace, 0.6 em, a little generous), and
-/// the label's height above and below its baseline.
-const CHAR_W: f64 = 6.8;
-const ASCENT: f64 = 10.5;
-const DESCENT: f64 = 3.0;
-/// One character of a node's role line (13 px sans-serif, generous), and of its bold tag.
-const FIELD_CHAR_W: f64 = 8.0;
-const TAG_CHAR_W: f64 = 8.6;
+/// One character of a label (`.m-tlabel`: monospace, 0.6 em, a little generous), and the
+/// label's height above and below its baseline, per unit of its font size (`label_px`).
+const CHAR_W: f64 = 6.8 / 11.0;
+const ASCENT: f64 = 10.5 / 11.0;
+const DESCENT: f64 = 3.0 / 11.0;
+/// The line the stage writes under a crashed replica, in place of its role.
+pub const CRASHED_LINE: &str = "crashed: click to recover";
+/// One character of a node's role line (sans-serif, generous), and of its bold tag, per unit of
+/// their font size (`line_px`).
+const FIELD_CHAR_W: f64 = 8.0 / 13.0;
+const TAG_CHAR_W: f64 = 8.6 / 13.0;
 /// Gap between a token's centre and the near end of its label; the room a token takes.
 const GAP_X: f64 = 10.0;
 const TOKEN_R: f64 = 8.0;
 /// Tokens with equal labels whose centres are this close share one label.
 const STACK_DX: f64 = 40.0;
 const STACK_DY: f64 = 16.0;
-/// Baselines tried, relative to the token's centre: just above, just below, then further out.
+/// Baselines tried, relative to the token's centre: just above, just below, then further out
+/// (for an 11-unit label; further apart for a larger one).
 const BASELINES: [f64; 12] = [-9.0, 19.0, -24.0, 34.0, -39.0, 49.0, -54.0, 64.0, -69.0, 79.0, -84.0, 94.0];
 
 /// A label: the token it names (an index into the frame's tokens), its text, how many tokens
@@ -51,9 +55,15 @@ pub struct StageLabel {
     pub y: f64,
 }
 
-/// A label's box with its baseline's left end at (x, y).
+/// A label's box on the wide stage with its baseline's left end at (x, y).
 pub fn label_box(text: &str, x: f64, y: f64) -> Rect {
-    [x, x + text.chars().count() as f64 * CHAR_W, y - ASCENT, y + DESCENT]
+    label_box_in(&super::shape::WIDE, text, x, y)
+}
+
+/// A label's box on a stage of this shape (its labels' font size).
+pub fn label_box_in(shape: &super::shape::StageShape, text: &str, x: f64, y: f64) -> Rect {
+    let px = shape.label_px;
+    [x, x + text.chars().count() as f64 * CHAR_W * px, y - ASCENT * px, y + DESCENT * px]
 }
 
 /// Whether a message of this kind (`frame::kind_class`) carries a label.
@@ -77,24 +87,27 @@ pub fn node_text(nodes: &[NodeView]) -> Vec<Rect> {
 /// `node_text` on a stage of this shape (the narrow stage draws no lines under the nodes).
 pub fn node_text_in(shape: &super::shape::StageShape, nodes: &[NodeView]) -> Vec<Rect> {
     let mut v = Vec::new();
+    let size = shape.line_px;
+    let (field_w, tag_w) = (FIELD_CHAR_W * size, TAG_CHAR_W * size);
+    let (half, top) = shape.badge();
     for n in nodes {
         let (x, y) = (n.x, n.y);
-        let role = if n.up || n.kind == NodeKind::Client { n.role.chars().count() } else { 7 };
+        let role = if n.up || n.kind == NodeKind::Client { n.role.as_str() } else { CRASHED_LINE }.chars().count();
         if n.kind == NodeKind::Replica {
             v.push([x - 37.0, x + 37.0, y - 37.0, y + 37.0]);
             if shape.node_lines {
-                v.push(centred(x, y + 52.0, role, FIELD_CHAR_W, 13.0));
+                v.push(centred(x, y + 52.0, role, field_w, size));
             }
             if !n.up || n.partitioned {
-                v.push(centred(x, y + shape.tag_dy(), 7, TAG_CHAR_W, 13.0));
+                v.push(centred(x, y + shape.tag_dy(), 7, tag_w, size));
             }
             if n.leader.is_some() {
-                v.push([x - 46.0, x + 46.0, y - 64.0, y - 40.0]);
+                v.push([x - half, x + half, y + top, y - 40.0]);
             }
         } else {
             v.push([x - 32.0, x + 32.0, y - 20.0, y + 20.0]);
             if shape.node_lines {
-                v.push(centred(x, y + 34.0, role, FIELD_CHAR_W, 13.0));
+                v.push(centred(x, y + 34.0, role, field_w, size));
             }
         }
     }
@@ -124,11 +137,12 @@ fn stacks(tokens: &[TokenView], order: &[usize]) -> Vec<Vec<usize>> {
     out
 }
 
-/// Candidate spots for a label `w` wide on a token at (x, y): its baseline's left end.
-fn spots(x: f64, y: f64, w: f64, leftward: bool) -> impl Iterator<Item = (f64, f64)> {
+/// Candidate spots for a label `w` wide on a token at (x, y): its baseline's left end. The
+/// baselines are spread for the label's font size `px`.
+fn spots(x: f64, y: f64, w: f64, leftward: bool, px: f64) -> impl Iterator<Item = (f64, f64)> {
     let ahead = if leftward { -GAP_X - w } else { GAP_X };
     let behind = if leftward { GAP_X } else { -GAP_X - w };
-    BASELINES.into_iter().flat_map(move |dy| {
+    BASELINES.into_iter().map(move |dy| dy * px / 11.0).flat_map(move |dy| {
         [ahead, behind, -w / 2.0, ahead + w / 2.0, behind - w / 2.0].into_iter().map(move |dx| (x + dx, y + dy))
     })
 }
@@ -173,7 +187,7 @@ pub fn place_in(
                 1 => body.to_string(),
                 n => format!("{n} × {body}"),
             };
-            let w = text.chars().count() as f64 * CHAR_W;
+            let w = text.chars().count() as f64 * CHAR_W * shape.label_px;
             let free = |r: &Rect, avoid_tokens: bool| {
                 r[0] >= 0.0
                     && r[1] <= shape.w
@@ -183,8 +197,8 @@ pub fn place_in(
                     && !(avoid_tokens && shapes.iter().any(|s| overlaps(r, s)))
             };
             found = [true, false].into_iter().find_map(|avoid| {
-                spots(t.x, t.y, w, leftward)
-                    .map(|(x, y)| (x, y, label_box(&text, x, y)))
+                spots(t.x, t.y, w, leftward, shape.label_px)
+                    .map(|(x, y)| (x, y, label_box_in(shape, &text, x, y)))
                     .find(|(_, _, r)| free(r, avoid))
             });
             if let Some((x, y, r)) = found {
@@ -255,6 +269,24 @@ mod tests {
         // Most messages are named on this stage (measured: 95%), the busiest moments included.
         assert!(named * 10 >= seen * 9, "only {named} of {seen} messages named");
         assert!(busiest >= 12, "the run was never busy: {busiest}");
+    }
+
+    /// A crashed replica's line ("crashed: click to recover", as the stage draws it) is kept
+    /// free at its full width: it was counted as 7 characters, and a Nack's label could sit on
+    /// its end (seen in presentation mode).
+    #[test]
+    fn a_crashed_replicas_whole_line_is_kept_free() {
+        let mut p = MultiPlayground::new(default_scenario());
+        p.reduce(MultiAction::Seek(40));
+        p.reduce(MultiAction::ToggleCrash(crate::protocol::NodeId(2)));
+        let f = p.frame();
+        let n = &f.nodes[2];
+        assert!(!n.up);
+        let boxes = node_text(std::slice::from_ref(n));
+        let line = boxes.iter().find(|b| b[2] > n.y + 30.0 && b[3] < n.y + 60.0).expect("the line under the circle");
+        let wide = CRASHED_LINE.chars().count() as f64 * FIELD_CHAR_W * super::super::shape::WIDE.line_px;
+        assert!(line[1] - line[0] >= wide, "{line:?} is narrower than the {wide} units of \"{CRASHED_LINE}\"");
+        assert!((line[0] + line[1]) / 2.0 == n.x, "centred under the replica");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::{MultiAction, MultiPlayground, MultiScenario};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MultiStopped {
     /// Paused at a caption: its 0-based index, how many captions the run has, and whether the
-    /// caption asks a question (a lesson's prompt, `prompt`).
+    /// caption asks a question (a lesson's prompt, `prompt`) that is still to be answered.
     Caption { index: usize, total: usize, question: bool },
 }
 
@@ -45,6 +45,16 @@ impl MultiPlayground {
         let question = super::prompt::asks_at(&self.scenario, index);
         self.stopped = Some(MultiStopped::Caption { index, total, question });
         true
+    }
+
+    /// The person answered the question of caption `index`: the status line stops asking for
+    /// an answer (the prompt itself shows the pick and the answer).
+    pub fn answered(&mut self, index: usize) {
+        if let Some(MultiStopped::Caption { index: at, question, .. }) = &mut self.stopped {
+            if *at == index {
+                *question = false;
+            }
+        }
     }
 
     /// The line that says why the run stopped by itself, or `None` (playing, or paused by the

@@ -113,6 +113,37 @@ fn play_pauses_at_a_question_and_says_so() {
     assert_eq!(stops[1].1, "Paused at caption 3 of 4, a question: pick an answer, then press Play (or Step) to go on.");
 }
 
+/// Once the person has picked an answer, the status line no longer asks for one: it says what
+/// single-decree's says at any caption (`view::status`), read it and go on. An answer to
+/// another caption's question changes nothing.
+#[test]
+fn an_answered_question_is_not_asked_again_by_the_status_line() {
+    let lesson = multi_scenario("multi-dueling-leaders").unwrap();
+    let mut p = MultiPlayground::new(lesson.scenario.clone());
+    p.reduce(MultiAction::Seek(12));
+    p.reduce(MultiAction::Play);
+    while p.playing {
+        p.reduce(MultiAction::Frame(50.0));
+    }
+    assert_eq!(p.history.cursor(), 13);
+    let asked = "Paused at caption 3 of 4, a question: pick an answer, then press Play (or Step) to go on.";
+    assert_eq!(p.frame().status.as_deref(), Some(asked));
+    p.answered(1);
+    assert_eq!(p.frame().status.as_deref(), Some(asked), "another caption's answer");
+    p.answered(2);
+    let line = p.frame().status.unwrap();
+    assert_eq!(line, "Paused at caption 3 of 4: read it, then press Play (or Step) to go on.");
+    // Single-decree's status line at a caption (view::status) says the same, with its own buttons.
+    let single = crate::scenario::lessons::by_slug("competing-proposers").unwrap();
+    let mut s = crate::view::state::Playground::new(single.scenario.clone());
+    s.stopped = Some(crate::view::status::Stopped::Caption(6));
+    let theirs = crate::view::status::status_line(&s).unwrap();
+    assert_eq!(theirs, "Paused at caption 7 of 10: read it, then press Next (or Play) to go on.");
+    // Going on clears it; the run's own stops are unaffected.
+    p.reduce(MultiAction::Play);
+    assert_eq!(p.frame().status, None);
+}
+
 #[test]
 fn captions_are_added_replaced_and_removed_in_step_order() {
     let mut p = MultiPlayground::new(default_scenario());

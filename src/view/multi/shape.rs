@@ -27,6 +27,12 @@ pub struct StageShape {
     /// Whether the nodes' lines under them are drawn (the wide stage) or listed beside the
     /// stage (the narrow one).
     pub node_lines: bool,
+    /// The font sizes (stage units) of a message's label and of the small texts at a node (its
+    /// line, down or cut-off tag, leader badge) and of the count of unlabelled messages
+    /// (www/multi.css draws them so). The wide stage is drawn at about 0.73 of its size on a
+    /// 1280 px screen: its texts are 15.5 units so that they stay at least 11 CSS pixels.
+    pub label_px: f64,
+    pub line_px: f64,
 }
 
 /// The stage on a wide screen.
@@ -41,6 +47,8 @@ pub const WIDE: StageShape = StageShape {
     more_y: 592.0,
     more_box: [0.0, 430.0, 576.0, STAGE_H],
     node_lines: true,
+    label_px: 15.5,
+    line_px: 15.5,
 };
 
 /// The stage on a phone, with one row of clients (`fitted` makes room for more rows).
@@ -54,6 +62,8 @@ pub const NARROW: StageShape = StageShape {
     more_y: CLIENT_ROW_Y + 20.0 + MORE_ROOM - 8.0,
     more_box: [0.0, 320.0, CLIENT_ROW_Y + 24.0, CLIENT_ROW_Y + 20.0 + MORE_ROOM],
     node_lines: false,
+    label_px: 11.0,
+    line_px: 13.0,
 };
 
 /// The clients' row (the first row's centre line) on the narrow stage, and the gap between rows.
@@ -69,10 +79,17 @@ impl StageShape {
     /// line, or (no line drawn) right under its circle.
     pub fn tag_dy(&self) -> f64 {
         if self.node_lines {
-            68.0
+            52.0 + 4.0 + self.line_px
         } else {
             50.0
         }
+    }
+
+    /// The leader badge above a replica's centre: its half width and its top, relative to the
+    /// centre (it ends 40 units above the centre, clear of the circle), for its text size.
+    pub fn badge(&self) -> (f64, f64) {
+        let grow = self.line_px - 13.0;
+        (46.0 + grow * 3.2, -64.0 - grow * 2.4)
     }
     /// This shape with room for `clients` clients: the narrow stage grows a row for every four.
     pub fn fitted(self, clients: usize) -> StageShape {
@@ -176,7 +193,7 @@ mod tests {
 
 #[cfg(test)]
 mod label_tests {
-    use super::super::labels::{label_box, labelled, node_text_in, Rect};
+    use super::super::labels::{label_box_in, labelled, node_text_in, Rect};
     use super::super::{default_scenario, multi_scenarios, MultiAction, MultiPlayground};
     use super::NARROW;
     use crate::view::labels::overlaps;
@@ -196,7 +213,7 @@ mod label_tests {
                 let f = p.frame();
                 assert_eq!(f.shape.w, NARROW.w);
                 let blocked = node_text_in(&f.shape, &f.nodes);
-                let boxes: Vec<Rect> = f.labels.iter().map(|l| label_box(&l.text, l.x, l.y)).collect();
+                let boxes: Vec<Rect> = f.labels.iter().map(|l| label_box_in(&f.shape, &l.text, l.x, l.y)).collect();
                 for (i, b) in boxes.iter().enumerate() {
                     assert!(b[0] >= 0.0 && b[1] <= f.shape.w && b[2] >= 0.0 && b[3] <= f.shape.h, "step {step}: {b:?}");
                     assert!(!blocked.iter().any(|n| overlaps(b, n)), "step {step}: {:?} covers a node", f.labels[i]);
