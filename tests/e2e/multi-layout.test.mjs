@@ -292,12 +292,26 @@ test('playing the busy link moves tokens, the diagram and the log without rewrit
     // moved on must be the same elements (moved, not replaced).
     window.__cells = new Map([...document.querySelectorAll('#mlog .m-row[data-replica] .m-cell')].map((c) => [`${c.closest('.m-row').dataset.replica} ${c.dataset.slot}`, c]));
     const count = (name) => (window.__changed[name] = (window.__changed[name] ?? 0) + 1);
+    // Frames, counted by an animation-frame loop: one render of the page (a step, or the
+    // window moving on) may reach the observer in several batches, but all within its frame.
+    let frame = 0;
+    const tick = () => {
+      frame += 1;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    const main = document.querySelector('main#multi');
+    const range = () => document.querySelector('#mst-range').textContent;
+    let last = { step: main.dataset.step, range: range(), frame };
     new MutationObserver((records) => {
-      // Frames in which the plot changed though neither the step nor the window did: the plot
-      // must be left alone between steps (the cursor and the clock's cut move in the cover).
-      const stepped = records.some((r) => r.target.id === 'multi' && r.attributeName === 'data-step');
-      const moved = records.some((r) => r.target.parentElement?.id === 'mst-range' || r.target.id === 'mst-range');
-      if (!stepped && !moved && records.some((r) => r.target.closest?.('#mst') || r.target.parentElement?.closest('#mst'))) count('plot between steps');
+      // Frames in which the plot changed though neither the step nor the window did since an
+      // earlier frame: the plot must be left alone between steps (the cursor and the clock's
+      // cut move in the cover).
+      if (main.dataset.step !== last.step || range() !== last.range) {
+        last = { step: main.dataset.step, range: range(), frame };
+      } else if (frame > last.frame && records.some((r) => r.target.closest?.('#mst') || r.target.parentElement?.closest('#mst'))) {
+        count('plot between steps');
+      }
       if (records.some((r) => r.target.classList?.contains('m-st-cover') && r.attributeName === 'style')) count('cover');
       for (const r of records) {
         const e = r.target;
