@@ -236,7 +236,9 @@ fn multi_app(props: &MultiAppProps) -> Html {
     let last_kv = use_mut_ref(|| panel.frame.clone());
     let last_safety = use_mut_ref(|| panel.frame.clone());
     let last_clients = use_mut_ref(|| panel.frame.clone());
+    let last_log = use_mut_ref(|| panel.frame.clone());
     let kv = kept(&last_kv, &panel, |a, b| a.kv == b.kv);
+    let log = kept(&last_log, &panel, |a, b| a.log == b.log);
     let safety = kept(&last_safety, &panel, |a, b| a.safety == b.safety);
     // The clients' panel also reads the workload's switch and how many keys there are.
     let keys = |f: &MultiFrame| f.kv.first().map(|t| t.rows.len());
@@ -245,7 +247,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
     let on_from = use_callback(log_from.clone(), |f: Option<u64>, l| l.set(f));
     if options.embed {
         let caption = caption_at(&model.playground.borrow().scenario.captions, frame.step).map(|c| c.1.to_string());
-        let log = embed::log(&panel, *log_from, on_from);
+        let log = embed::log(&log, *log_from, on_from);
         return embed::layout(&model, &part, &options, caption.as_deref(), log);
     }
     let title = model.playground.borrow().scenario.title.clone();
@@ -301,7 +303,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
                 </section>
             </div>
             <spacetime::SpaceTime model={(*model).clone()} dispatch={dispatch.clone()} />
-            <panels::LogStrips part={panel.clone()} from={*log_from} {on_from} />
+            <panels::LogStrips part={log} from={*log_from} {on_from} />
             <div class="m-panels">
                 <panels::KvTables ..kv />
                 <panels::History ..panel.clone() />
