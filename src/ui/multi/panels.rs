@@ -324,13 +324,17 @@ struct CellProps {
 fn cell(c: &CellProps) -> Html {
     let (class, mark, what) = cell_class(&c.state);
     let commit = c.commit.then_some("commit");
-    let title = if c.text.is_empty() { format!("slot {}: {what}", c.slot) } else { format!("slot {}: {}, {what}", c.slot, c.text) };
+    let title = if c.text.is_empty() {
+        format!("slot {}: {what}", c.slot)
+    } else {
+        format!("slot {}: {}, {what}", c.slot, c.text)
+    };
     // One Tab stop per strip; the arrows move along it (`ui::multi::help`).
     let tab = if c.first { "0" } else { "-1" };
     let slot = c.slot;
     let select = c.dispatch.reform(move |_: MouseEvent| MultiAction::Select(MultiSelection::Slot(slot)));
     html! { <span class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}
-        data-slot={c.slot.to_string()} tabindex={tab} onclick={select}>{ mark }</span> }
+    data-slot={c.slot.to_string()} tabindex={tab} onclick={select}>{ mark }</span> }
 }
 
 /// Each replica's store: key, value, version; changed cells highlighted, a lagging replica and
