@@ -344,3 +344,45 @@ test('playing the busy link moves tokens, the diagram and the log without rewrit
   assert.equal(cells.same, cells.still, `of the ${cells.still} cells still shown, ${cells.still - cells.same} were drawn anew`);
   await finish();
 });
+
+// Issue 10's frame time: while playing, the log and the panels below the diagram draw a step one
+// animation frame after the stage (view::multi::deferred), so that a step's work is spread over
+// two frames; paused, a step draws them at once.
+test('playing, the panels below the diagram draw a step a frame after the stage', async (t) => {
+  const link = (await readFile(path.join(ROOT, 'scripts/lib/frames-link.txt'), 'utf8')).trim();
+  const { page, finish } = await openPage(t, { urlPath: link, viewport: { width: 1440, height: 900 } });
+  await page.waitForFunction(() => document.querySelectorAll('#mstage .m-token').length === 150, null, { timeout: 60_000 });
+  await page.evaluate(() => {
+    window.__batches = [];
+    const panels = '#mlog, #mkv, #mhistory, #msafety';
+    new MutationObserver((records) => {
+      const stepped = records.some((r) => r.target.id === 'multi' && r.attributeName === 'data-step');
+      const inPanels = records.some((r) => (r.target.nodeType === 1 ? r.target : r.target.parentElement)?.closest(panels));
+      window.__batches.push({ stepped, inPanels });
+    }).observe(document.querySelector('main#multi'), { subtree: true, attributes: true, childList: true, characterData: true });
+  });
+  const start = await step(page);
+  await setPlaying(page, true);
+  await page.waitForFunction((s) => Number(document.querySelector('main#multi').dataset.step) > s + 40, start, { timeout: 60_000 });
+  await setPlaying(page, false);
+  // Pausing draws the panels the step they may have been a frame behind on.
+  const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await frames();
+  const playing = await page.evaluate(() => window.__batches.splice(0));
+  const steps = playing.filter((b) => b.stepped).length;
+  const together = playing.filter((b) => b.stepped && b.inPanels).length;
+  const later = playing.filter((b) => !b.stepped && b.inPanels).length;
+  assert.ok(steps > 3, `too few steps drawn: ${steps}`);
+  assert.ok(later > 0, 'the panels never drew in a frame after a step');
+  assert.ok(together < steps, `the panels drew in every frame that stepped (${together} of ${steps})`);
+  // Paused, a step draws the panels with the stage: after a few steps forward, no frame in which
+  // the panels changed lacks a step.
+  for (let i = 0; i < 6; i += 1) {
+    await page.locator('#mfwd').click();
+  }
+  await frames();
+  const paused = await page.evaluate(() => window.__batches.splice(0));
+  assert.ok(paused.some((b) => b.stepped), 'stepping forward drew nothing');
+  assert.equal(paused.filter((b) => !b.stepped && b.inPanels).length, 0, `paused, the panels drew after the step: ${JSON.stringify(paused)}`);
+  await finish();
+});

@@ -18,6 +18,7 @@ pub use embed::mount;
 
 use super::model::{initial_theme, reduced_motion, store_theme, Theme};
 use crate::view::embed::Options;
+use crate::view::multi::deferred::Deferred;
 use crate::view::multi::embed::{initial_playground, lesson_of_run, opening_fragment};
 use crate::view::multi::link::multi_fragment;
 use crate::view::multi::{MultiAction, MultiFrame, MultiPlayground, MultiScenario, MultiSelection};
@@ -226,17 +227,26 @@ fn multi_app(props: &MultiAppProps) -> Html {
     // tokens) until a step changes it, so Yew skips them on the frames in between.
     let still = use_mut_ref(|| Rc::new(frame.without_clock()));
     let now = frame.without_clock();
-    if **still.borrow() != now {
+    let stepped = **still.borrow() != now;
+    if stepped {
         *still.borrow_mut() = Rc::new(now);
     }
     let panel = Part { frame: still.borrow().clone(), dispatch: dispatch.clone() };
+    // While playing, the log and the panels below the diagram draw a step one animation frame
+    // after the stage and the diagram (`view::multi::deferred`), so that a step's work is spread
+    // over two frames; paused, they draw it at once.
+    let lower = use_mut_ref(|| Deferred::new(panel.frame.clone()));
+    lower.borrow_mut().follow(&panel.frame, frame.playing && stepped);
+    let below = Part { frame: lower.borrow().shown().clone(), dispatch: dispatch.clone() };
     // The panels that draw one part of the frame keep their previous frame while that part is
     // unchanged, so Yew skips them on the steps that leave it alone (most steps apply nothing).
     let last_kv = use_mut_ref(|| panel.frame.clone());
     let last_safety = use_mut_ref(|| panel.frame.clone());
     let last_clients = use_mut_ref(|| panel.frame.clone());
-    let kv = kept(&last_kv, &panel, |a, b| a.kv == b.kv);
-    let safety = kept(&last_safety, &panel, |a, b| a.safety == b.safety);
+    let last_log = use_mut_ref(|| panel.frame.clone());
+    let kv = kept(&last_kv, &below, |a, b| a.kv == b.kv);
+    let log = kept(&last_log, &below, |a, b| a.log == b.log);
+    let safety = kept(&last_safety, &below, |a, b| a.safety == b.safety);
     // The clients' panel also reads the workload's switch and how many keys there are.
     let keys = |f: &MultiFrame| f.kv.first().map(|t| t.rows.len());
     let clients =
@@ -246,7 +256,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
         // The caption with a lesson's prompt, as on the full page (the caption editor is hidden).
         let teach =
             html! { <teach::Teach model={(*model).clone()} dispatch={dispatch.clone()} lesson={lesson.clone()} /> };
-        let log = embed::log(&panel, *log_from, on_from);
+        let log = embed::log(&log, *log_from, on_from);
         return embed::layout(&model, &part, &options, teach, log);
     }
     let title = model.playground.borrow().scenario.title.clone();
@@ -302,10 +312,10 @@ fn multi_app(props: &MultiAppProps) -> Html {
                 </section>
             </div>
             <spacetime::SpaceTime model={(*model).clone()} dispatch={dispatch.clone()} />
-            <panels::LogStrips part={panel.clone()} from={*log_from} {on_from} />
+            <panels::LogStrips part={log} from={*log_from} {on_from} />
             <div class="m-panels">
                 <panels::KvTables ..kv />
-                <panels::History ..panel.clone() />
+                <panels::History ..below />
                 <panels::Safety ..safety />
             </div>
             if *help {

@@ -285,14 +285,9 @@ pub fn log_strips(props: &LogProps) -> Html {
                 { for log.rows.iter().map(|r| html! {
                     <div class={classes!("m-row", (!r.up).then_some("down"))} role="row" data-replica={r.replica.0.to_string()}>
                         <span class="m-label" role="rowheader">{ &r.label }{ if r.up { "" } else { " (down)" } }</span>
-                        <>{ for r.cells.iter().map(|c| {
-                            let (class, mark, what) = cell_class(&c.state);
-                            let commit = (c.slot == r.commit).then_some("commit");
-                            let title = if c.text.is_empty() { format!("slot {}: {what}", c.slot) } else { format!("slot {}: {}, {what}", c.slot, c.text) };
-                            // One Tab stop per strip; the arrows move along it (`ui::multi::help`).
-                            let tab = if c.slot == log.first_slot { "0" } else { "-1" };
-                            html! { <span key={c.slot} class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}
-                                data-slot={c.slot.to_string()} tabindex={tab} onclick={select(c.slot)}>{ mark }</span> }
+                        <>{ for r.cells.iter().map(|c| html! {
+                            <Cell key={c.slot} slot={c.slot} state={c.state.clone()} text={c.text.clone()}
+                                commit={c.slot == r.commit} first={c.slot == log.first_slot} dispatch={props.part.dispatch.clone()} />
                         }) }</>
                     </div>
                 }) }
@@ -309,6 +304,37 @@ pub fn log_strips(props: &LogProps) -> Html {
             </p>
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct CellProps {
+    slot: u64,
+    state: CellState,
+    text: String,
+    /// The replica's commit point is this slot.
+    commit: bool,
+    /// The window's first slot: the strip's Tab stop.
+    first: bool,
+    dispatch: Callback<MultiAction>,
+}
+
+/// A log cell: a component of its own, so that Yew skips the cells a step left alone (a strip
+/// of the window holds dozens, and a step changes a few).
+#[function_component(Cell)]
+fn cell(c: &CellProps) -> Html {
+    let (class, mark, what) = cell_class(&c.state);
+    let commit = c.commit.then_some("commit");
+    let title = if c.text.is_empty() {
+        format!("slot {}: {what}", c.slot)
+    } else {
+        format!("slot {}: {}, {what}", c.slot, c.text)
+    };
+    // One Tab stop per strip; the arrows move along it (`ui::multi::help`).
+    let tab = if c.first { "0" } else { "-1" };
+    let slot = c.slot;
+    let select = c.dispatch.reform(move |_: MouseEvent| MultiAction::Select(MultiSelection::Slot(slot)));
+    html! { <span class={classes!("m-cell", class, commit)} role="cell" title={title.clone()} aria-label={title}
+    data-slot={c.slot.to_string()} tabindex={tab} onclick={select}>{ mark }</span> }
 }
 
 /// Each replica's store: key, value, version; changed cells highlighted, a lagging replica and

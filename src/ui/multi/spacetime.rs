@@ -164,9 +164,25 @@ impl PartialEq for PlotProps {
     }
 }
 
+/// The axis and the lanes of a diagram: equal while those are (the window did not move on and
+/// no lane changed), whatever arrows and points a step added, so that `Lanes` is skipped then.
+#[derive(Properties)]
+struct LanesProps {
+    data: Rc<Data>,
+}
+
+impl PartialEq for LanesProps {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.data, &other.data);
+        Rc::ptr_eq(a, b) || (a.height == b.height && a.ticks == b.ticks && a.lanes == b.lanes)
+    }
+}
+
 /// The time axis and the lanes (their names, lines and down stretches): under the plot's arrows,
-/// and again in the cover over its future.
-fn backdrop(d: &Data) -> Html {
+/// and again in the cover over its future. Drawn again only when they change (`LanesProps`).
+#[function_component(Lanes)]
+fn lanes(props: &LanesProps) -> Html {
+    let d = &props.data;
     let bottom = TOP + d.lanes.len() as f64 * crate::view::multi::spacetime::LANE_HEIGHT;
     html! {
         <>
@@ -194,14 +210,15 @@ fn backdrop(d: &Data) -> Html {
     }
 }
 
-/// The cover's drawing: the panel's background, then `backdrop`.
+/// The cover's drawing: the panel's background, then `Lanes`; as they, drawn again only when
+/// the axis or the lanes change.
 #[function_component(Backdrop)]
-fn backdrop_part(props: &PlotProps) -> Html {
+fn backdrop(props: &LanesProps) -> Html {
     let d = &props.data;
     html! {
         <>
             <rect class="m-st-cover-bg" x="0" y="0" width={f1(WIDTH)} height={f1(d.height)} />
-            { backdrop(d) }
+            <Lanes data={d.clone()} />
         </>
     }
 }
@@ -213,7 +230,7 @@ fn plot(props: &PlotProps) -> Html {
     let shift = d.window.shift();
     html! {
         <>
-            { backdrop(d) }
+            <Lanes data={d.clone()} />
             <g clip-path="url(#mst-clip)">
                 // Drawn from time 0 and moved back by the window's start (`Window::shift`): when
                 // the window moves on, only this group's transform changes.
@@ -288,9 +305,34 @@ fn arrow_line(a: &ArrowProps) -> Html {
 
 /// A point, `shift` to the right (see `Plot`); keyed by its text (what happened, at which step
 /// and time: one point per event), so that the points the window leaves behind are removed
-/// without redrawing those after them.
+/// without redrawing those after them, and drawn by `PointMark`, which Yew skips while it is
+/// unchanged (a step adds a point or none).
 fn point(pt: &Point, shift: f64) -> Html {
-    let (x, y) = (f64::from(tenths(pt.x + shift)) / 10.0, pt.y);
+    let props = PointProps {
+        kind: pt.kind,
+        x: f64::from(tenths(pt.x + shift)) / 10.0,
+        y: pt.y,
+        text: pt.text.clone(),
+        tag: pt.tag.clone(),
+        seek: pt.seek,
+    };
+    html! { <PointMark key={pt.text.as_str()} ..props /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct PointProps {
+    kind: PointKind,
+    /// Where it is drawn (its x rounded to tenths, `shift` to the right).
+    x: f64,
+    y: f64,
+    text: String,
+    tag: String,
+    seek: u64,
+}
+
+#[function_component(PointMark)]
+fn point_mark(pt: &PointProps) -> Html {
+    let (x, y) = (pt.x, pt.y);
     let shape = match pt.kind {
         PointKind::Chosen => {
             html! { <path d={format!("M{} {}l4 4l-4 4l-4 -4z", f1(x), f1(CHOSEN_Y - 4.0))} /> }
@@ -304,8 +346,7 @@ fn point(pt: &Point, shift: f64) -> Html {
         PointKind::Invoke | PointKind::Complete => html! { <circle cx={f1(x)} cy={f1(y)} r="4.5" /> },
     };
     html! {
-        <g key={pt.text.as_str()} class={classes!("m-st-point", pt.kind.class())}
-            data-seek={pt.seek.to_string()}>
+        <g class={classes!("m-st-point", pt.kind.class())} data-seek={pt.seek.to_string()}>
             <title>{ format!("{}: click to go there", pt.text) }</title>
             { shape }
             if !pt.tag.is_empty() {

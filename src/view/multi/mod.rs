@@ -8,6 +8,7 @@
 
 pub mod checked;
 pub mod config;
+pub mod deferred;
 pub mod embed;
 pub mod export;
 pub mod files;
