@@ -31,7 +31,8 @@ const step = async (page) => Number(await page.locator('main#multi').getAttribut
 async function setPlaying(page, on) {
   const button = page.locator('#mplay');
   if ((await button.getAttribute('aria-pressed')) !== String(on)) await button.click();
-  assert.equal(await button.getAttribute('aria-pressed'), String(on));
+  // The page redraws the button after the click's task: wait for it (under load it lags).
+  await page.waitForFunction((v) => document.querySelector('#mplay').getAttribute('aria-pressed') === v, String(on), { timeout: 5000 });
 }
 /** Seeks the paused run to `s` (or its end, if it ends before) with the scrubber, as a person drags it. */
 async function seek(page, s) {
