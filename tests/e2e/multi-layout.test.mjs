@@ -323,6 +323,8 @@ test('playing the busy link moves tokens, the diagram and the log without rewrit
     }).observe(document.querySelector('main#multi'), { subtree: true, attributes: true, childList: true, characterData: true });
   });
   await setPlaying(page, true);
+  // (Watched: the log out of view would wait while it plays, ui::multi::seen.)
+  await page.locator('#mlog').scrollIntoViewIfNeeded();
   // Until the diagram's window and the log's window have both moved on.
   await page.waitForFunction(
     (b) => document.querySelector('#mst-range').textContent !== b.range && document.querySelector('#mlog .m-cell').dataset.slot !== b.first,
@@ -364,6 +366,8 @@ test('playing, the panels below the diagram draw a step a frame after the stage'
   });
   const start = await step(page);
   await setPlaying(page, true);
+  // (Watched: out of view they would wait while it plays, ui::multi::seen.)
+  await page.locator('#mlog').scrollIntoViewIfNeeded();
   await page.waitForFunction((s) => Number(document.querySelector('main#multi').dataset.step) > s + 40, start, { timeout: 60_000 });
   await setPlaying(page, false);
   // Pausing draws the panels the step they may have been a frame behind on.

@@ -113,9 +113,11 @@ async function setPlaying(page, on) {
 const leader = (page) => page.locator('#mstage .m-node.leader');
 
 /** Plays until `done()` holds (or fails after `ms`); in a lesson, Play pauses at each caption
- *  (the status line says so), and is pressed again there. */
-async function playUntil(page, done, what, ms = 30_000) {
+ *  (the status line says so), and is pressed again there. `watch`: the panel watched, scrolled
+ *  into view once the speed is set (a panel out of view waits while the run plays). */
+async function playUntil(page, done, what, ms = 30_000, watch = null) {
   await fastest(page);
+  if (watch) await page.locator(watch).scrollIntoViewIfNeeded();
   const until = Date.now() + ms;
   // Play, and play on wherever the run paused (at the fastest speed a lesson reaches its next
   // caption within a frame or two, so Play may be seen pressed for a moment only). Play's state
@@ -126,7 +128,10 @@ async function playUntil(page, done, what, ms = 30_000) {
       playing: document.querySelector('#mplay').getAttribute('aria-pressed') === 'true',
       status: document.querySelector('#mstatus')?.textContent ?? '',
     }));
-    if (!now.playing && (now.status === '' || /^Paused at (the last )?caption/.test(now.status))) await page.locator('#mplay').click();
+    if (!now.playing && (now.status === '' || /^Paused at (the last )?caption/.test(now.status))) {
+      await page.locator('#mplay').click();
+      if (watch) await page.locator(watch).scrollIntoViewIfNeeded();
+    }
     await page.waitForTimeout(100);
   }
   await setPlaying(page, false);
@@ -138,10 +143,11 @@ test('a leader is elected and slots fill on every replica\'s strip', async (t) =
   assert.match(await leader(page).locator('.crown text').textContent(), /^leader \d+\.\d+$/);
   const rows = page.locator('#mlog .m-row[data-replica]');
   assert.equal(await rows.count(), 5);
+  // Watched as a person would: a panel out of view waits while the run plays (ui::multi::seen).
   await playUntil(page, async () => {
     const applied = await rows.evaluateAll((rs) => rs.map((r) => r.querySelectorAll('.m-cell.applied').length));
     return applied.every((n) => n >= 3);
-  }, 'three applied slots on every replica');
+  }, 'three applied slots on every replica', 30_000, '#mlog');
   // The stores follow the log: some key has a version on every replica.
   const versions = await page.locator('#mkv .m-store').evaluateAll((ts) =>
     ts.map((t) => Math.max(...[...t.querySelectorAll('tbody tr td:last-child')].map((c) => Number(c.textContent)))));
@@ -260,7 +266,8 @@ for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }], ['pho
   for (const colorScheme of ['light', 'dark']) {
     test(`screenshot: ${name}, ${colorScheme}`, async (t) => {
       const { page, shot, finish } = await openMulti(t, { viewport, colorScheme });
-      await playUntil(page, async () => (await page.locator('#mlog .m-cell.applied').count()) >= 25, 'slots applied');
+      await playUntil(page, async () => (await page.locator('#mlog .m-cell.applied').count()) >= 25, 'slots applied', 30_000, '#mlog');
+      await page.evaluate(() => window.scrollTo(0, 0));
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), colorScheme);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       assert.ok(overflow <= 0, `the page is ${overflow}px wider than the ${name} viewport`);
@@ -271,10 +278,43 @@ for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }], ['pho
 }
 
 // (Lessons opened by their links, with their captions and outcomes: multi-lessons.test.mjs.)
+
+test('while it plays, the panels out of view wait, and draw the step once in view or paused', async (t) => {
+  const { page, finish } = await openMulti(t, { viewport: { width: 1440, height: 900 } });
+  await setPlaying(page, false);
+  const shown = () => page.locator('#mlog .m-log-head .hint').textContent();
+  const newest = async () => Number((await shown()).match(/newest (\d+)/)?.[1] ?? -1);
+  assert.ok(await page.evaluate(() => document.querySelector('#mlog').getBoundingClientRect().top > innerHeight), 'the logs are in view: nothing to test');
+  const before = await shown();
+  await fastest(page);
+  await setPlaying(page, true);
+  const start = await step(page);
+  // Played on until slots were proposed: the logs below the fold still show the step they had.
+  const until = Date.now() + 30_000;
+  while ((await step(page)) < start + 400) {
+    assert.ok(Date.now() < until, 'the run did not move');
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await shown(), before, 'the logs out of view drew steps while playing');
+  // Scrolled into view while playing, they draw the current step at once.
+  await page.locator('#mlog').scrollIntoViewIfNeeded();
+  await page.waitForFunction((was) => document.querySelector('#mlog .m-log-head .hint').textContent !== was, before);
+  assert.ok((await newest()) >= 0, `no slot yet: ${await shown()}`);
+  // Paused out of view, the panels show the step on screen: scrolling to them changes nothing.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(500);
+  await setPlaying(page, false);
+  await page.waitForTimeout(200);
+  const paused = await shown();
+  await page.locator('#mlog').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  assert.equal(await shown(), paused, 'paused, the logs out of view did not show the step on screen');
+  await finish();
+});
 test('a slot or a client fills the inspector', async (t) => {
   const { page, finish } = await openMulti(t, { urlPath: '#mode=multi&lesson=multi-electing-a-leader' });
   assert.equal(await page.locator('#minspector h2').innerText(), 'Inspector');
-  await playUntil(page, async () => (await page.locator('#mlog .m-cell.applied').count()) >= 5, 'applied slots');
+  await playUntil(page, async () => (await page.locator('#mlog .m-cell.applied').count()) >= 5, 'applied slots', 30_000, '#mlog');
   await page.locator('#mlog .m-slot').first().click();
   const title = await page.locator('#minspector h2').innerText();
   assert.notEqual(title, 'Inspector', 'a click on a slot selected nothing');

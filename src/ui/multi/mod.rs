@@ -9,6 +9,7 @@ mod exports;
 mod help;
 mod panels;
 mod phone;
+mod seen;
 mod slot;
 mod spacetime;
 mod stage;
@@ -244,9 +245,16 @@ fn multi_app(props: &MultiAppProps) -> Html {
     let last_safety = use_mut_ref(|| panel.frame.clone());
     let last_clients = use_mut_ref(|| panel.frame.clone());
     let last_log = use_mut_ref(|| panel.frame.clone());
-    let kv = kept(&last_kv, &below, |a, b| a.kv == b.kv);
-    let log = kept(&last_log, &below, |a, b| a.log == b.log);
-    let safety = kept(&last_safety, &below, |a, b| a.safety == b.safety);
+    let last_history = use_mut_ref(|| panel.frame.clone());
+    // While playing, a panel out of view keeps what it drew until it scrolls into view or the
+    // run pauses (`seen`).
+    let on_screen = seen::use_on_screen();
+    let hold =
+        |id: &str| frame.playing && seen::PANELS.iter().position(|p| *p == id).is_some_and(|i| on_screen & 1 << i == 0);
+    let kv = kept(&last_kv, &below, |a, b| hold("mkv") || a.kv == b.kv);
+    let log = kept(&last_log, &below, |a, b| hold("mlog") || a.log == b.log);
+    let safety = kept(&last_safety, &below, |a, b| hold("msafety") || a.safety == b.safety);
+    let history = kept(&last_history, &below, |_, _| hold("mhistory"));
     // The clients' panel also reads the workload's switch and how many keys there are.
     let keys = |f: &MultiFrame| f.kv.first().map(|t| t.rows.len());
     let clients =
@@ -315,7 +323,7 @@ fn multi_app(props: &MultiAppProps) -> Html {
             <panels::LogStrips part={log} from={*log_from} {on_from} />
             <div class="m-panels">
                 <panels::KvTables ..kv />
-                <panels::History ..below />
+                <panels::History ..history />
                 <panels::Safety ..safety />
             </div>
             if *help {
