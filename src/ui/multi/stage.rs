@@ -6,7 +6,7 @@ use super::Part;
 use crate::protocol::NodeId;
 use crate::sim::MsgId;
 use crate::view::multi::frame::{CLIENT_HALF, REPLICA_R};
-use crate::view::multi::labels::{more, StageLabel, CRASHED_LINE};
+use crate::view::multi::labels::{more, node_line, StageLabel, CRASHED_LINE};
 use crate::view::multi::shape::StageShape;
 use crate::view::multi::{MultiAction, MultiSelection, NodeKind, NodeView, TokenView};
 use yew::prelude::*;
@@ -103,7 +103,7 @@ fn node(n: &NodeView, dispatch: &Callback<MultiAction>, stage: &StageShape) -> H
             <text class="title" x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" aria-hidden="true">{ &n.label }</text>
             { " " }
             if lines {
-                <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ role }</text>
+                <text class="field" x={x.to_string()} y={(y + below).to_string()} text-anchor="middle" aria-hidden="true">{ node_line(stage, n) }</text>
             }
             { " " }
             if !n.up {
@@ -207,7 +207,10 @@ pub fn stage(p: &Part) -> Html {
     html! {
         <svg id="mstage" class={classes!("m-stage", (!s.node_lines).then_some("narrow"))} viewBox={view_box} role="group"
             aria-label={format!("{} replicas and {} clients; {} messages in flight", f.log.rows.len(), f.clients.len(), f.tokens.len())}>
-            <circle class="ring" cx={s.ring_x.to_string()} cy={s.ring_y.to_string()} r={s.ring_r.to_string()} aria-hidden="true" />
+            // The ring, or the narrow stage's track (`StageShape::ring_len`): a circle stretched.
+            <rect class="ring" x={(s.ring_x - s.ring_r).to_string()} y={(s.ring_y - s.ring_r - s.ring_len / 2.0).to_string()}
+                width={(2.0 * s.ring_r).to_string()} height={(2.0 * s.ring_r + s.ring_len).to_string()} rx={s.ring_r.to_string()}
+                aria-hidden="true" />
             { for f.nodes.iter().map(|n| node(n, &p.dispatch, s)) }
             <g class="m-tokens">
                 { for f.tokens.iter().enumerate().map(|(i, t)| {

@@ -299,7 +299,7 @@ impl MultiFrame {
 /// Where a node stands on the wide stage: replicas on the ring from the top, clockwise; clients
 /// in a column, centred on the ring's centre (`shape::StageShape::position`).
 pub fn position(cluster: &MultiCluster, id: NodeId) -> (f64, f64) {
-    super::shape::WIDE.position(cluster, id)
+    super::shape::WIDE.fitted(cluster.replicas.len(), cluster.clients.len()).position(cluster, id)
 }
 
 fn replica_lines(r: &Replica, cluster: &MultiCluster) -> (String, Vec<String>, Vec<String>) {

@@ -77,6 +77,20 @@ fn centred(x: f64, y: f64, chars: usize, char_w: f64, size: f64) -> Rect {
     [x - w, x + w, y - size, y + size * 0.3]
 }
 
+/// The line the stage writes under a node: a replica's role (`crashed: click to recover` when
+/// it is down), cut to its first words where the stage is crowded (`StageShape::short_lines`:
+/// `candidate 3.4`, `follower`, `crashed`); a client's operation.
+pub fn node_line<'a>(shape: &super::shape::StageShape, n: &'a NodeView) -> &'a str {
+    if n.kind == NodeKind::Client {
+        return &n.role;
+    }
+    let line = if n.up { n.role.as_str() } else { CRASHED_LINE };
+    if !shape.short_lines {
+        return line;
+    }
+    line.split([',', ':', '(']).next().unwrap_or(line).trim_end()
+}
+
 /// What labels must stay off, as `ui::multi::stage` draws each node: a replica's circle (its
 /// name inside), its leader badge above, its role line and down or cut-off tag below; a
 /// client's box and its line below.
@@ -92,7 +106,7 @@ pub fn node_text_in(shape: &super::shape::StageShape, nodes: &[NodeView]) -> Vec
     let (half, top) = shape.badge();
     for n in nodes {
         let (x, y) = (n.x, n.y);
-        let role = if n.up || n.kind == NodeKind::Client { n.role.as_str() } else { CRASHED_LINE }.chars().count();
+        let role = node_line(shape, n).chars().count();
         if n.kind == NodeKind::Replica {
             v.push([x - 37.0, x + 37.0, y - 37.0, y + 37.0]);
             if shape.node_lines {

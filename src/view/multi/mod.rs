@@ -567,11 +567,9 @@ impl MultiPlayground {
 
     /// The stage's shape: narrow on a phone, wide elsewhere.
     pub fn shape(&self) -> shape::StageShape {
-        if self.narrow {
-            shape::NARROW.fitted(self.cluster().clients.len())
-        } else {
-            shape::WIDE
-        }
+        let cluster = self.cluster();
+        let shape = if self.narrow { shape::NARROW } else { shape::WIDE };
+        shape.fitted(cluster.replicas.len(), cluster.clients.len())
     }
 
     fn load(&mut self, scenario: MultiScenario) {

@@ -5,6 +5,13 @@
 //! row (two rows past four) under it. On the narrow stage the replicas' role lines and the
 //! clients' lines are not drawn (they would not fit beside each other); the page lists them
 //! under the stage instead (`ui::multi::phone`).
+//!
+//! A replica on the narrow stage takes a box 92 units wide and 118 tall (its leader badge above
+//! its circle, its down or cut-off tag below), and the ring is only 224 units across: past five
+//! replicas, neighbours on a circle would cover each other's badge or tag (issue 10, on a
+//! phone with 8 or 9 replicas). So there the ring is stretched into a running track, its two
+//! straight sides `ring_len` long (`TRACK_LEN`), the replicas spread evenly along it: each side
+//! stacks its replicas one under the other, far enough apart.
 
 use super::frame::{CLIENT_X, RING_R, RING_X, RING_Y, STAGE_H, STAGE_W};
 use super::labels::Rect;
@@ -16,10 +23,14 @@ use crate::protocol::NodeId;
 pub struct StageShape {
     pub w: f64,
     pub h: f64,
-    /// The replicas' ring: centre and radius.
+    /// The replicas' ring: centre and radius, and the length of its straight sides when it is
+    /// stretched into a track (0: a circle).
     pub ring_x: f64,
     pub ring_y: f64,
     pub ring_r: f64,
+    pub ring_len: f64,
+    /// The clients' column's centre (wide), or their first row's centre line (narrow).
+    pub clients_y: f64,
     /// Where the count of unlabelled messages is written, and the box kept free for it.
     pub more_x: f64,
     pub more_y: f64,
@@ -27,6 +38,9 @@ pub struct StageShape {
     /// Whether the nodes' lines under them are drawn (the wide stage) or listed beside the
     /// stage (the narrow one).
     pub node_lines: bool,
+    /// Whether a replica's line is cut to its first words (`labels::node_line`): on the wide
+    /// stage past six replicas, where neighbours' whole lines would run into each other.
+    pub short_lines: bool,
     /// The font sizes (stage units) of a message's label and of the small texts at a node (its
     /// line, down or cut-off tag, leader badge) and of the count of unlabelled messages
     /// (www/multi.css draws them so). The wide stage is drawn at about 0.73 of its size on a
@@ -42,11 +56,14 @@ pub const WIDE: StageShape = StageShape {
     ring_x: RING_X,
     ring_y: RING_Y,
     ring_r: RING_R,
+    ring_len: 0.0,
+    clients_y: RING_Y,
     // The count of unlabelled messages: the bottom-left corner, kept free of labels.
     more_x: 8.0,
     more_y: 592.0,
     more_box: [0.0, 430.0, 576.0, STAGE_H],
     node_lines: true,
+    short_lines: false,
     label_px: 15.5,
     line_px: 15.5,
 };
@@ -58,10 +75,13 @@ pub const NARROW: StageShape = StageShape {
     ring_x: 160.0,
     ring_y: 186.0,
     ring_r: 112.0,
+    ring_len: 0.0,
+    clients_y: CLIENT_ROW_Y,
     more_x: 6.0,
     more_y: CLIENT_ROW_Y + 20.0 + MORE_ROOM - 8.0,
     more_box: [0.0, 320.0, CLIENT_ROW_Y + 24.0, CLIENT_ROW_Y + 20.0 + MORE_ROOM],
     node_lines: false,
+    short_lines: false,
     label_px: 11.0,
     line_px: 13.0,
 };
@@ -73,6 +93,19 @@ const CLIENT_ROW_GAP: f64 = 46.0;
 const MORE_ROOM: f64 = 26.0;
 /// Most clients in one row of the narrow stage.
 const CLIENTS_PER_ROW: usize = 4;
+/// The narrow stage's track for 3, 4, ... 9 replicas: the length of its straight sides. Up to
+/// five the ring is a circle; past that, the shortest length at which no replica's circle,
+/// badge or tag comes within two units of another's (20, 124, 136 and 260 for 6 to 9 replicas,
+/// as the test below finds them) with about ten units to spare. Odd counts need more: the top
+/// replica's neighbours stand lower, beside it, pushing the others down.
+const TRACK_LEN: [f64; 7] = [0.0, 0.0, 0.0, 30.0, 136.0, 150.0, 272.0];
+/// The wide stage's: a replica there takes 108 units across (its badge) and 146 down (its
+/// badge, circle, line and tag), its line cut short past six replicas (`short_lines`). Nine on
+/// the circle are too close for a badge under a neighbour's tag (the shortest length: 140).
+const WIDE_TRACK_LEN: [f64; 7] = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 150.0];
+/// The wide stage's clients: the most room each takes in its column (a shorter gap puts a
+/// client's line on the next one's box), and the least they spread over.
+const CLIENT_GAP_MIN: f64 = 62.0;
 
 impl StageShape {
     /// How far under a replica's centre its down or cut-off tag's baseline is: under its role
@@ -91,13 +124,32 @@ impl StageShape {
         let grow = self.line_px - 13.0;
         (46.0 + grow * 3.2, -64.0 - grow * 2.4)
     }
-    /// This shape with room for `clients` clients: the narrow stage grows a row for every four.
-    pub fn fitted(self, clients: usize) -> StageShape {
+    /// This shape with room for `replicas` replicas and `clients` clients: the narrow stage
+    /// stretches its ring into a track past five replicas (`TRACK_LEN`) and grows a row of
+    /// clients for every four; the wide one cuts its replicas' lines short past six and
+    /// stretches its ring for nine (`WIDE_TRACK_LEN`).
+    pub fn fitted(self, replicas: usize, clients: usize) -> StageShape {
+        let at = replicas.clamp(3, 9) - 3;
         if self.node_lines {
-            return self;
+            let len = WIDE_TRACK_LEN[at];
+            let mut shape = self;
+            shape.short_lines = replicas > 6;
+            shape.ring_len = len;
+            shape.ring_y += len / 2.0;
+            shape.clients_y += len / 2.0;
+            shape.h += len;
+            shape.more_y += len;
+            shape.more_box[2] += len;
+            shape.more_box[3] += len;
+            return shape;
         }
-        let grow = (clients.max(1).div_ceil(CLIENTS_PER_ROW) - 1) as f64 * CLIENT_ROW_GAP;
+        let len = TRACK_LEN[at];
+        let rows = (clients.max(1).div_ceil(CLIENTS_PER_ROW) - 1) as f64 * CLIENT_ROW_GAP;
+        let grow = len + rows;
         let mut shape = self;
+        shape.ring_len = len;
+        shape.ring_y += len / 2.0;
+        shape.clients_y += len;
         shape.h += grow;
         shape.more_y += grow;
         shape.more_box[2] += grow;
@@ -105,20 +157,21 @@ impl StageShape {
         shape
     }
 
-    /// Where a node stands: replicas on the ring from the top, clockwise; clients in a column
-    /// centred on the ring's centre (wide) or in rows under the ring (narrow).
+    /// Where a node stands: replicas on the ring from the top, clockwise, evenly spaced along
+    /// it; clients in a column centred on the ring's centre (wide) or in rows under the ring
+    /// (narrow).
     pub fn position(&self, cluster: &MultiCluster, id: NodeId) -> (f64, f64) {
         let r = cluster.replicas.len();
         if id.index() < r {
-            let angle = std::f64::consts::TAU * id.index() as f64 / r as f64;
+            let (angle, dy) = self.on_ring(id.index(), r);
             let (s, c) = super::super::trig::sin_cos(angle);
-            return (self.ring_x + self.ring_r * s, self.ring_y - self.ring_r * c);
+            return (self.ring_x + self.ring_r * s, self.ring_y + dy - self.ring_r * c);
         }
         let n = cluster.clients.len().max(1);
         let i = id.index() - r;
         if self.node_lines {
-            let gap = (480.0 / n as f64).min(90.0);
-            return (CLIENT_X, self.ring_y + (i as f64 - (n - 1) as f64 / 2.0) * gap);
+            let gap = (480.0 / n as f64).clamp(CLIENT_GAP_MIN, 90.0);
+            return (CLIENT_X, self.clients_y + (i as f64 - (n - 1) as f64 / 2.0) * gap);
         }
         // Rows of at most four, the first the fuller: 5 clients are 3 and 2.
         let rows = n.div_ceil(CLIENTS_PER_ROW);
@@ -127,60 +180,99 @@ impl StageShape {
         let in_row = if row + 1 == rows { n - per_row * (rows - 1) } else { per_row };
         let gap = 74.0;
         let x = self.w / 2.0 + (col as f64 - (in_row - 1) as f64 / 2.0) * gap;
-        (x, CLIENT_ROW_Y + row as f64 * CLIENT_ROW_GAP)
+        (x, self.clients_y + row as f64 * CLIENT_ROW_GAP)
+    }
+
+    /// The `i`th of `n` points evenly spaced round the ring from its top, clockwise: the angle
+    /// on the ring's circle and how far the point is moved down from it. A track is the
+    /// circle cut across the middle, its halves `ring_len` apart and joined by straight sides;
+    /// walking it, an arc turns the angle, a side moves the point.
+    fn on_ring(&self, i: usize, n: usize) -> (f64, f64) {
+        use std::f64::consts::{FRAC_PI_2, TAU};
+        let (r, len) = (self.ring_r, self.ring_len);
+        if len == 0.0 {
+            return (TAU * i as f64 / n as f64, 0.0);
+        }
+        let s = (TAU * r + 2.0 * len) * i as f64 / n as f64;
+        let quarter = FRAC_PI_2 * r;
+        if s <= quarter {
+            (s / r, -len / 2.0)
+        } else if s <= quarter + len {
+            (FRAC_PI_2, s - quarter - len / 2.0)
+        } else if s <= 3.0 * quarter + len {
+            ((s - len) / r, len / 2.0)
+        } else if s <= 3.0 * quarter + 2.0 * len {
+            (3.0 * FRAC_PI_2, len / 2.0 - (s - 3.0 * quarter - len))
+        } else {
+            ((s - 2.0 * len) / r, -len / 2.0)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::labels::node_text_in;
-    use super::super::{default_scenario, MultiAction, MultiPlayground};
+    use super::super::{default_scenario, MultiAction, MultiPlayground, NodeKind, NodeView};
     use super::*;
     use crate::view::labels::overlaps;
 
+    /// A node's boxes (`node_text_in`), each grown by a unit on every side: two nodes' grown
+    /// boxes that do not meet are at least two units apart.
+    fn grown(shape: &StageShape, n: &NodeView) -> Vec<Rect> {
+        let mut boxes = node_text_in(shape, std::slice::from_ref(n));
+        boxes.pop(); // the corner kept for the count of unlabelled messages
+        boxes.iter().map(|b| [b[0] - 1.0, b[1] + 1.0, b[2] - 1.0, b[3] + 1.0]).collect()
+    }
+
+    /// Every node's boxes inside the stage (on the narrow one, above the corner kept for the
+    /// count of unlabelled messages), none meeting any of another node's, each node drawn at its most crowded
+    /// (`crowd`), and the narrow stage no taller than it needs.
+    fn assert_apart(replicas: u8, clients: u8, narrow: bool, crowd: impl Fn(&mut NodeView)) {
+        let mut s = default_scenario();
+        (s.config.replicas, s.config.clients) = (replicas, clients);
+        let mut p = MultiPlayground::new(s);
+        p.reduce(MultiAction::SetNarrow(narrow));
+        let f = p.frame();
+        let shape = f.shape;
+        assert_eq!(shape, if narrow { NARROW } else { WIDE }.fitted(replicas.into(), clients.into()));
+        let what = format!("{replicas} replicas, {clients} clients, narrow {narrow}");
+        let own: Vec<Vec<Rect>> = f
+            .nodes
+            .iter()
+            .map(|n| {
+                let mut n = n.clone();
+                crowd(&mut n);
+                grown(&shape, &n)
+            })
+            .collect();
+        for (i, boxes) in own.iter().enumerate() {
+            for b in boxes {
+                let inside = b[0] >= 0.0 && b[1] <= shape.w && b[2] >= 0.0 && b[3] <= shape.h;
+                // (The wide stage's corner is kept wider than its text: with 4 or 6 replicas the
+                // bottom one's tag is over the end of it, which the text does not reach.)
+                let corner = narrow && overlaps(b, &shape.more_box);
+                assert!(inside && !corner, "{what}: node {i}'s {b:?} sticks out");
+                for (j, others) in own.iter().enumerate().filter(|&(j, _)| j != i) {
+                    assert!(!others.iter().any(|o| overlaps(b, o)), "{what}: node {i}'s {b:?} meets node {j}'s");
+                }
+            }
+        }
+        let low = own.iter().flatten().map(|b| b[3]).fold(0.0, f64::max);
+        assert!(!narrow || shape.h - low < 40.0, "{what}: {} units of stage under the last node", shape.h - low);
+    }
+
     /// On the narrow stage, for every count of replicas and clients the page allows, every
-    /// node's circle or box, down tag and leader badge is inside the stage, no two circles or
-    /// boxes meet, and up to five replicas (the default) no tag or badge touches another node
-    /// (past five the ring is tight, and one may touch a neighbour's circle).
+    /// node's circle or box, down or cut-off tag and leader badge is inside the stage, and
+    /// none of them meets any of another node's, every replica drawn down, cut off and leading
+    /// at once. With 8 or 9 replicas on the circle of five, a badge or tag covered a
+    /// neighbour's (issue 10, on a phone).
     #[test]
     fn the_narrow_stage_fits_every_cluster_without_overlaps() {
         for replicas in 3..=9u8 {
             for clients in 1..=9u8 {
-                let mut s = default_scenario();
-                (s.config.replicas, s.config.clients) = (replicas, clients);
-                let mut p = MultiPlayground::new(s);
-                p.reduce(MultiAction::SetNarrow(true));
-                let f = p.frame();
-                assert_eq!(f.shape, NARROW.fitted(clients.into()));
-                let shape = f.shape;
-                let what = format!("{replicas} replicas, {clients} clients");
-                let own = |i: usize| {
-                    let mut n = f.nodes[i].clone();
-                    n.up = false;
-                    n.leader = Some("9.9".into());
-                    let mut boxes = node_text_in(&shape, std::slice::from_ref(&n));
-                    boxes.pop(); // the corner kept for the count of unlabelled messages
-                    boxes
-                };
-                let body: Vec<Rect> = (0..f.nodes.len()).map(|i| own(i)[0]).collect();
-                for i in 0..f.nodes.len() {
-                    for (k, b) in own(i).iter().enumerate() {
-                        assert!(
-                            b[0] >= 0.0 && b[1] <= shape.w && b[2] >= 0.0 && b[3] <= shape.more_box[2],
-                            "{what}: node {i}'s {b:?} sticks out"
-                        );
-                        for (j, o) in body.iter().enumerate() {
-                            // Past five replicas the ring is tight: a tag or badge may touch a neighbour.
-                            let allowed = k > 0 && replicas > 5;
-                            // Two circles' square boxes may meet at their corners; the circles may not.
-                            let (a, c) = (&f.nodes[i], &f.nodes[j]);
-                            let both = i < usize::from(replicas) && j < usize::from(replicas);
-                            let apart = ((a.x - c.x).powi(2) + (a.y - c.y).powi(2)).sqrt() >= 70.0;
-                            let allowed = allowed || (k == 0 && both && apart);
-                            assert!(j == i || allowed || !overlaps(b, o), "{what}: node {i}'s {b:?} covers node {j}");
-                        }
-                    }
-                }
+                assert_apart(replicas, clients, true, |n| {
+                    (n.up, n.partitioned, n.leader) = (false, true, Some("9.9".into()));
+                });
             }
         }
         let mut p = MultiPlayground::new(default_scenario());
@@ -189,23 +281,58 @@ mod tests {
         p.reduce(MultiAction::SetNarrow(false));
         assert_eq!(p.frame().nodes[5].x, super::super::frame::CLIENT_X, "back to the wide stage");
     }
+
+    /// The same on the wide stage, with the nodes' lines: every replica cut off and leading,
+    /// with the longest line it may show (up to six replicas, `follower, no leader known`, as
+    /// long as the crashed one; past six, a candidate's, cut short to `candidate 99.9`), and
+    /// every client waiting on the longest operation. With 7 to 9 replicas, whole lines ran
+    /// into each other at the ring's foot, and with 9, a badge sat on the tag above it; with 8
+    /// or 9 clients, a client's line on the next one's box.
+    #[test]
+    fn the_wide_stage_fits_every_cluster_without_overlaps() {
+        for replicas in 3..=9u8 {
+            for clients in 1..=9u8 {
+                assert_apart(replicas, clients, false, |n| {
+                    n.role = match n.kind {
+                        NodeKind::Client => "waiting: cas y 10→11".into(),
+                        _ if replicas > 6 => "candidate 99.9 (9 of 9 promises)".into(),
+                        _ => "follower, no leader known".into(),
+                    };
+                    (n.partitioned, n.leader) = (true, Some("99.9".into()));
+                });
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod label_tests {
     use super::super::labels::{label_box_in, labelled, node_text_in, Rect};
-    use super::super::{default_scenario, multi_scenarios, MultiAction, MultiPlayground};
+    use super::super::{default_scenario, multi_scenarios, MultiAction, MultiPlayground, MultiScheduled, PersonAction};
     use super::NARROW;
     use crate::view::labels::overlaps;
 
     /// As `labels::tests::no_label_covers_text_or_another_label_in_the_default_run_and_every_lesson`,
     /// on the narrow stage: every label inside it, off the nodes and each other, and most
-    /// messages named.
+    /// messages named; in the default run, every lesson, and on the track of 8 and 9 replicas
+    /// (one of them crashed).
     #[test]
     fn on_the_narrow_stage_no_label_covers_a_node_or_another_label() {
-        let runs = std::iter::once(default_scenario()).chain(multi_scenarios().into_iter().map(|l| l.scenario));
-        let (mut named, mut seen) = (0, 0);
-        for s in runs {
+        let crowded = [(8, 3, 3), (9, 9, 8)].map(|(replicas, clients, crash)| {
+            let mut s = default_scenario();
+            (s.config.replicas, s.config.clients) = (replicas, clients);
+            let node = crate::protocol::NodeId(crash);
+            let action = PersonAction::Act(crate::sim::Action::Crash { node });
+            s.schedule.push(MultiScheduled { step: 150, action });
+            s
+        });
+        let runs =
+            std::iter::once(default_scenario()).chain(multi_scenarios().into_iter().map(|l| l.scenario)).chain(crowded);
+        // Messages named and messages seen: in the default run and the lessons, on the track.
+        let (mut named, mut seen) = ([0, 0], [0, 0]);
+        let lessons = 1 + multi_scenarios().len();
+        for (run, s) in runs.enumerate() {
+            let group = usize::from(run >= lessons);
             let mut p = MultiPlayground::new(s);
             p.reduce(MultiAction::SetNarrow(true));
             for step in (0..400).step_by(3) {
@@ -222,11 +349,13 @@ mod label_tests {
                 let labelled_tokens = f.tokens.iter().filter(|t| labelled(t.kind)).count();
                 let named_here: usize = f.labels.iter().map(|l| l.count).sum();
                 assert_eq!(named_here + f.unlabelled, labelled_tokens, "step {step}: every message named or counted");
-                named += named_here;
-                seen += labelled_tokens;
+                named[group] += named_here;
+                seen[group] += labelled_tokens;
             }
         }
-        // Measured: 96% (9,273 of 9,645), as on the wide stage.
-        assert!(named * 10 >= seen * 9, "only {named} of {seen} messages named");
+        // Measured: 94% (9,042 of 9,645); on the track of 8 and 9 replicas, busier (9 clients)
+        // on a stage as narrow, 72% (2,760 of 3,839), the rest counted.
+        assert!(named[0] * 10 >= seen[0] * 9, "only {} of {} messages named", named[0], seen[0]);
+        assert!(named[1] * 3 >= seen[1] * 2, "only {} of {} messages named on the track", named[1], seen[1]);
     }
 }
