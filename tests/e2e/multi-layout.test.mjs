@@ -177,7 +177,7 @@ for (const [name, viewport, query = ''] of WALKS) {
 function nodesApart() {
   const box = (e) => {
     const r = e.getBoundingClientRect();
-    return { x0: r.left, y0: r.top, x1: r.right, y1: r.bottom, t: e.textContent || e.getAttribute('class') };
+    return { x0: r.left, y0: r.top, x1: r.right, y1: r.bottom, t: e.textContent || e.getAttribute('class') || 'leader badge' };
   };
   const near = (a, b) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > -1 && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > -1;
   const nodes = [...document.querySelectorAll('#mstage .m-node')].map((g) => ({
