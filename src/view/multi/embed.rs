@@ -51,6 +51,8 @@ pub fn initial_playground(fragment: &str, options: &Options, reduced_motion: boo
     };
     let at = moment(fragment);
     let mut p = MultiPlayground::new(scenario);
+    // An embed draws the compact stage (`shape::COMPACT`); the full page, the wide one.
+    p.compact = options.embed;
     if let Some(step) = at {
         p.reduce(MultiAction::Seek(step));
     }

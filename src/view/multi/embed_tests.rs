@@ -53,6 +53,20 @@ fn the_embedded_run_opens_where_and_how_the_options_say() {
     assert_eq!(open(&[("lesson", "happy-path")], false), (default, 0, false, 1.0, true));
 }
 
+/// An embed draws the compact stage (a 720 x 480 frame draws it at about its own size), and
+/// keeps it when the host loads another run; the full page, the wide one.
+#[test]
+fn an_embed_draws_the_compact_stage() {
+    use crate::view::multi::shape::{COMPACT, WIDE};
+    let o = options(&[("embed", ""), ("lesson", "multi-leader-crash")]);
+    let mut p = initial_playground(&opening_fragment(&o, ""), &o, false);
+    assert_eq!(p.frame().shape, COMPACT.fitted(5, 3));
+    p.reduce(MultiAction::Load(Box::new(multi_scenario("multi-model-checker").unwrap().scenario)));
+    assert_eq!(p.frame().shape, COMPACT.fitted(3, 2), "the loaded run's cluster, still compact");
+    let page = options(&[("lesson", "multi-leader-crash")]);
+    assert_eq!(initial_playground(&opening_fragment(&page, ""), &page, false).frame().shape, WIDE);
+}
+
 #[test]
 fn the_snippet_opens_a_lesson_or_the_run_on_screen_at_its_step() {
     assert_eq!(

@@ -491,6 +491,8 @@ pub struct MultiPlayground {
     pub stopped: Option<narrate::MultiStopped>,
     /// Whether the stage is drawn narrow, for a phone (`shape`).
     pub narrow: bool,
+    /// Whether the stage is drawn compact, for an embed (`shape`; narrow wins on a phone).
+    pub compact: bool,
 }
 
 impl MultiPlayground {
@@ -512,6 +514,7 @@ impl MultiPlayground {
             caption_steps,
             stopped: None,
             narrow: false,
+            compact: false,
         }
     }
 
@@ -565,10 +568,16 @@ impl MultiPlayground {
         }
     }
 
-    /// The stage's shape: narrow on a phone, wide elsewhere.
+    /// The stage's shape: narrow on a phone, compact in an embed, wide elsewhere.
     pub fn shape(&self) -> shape::StageShape {
         let cluster = self.cluster();
-        let shape = if self.narrow { shape::NARROW } else { shape::WIDE };
+        let shape = if self.narrow {
+            shape::NARROW
+        } else if self.compact {
+            shape::COMPACT
+        } else {
+            shape::WIDE
+        };
         shape.fitted(cluster.replicas.len(), cluster.clients.len())
     }
 
@@ -577,9 +586,9 @@ impl MultiPlayground {
             self.error = Some(format!("Cannot start this run: {e}"));
             return;
         }
-        let (epoch, narrow) = (self.epoch + 1, self.narrow);
+        let (epoch, narrow, compact) = (self.epoch + 1, self.narrow, self.compact);
         *self = MultiPlayground::new(scenario);
-        (self.epoch, self.narrow) = (epoch, narrow);
+        (self.epoch, self.narrow, self.compact) = (epoch, narrow, compact);
     }
 
     fn cluster(&self) -> &MultiCluster {
