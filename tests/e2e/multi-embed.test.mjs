@@ -191,3 +191,83 @@ test('mount_multi renders a Multi-Paxos playground into a host element', async (
   assert.equal(new URL(page.url()).hash, '', 'mounting does not touch the address');
   await finish();
 });
+
+/**
+ * The embedded stage at the frame's size, in the browser: its smallest text as drawn (font size
+ * times the scale the SVG is drawn at: the smaller of width and height over its viewBox's, as
+ * `meet` fits it), the replica circles and client boxes that leave what of the stage can be seen
+ * (its box, clipped by its area and the frame), labels on node text or each other, whether
+ * Play (or the clock) and the history's heading lie inside the frame, and whether the stage and
+ * the column beside it meet.
+ */
+function embedFit() {
+  const r = (e) => e.getBoundingClientRect();
+  const svg = document.querySelector('#mstage');
+  const vb = svg.viewBox.baseVal;
+  const box = r(svg);
+  const scale = Math.min(box.width / vb.width, box.height / vb.height);
+  const shown = [...svg.querySelectorAll('text')].filter((t) => r(t).width > 0);
+  const sizes = shown.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const area = r(document.querySelector('#mstage').closest('.m-stage-area'));
+  const seen = { x0: Math.max(area.left, box.left, 0), y0: Math.max(area.top, box.top, 0),
+    x1: Math.min(area.right, box.right, innerWidth), y1: Math.min(area.bottom, box.bottom, innerHeight) };
+  const out = [...svg.querySelectorAll('.m-node .box')].map(r)
+    .filter((n) => n.left < seen.x0 - 0.5 || n.right > seen.x1 + 0.5 || n.top < seen.y0 - 0.5 || n.bottom > seen.y1 + 0.5)
+    .map((n) => `${n.left.toFixed(0)},${n.top.toFixed(0)}`);
+  const rect = (e) => { const b = r(e); return { x0: b.left, y0: b.top, x1: b.right, y1: b.bottom, t: e.textContent }; };
+  const hit = (a, b) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.5 && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0.5;
+  const labels = [...svg.querySelectorAll('.m-tlabel, .m-more')].map(rect);
+  const texts = [...svg.querySelectorAll('.m-node text')].map(rect);
+  const bad = [];
+  for (const [i, l] of labels.entries()) {
+    for (const x of texts) if (hit(l, x)) bad.push(`"${l.t}" on "${x.t}"`);
+    for (const m of labels.slice(i + 1)) if (hit(l, m)) bad.push(`"${l.t}" on "${m.t}"`);
+  }
+  const inside = (e) => { const b = e && r(e); return !!b && b.width > 0 && b.top >= -0.5 && b.bottom <= innerHeight + 0.5 && b.left >= -0.5 && b.right <= innerWidth + 0.5; };
+  const side = document.querySelector('.m-embed-side') ?? document.querySelector('#mhistory');
+  const main = document.querySelector('main#multi');
+  return {
+    smallest: Math.min(...sizes), texts: shown.length, out, bad, nodes: svg.querySelectorAll('.m-node .box').length,
+    play: inside(document.querySelector('#mplay') ?? document.querySelector('#mclock')),
+    history: inside(document.querySelector('#mhistory h2')),
+    sideMeetsStage: hit(rect(side), { x0: seen.x0, y0: seen.y0, x1: seen.x1, y1: seen.y1 }),
+    scrollWidth: document.scrollingElement.scrollWidth, top: main.scrollTop,
+  };
+}
+
+// Issue 10's left-over: at 720 x 480 the stage was drawn in the left half of a short row, its
+// texts about 5 CSS pixels. The embed draws the compact stage (view::multi::shape::COMPACT) beside
+// the history, at about its own size: at least 11 pixels, with every control set and a caption.
+for (const controls of ['minimal', 'full', 'none']) {
+  test(`720x480 embed, controls=${controls}: the stage's text at least 11 px, every node in view, Play and the history in the frame, the logs below`, async (t) => {
+    for (const theme of ['light', 'dark']) {
+      const { page, shot, finish } = await openPage(t, {
+        urlPath: `?embed&lesson=multi-leader-crash&controls=${controls}&t=120&theme=${theme}#mode=multi`,
+        viewport: { width: 720, height: 480 },
+      });
+      await page.locator('main#multi.m-embedded[data-step="120"] #mstage .m-tlabel').first().waitFor({ state: 'visible' });
+      assert.match(await page.locator('#mcaption').innerText(), /\S/, 'the lesson\'s caption is shown');
+      const f = await page.evaluate(embedFit);
+      assert.ok(f.smallest >= 11, `the stage's smallest text is ${f.smallest.toFixed(1)}px`);
+      assert.ok(f.texts >= 15, `texts drawn: ${f.texts}`);
+      assert.equal(f.nodes, 8, 'five replicas and three clients');
+      assert.deepEqual(f.out, [], 'replicas or clients outside the stage\'s visible box');
+      assert.deepEqual(f.bad, [], 'labels on node text or on each other');
+      assert.ok(f.play, controls === 'none' ? 'the clock is outside the frame' : 'Play is outside the frame');
+      assert.ok(f.history, 'the history\'s heading is outside the frame');
+      assert.equal(f.sideMeetsStage, false, 'the history column covers the stage');
+      assert.ok(f.scrollWidth <= 720, `the frame scrolls sideways: ${f.scrollWidth}`);
+      // The nodes' lines the compact stage does not draw are listed beside it.
+      assert.match(await page.locator('#mnode-lines li[data-node="4"]').innerText(), /^r4 /);
+      await shot(`multi-embed-fit-${controls}-${theme}`, { fullPage: false });
+      // The logs are under the screen, in the frame's scroll.
+      await page.locator('#mlog').scrollIntoViewIfNeeded();
+      const log = await page.evaluate(() => {
+        const b = document.querySelector('#mlog .m-row').getBoundingClientRect();
+        return { top: b.top, bottom: b.bottom, scrolled: document.querySelector('main#multi').scrollTop };
+      });
+      assert.ok(log.top >= 0 && log.bottom <= 480 && log.scrolled > 0, `the log is not reached by scrolling: ${JSON.stringify(log)}`);
+      await finish();
+    }
+  });
+}

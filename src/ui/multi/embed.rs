@@ -1,5 +1,5 @@
 //! Embedding the Multi-Paxos mode (`?embed&lesson=...#mode=multi`): the minimal page for
-//! iframes (the stage, the history, the logs and as many time controls as asked for), the
+//! iframes (the compact stage, the history, the logs and as many time controls as asked for), the
 //! "Embed" dialog that writes the iframe snippet, the postMessage bridge to the host page
 //! (commands in, events out: `view::multi::embed` reads and writes them) and the JS API's
 //! `mount_multi` (src/bin/multi.rs exports it). Origins and message checks are single-decree's
@@ -25,8 +25,11 @@ pub fn mount(element: web_sys::Element, options: Options) {
     yew::Renderer::<MultiApp>::with_root_and_props(element, MultiAppProps { options: Some(Rc::new(options)) }).render();
 }
 
-/// The page in an iframe: the caption and a lesson's prediction prompt (`teach`), the stage
-/// beside the clients' history, the logs, and the time controls the `controls` option asks for.
+/// The page in an iframe: one screen (`www/multi.css` sizes it to the frame) with the caption
+/// across the top, the compact stage (`view::multi::shape::COMPACT`) on the left, and on the
+/// right a lesson's prediction prompt, then the link to the full page, the nodes' lines the
+/// compact stage does not draw and the clients' history; the time controls the `controls` option asks for at the bottom. The
+/// logs follow under that screen, in the frame's scroll.
 pub fn layout(model: &Model, part: &Part, options: &Options, teach: Html, log: Html) -> Html {
     let f = &part.frame;
     let controls = match options.controls {
@@ -48,22 +51,22 @@ pub fn layout(model: &Model, part: &Part, options: &Options, teach: Html, log: H
         <main id="multi" class="multi m-embedded" data-step={f.step.to_string()} data-controls={name}>
             // The frame has no room for a title bar; its heading is for screen readers.
             <h1 class="sr-only">{ format!("Paxos Playground, Multi-Paxos: {title}") }</h1>
-            { panels::banners(part) }
-            { teach }
-            { super::status(f) }
-            <div class="m-embed-main">
+            <div class="m-embed-screen">
+                <div class="m-embed-notes">{ panels::banners(part) }</div>
+                { teach }
+                { super::status(f) }
                 <section class="m-stage-area" aria-label="Replicas, clients and messages">
                     <Stage ..part.clone() />
-                    { super::phone::node_lines(part) }
                 </section>
-                <History ..part.clone() />
+                <div class="m-embed-side">
+                    <a class="embed-open" href="./" target="_blank" rel="noopener" onclick={open_here(model)}>
+                        { "Open in Paxos Playground" }</a>
+                    { super::phone::node_lines(part) }
+                    <History ..part.clone() />
+                </div>
+                <div class="m-embed-bar">{ controls }</div>
             </div>
             { log }
-            <div class="m-embed-bar">
-                { controls }
-                <a class="embed-open" href="./" target="_blank" rel="noopener" onclick={open_here(model)}>
-                    { "Open in Paxos Playground" }</a>
-            </div>
         </main>
     }
 }

@@ -9,7 +9,8 @@ use gloo::events::EventListener;
 use yew::prelude::*;
 
 /// The width (CSS pixels) at and below which the stage is drawn for a phone held upright (a
-/// landscape phone, a tablet and a 720 x 480 embed keep the wide stage, which fits them better).
+/// landscape phone and a tablet keep the wide stage, which fits them better; an embed wider than
+/// this, the compact one, `view::multi::shape::COMPACT`).
 const NARROW_QUERY: &str = "(max-width: 600px)";
 
 /// Tells the model whether the screen is narrow, now and whenever that changes.
@@ -26,8 +27,9 @@ pub fn use_narrow(dispatch: Callback<MultiAction>) {
     });
 }
 
-/// The nodes' lines, under the narrow stage: each replica's role (and whether it is down or cut
-/// off), each client's operation. Nothing on the wide stage, which draws them under the nodes.
+/// The nodes' lines, under the narrow stage (beside the compact one in an embed): each replica's
+/// role (and whether it is down or cut off), each client's operation. Nothing on the wide stage,
+/// which draws them under the nodes.
 pub fn node_lines(p: &Part) -> Html {
     let f = &p.frame;
     if f.shape.node_lines {
