@@ -1,6 +1,7 @@
 // Embeds at 720 x 480 (issue 10's left-over page bugs): a lesson's prediction prompt is asked in
 // the frame too, in both modes (visible inside the frame, reached by the keyboard, answered with
-// Enter, and the Multi-Paxos status line then stops asking for an answer); and the single-decree
+// Enter, and the Multi-Paxos status line then stops asking for an answer; the Multi-Paxos stage
+// beside it keeps its text at least 11 px); and the single-decree
 // stage keeps a usable height when a broken lesson's last caption brings a banner, a two-line
 // caption and a red safety line: every node lies inside the stage's visible box.
 // Screenshots: test-results/embed-fit-*.png, light and dark.
@@ -16,6 +17,18 @@ const FRAME = { width: 720, height: 480 };
 function inFrame(selector) {
   const r = document.querySelector(selector).getBoundingClientRect();
   return { top: r.top, bottom: r.bottom, inside: r.width > 0 && r.top >= -0.5 && r.bottom <= innerHeight + 0.5 && r.left >= -0.5 && r.right <= innerWidth + 0.5 };
+}
+
+/**
+ * The Multi-Paxos stage's smallest text as drawn: font size times the scale the SVG is drawn at
+ * (the smaller of width and height over its viewBox's, as `meet` fits it). Runs in the browser.
+ */
+function stageText() {
+  const svg = document.querySelector('#mstage');
+  const b = svg.getBoundingClientRect();
+  const scale = Math.min(b.width / svg.viewBox.baseVal.width, b.height / svg.viewBox.baseVal.height);
+  const shown = [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().width > 0);
+  return Math.min(...shown.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
 }
 
 /** Tabs from the top of the page until a prompt's choice has the focus; returns how many presses. */
@@ -48,6 +61,9 @@ for (const scheme of ['light', 'dark']) {
       assert.ok(b.inside, `${s} outside the 720x480 frame: ${JSON.stringify(b)}`);
     }
     assert.equal(await page.locator('#caption-add').isVisible(), false, 'no caption editor in a frame');
+    // The question sits beside the compact stage, which stays legible while it is asked.
+    let smallest = await page.evaluate(stageText);
+    assert.ok(smallest >= 11, `beside the question the stage's smallest text is ${smallest.toFixed(1)}px`);
     await shot(`embed-fit-multi-prompt-${scheme}`, { fullPage: false });
     await tabToAChoice(page);
     await page.keyboard.press('Enter');
@@ -63,6 +79,8 @@ for (const scheme of ['light', 'dark']) {
       return { scroll: m.scrollHeight, height: m.clientHeight, top: m.scrollTop };
     });
     assert.ok(main.scroll <= main.height + 1 && main.top === 0, `the frame scrolls: ${JSON.stringify(main)}`);
+    smallest = await page.evaluate(stageText);
+    assert.ok(smallest >= 11, `beside the answer the stage's smallest text is ${smallest.toFixed(1)}px`);
     await shot(`embed-fit-multi-answered-${scheme}`, { fullPage: false });
     await finish();
   });
@@ -117,5 +135,42 @@ for (const scheme of ['light', 'dark']) {
     assert.ok(m.scroll <= FRAME.height, `the frame scrolls: ${m.scroll}px`);
     await shot(`embed-fit-broken-last-${scheme}`, { fullPage: false });
     await finish();
+  });
+}
+
+// Issue 10's left-over: at 720 x 480 a single-decree lesson's question sat in the caption bar
+// with its choices partly below the bar's fold until scrolled. While a question is asked the
+// stage yields to 0.4 of the frame and the run's status line goes: the question and every choice
+// lie inside the bar's visible box (at its top, unscrolled) and the frame, in every lesson that
+// asks one, with each set of controls.
+const PROMPTED = ['competing-proposers', 'proposer-crash', 'acceptor-crashes', 'partition', 'small-quorums'];
+for (const controls of ['full', 'minimal', 'none']) {
+  test(`single-decree embed, controls=${controls}: every lesson's question and choices show whole without scrolling`, async (t) => {
+    for (const slug of PROMPTED) {
+      const { page, shot, finish } = await openPage(t, { urlPath: `?embed&lesson=${slug}&controls=${controls}&speed=10`, viewport: FRAME });
+      await waitForApp(page);
+      for (let guard = 0; guard < 12 && !(await page.locator('#prompt').isVisible()); guard += 1) {
+        const was = await page.locator('#caption-counter').innerText();
+        assert.doesNotMatch(was, /^(\d+) of \1$/, `${slug}: the last caption came and no question`);
+        await page.locator('#caption-next').click();
+        await page.waitForFunction((w) => document.querySelector('#caption-counter').textContent !== w, was, { timeout: 60_000 });
+      }
+      await page.locator('#prompt').waitFor({ state: 'visible' });
+      const m = await page.evaluate(() => {
+        const bar = document.querySelector('#caption-bar');
+        bar.scrollTop = 0;
+        const b = bar.getBoundingClientRect();
+        const hidden = [...document.querySelectorAll('#prompt-question, .prompt-choice')].filter((e) => {
+          const r = e.getBoundingClientRect();
+          return !(r.top >= b.top - 0.5 && r.bottom <= b.bottom + 0.5 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5);
+        }).map((e) => e.textContent);
+        return { hidden, stage: document.querySelector('.stage-area').getBoundingClientRect().height, scroll: document.scrollingElement.scrollHeight };
+      });
+      assert.deepEqual(m.hidden, [], `${slug}: below the caption bar's fold`);
+      assert.ok(m.stage >= 0.4 * FRAME.height - 1, `${slug}: the stage is ${m.stage.toFixed(0)}px tall beside the question`);
+      assert.ok(m.scroll <= FRAME.height, `${slug}: the frame scrolls: ${m.scroll}px`);
+      if (slug === 'competing-proposers') await shot(`embed-fit-single-prompt-${controls}`, { fullPage: false });
+      await finish();
+    }
   });
 }
