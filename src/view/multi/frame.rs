@@ -47,7 +47,7 @@ pub struct NodeView {
     pub up: bool,
     /// The ballot it leads with, when it leads.
     pub leader: Option<String>,
-    /// What it is doing: `leader 2.1`, `follower of r1`, `candidate 3.4 (2 of 3 promises)`.
+    /// What it is doing: `leader 2.1`, `follower of r1`, `candidate 3.4: 2 of 3 promises`.
     pub role: String,
     /// What it has on disk (survives a crash), and what it keeps in memory.
     pub durable: Vec<String>,
@@ -306,7 +306,7 @@ fn replica_lines(r: &Replica, cluster: &MultiCluster) -> (String, Vec<String>, V
     let role = match &r.role {
         Role::Leader(l) => format!("leader {}", l.ballot),
         Role::Candidate(c) => {
-            format!("candidate {} ({} of {} promises)", c.ballot, c.promises.len(), cluster.quorum)
+            format!("candidate {}: {} of {} promises", c.ballot, c.promises.len(), cluster.quorum)
         }
         Role::Follower => match r.leader {
             Some(l) => format!("follower of {}", name(cluster, l)),

@@ -79,14 +79,17 @@ fn centred(x: f64, y: f64, chars: usize, char_w: f64, size: f64) -> Rect {
 
 /// The line the stage writes under a node: a replica's role (`crashed: click to recover` when
 /// it is down), cut to its first words where the stage is crowded (`StageShape::short_lines`:
-/// `candidate 3.4`, `follower`, `crashed`); a client's operation.
+/// `candidate 3.4`, `follower`, `crashed`); a client's operation. A candidate's count of
+/// promises is drawn without its noun (`candidate 3.4: 2 of 3`): whole, two neighbours'
+/// lines at the foot of the ring met when both campaigned (dueling leaders). The node's
+/// tooltip, its accessible name and the phone's list keep the whole line.
 pub fn node_line<'a>(shape: &super::shape::StageShape, n: &'a NodeView) -> &'a str {
     if n.kind == NodeKind::Client {
         return &n.role;
     }
     let line = if n.up { n.role.as_str() } else { CRASHED_LINE };
     if !shape.short_lines {
-        return line;
+        return line.strip_suffix(" promises").unwrap_or(line);
     }
     line.split([',', ':', '(']).next().unwrap_or(line).trim_end()
 }

@@ -403,16 +403,20 @@ mod tests {
     /// or 9 clients, a client's line on the next one's box.
     #[test]
     fn the_wide_stage_fits_every_cluster_without_overlaps() {
-        for replicas in 3..=9u8 {
-            for clients in 1..=9u8 {
-                assert_apart(WIDE, replicas, clients, |n| {
-                    n.role = match n.kind {
-                        NodeKind::Client => "waiting: cas y 10→11".into(),
-                        _ if replicas > 6 => "candidate 99.9 (9 of 9 promises)".into(),
-                        _ => "follower, no leader known".into(),
-                    };
-                    (n.partitioned, n.leader) = (true, Some("99.9".into()));
-                });
+        // Every replica following nobody, then every replica campaigning (two neighbours at the
+        // ring's foot campaigning at once met with whole candidate lines: dueling leaders).
+        for line in ["follower, no leader known", "candidate 99.9: 9 of 9 promises"] {
+            for replicas in 3..=9u8 {
+                for clients in 1..=9u8 {
+                    assert_apart(WIDE, replicas, clients, |n| {
+                        n.role = match n.kind {
+                            NodeKind::Client => "waiting: cas y 10→11".into(),
+                            _ if replicas > 6 => "candidate 99.9: 9 of 9 promises".into(),
+                            _ => line.into(),
+                        };
+                        (n.partitioned, n.leader) = (true, Some("99.9".into()));
+                    });
+                }
             }
         }
     }
