@@ -249,12 +249,11 @@ fn multi_app(props: &MultiAppProps) -> Html {
     // While playing, a panel out of view keeps what it drew until it scrolls into view or the
     // run pauses (`seen`).
     let on_screen = seen::use_on_screen();
-    let hold =
-        |id: &str| frame.playing && seen::PANELS.iter().position(|p| *p == id).is_some_and(|i| on_screen & 1 << i == 0);
-    let kv = kept(&last_kv, &below, |a, b| hold("mkv") || a.kv == b.kv);
-    let log = kept(&last_log, &below, |a, b| hold("mlog") || a.log == b.log);
-    let safety = kept(&last_safety, &below, |a, b| hold("msafety") || a.safety == b.safety);
-    let history = kept(&last_history, &below, |_, _| hold("mhistory"));
+    let hold = |panel: usize| frame.playing && on_screen & 1 << panel == 0;
+    let kv = kept(&last_kv, &below, |a, b| hold(seen::KV) || a.kv == b.kv);
+    let log = kept(&last_log, &below, |a, b| hold(seen::LOG) || a.log == b.log);
+    let safety = kept(&last_safety, &below, |a, b| hold(seen::SAFETY) || a.safety == b.safety);
+    let history = kept(&last_history, &below, |_, _| hold(seen::HISTORY));
     // The clients' panel also reads the workload's switch and how many keys there are.
     let keys = |f: &MultiFrame| f.kv.first().map(|t| t.rows.len());
     let clients =

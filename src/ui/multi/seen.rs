@@ -15,6 +15,11 @@ use yew::prelude::*;
 
 /// The panels watched, by element id; bit `i` of [`use_on_screen`]'s answer is `PANELS[i]`.
 pub const PANELS: [&str; 4] = ["mlog", "mkv", "mhistory", "msafety"];
+/// Each panel's index in [`PANELS`].
+pub const LOG: usize = 0;
+pub const KV: usize = 1;
+pub const HISTORY: usize = 2;
+pub const SAFETY: usize = 3;
 
 /// One bit per panel of [`PANELS`]: set while some of it is on screen (and for a panel not
 /// found, or before the browser first said).
