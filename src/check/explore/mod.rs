@@ -25,10 +25,11 @@
 //!
 //! Each state is identified by a 128-bit xxh3 hash of its canonical form ([`State::key`]);
 //! with n states the odds that two distinct ones collide are about n^2 / 2^129, under 10^-26
-//! for a million. The search keeps the visited hashes, a parent link per unique state (the
-//! parent's id and the index of the step among those enabled there), and the frontier's
+//! for a million. The search keeps the visited hashes, breadth-first a parent link per unique
+//! state (the parent's id and the index of the step among those enabled there; depth-first
+//! the stack's path serves instead), and the frontier's
 //! concrete states; a violation's shortest path is rebuilt by re-applying those steps from the
-//! initial state ([`search::Explorer::trail`]), and [`replay`] runs any step list again and
+//! initial state (`search::Explorer::trail`), and [`replay`] runs any step list again and
 //! shows what it breaks.
 
 pub mod multi;

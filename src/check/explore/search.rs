@@ -4,8 +4,11 @@
 //! Or depth-first (`Limits::depth_first`): the frontier is a stack, so it holds a few states
 //! per level instead of a whole level of them. A state here takes kilobytes (its replicas'
 //! logs), and a breadth-first frontier of hundreds of thousands of them is what runs out of
-//! memory first; depth-first, the memory is the visited set's 16 bytes and a parent link's 8
-//! per state. Every state within the bounds is still visited (a state is marked when first
+//! memory first; depth-first, the memory is the visited set alone (16 bytes a state, in a
+//! table that keeps up to 7/8 of its slots full): no parent links, since the run to the state
+//! being expanded is the stack's own path (each entry holds its step's index among those
+//! enabled in its parent, and the path is cut back to the entry's depth when it is popped).
+//! Every state within the bounds is still visited (a state is marked when first
 //! found, and every marked state is expanded), so "no violation" means the same; but a
 //! violation found is on some run to it, not a shortest one. A depth bound would cut off
 //! states first found on a long run, so it is refused with depth-first.
@@ -81,6 +84,31 @@ pub struct Trail<P: Explorable> {
     pub violations: Vec<Violation>,
 }
 
+/// The visited set: tables sharded by bits 64..70 of the key, so that growing one (a table
+/// doubles when 7/8 full, holding old and new at once while it moves) reallocates a 64th of
+/// the set, not all of it: with hundreds of millions of states one table's doubling alone
+/// needed gigabytes more than the set.
+struct Visited {
+    shards: Vec<HashSet<u128, BuildHasherDefault<Identity>>>,
+}
+
+const SHARD_BITS: u32 = 6;
+
+impl Visited {
+    fn new() -> Visited {
+        Visited { shards: (0..1 << SHARD_BITS).map(|_| HashSet::default()).collect() }
+    }
+    /// Whether `key` is new (and now kept).
+    fn insert(&mut self, key: u128) -> bool {
+        let shard = (key >> 64) as usize & ((1 << SHARD_BITS) - 1);
+        self.shards[shard].insert(key)
+    }
+    /// Bytes held: a slot is the key and a control byte.
+    fn bytes(&self) -> u64 {
+        self.shards.iter().map(|s| s.capacity() as u64 * 8 / 7 * 17).sum()
+    }
+}
+
 /// The visited set's keys are already uniform hashes: use their low bits as they are.
 #[derive(Default)]
 struct Identity(u64);
@@ -107,11 +135,17 @@ pub struct Explorer<P: Explorable> {
     pub ending: Option<Ending>,
     /// The first violation found: a shortest run to it (breadth-first), or some run to it.
     pub violation: Option<Trail<P>>,
-    visited: HashSet<u128, BuildHasherDefault<Identity>>,
-    /// Per unique state (by id, in order found): its parent's id and the index of the step,
-    /// among those enabled in the parent, that led to it.
+    visited: Visited,
+    /// Breadth-first, per unique state (by id, in order found): its parent's id and the index
+    /// of the step, among those enabled in the parent, that led to it. Empty depth-first.
     parents: Vec<(u32, u32)>,
+    /// Breadth-first: (the state's id, the state); depth-first: (the index of the step, among
+    /// those enabled in its parent, that led to it, the state).
     queue: VecDeque<(u32, State<P>)>,
+    /// Depth-first: the step indices from the initial state to the state being expanded.
+    path: Vec<u32>,
+    /// The initial state's depth (the prefix's steps).
+    base_depth: u32,
     /// The last state's size estimate (the frontier's bytes are counted as queue x this).
     state_bytes: u64,
 }
@@ -119,8 +153,9 @@ pub struct Explorer<P: Explorable> {
 impl<P: Explorable> Explorer<P> {
     pub fn new(space: Space<P>, limits: Limits) -> Explorer<P> {
         let initial = State::start(&space);
-        let mut visited = HashSet::default();
+        let mut visited = Visited::new();
         visited.insert(initial.key());
+        let base_depth = initial.depth;
         let state_bytes = initial.bytes() as u64;
         let counts = Counts { unique: 1, queue: 1, ..Counts::default() };
         let queue = VecDeque::from([(0, initial)]);
@@ -131,8 +166,10 @@ impl<P: Explorable> Explorer<P> {
             ending: None,
             violation: None,
             visited,
-            parents: vec![(u32::MAX, 0)],
+            parents: if limits.depth_first { Vec::new() } else { vec![(u32::MAX, 0)] },
             queue,
+            path: Vec::new(),
+            base_depth,
             state_bytes,
         }
     }
@@ -145,9 +182,15 @@ impl<P: Explorable> Explorer<P> {
             Some((_, s)) => s.clone(),
             None => return self.end(Ending::Complete),
         };
-        while let Some((id, state)) =
-            if self.limits.depth_first { self.queue.pop_back() } else { self.queue.pop_front() }
-        {
+        let dfs = self.limits.depth_first;
+        while let Some((id, state)) = if dfs { self.queue.pop_back() } else { self.queue.pop_front() } {
+            if dfs && state.depth > self.base_depth {
+                // The entries above this one in the stack were its siblings and their
+                // descendants, all deeper than its parent: the path's first depth - 1 steps
+                // are still this state's ancestors.
+                self.path.truncate((state.depth - self.base_depth - 1) as usize);
+                self.path.push(id);
+            }
             self.counts.explored += 1;
             if self.counts.explored.is_multiple_of(1024) {
                 self.measure();
@@ -168,7 +211,7 @@ impl<P: Explorable> Explorer<P> {
                     continue;
                 }
                 if scratch.violated() {
-                    let mut trail = self.trail(id);
+                    let mut trail = if dfs { self.trail_of(&self.path) } else { self.trail(id) };
                     trail.steps.push(step.clone());
                     trail.violations = scratch.system.violations.clone();
                     self.counts.depth = self.counts.depth.max(scratch.depth);
@@ -178,8 +221,12 @@ impl<P: Explorable> Explorer<P> {
                 if !self.visited.insert(scratch.key()) {
                     continue;
                 }
-                let new = self.parents.len() as u32;
-                self.parents.push((id, k as u32));
+                let new = if dfs {
+                    k as u32
+                } else {
+                    self.parents.push((id, k as u32));
+                    self.parents.len() as u32 - 1
+                };
                 self.counts.unique += 1;
                 self.counts.depth = self.counts.depth.max(scratch.depth);
                 self.queue.push_back((new, scratch.clone()));
@@ -202,7 +249,7 @@ impl<P: Explorable> Explorer<P> {
             self.state_bytes = s.bytes() as u64;
         }
         self.counts.queue = self.queue.len() as u64;
-        let visited = self.visited.capacity() as u64 * 17;
+        let visited = self.visited.bytes();
         let parents = self.parents.capacity() as u64 * 8;
         self.counts.bytes = visited + parents + self.counts.queue * self.state_bytes;
     }
@@ -220,9 +267,9 @@ impl<P: Explorable> Explorer<P> {
         None
     }
 
-    /// The steps from the initial state to state `id`: the parent links give each step's
-    /// index among those enabled, and re-applying them from the start gives the steps.
-    pub fn trail(&self, id: u32) -> Trail<P> {
+    /// The steps from the initial state to state `id` (breadth-first): the parent links give
+    /// each step's index among those enabled.
+    fn trail(&self, id: u32) -> Trail<P> {
         let mut indices = Vec::new();
         let mut at = id;
         while at != 0 {
@@ -230,10 +277,17 @@ impl<P: Explorable> Explorer<P> {
             indices.push(k);
             at = parent;
         }
+        indices.reverse();
+        self.trail_of(&indices)
+    }
+
+    /// The steps that the step indices `indices` (each among those enabled where it is taken)
+    /// take from the initial state, found by re-applying them.
+    fn trail_of(&self, indices: &[u32]) -> Trail<P> {
         let mut state = State::start(&self.space);
         let mut enabled = Vec::new();
         let mut steps = self.space.prefix.clone();
-        for &k in indices.iter().rev() {
+        for &k in indices {
             state.steps(&self.space, &mut enabled);
             let step = enabled[k as usize].clone();
             state.apply(&self.space, step.clone());
