@@ -397,6 +397,17 @@ test('playing the busy link moves tokens, the diagram and the log without rewrit
         last = { step: main.dataset.step, range: range(), frame };
       } else if (frame > last.frame && records.some((r) => r.target.closest?.('#mst') || r.target.parentElement?.closest('#mst'))) {
         count('plot between steps');
+        // What changed, for the failure's message (it failed once in a fresh-clone run on a
+        // loaded machine and never when run again).
+        const inPlot = records.filter((r) => r.target.closest?.('#mst') || r.target.parentElement?.closest('#mst'));
+        (window.__between ??= []).push({
+          step: main.dataset.step,
+          frames: frame - last.frame,
+          changes: inPlot.slice(0, 4).map((r) => {
+            const e = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+            return `${r.type} ${r.attributeName ?? ''} on ${e?.tagName}${e?.id ? `#${e.id}` : ''}.${e?.getAttribute('class') ?? ''}`;
+          }),
+        });
       }
       if (records.some((r) => r.target.classList?.contains('m-st-cover') && r.attributeName === 'style')) count('cover');
       for (const r of records) {
@@ -417,7 +428,7 @@ test('playing the busy link moves tokens, the diagram and the log without rewrit
     { timeout: 60_000 },
   );
   await setPlaying(page, false);
-  const changed = await page.evaluate(() => window.__changed);
+  const changed = await page.evaluate(() => ({ ...window.__changed, ...(window.__between ? { between: window.__between.slice(0, 3) } : {}) }));
   assert.ok(changed.moved > 150, `tokens moved: ${JSON.stringify(changed)}`);
   for (const name of ['token cx', 'token cy', 'arrow x1', 'cell data-slot', 'plot between steps']) {
     assert.equal(changed[name] ?? 0, 0, `${name} rewritten: ${JSON.stringify(changed)}`);
