@@ -8,7 +8,7 @@
 //! operation since; the others keep their report. An operation still open counts as one that
 //! timed out (it may or may not have happened, any time after its invocation), which is why a
 //! red verdict stays red: completing an open operation only adds constraints, and a later
-//! operation cannot make an earlier impossibility possible (`tests/multi.rs` checks this on
+//! operation cannot make an earlier impossibility possible (`tests/native/multi.rs` checks this on
 //! simulated runs).
 
 use super::check::{check, verdict_of, Options, PartReport, Report};

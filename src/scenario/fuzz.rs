@@ -5,7 +5,7 @@
 //! decoders under `catch_unwind`, and plays every input that is accepted for a few steps, so a
 //! hostile but valid scenario cannot crash the simulator either. The count of panics must be 0.
 //!
-//! `tests/scenario_fuzz.rs` runs 11,000 inputs in every test run; `paxos fuzz`
+//! `tests/native/scenario_fuzz.rs` runs 11,000 inputs in every test run; `paxos fuzz`
 //! runs as many as asked (`cargo run --release --bin paxos -- fuzz --inputs 1000000`).
 
 use super::link::{self, MAX_UNPACKED_BYTES};

@@ -1,6 +1,6 @@
 //! The built-in lessons: course material for teaching Paxos. Each lesson is a scenario (a
 //! configuration, a seed and a timed schedule, so it replays exactly) with captions that
-//! narrate it step by step, and an expected outcome that `tests/lessons.rs` asserts by playing
+//! narrate it step by step, and an expected outcome that `tests/native/lessons.rs` asserts by playing
 //! it to the end: the value chosen, the violation found, and the step each happens at.
 //!
 //! Captions are written against *cues* ("when n3 promises 1.0") rather than step numbers: the
@@ -294,7 +294,7 @@ pub fn try_all() -> Result<Vec<Lesson>, String> {
     library::drafts().into_iter().map(Draft::build).collect()
 }
 
-/// Every lesson that builds, in teaching order (all of them: `tests/lessons.rs` checks).
+/// Every lesson that builds, in teaching order (all of them: `tests/native/lessons.rs` checks).
 pub fn all() -> Vec<Lesson> {
     library::drafts().into_iter().filter_map(|d| d.build().ok()).collect()
 }

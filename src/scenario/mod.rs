@@ -6,7 +6,7 @@
 //! - `wire`: the frozen binary types of each link format version, and their migration.
 //! - JSON files: `Scenario::to_json` / `Scenario::from_json` (the readable serde form).
 //! - `lessons`: the built-in course material, each lesson a scenario with narrated captions
-//!   and an expected outcome that `tests/lessons.rs` asserts.
+//!   and an expected outcome that `tests/native/lessons.rs` asserts.
 //! - `export`: the trace of a run as JSON.
 //! - `fuzz`: feeds generated hostile input to the decoders and counts panics (there must be none).
 

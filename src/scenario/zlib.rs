@@ -1,7 +1,7 @@
 //! The share link's compression: zlib (RFC 1950) around DEFLATE (RFC 1951), written out here
 //! because the page's first load has a budget (README, "Measured performance") and a general
 //! library is several times this size in the page's wasm. miniz_oxide stays for the tests and
-//! the fuzzer, which check this module against it both ways (`tests/scenario_link.rs`).
+//! the fuzzer, which check this module against it both ways (`tests/native/scenario_link.rs`).
 //!
 //! - `inflate` reads every valid zlib stream (stored, fixed and dynamic Huffman blocks: links
 //!   written by earlier builds, which compressed with miniz_oxide, open as before), checks the
@@ -11,7 +11,7 @@
 //! - `deflate` writes one block with LZ77 matches (hash chains and one step of lazy matching,
 //!   as zlib's higher levels do), coded with the fixed code or with a Huffman code of its own,
 //!   whichever is shorter. One block suits inputs the size of a scenario (up to a few thousand
-//!   bytes); `tests/scenario_link.rs` compares the result with zlib's level 9 on the lessons.
+//!   bytes); `tests/native/scenario_link.rs` compares the result with zlib's level 9 on the lessons.
 
 /// Why a stream could not be inflated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

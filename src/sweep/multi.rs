@@ -248,7 +248,7 @@ pub fn repro_command(seed: u64, variant: MultiVariant) -> String {
 }
 
 /// The trace hash of seed `seed` of the correct protocol's sweep, run as the sweep runs it
-/// with every event recorded: the same natively and in the browser (`tests/multi.rs`,
+/// with every event recorded: the same natively and in the browser (`tests/native/multi.rs`,
 /// `tests/wasm_determinism.rs`).
 pub fn pinned_trace_hash(seed: u64) -> u64 {
     let config = random_config(seed, MultiVariant::Correct);

@@ -211,7 +211,7 @@ mod tests {
         let (o, slices) = run(&one_proposer(), &[]);
         assert!(slices > 10, "{slices} slices");
         assert_eq!(o.ending, "complete");
-        assert_eq!(o.counts.unique, 8_818, "the pinned count (tests/check.rs)");
+        assert_eq!(o.counts.unique, 8_818, "the pinned count (tests/native/check.rs)");
         assert_eq!(o.counts.elapsed_ms, 1000.0);
         let verdicts: Vec<(&str, &str)> = o.verdicts.iter().map(|v| (v.property.as_str(), v.verdict)).collect();
         assert_eq!(

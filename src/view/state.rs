@@ -9,7 +9,7 @@ use crate::sim::{Action, At, Config, History, MsgId, NetParams, Scheduled, Tick}
 
 /// Simulated ticks per wall-clock second at speed 1x. A pace a person can follow: a message of
 /// the lessons (5 ticks) crosses the stage in 1.1 s, one of the default run (2 to 6 ticks) in
-/// 0.9 s at the median (tests/pace.rs). It was 8, and flights of 0.5 to 0.6 s were hard to read.
+/// 0.9 s at the median (tests/native/pace.rs). It was 8, and flights of 0.5 to 0.6 s were hard to read.
 pub const TICKS_PER_SECOND: f64 = 4.5;
 /// Slowest and fastest speed factors.
 pub const SPEED_MIN: f64 = 0.1;

@@ -150,7 +150,7 @@ test('a small check runs to its verdicts: 8,818 states, every invariant holds', 
   await page.locator('#check-preset').selectOption(ONE_PROPOSER);
   assert.equal(await runToEnd(page), 'complete');
   const status = page.locator('#check-status');
-  assert.equal(await status.getAttribute('data-unique'), '8818', 'the pinned count (tests/check.rs)');
+  assert.equal(await status.getAttribute('data-unique'), '8818', 'the pinned count (tests/native/check.rs)');
   assert.match(await status.innerText(), /^Complete: every state within the bounds was explored$/);
   assert.match(await page.locator('#check-counts').innerText(), /^8,818 states · depth 20 · queue 0 · [\d,]+ states\/s/);
   assert.deepEqual(await verdicts(page), [

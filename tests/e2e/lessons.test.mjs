@@ -1,6 +1,6 @@
 // Each built-in lesson, opened by its link (#lesson=SLUG), plays to its expected outcome: the
 // value chosen (and the step it is chosen at, in the event log) or the violations the safety
-// panel shows. The expectations mirror src/scenario/lessons/ (tests/lessons.rs checks them
+// panel shows. The expectations mirror src/scenario/lessons/ (tests/native/lessons.rs checks them
 // natively); here the page itself, in wasm, must show them. Also: Next narrates up to the next
 // caption, Back returns, and the last caption hands over to free play.
 import { test, after } from 'node:test';

@@ -3,7 +3,7 @@
 // the frame benchmark, presentation mode), the stage's text at least 11 CSS pixels (1440 x 900,
 // 1280 x 720, 375 x 812), 8 and 9 replicas on a phone without any node's text meeting another's, keyboard-only
 // use with visible focus, an axe-core scan in both themes,
-// and links recorded in the mode's format opening the same moment (tests/multi_links.rs pins
+// and links recorded in the mode's format opening the same moment (tests/native/multi_links.rs pins
 // the same runs natively). Screenshots: 1440 x 900, 1280 x 720, 375 x 812, light and dark.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -346,7 +346,7 @@ for (const scheme of ['light', 'dark']) {
   });
 }
 
-test('a link recorded in the mode\'s format opens the same moment (tests/multi_links.rs pins its run)', async (t) => {
+test('a link recorded in the mode\'s format opens the same moment (tests/native/multi_links.rs pins its run)', async (t) => {
   const payload = 'AXjak3HLLEtVKEotyMlMTizWUSjJKEpNVUjOyUzNKylmZWZhYGBgZmBiYWQ-wcjAyDKBmYnhDDMjKyMDOyMA57kM6g';
   const { page, finish } = await openPage(t, { urlPath: `#mode=multi&m=${payload}&at=600` });
   await page.locator(FIRST_FRAME).first().waitFor({ state: 'visible' });

@@ -1,5 +1,5 @@
 //! Multi-Paxos in the explorer: what [`Explorable`] asks of it, and the space `paxos check
-//! --protocol multi` and `tests/check_multi.rs` explore.
+//! --protocol multi` and `tests/native/check_multi.rs` explore.
 //!
 //! The bounds, and why each:
 //! * 3 replicas, 1 or 2 clients, 1 to 3 operations each (client `i` writes `x = i + 1`,
@@ -60,7 +60,7 @@
 //! So with `timeouts` at most 1, client retries 0 or sharing that firing, a warm start and
 //! no leases, a run in which replica 2 campaigns is replica 1's campaign mirrored, and runs
 //! with no replica-2 firing are explored as they are: the same verdict, and breadth-first
-//! the same shortest counterexample length (`tests/check_multi.rs` compares both ways).
+//! the same shortest counterexample length (`tests/native/check_multi.rs` compares both ways).
 //! Heartbeats may have their own budget: only a leader fires them, and replica 2 leads only
 //! after its own election.
 //!

@@ -1,7 +1,7 @@
 //! Lesson 11: the shortest run that breaks the "ignore accepted values" variant, as the model
 //! checker found it. The scenario is what `check::replay::to_scenario` built from the checker's
 //! counterexample (`paxos check --variant ignore-accepted --no-nack --rounds 1`), kept here as
-//! data: the scenario layer does not depend on the checker. `tests/lessons_checker.rs` runs the
+//! data: the scenario layer does not depend on the checker. `tests/native/lessons_checker.rs` runs the
 //! checker and asserts that it still finds exactly this run, so a change to the checker or the
 //! protocol that moves it is noticed.
 //!

@@ -1,6 +1,6 @@
 //! The link's binary form written out by hand: exactly postcard's encoding of the `wire` types
 //! (which keep their serde derives, so the tests and the fuzzer can check this against postcard
-//! byte for byte, both ways: `tests/scenario_link.rs`). Why by hand: the page's first load has
+//! byte for byte, both ways: `tests/native/scenario_link.rs`). Why by hand: the page's first load has
 //! a budget, and serde's generic decoder for these types, with postcard's, was about 3 KB gzip
 //! of the page's wasm (README, "Measured performance").
 //!

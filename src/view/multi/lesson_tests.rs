@@ -81,7 +81,7 @@ pub(super) fn leases(lesson: &MultiLesson, h: &mut History) {
 }
 
 /// The search lesson 10 replays: the broken variant, 2 clients with 2 operations each, a
-/// second ballot round and two timer firings (`tests/check_multi.rs` pins its 16 steps).
+/// second ballot round and two timer firings (`tests/native/check_multi.rs` pins its 16 steps).
 fn space() -> crate::check::explore::Space<crate::protocol::multi::Multi> {
     let bounds = Bounds {
         max_round: 2,

@@ -100,7 +100,7 @@ fn lesson_links_open_the_same_run() {
 
 #[test]
 fn the_frame_benchmark_link_reaches_500_slots_and_150_messages_in_flight() {
-    let link = include_str!("../scripts/lib/frames-link.txt").trim();
+    let link = include_str!("../../scripts/lib/frames-link.txt").trim();
     let fragment = link.strip_prefix('#').expect("a fragment");
     let s = from_fragment(fragment).expect("a Multi-Paxos fragment").expect("it opens");
     assert_eq!((s.config.replicas, s.config.clients), (5, 3));
