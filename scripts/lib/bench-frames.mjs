@@ -1,7 +1,7 @@
 // Main-thread work per frame in the Multi-Paxos mode (issue 10: p95 at most 16.7 ms in headless
 // Chromium), for `scripts/bench frames`: the release build (dist/, or E2E_DIST) opened on the
 // link in frames-link.txt (5 replicas, 3 clients, 500 slots in the log, 150 messages in
-// flight; tests/multi_links.rs pins that state), played at the default speed.
+// flight; tests/native/multi_links.rs pins that state), played at the default speed.
 //
 // How a frame is measured: a requestAnimationFrame loop installed before the page's own scripts
 // (so its callback runs first in every frame) notes performance.now() and posts a
