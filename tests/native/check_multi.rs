@@ -77,11 +77,12 @@ fn the_correct_protocol_breaks_nothing_with_pinned_state_counts() {
 
 /// A second leader while one client runs two operations, explored to 18 steps: the smallest
 /// space found where a follower that accepts below its promise (Phase 2's one rule, mutated
-/// away by hand on 2026-12-02) breaks "a chosen entry stays", in 17 steps: the first write is
-/// chosen at 1.0, replica 1 campaigns at 2.1 with promises that have not seen it, fills slot 0
-/// with a no-op, and the mutated follower accepts it although it promised 2.1 after accepting
-/// the write. With only one operation the new leader has nothing else to propose, and the
-/// round-2 spaces above find nothing. The correct protocol: no violation, 3,713 states.
+/// away by hand on 2026-12-02) breaks "a chosen entry stays", in 17 steps: replica 1 campaigns
+/// at 2.1, then accepts the old leader's Accept 1.0 for slot 0 (the write) below its own
+/// promise, which chooses the write; its campaign never counted that entry, and replica 2's
+/// Promise reports only slot 1 (the read), so the new leader fills slot 0 with a no-op. With
+/// only one operation there is no later slot to leave a gap below, and the round-2 spaces above
+/// find nothing. The correct protocol: no violation, 3,713 states.
 #[test]
 fn a_second_leader_over_two_operations_breaks_nothing_to_depth_18() {
     let b = Bounds { heartbeats: Some(0), symmetry: true, depth: Some(18), ..reduced(bounds(2, 1, 0, 0, 0)) };
